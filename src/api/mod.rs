@@ -1,0 +1,22 @@
+//! The Kubernetes objects as jobsim reads and stores them: `batch/v1` Job and CronJob
+//! manifests, the pod template they carry, and exact resource quantities.
+//!
+//! This module parses, defaults and validates manifests the way the API server does
+//! (reference job-semantics §1, cronjob-semantics §1.8–§1.9). It knows nothing about
+//! simulated time or events: the controllers own the runtime state.
+
+pub mod cronjob;
+pub mod defaults;
+pub mod job;
+pub mod load;
+pub mod meta;
+pub mod pod;
+pub mod quantity;
+pub mod validation;
+
+pub use cronjob::{ConcurrencyPolicy, CronJob, CronJobSpec, JobTemplateSpec};
+pub use job::{CompletionMode, Job, JobSpec, PodReplacementPolicy};
+pub use load::{Manifest, ManifestError, Warning, load_manifests, load_manifests_str};
+pub use meta::ObjectMeta;
+pub use pod::{Container, PodSpec, PodTemplateSpec, ResourceRequirements, RestartPolicy};
+pub use quantity::Quantity;

@@ -1,0 +1,3 @@
+//! The CronJob controller and the cron language it schedules with.
+
+pub mod schedule;

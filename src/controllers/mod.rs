@@ -1,0 +1,5 @@
+//! The control loops. Each acts on the object store in [`crate::world`] and schedules
+//! events; none calls another directly, as Kubernetes controllers talk only through the
+//! API server.
+
+pub mod cronjob;

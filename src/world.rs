@@ -1,0 +1,1 @@
+//! The object store, the event enum and the single dispatch.
