@@ -32,7 +32,10 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
         text: text.to_string(),
         reason,
     };
-    let span: Span = text.trim().parse().map_err(|e: jiff::Error| invalid(e.to_string()))?;
+    let span: Span = text
+        .trim()
+        .parse()
+        .map_err(|e: jiff::Error| invalid(e.to_string()))?;
     let duration = span
         .to_duration(SpanRelativeTo::days_are_24_hours())
         .map_err(|e| invalid(e.to_string()))?;

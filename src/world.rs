@@ -1,1 +1,584 @@
-//! The object store, the event enum and the single dispatch.
+//! The object store, the event enum and the single dispatch that hands each event to its
+//! controller.
+//!
+//! The store holds nodes, pods and Jobs in arenas indexed by typed ids, the way the API
+//! server holds objects. Controllers act on the store and schedule events; they never call
+//! each other. This file holds data and routing only: the rules live in `controllers/`.
+
+use std::collections::BTreeMap;
+
+use crate::api::{Manifest, PodSpec, RestartPolicy};
+use crate::controllers::job::JobState;
+use crate::controllers::{job, kubelet, scheduler, ttl};
+use crate::engine::{EventQueue, RngStreams};
+use crate::record::result::{self, NodeResult, RunResult};
+use crate::record::{EventRecord, JobRecord, ObjectRef, PodRecord, Sink};
+use crate::scenario::{ActionKind, Behavior, Scenario, Timing};
+use crate::time::{Clock, SimTime};
+
+/// Index of a node in [`Store::nodes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+/// Index of a pod in [`Store::pods`]; ids grow with creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PodId(pub u32);
+/// Index of a Job in [`Store::jobs`]; ids grow with creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobId(pub u32);
+
+/// Everything that can happen. Same-time events run in the order they were scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A workload's manifest is submitted to the API server.
+    Submit(u32),
+    /// A scripted scenario action.
+    Action(u32),
+    /// The Job controller syncs a Job.
+    JobSync(JobId),
+    /// The scheduler takes a newly created pod from its active queue.
+    Schedule(PodId),
+    /// The scheduler retries unschedulable pods after capacity was freed.
+    SchedulerRetry,
+    /// The kubelet has the pod's sandbox ready and starts its (init) containers.
+    PodStart(PodId),
+    /// A container run ends by itself.
+    ContainerExit {
+        pod: PodId,
+        container: u16,
+        run: u32,
+    },
+    /// The kubelet restarts a container after its crash-loop backoff.
+    ContainerRestart { pod: PodId, container: u16 },
+    /// A deleted pod's containers have stopped; the kubelet reports the terminal phase.
+    PodKilled(PodId),
+    /// The TTL-after-finished controller deletes a finished Job.
+    TtlExpire(JobId),
+}
+
+/// A node: allocatable capacity and what the scheduler has placed on it.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: String,
+    pub pool: usize,
+    pub labels: BTreeMap<String, String>,
+    pub alloc: Resources,
+    pub max_pods: i64,
+    /// Sum of the requests of the non-terminal pods bound here (filtering).
+    pub requested: Resources,
+    /// The same with the scheduler's non-zero defaults for empty requests (scoring).
+    pub requested_nonzero: Resources,
+    pub pod_count: i64,
+}
+
+/// CPU in millicores and memory in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub cpu_m: i64,
+    pub memory: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+        }
+    }
+    pub fn is_terminal(self) -> bool {
+        matches!(self, PodPhase::Succeeded | PodPhase::Failed)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerPhase {
+    Waiting,
+    Running,
+    Terminated,
+}
+
+/// The kubelet's view of one container.
+#[derive(Debug, Clone)]
+pub struct ContainerStatus {
+    pub phase: ContainerPhase,
+    /// Runs started so far (1 for the first run).
+    pub runs: u32,
+    pub restart_count: u32,
+    pub exit_code: Option<i32>,
+    pub finished_at: Option<SimTime>,
+    /// Crash-loop backoff entry: current delay (ms) and when it was last used.
+    pub backoff_delay: Option<u64>,
+    pub backoff_last_update: SimTime,
+}
+
+impl ContainerStatus {
+    fn new() -> Self {
+        ContainerStatus {
+            phase: ContainerPhase::Waiting,
+            runs: 0,
+            restart_count: 0,
+            exit_code: None,
+            finished_at: None,
+            backoff_delay: None,
+            backoff_last_update: 0,
+        }
+    }
+}
+
+/// A pod of a Job.
+#[derive(Debug, Clone)]
+pub struct Pod {
+    pub name: String,
+    pub job: JobId,
+    pub index: Option<u32>,
+    /// 1 for the first pod of an index (Indexed) or of the Job (NonIndexed).
+    pub attempt: u32,
+    pub node: Option<NodeId>,
+    pub phase: PodPhase,
+    pub created: SimTime,
+    pub scheduled: Option<SimTime>,
+    pub started: Option<SimTime>,
+    pub finished: Option<SimTime>,
+    /// When deletion was requested (`deletionTimestamp − grace period`).
+    pub deletion_requested: Option<SimTime>,
+    pub ready: bool,
+    /// Last transition of PodReady to False, for the controller's finish-time rule.
+    pub unready_at: Option<SimTime>,
+    /// Init containers first, then app containers.
+    pub containers: Vec<ContainerStatus>,
+    pub init_count: u16,
+    /// How many init containers have completed.
+    pub init_done: u16,
+    pub request: Resources,
+    pub reason: &'static str,
+    pub exit_code: Option<i32>,
+    /// Holds the `batch.kubernetes.io/job-tracking` finalizer: not yet counted by the Job.
+    pub tracked: bool,
+    /// Queued in the Job's list of pods to count at the next sync.
+    pub queued_for_count: bool,
+    /// Unschedulable: waiting in the scheduler's queue for capacity.
+    pub unschedulable: bool,
+    /// What the Job controller last saw of this pod (for incremental counters).
+    pub seen: SeenByJob,
+}
+
+/// The pod state the Job's incremental counters were last updated with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeenByJob {
+    pub ready: bool,
+    pub terminating: bool,
+    pub restarts: u32,
+}
+
+impl Pod {
+    pub fn is_active(&self) -> bool {
+        !self.phase.is_terminal() && self.deletion_requested.is_none()
+    }
+    pub fn is_terminating(&self) -> bool {
+        !self.phase.is_terminal() && self.deletion_requested.is_some()
+    }
+    pub fn restarts(&self) -> u32 {
+        self.containers.iter().map(|c| c.restart_count).sum()
+    }
+}
+
+/// The objects of one run.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub nodes: Vec<Node>,
+    pub pods: Vec<Pod>,
+    pub jobs: Vec<JobState>,
+    /// Job names (namespace/name) to ids, for actions and uniqueness.
+    pub job_names: BTreeMap<String, JobId>,
+    /// Every pod name handed out, so generated names never collide. Never iterated.
+    pub pod_names: std::collections::HashSet<String>,
+}
+
+impl Store {
+    pub fn pod(&self, id: PodId) -> &Pod {
+        &self.pods[id.0 as usize]
+    }
+    pub fn pod_mut(&mut self, id: PodId) -> &mut Pod {
+        &mut self.pods[id.0 as usize]
+    }
+    pub fn job(&self, id: JobId) -> &JobState {
+        &self.jobs[id.0 as usize]
+    }
+    pub fn job_mut(&mut self, id: JobId) -> &mut JobState {
+        &mut self.jobs[id.0 as usize]
+    }
+}
+
+/// What a workload's pods look like to the kubelet and scheduler, resolved once per Job.
+#[derive(Debug, Clone)]
+pub struct PodTemplateInfo {
+    pub spec: PodSpec,
+    pub restart_policy: RestartPolicy,
+    pub request: Resources,
+    pub behavior: Behavior,
+}
+
+/// A simulation run: the store, the clock and queue, the random streams and the sink.
+pub struct World<'s> {
+    pub store: Store,
+    pub queue: EventQueue<Event>,
+    pub clock: Clock,
+    pub rng: RngStreams,
+    pub timing: Timing,
+    pub scheduler: scheduler::SchedulerQueue,
+    pub scenario: &'s Scenario,
+    sink: &'s mut dyn Sink,
+    next_uid: u64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// Simulated time of the last event (or the horizon, if it cut the run).
+    pub end: SimTime,
+    pub events_processed: u64,
+    pub horizon_reached: bool,
+}
+
+impl<'s> World<'s> {
+    pub fn new(scenario: &'s Scenario, sink: &'s mut dyn Sink) -> World<'s> {
+        let mut store = Store::default();
+        for (pool_idx, pool) in scenario.pools.iter().enumerate() {
+            for n in 0..pool.count {
+                store.nodes.push(Node {
+                    name: format!("{}-{n}", pool.name),
+                    pool: pool_idx,
+                    labels: pool.labels.clone(),
+                    alloc: Resources {
+                        cpu_m: saturating_i64(pool.cpu.milli()),
+                        memory: saturating_i64(pool.memory.value()),
+                    },
+                    max_pods: pool.pods,
+                    requested: Resources::default(),
+                    requested_nonzero: Resources::default(),
+                    pod_count: 0,
+                });
+            }
+        }
+        let mut queue = EventQueue::new();
+        for (i, w) in scenario.workloads.iter().enumerate() {
+            queue.schedule(w.at, Event::Submit(i as u32));
+        }
+        for (i, a) in scenario.actions.iter().enumerate() {
+            queue.schedule(a.at, Event::Action(i as u32));
+        }
+        World {
+            store,
+            queue,
+            clock: Clock::new(scenario.start),
+            rng: RngStreams::new(scenario.seed),
+            timing: scenario.timing.clone(),
+            scheduler: scheduler::SchedulerQueue::default(),
+            scenario,
+            sink,
+            next_uid: 1,
+        }
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.queue.now()
+    }
+
+    pub fn schedule(&mut self, at: SimTime, event: Event) {
+        self.queue.schedule(at, event);
+    }
+
+    /// A fresh object number (stands in for a UID; also keys random streams).
+    pub fn next_uid(&mut self) -> u64 {
+        let uid = self.next_uid;
+        self.next_uid += 1;
+        uid
+    }
+
+    /// Records a Kubernetes-style event.
+    pub fn emit(&mut self, object: ObjectRef<'_>, reason: &str, message: &str) {
+        let record = EventRecord {
+            time: self.now(),
+            object,
+            reason,
+            message,
+        };
+        self.sink.event(&record);
+    }
+
+    /// The API server saw a pod change: the Job controller's informer is told.
+    pub fn pod_changed(&mut self, pod: PodId) {
+        job::pod_updated(self, pod);
+    }
+
+    /// The API server marks a pod for deletion; its kubelet will stop it.
+    pub fn delete_pod(&mut self, pod: PodId) {
+        kubelet::delete_pod(self, pod);
+    }
+
+    pub fn sink(&mut self) -> &mut dyn Sink {
+        &mut *self.sink
+    }
+
+    /// Runs until nothing is left to do or the horizon is reached.
+    pub fn run(&mut self, horizon: Option<SimTime>) -> RunOutcome {
+        let mut horizon_reached = false;
+        while let Some(next) = self.queue.peek_time() {
+            if horizon.is_some_and(|h| next > h) {
+                horizon_reached = true;
+                break;
+            }
+            let Some((_, event)) = self.queue.pop() else {
+                break;
+            };
+            self.dispatch(event);
+        }
+        let end = match horizon {
+            Some(h) if horizon_reached => h,
+            _ => self.now(),
+        };
+        RunOutcome {
+            end,
+            events_processed: self.queue.processed(),
+            horizon_reached,
+        }
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Submit(i) => self.submit(i as usize),
+            Event::Action(i) => self.action(i as usize),
+            Event::JobSync(id) => job::sync(self, id),
+            Event::Schedule(pod) => scheduler::schedule_new(self, pod),
+            Event::SchedulerRetry => scheduler::retry(self),
+            Event::PodStart(pod) => kubelet::pod_start(self, pod),
+            Event::ContainerExit {
+                pod,
+                container,
+                run,
+            } => kubelet::container_exit(self, pod, container, run),
+            Event::ContainerRestart { pod, container } => {
+                kubelet::container_restart(self, pod, container)
+            }
+            Event::PodKilled(pod) => kubelet::pod_killed(self, pod),
+            Event::TtlExpire(id) => ttl::expire(self, id),
+        }
+    }
+
+    fn submit(&mut self, i: usize) {
+        let scenario = self.scenario;
+        let workload = &scenario.workloads[i];
+        match &workload.manifest {
+            Manifest::Job(job) => {
+                job::create(self, job, &workload.behavior, None);
+            }
+            Manifest::CronJob(cj) => {
+                // The CronJob controller is not modelled yet; say so in the event log
+                // rather than silently dropping the object.
+                self.emit(
+                    ObjectRef::CronJob(&cj.metadata.name),
+                    "NotSimulated",
+                    "CronJob scheduling is not modelled in this version of jobsim",
+                );
+            }
+        }
+    }
+
+    fn action(&mut self, i: usize) {
+        let scenario = self.scenario;
+        match &scenario.actions[i].kind {
+            ActionKind::SuspendJob(name) => job::set_suspend(self, name, true),
+            ActionKind::ResumeJob(name) => job::set_suspend(self, name, false),
+        }
+    }
+}
+
+fn saturating_i64(v: i128) -> i64 {
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+/// The pod-template information the kubelet and scheduler need, computed once per Job.
+pub fn template_info(spec: &PodSpec, behavior: &Behavior) -> PodTemplateInfo {
+    let sum = |list: &[crate::api::Container]| {
+        list.iter().fold(Resources::default(), |acc, c| {
+            let r = container_request(c);
+            Resources {
+                cpu_m: acc.cpu_m + r.cpu_m,
+                memory: acc.memory + r.memory,
+            }
+        })
+    };
+    // Effective request (reference §18.4): max(largest init container, sum of app containers).
+    let apps = sum(&spec.containers);
+    let init_max =
+        spec.init_containers
+            .iter()
+            .map(container_request)
+            .fold(Resources::default(), |acc, r| Resources {
+                cpu_m: acc.cpu_m.max(r.cpu_m),
+                memory: acc.memory.max(r.memory),
+            });
+    PodTemplateInfo {
+        spec: spec.clone(),
+        restart_policy: spec.restart_policy.unwrap_or(RestartPolicy::Never),
+        request: Resources {
+            cpu_m: apps.cpu_m.max(init_max.cpu_m),
+            memory: apps.memory.max(init_max.memory),
+        },
+        behavior: behavior.clone(),
+    }
+}
+
+/// A container's requests; a resource with only a limit requests its limit.
+fn container_request(c: &crate::api::Container) -> Resources {
+    let get = |name: &str, f: fn(&crate::api::Quantity) -> i128| {
+        c.resources
+            .requests
+            .get(name)
+            .or_else(|| c.resources.limits.get(name))
+            .map(f)
+            .map(saturating_i64)
+            .unwrap_or(0)
+    };
+    Resources {
+        cpu_m: get("cpu", crate::api::Quantity::milli),
+        memory: get("memory", crate::api::Quantity::value),
+    }
+}
+
+impl Pod {
+    /// A new pod of `job`, not yet scheduled.
+    pub fn new(
+        name: String,
+        job: JobId,
+        index: Option<u32>,
+        attempt: u32,
+        created: SimTime,
+        template: &PodTemplateInfo,
+    ) -> Pod {
+        let n = template.spec.init_containers.len() + template.spec.containers.len();
+        Pod {
+            name,
+            job,
+            index,
+            attempt,
+            node: None,
+            phase: PodPhase::Pending,
+            created,
+            scheduled: None,
+            started: None,
+            finished: None,
+            deletion_requested: None,
+            ready: false,
+            unready_at: None,
+            containers: (0..n).map(|_| ContainerStatus::new()).collect(),
+            init_count: template.spec.init_containers.len() as u16,
+            init_done: 0,
+            request: template.request,
+            reason: "",
+            exit_code: None,
+            tracked: true,
+            queued_for_count: false,
+            unschedulable: false,
+            seen: SeenByJob::default(),
+        }
+    }
+}
+
+/// Runs a scenario to its end (or `horizon`), reports every pod and Job record to `sink`
+/// and returns the final state. The one entry point of a simulation.
+pub fn simulate(scenario: &Scenario, sink: &mut dyn Sink, horizon: Option<SimTime>) -> RunResult {
+    let mut w = World::new(scenario, sink);
+    let outcome = w.run(horizon);
+    w.flush_records();
+    w.result(outcome)
+}
+
+impl World<'_> {
+    /// Reports every pod (creation order) and every Job (creation order) to the sink.
+    fn flush_records(&mut self) {
+        let store = &self.store;
+        for pod in &store.pods {
+            let job = &store.jobs[pod.job.0 as usize];
+            self.sink.pod(&PodRecord {
+                pod: &pod.name,
+                job: &job.metadata.name,
+                index: pod.index,
+                attempt: pod.attempt,
+                node: pod.node.map(|n| store.nodes[n.0 as usize].name.as_str()),
+                created: pod.created,
+                scheduled: pod.scheduled,
+                started: pod.started,
+                finished: pod.finished,
+                phase: pod.phase.as_str(),
+                reason: pod.reason,
+                exit_code: pod.exit_code,
+                restarts: pod.restarts(),
+            });
+        }
+        for job in &store.jobs {
+            let r = result::job_result(job);
+            self.sink.job(&JobRecord {
+                job: &r.name,
+                owner: r.owner.as_deref(),
+                created: r.created,
+                started: r.started,
+                finished: r.finished,
+                outcome: r.outcome,
+                reason: &r.reason,
+                succeeded: r.succeeded,
+                failed: r.failed,
+                pods: r.pods,
+                deleted: r.deleted,
+            });
+        }
+    }
+
+    fn result(&self, outcome: RunOutcome) -> RunResult {
+        let jobs: Vec<_> = self.store.jobs.iter().map(result::job_result).collect();
+        let items: Vec<serde_json::Value> = self
+            .store
+            .jobs
+            .iter()
+            .filter(|j| j.deleted_at.is_none())
+            .map(|j| result::job_object(j, &self.clock, self.scenario.seed))
+            .collect();
+        RunResult {
+            scenario: self.scenario.name.clone(),
+            seed: self.scenario.seed,
+            start: self.scenario.start,
+            end: outcome.end,
+            events_processed: outcome.events_processed,
+            horizon_reached: outcome.horizon_reached,
+            metrics: result::metrics(&self.store, &jobs, outcome.end),
+            jobs,
+            nodes: self
+                .store
+                .nodes
+                .iter()
+                .map(|n| NodeResult {
+                    name: n.name.clone(),
+                    pool: self.scenario.pools[n.pool].name.clone(),
+                    alloc: n.alloc,
+                    pods: n.max_pods,
+                })
+                .collect(),
+            objects: serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "List",
+                "metadata": {"resourceVersion": ""},
+                "items": items,
+            }),
+        }
+    }
+}

@@ -21,7 +21,8 @@ pub fn default_job_spec(spec: &mut JobSpec) {
             6
         });
     }
-    spec.completion_mode.get_or_insert(CompletionMode::NonIndexed);
+    spec.completion_mode
+        .get_or_insert(CompletionMode::NonIndexed);
     spec.suspend.get_or_insert(false);
     spec.manual_selector.get_or_insert(false);
     if spec.pod_replacement_policy.is_none() {
@@ -43,7 +44,8 @@ pub fn default_job_spec(spec: &mut JobSpec) {
 /// Fills the defaults of a CronJob and of its Job template.
 pub fn default_cronjob(cj: &mut CronJob) {
     let spec = &mut cj.spec;
-    spec.concurrency_policy.get_or_insert(ConcurrencyPolicy::Allow);
+    spec.concurrency_policy
+        .get_or_insert(ConcurrencyPolicy::Allow);
     spec.suspend.get_or_insert(false);
     spec.successful_jobs_history_limit.get_or_insert(3);
     spec.failed_jobs_history_limit.get_or_insert(1);

@@ -82,11 +82,12 @@ impl JobSpec {
         self.suspend.unwrap_or(false)
     }
     pub fn replacement_policy(&self) -> PodReplacementPolicy {
-        self.pod_replacement_policy.unwrap_or(if self.pod_failure_policy.is_some() {
-            PodReplacementPolicy::Failed
-        } else {
-            PodReplacementPolicy::TerminatingOrFailed
-        })
+        self.pod_replacement_policy
+            .unwrap_or(if self.pod_failure_policy.is_some() {
+                PodReplacementPolicy::Failed
+            } else {
+                PodReplacementPolicy::TerminatingOrFailed
+            })
     }
 }
 

@@ -88,7 +88,10 @@ pub fn load_manifests_str(
     let mut out = Vec::new();
     for doc in yaml_serde::Deserializer::from_str(text) {
         let value = yaml_serde::Value::deserialize(doc).map_err(|e| {
-            let (l, c) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+            let (l, c) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
             invalid(l, c, e.to_string())
         })?;
         if value.is_null() {
@@ -107,8 +110,8 @@ pub fn load_manifests_str(
             let kind = item.get("kind").and_then(|k| k.as_str()).unwrap_or("");
             match kind {
                 "Job" => {
-                    let mut job: Job = yaml_serde::from_value(item)
-                        .map_err(|e| invalid(1, 1, e.to_string()))?;
+                    let mut job: Job =
+                        yaml_serde::from_value(item).map_err(|e| invalid(1, 1, e.to_string()))?;
                     default_job_spec(&mut job.spec);
                     if let Some(err) = validate_job_spec(&job.spec, "spec").into_iter().next() {
                         return Err(invalid(1, 1, format!("{}: {}", err.path, err.message)));
@@ -116,8 +119,8 @@ pub fn load_manifests_str(
                     out.push(Manifest::Job(Box::new(job)));
                 }
                 "CronJob" => {
-                    let mut cj: CronJob = yaml_serde::from_value(item)
-                        .map_err(|e| invalid(1, 1, e.to_string()))?;
+                    let mut cj: CronJob =
+                        yaml_serde::from_value(item).map_err(|e| invalid(1, 1, e.to_string()))?;
                     default_cronjob(&mut cj);
                     out.push(Manifest::CronJob(Box::new(cj)));
                 }
@@ -125,7 +128,9 @@ pub fn load_manifests_str(
                     return Err(invalid(
                         1,
                         1,
-                        format!("kind {other:?} is not supported: jobsim reads batch/v1 Job and CronJob"),
+                        format!(
+                            "kind {other:?} is not supported: jobsim reads batch/v1 Job and CronJob"
+                        ),
                     ));
                 }
             }

@@ -14,7 +14,9 @@ pub struct Quantity {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")]
+#[error(
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+)]
 pub struct QuantityError;
 
 impl Quantity {
@@ -47,6 +49,10 @@ impl Quantity {
     /// The value in whole units, rounded up (`MilliValue`/`Value` semantics).
     pub fn value(&self) -> i128 {
         (self.milli + 999).div_euclid(1000)
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.milli < 0
     }
 
     pub fn as_str(&self) -> &str {

@@ -3,3 +3,7 @@
 //! API server.
 
 pub mod cronjob;
+pub mod job;
+pub mod kubelet;
+pub mod scheduler;
+pub mod ttl;

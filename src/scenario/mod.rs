@@ -1,1 +1,530 @@
-//! scenario
+//! The scenario file (`apiVersion: jobsim/v1`, `kind: Scenario`): what manifests cannot
+//! say — the cluster, timing and behaviour models, scripted actions and the seed. Also the
+//! default scenario that a bare manifest runs in. Resolves manifest paths relative to the
+//! scenario file. Produces a checked [`Scenario`]; never simulates.
+
+pub mod behavior;
+pub mod distribution;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::api::{self, Manifest, ManifestError, Quantity, Warning};
+use crate::time::{SimDuration, SimTime, parse_duration};
+pub use behavior::Behavior;
+use behavior::BehaviorSpec;
+pub use distribution::Distribution;
+use distribution::DistributionSpec;
+
+/// The wall-clock instant of t = 0 when a scenario does not set `start`.
+pub const DEFAULT_START: &str = "2026-01-01T00:00:00Z";
+/// The seed when a scenario does not set one.
+pub const DEFAULT_SEED: u64 = 1;
+/// Default cluster for bare manifests: `worker-0..2`, each 4 CPU, 16Gi, 110 pods
+/// (110 is the kubelet's default `maxPods`).
+pub const DEFAULT_POOL_NAME: &str = "worker";
+pub const DEFAULT_POOL_COUNT: u32 = 3;
+pub const DEFAULT_NODE_CPU: &str = "4";
+pub const DEFAULT_NODE_MEMORY: &str = "16Gi";
+pub const DEFAULT_NODE_PODS: i64 = 110;
+/// Default scheduling latency (pod created → bound): a typical kube-scheduler cycle on an
+/// idle control plane.
+pub const DEFAULT_SCHEDULING_MS: SimDuration = 20;
+/// Default pod start-up latency (bound → containers running): image cached, sandbox and
+/// container creation.
+pub const DEFAULT_POD_STARTUP_MS: SimDuration = 1_000;
+
+/// A checked scenario, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub start: Timestamp,
+    pub horizon: Option<SimDuration>,
+    pub pools: Vec<NodePool>,
+    pub timing: Timing,
+    pub workloads: Vec<Workload>,
+    pub actions: Vec<Action>,
+    /// Where it was read from (for messages).
+    pub source: PathBuf,
+}
+
+/// A group of identical nodes, named `<pool>-<n>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePool {
+    pub name: String,
+    pub count: u32,
+    pub cpu: Quantity,
+    pub memory: Quantity,
+    pub pods: i64,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Latency models of the control plane and kubelets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    pub scheduling: Distribution,
+    pub pod_startup: Distribution,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            scheduling: Distribution::Fixed(DEFAULT_SCHEDULING_MS),
+            pod_startup: Distribution::Fixed(DEFAULT_POD_STARTUP_MS),
+        }
+    }
+}
+
+/// A Job or CronJob submitted at a time, with the behaviour of its containers.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub manifest: Manifest,
+    pub at: SimTime,
+    pub behavior: Behavior,
+}
+
+/// A scripted change at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub at: SimTime,
+    pub kind: ActionKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionKind {
+    /// Sets `spec.suspend: true` on a Job.
+    SuspendJob(String),
+    /// Sets `spec.suspend: false` on a Job.
+    ResumeJob(String),
+}
+
+/// Why a scenario or manifest could not be loaded. Fatal for the run (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    #[error("{}: cannot read: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    Syntax {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {message}", file.display())]
+    Invalid { file: PathBuf, message: String },
+}
+
+// ---- the YAML form -------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ScenarioFile {
+    api_version: String,
+    kind: String,
+    #[serde(default)]
+    metadata: ScenarioMeta,
+    spec: ScenarioSpec,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioMeta {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ScenarioSpec {
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    horizon: Option<String>,
+    #[serde(default)]
+    cluster: Option<ClusterSpec>,
+    #[serde(default)]
+    workloads: Vec<WorkloadSpec>,
+    #[serde(default)]
+    actions: Vec<ActionSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClusterSpec {
+    #[serde(default)]
+    node_pools: Vec<NodePoolSpec>,
+    #[serde(default)]
+    timing: Option<TimingSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NodePoolSpec {
+    name: String,
+    #[serde(default = "one")]
+    count: u32,
+    capacity: CapacitySpec,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CapacitySpec {
+    cpu: Quantity,
+    memory: Quantity,
+    #[serde(default)]
+    pods: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TimingSpec {
+    #[serde(default)]
+    scheduling: Option<DistributionSpec>,
+    #[serde(default)]
+    pod_startup: Option<DistributionSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WorkloadSpec {
+    #[serde(default)]
+    manifest: Option<String>,
+    #[serde(default)]
+    object: Option<yaml_serde::Value>,
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    behavior: Option<BehaviorSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ActionSpec {
+    at: String,
+    #[serde(default)]
+    suspend: Option<String>,
+    #[serde(default)]
+    resume: Option<String>,
+    #[serde(flatten)]
+    other: BTreeMap<String, yaml_serde::Value>,
+}
+
+// ---- loading -------------------------------------------------------------------------
+
+/// True when the file's first document is a jobsim Scenario rather than a manifest.
+pub fn is_scenario_text(text: &str) -> bool {
+    use serde::Deserialize as _;
+    for doc in yaml_serde::Deserializer::from_str(text) {
+        match yaml_serde::Value::deserialize(doc) {
+            Ok(v) if v.is_null() => continue,
+            Ok(v) => return v.get("kind").and_then(|k| k.as_str()) == Some("Scenario"),
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// Reads the files given on the command line: one scenario per scenario file, and all
+/// bare manifests together in one default scenario named after the first of them.
+pub fn load_inputs(files: &[PathBuf]) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
+    let mut scenarios = Vec::new();
+    let mut warnings = Vec::new();
+    let mut bare: Vec<Workload> = Vec::new();
+    let mut first_bare: Option<&PathBuf> = None;
+    for file in files {
+        let text = read(file)?;
+        if is_scenario_text(&text) {
+            let (s, w) = load_scenario_str(&text, file)?;
+            scenarios.push(s);
+            warnings.extend(w);
+        } else {
+            let (manifests, w) = api::load_manifests_str(&text, file)?;
+            warnings.extend(w);
+            first_bare.get_or_insert(file);
+            bare.extend(manifests.into_iter().map(|manifest| Workload {
+                manifest,
+                at: 0,
+                behavior: Behavior::default(),
+            }));
+        }
+    }
+    if let Some(first) = first_bare {
+        if bare.is_empty() {
+            return Err(LoadError::Invalid {
+                file: first.clone(),
+                message: "no Job or CronJob found".to_string(),
+            });
+        }
+        let name = first
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".to_string());
+        scenarios.push(default_scenario(name, first.clone(), bare));
+    }
+    Ok((scenarios, warnings))
+}
+
+fn read(file: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(file).map_err(|source| LoadError::Io {
+        file: file.to_path_buf(),
+        source,
+    })
+}
+
+/// The scenario a bare manifest runs in: the default cluster and latencies.
+pub fn default_scenario(name: String, source: PathBuf, workloads: Vec<Workload>) -> Scenario {
+    Scenario {
+        name,
+        seed: DEFAULT_SEED,
+        start: DEFAULT_START.parse().expect("valid constant"),
+        horizon: None,
+        pools: vec![default_pool()],
+        timing: Timing::default(),
+        workloads,
+        actions: Vec::new(),
+        source,
+    }
+}
+
+fn default_pool() -> NodePool {
+    NodePool {
+        name: DEFAULT_POOL_NAME.to_string(),
+        count: DEFAULT_POOL_COUNT,
+        cpu: Quantity::parse(DEFAULT_NODE_CPU).expect("valid constant"),
+        memory: Quantity::parse(DEFAULT_NODE_MEMORY).expect("valid constant"),
+        pods: DEFAULT_NODE_PODS,
+        labels: BTreeMap::new(),
+    }
+}
+
+/// Reads a scenario file.
+pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    load_scenario_str(&read(file)?, file)
+}
+
+/// Parses and checks a scenario; manifest paths are resolved against `file`'s folder.
+pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    let raw: ScenarioFile = yaml_serde::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        LoadError::Syntax {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: e.to_string(),
+        }
+    })?;
+    let invalid = |message: String| LoadError::Invalid {
+        file: file.to_path_buf(),
+        message,
+    };
+    if raw.api_version != "jobsim/v1" || raw.kind != "Scenario" {
+        return Err(invalid(format!(
+            "apiVersion/kind: expected jobsim/v1 Scenario, got {}/{}",
+            raw.api_version, raw.kind
+        )));
+    }
+    let spec = raw.spec;
+    let name = raw.metadata.name.unwrap_or_else(|| {
+        file.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into())
+    });
+    let start = match &spec.start {
+        None => DEFAULT_START.parse().expect("valid constant"),
+        Some(s) => s.parse::<Timestamp>().map_err(|e| {
+            invalid(format!(
+                "spec.start: {s:?} is not an RFC 3339 instant such as 2026-01-05T00:00:00Z ({e})"
+            ))
+        })?,
+    };
+    let horizon = spec
+        .horizon
+        .as_deref()
+        .map(|h| parse_duration(h).map_err(|e| invalid(format!("spec.horizon: {e}"))))
+        .transpose()?;
+    let cluster = spec.cluster.unwrap_or_default();
+    let mut pools = Vec::new();
+    for (i, p) in cluster.node_pools.iter().enumerate() {
+        let path = format!("spec.cluster.nodePools[{i}]");
+        if !is_dns_label(&p.name) {
+            return Err(invalid(format!(
+                "{path}.name: {:?} must be a DNS label (lower-case letters, digits and '-')",
+                p.name
+            )));
+        }
+        if pools.iter().any(|q: &NodePool| q.name == p.name) {
+            return Err(invalid(format!("{path}.name: duplicate pool {:?}", p.name)));
+        }
+        if p.capacity.cpu.is_negative() || p.capacity.memory.is_negative() {
+            return Err(invalid(format!("{path}.capacity: must not be negative")));
+        }
+        pools.push(NodePool {
+            name: p.name.clone(),
+            count: p.count,
+            cpu: p.capacity.cpu.clone(),
+            memory: p.capacity.memory.clone(),
+            pods: p.capacity.pods.unwrap_or(DEFAULT_NODE_PODS),
+            labels: p.labels.clone(),
+        });
+    }
+    if pools.is_empty() {
+        pools.push(default_pool());
+    }
+    let mut timing = Timing::default();
+    if let Some(t) = &cluster.timing {
+        if let Some(d) = &t.scheduling {
+            timing.scheduling = d
+                .resolve("spec.cluster.timing.scheduling")
+                .map_err(invalid)?;
+        }
+        if let Some(d) = &t.pod_startup {
+            timing.pod_startup = d
+                .resolve("spec.cluster.timing.podStartup")
+                .map_err(invalid)?;
+        }
+    }
+    let base = file.parent().unwrap_or(Path::new("."));
+    let mut workloads = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, w) in spec.workloads.iter().enumerate() {
+        let path = format!("spec.workloads[{i}]");
+        let at =
+            w.at.as_deref()
+                .map(|a| parse_duration(a).map_err(|e| invalid(format!("{path}.at: {e}"))))
+                .transpose()?
+                .unwrap_or(0);
+        let behavior = w
+            .behavior
+            .as_ref()
+            .map(|b| b.resolve(&format!("{path}.behavior")))
+            .transpose()
+            .map_err(invalid)?
+            .unwrap_or_default();
+        let manifests = match (&w.manifest, &w.object) {
+            (Some(m), None) => {
+                let (ms, ws) = api::load_manifests(&base.join(m))?;
+                warnings.extend(ws);
+                ms
+            }
+            (None, Some(obj)) => {
+                let text = yaml_serde::to_string(obj)
+                    .map_err(|e| invalid(format!("{path}.object: {e}")))?;
+                let label = PathBuf::from(format!("{}#{path}.object", file.display()));
+                let (ms, ws) = api::load_manifests_str(&text, &label)?;
+                warnings.extend(ws);
+                ms
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "{path}: give exactly one of `manifest` (a path) or `object` (an inline manifest)"
+                )));
+            }
+        };
+        if manifests.is_empty() {
+            return Err(invalid(format!("{path}: no Job or CronJob found")));
+        }
+        workloads.extend(manifests.into_iter().map(|manifest| Workload {
+            manifest,
+            at,
+            behavior: behavior.clone(),
+        }));
+    }
+    check_unique_names(&workloads).map_err(invalid)?;
+    let mut actions = Vec::new();
+    for (i, a) in spec.actions.iter().enumerate() {
+        let path = format!("spec.actions[{i}]");
+        let at = parse_duration(&a.at).map_err(|e| invalid(format!("{path}.at: {e}")))?;
+        let kind = match (&a.suspend, &a.resume, a.other.keys().next()) {
+            (Some(t), None, None) => {
+                ActionKind::SuspendJob(job_target(&path, t, &workloads).map_err(invalid)?)
+            }
+            (None, Some(t), None) => {
+                ActionKind::ResumeJob(job_target(&path, t, &workloads).map_err(invalid)?)
+            }
+            (None, None, Some(other)) => {
+                return Err(invalid(format!(
+                    "{path}: action `{other}` is not supported in this version of jobsim (supported: suspend, resume)"
+                )));
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "{path}: give exactly one action (suspend: job/NAME or resume: job/NAME)"
+                )));
+            }
+        };
+        actions.push(Action { at, kind });
+    }
+    Ok((
+        Scenario {
+            name,
+            seed: spec.seed.unwrap_or(DEFAULT_SEED),
+            start,
+            horizon,
+            pools,
+            timing,
+            workloads,
+            actions,
+            source: file.to_path_buf(),
+        },
+        warnings,
+    ))
+}
+
+fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for w in workloads {
+        let key = (
+            matches!(w.manifest, Manifest::Job(_)),
+            w.manifest.name().to_string(),
+        );
+        if !seen.insert(key) {
+            return Err(format!(
+                "spec.workloads: two objects are named {:?}; names must be unique per kind",
+                w.manifest.name()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn job_target(path: &str, target: &str, workloads: &[Workload]) -> Result<String, String> {
+    let name = target
+        .strip_prefix("job/")
+        .ok_or_else(|| format!("{path}: target {target:?} must be written job/NAME"))?;
+    let known = workloads
+        .iter()
+        .any(|w| matches!(&w.manifest, Manifest::Job(j) if j.metadata.name == name));
+    if !known {
+        return Err(format!("{path}: no Job named {name:?} among the workloads"));
+    }
+    Ok(name.to_string())
+}
+
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}

@@ -1,0 +1,121 @@
+//! What the store keeps for each Job: its defaulted spec, its status as the controller
+//! writes it, and the controller's own in-memory bookkeeping (the informer's view of the
+//! Job's pods, the backoff record, pending syncs).
+
+use std::collections::BTreeSet;
+
+use super::backoff::BackoffRecord;
+use super::indexes::IndexState;
+use crate::api::JobSpec;
+use crate::api::ObjectMeta;
+use crate::time::SimTime;
+use crate::world::{PodId, PodTemplateInfo};
+
+/// A Job condition (reference §16.1). `time` is whole-second, as Kubernetes stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub kind: ConditionType,
+    pub status: bool,
+    pub reason: &'static str,
+    pub message: String,
+    pub time: SimTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionType {
+    Suspended,
+    FailureTarget,
+    Failed,
+    SuccessCriteriaMet,
+    Complete,
+}
+
+impl ConditionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionType::Suspended => "Suspended",
+            ConditionType::FailureTarget => "FailureTarget",
+            ConditionType::Failed => "Failed",
+            ConditionType::SuccessCriteriaMet => "SuccessCriteriaMet",
+            ConditionType::Complete => "Complete",
+        }
+    }
+}
+
+/// `status` of a Job, in simulated time.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub start_time: Option<SimTime>,
+    pub completion_time: Option<SimTime>,
+    pub active: i32,
+    pub ready: i32,
+    pub succeeded: i32,
+    pub failed: i32,
+    pub terminating: i32,
+    pub conditions: Vec<Condition>,
+}
+
+impl Status {
+    pub fn condition(&self, kind: ConditionType) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.kind == kind && c.status)
+    }
+    pub fn has(&self, kind: ConditionType) -> bool {
+        self.condition(kind).is_some()
+    }
+    /// `Complete` or `Failed` is True: the controller leaves the Job alone.
+    pub fn is_finished(&self) -> bool {
+        self.has(ConditionType::Complete) || self.has(ConditionType::Failed)
+    }
+}
+
+/// One Job in the store.
+#[derive(Debug, Clone)]
+pub struct JobState {
+    pub metadata: ObjectMeta,
+    pub uid: u64,
+    pub spec: JobSpec,
+    pub template: PodTemplateInfo,
+    /// `cronjob/NAME` when a CronJob created it.
+    pub owner: Option<String>,
+    pub created: SimTime,
+    /// When `startTime` was first set (simulated, not truncated).
+    pub first_started: Option<SimTime>,
+    pub status: Status,
+    /// When `Complete`/`Failed` was set (simulated, not truncated).
+    pub finished_at: Option<SimTime>,
+    pub deleted_at: Option<SimTime>,
+
+    // ---- controller bookkeeping (the informer cache and in-memory records) ----
+    /// Every pod created for this Job, in creation order.
+    pub pods: Vec<PodId>,
+    /// Pods that are neither terminal nor being deleted.
+    pub active: BTreeSet<PodId>,
+    /// Pods still holding the tracking finalizer that finished (or, under
+    /// `TerminatingOrFailed`, were marked for deletion) since the last sync.
+    pub uncounted: Vec<PodId>,
+    /// Pods marked for deletion that have not reached a terminal phase.
+    pub terminating: i32,
+    /// Active pods whose PodReady is True.
+    pub ready: i32,
+    /// Sum of container restarts over the Job's Pending/Running pods (OnFailure limit).
+    pub restart_sum: u64,
+    pub backoff: BackoffRecord,
+    pub indexes: Option<IndexState>,
+    /// Pods created so far (NonIndexed attempt numbers).
+    pub created_pods: u32,
+    /// A batched sync (1 s after a pod change) is already queued.
+    pub batch_sync_queued: bool,
+    /// Times of queued delayed syncs (backoff, deadline), to avoid duplicates.
+    pub timers: BTreeSet<SimTime>,
+    /// The seeded stream of generated pod-name suffixes.
+    pub name_rng: rand_chacha::ChaCha8Rng,
+}
+
+impl JobState {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+    pub fn completions(&self) -> Option<i32> {
+        self.spec.completions
+    }
+}

@@ -1,0 +1,287 @@
+//! The scheduler: filters nodes on resource requests, pod count and `nodeSelector`,
+//! scores the feasible ones least-allocated (with the non-zero request defaults
+//! kube-scheduler uses for scoring), breaks ties with the seeded stream, and binds. Pods
+//! that fit nowhere get a `FailedScheduling` event worded as Kubernetes words it and wait
+//! in the unschedulable queue until capacity frees.
+//!
+//! Waiting pods sit here, not in the event queue; they are grouped by Job (same template,
+//! same requests), so a retry pass costs one fit test per Job that is still blocked, not
+//! one per waiting pod.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use rand::RngExt;
+
+use crate::record::ObjectRef;
+use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, World};
+
+/// `DefaultMilliCPURequest`: scoring counts a container without a CPU request as this.
+pub const NONZERO_DEFAULT_CPU_M: i64 = 100;
+/// `DefaultMemoryRequest`: scoring counts a container without a memory request as this.
+pub const NONZERO_DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
+/// `MaxNodeScore`.
+const MAX_NODE_SCORE: i64 = 100;
+
+/// Pods that fit nowhere, in creation order per Job.
+#[derive(Debug, Default)]
+pub struct SchedulerQueue {
+    waiting: BTreeMap<JobId, VecDeque<PodId>>,
+    retry_queued: bool,
+}
+
+impl SchedulerQueue {
+    pub fn waiting(&self) -> usize {
+        self.waiting.values().map(VecDeque::len).sum()
+    }
+}
+
+/// The scheduling latency has passed for a newly created pod: try to bind it.
+pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
+    let pod = w.store.pod(pod_id);
+    if pod.deletion_requested.is_some() || pod.phase != PodPhase::Pending || pod.node.is_some() {
+        return;
+    }
+    match find_node(w, pod_id) {
+        Ok(node) => bind(w, pod_id, node),
+        Err(message) => {
+            let job = pod.job;
+            let name = pod.name.clone();
+            w.store.pod_mut(pod_id).unschedulable = true;
+            w.scheduler
+                .waiting
+                .entry(job)
+                .or_default()
+                .push_back(pod_id);
+            w.emit(ObjectRef::Pod(&name), "FailedScheduling", &message);
+        }
+    }
+}
+
+/// Capacity was freed: bind waiting pods, oldest first, while they fit.
+pub fn retry(w: &mut World<'_>) {
+    w.scheduler.retry_queued = false;
+    let mut blocked: BTreeSet<JobId> = BTreeSet::new();
+    loop {
+        // The oldest waiting pod among Jobs not yet found blocked in this pass.
+        let next = w
+            .scheduler
+            .waiting
+            .iter_mut()
+            .filter(|(job, _)| !blocked.contains(job))
+            .filter_map(|(job, q)| {
+                while let Some(&p) = q.front() {
+                    if w.store.pods[p.0 as usize].unschedulable {
+                        return Some((p, *job));
+                    }
+                    q.pop_front(); // deleted while waiting
+                }
+                None
+            })
+            .min();
+        let Some((pod_id, job)) = next else { break };
+        match find_node(w, pod_id) {
+            Ok(node) => {
+                if let Some(q) = w.scheduler.waiting.get_mut(&job) {
+                    q.pop_front();
+                }
+                w.store.pod_mut(pod_id).unschedulable = false;
+                bind(w, pod_id, node);
+            }
+            Err(_) => {
+                blocked.insert(job);
+            }
+        }
+    }
+    w.scheduler.waiting.retain(|_, q| !q.is_empty());
+}
+
+/// A pod on `node` reached a terminal phase: free its requests and wake the waiters.
+pub fn release(w: &mut World<'_>, pod_id: PodId) {
+    let pod = w.store.pod(pod_id);
+    let Some(node_id) = pod.node else { return };
+    let (req, nz) = (pod.request, nonzero(pod.request));
+    let node = &mut w.store.nodes[node_id.0 as usize];
+    node.requested.cpu_m -= req.cpu_m;
+    node.requested.memory -= req.memory;
+    node.requested_nonzero.cpu_m -= nz.cpu_m;
+    node.requested_nonzero.memory -= nz.memory;
+    node.pod_count -= 1;
+    if !w.scheduler.waiting.is_empty() && !w.scheduler.retry_queued {
+        w.scheduler.retry_queued = true;
+        let now = w.now();
+        w.schedule(now, Event::SchedulerRetry);
+    }
+}
+
+fn nonzero(r: Resources) -> Resources {
+    Resources {
+        cpu_m: if r.cpu_m == 0 {
+            NONZERO_DEFAULT_CPU_M
+        } else {
+            r.cpu_m
+        },
+        memory: if r.memory == 0 {
+            NONZERO_DEFAULT_MEMORY
+        } else {
+            r.memory
+        },
+    }
+}
+
+/// Node labels every node carries implicitly, besides its pool's labels.
+fn well_known_label<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    match key {
+        "kubernetes.io/hostname" => Some(&node.name),
+        "kubernetes.io/os" => Some("linux"),
+        "kubernetes.io/arch" => Some("amd64"),
+        _ => None,
+    }
+}
+
+/// Filter then score; the error is the `FailedScheduling` message.
+fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
+    let pod = w.store.pod(pod_id);
+    let selector = &w.store.job(pod.job).template.spec.node_selector;
+    let req = pod.request;
+    let nz = nonzero(req);
+    let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut best: Vec<NodeId> = Vec::new();
+    let mut best_score = -1;
+    for (i, node) in w.store.nodes.iter().enumerate() {
+        let matches = selector.iter().all(|(k, v)| {
+            node.labels
+                .get(k)
+                .map(String::as_str)
+                .or_else(|| well_known_label(node, k))
+                == Some(v.as_str())
+        });
+        if !matches {
+            *reasons
+                .entry("node(s) didn't match Pod's node affinity/selector")
+                .or_default() += 1;
+            continue;
+        }
+        let mut fits = true;
+        if node.pod_count + 1 > node.max_pods {
+            *reasons.entry("Too many pods").or_default() += 1;
+            fits = false;
+        }
+        if req.cpu_m > 0 && node.requested.cpu_m + req.cpu_m > node.alloc.cpu_m {
+            *reasons.entry("Insufficient cpu").or_default() += 1;
+            fits = false;
+        }
+        if req.memory > 0 && node.requested.memory + req.memory > node.alloc.memory {
+            *reasons.entry("Insufficient memory").or_default() += 1;
+            fits = false;
+        }
+        if !fits {
+            continue;
+        }
+        let score = least_allocated_score(node, nz);
+        if score > best_score {
+            best_score = score;
+            best.clear();
+        }
+        if score == best_score {
+            best.push(NodeId(i as u32));
+        }
+    }
+    match best.len() {
+        0 => Err(fit_error(w.store.nodes.len(), &reasons)),
+        1 => Ok(best[0]),
+        n => {
+            let mut rng = w.rng.stream("scheduler-tie", u64::from(pod_id.0));
+            Ok(best[rng.random_range(0..n)])
+        }
+    }
+}
+
+/// `LeastAllocated`: per resource `(allocatable − requested) · 100 / allocatable`,
+/// averaged over CPU and memory with equal weights, in integer arithmetic.
+fn least_allocated_score(node: &Node, pod: Resources) -> i64 {
+    let one = |alloc: i64, used: i64| {
+        if alloc <= 0 || used > alloc {
+            0
+        } else {
+            (alloc - used) * MAX_NODE_SCORE / alloc
+        }
+    };
+    let cpu = one(node.alloc.cpu_m, node.requested_nonzero.cpu_m + pod.cpu_m);
+    let mem = one(
+        node.alloc.memory,
+        node.requested_nonzero.memory + pod.memory,
+    );
+    (cpu + mem) / 2
+}
+
+/// `0/3 nodes are available: 3 Insufficient cpu.` — reasons counted per node, each entry
+/// written `<count> <reason>`, sorted, joined with ", " (kube-scheduler's `FitError`).
+fn fit_error(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> String {
+    let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    format!("0/{nodes} nodes are available: {}.", parts.join(", "))
+}
+
+fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
+    let now = w.now();
+    let pod = w.store.pod_mut(pod_id);
+    pod.node = Some(node_id);
+    pod.scheduled = Some(now);
+    let (req, nz) = (pod.request, nonzero(pod.request));
+    let pod_name = pod.name.clone();
+    let node = &mut w.store.nodes[node_id.0 as usize];
+    node.requested.cpu_m += req.cpu_m;
+    node.requested.memory += req.memory;
+    node.requested_nonzero.cpu_m += nz.cpu_m;
+    node.requested_nonzero.memory += nz.memory;
+    node.pod_count += 1;
+    let message = format!("Successfully assigned default/{pod_name} to {}", node.name);
+    w.emit(ObjectRef::Pod(&pod_name), "Scheduled", &message);
+    let mut rng = w.rng.stream("pod-startup", u64::from(pod_id.0));
+    let startup = w.timing.pod_startup.sample(&mut rng);
+    w.schedule(now + startup, Event::PodStart(pod_id));
+    w.pod_changed(pod_id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_error_is_worded_as_kubernetes_words_it() {
+        let mut r = BTreeMap::new();
+        r.insert("Insufficient cpu", 3);
+        assert_eq!(
+            fit_error(3, &r),
+            "0/3 nodes are available: 3 Insufficient cpu."
+        );
+        r.insert("Insufficient memory", 2);
+        r.insert("node(s) didn't match Pod's node affinity/selector", 1);
+        assert_eq!(
+            fit_error(3, &r),
+            "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient memory, 3 Insufficient cpu."
+        );
+    }
+
+    #[test]
+    fn least_allocated_prefers_the_emptier_node() {
+        let node = |cpu_used| Node {
+            name: "n".into(),
+            pool: 0,
+            labels: Default::default(),
+            alloc: Resources {
+                cpu_m: 4000,
+                memory: 16 << 30,
+            },
+            max_pods: 110,
+            requested: Resources::default(),
+            requested_nonzero: Resources {
+                cpu_m: cpu_used,
+                memory: 0,
+            },
+            pod_count: 0,
+        };
+        let pod = nonzero(Resources::default());
+        assert!(least_allocated_score(&node(0), pod) > least_allocated_score(&node(1000), pod));
+    }
+}

@@ -1,0 +1,284 @@
+//! The final state of a run, extracted from the store once the engine stops: per-Job
+//! results, nodes and the Kubernetes objects as they stand. Owned data, so the report
+//! layer can work after the simulation is gone.
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use crate::controllers::job::{ConditionType, JobState};
+use crate::time::{Clock, SimTime};
+use crate::world::{PodPhase, Resources, Store};
+
+/// The result of one Job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobResult {
+    pub name: String,
+    pub namespace: String,
+    pub owner: Option<String>,
+    pub completion_mode: &'static str,
+    pub parallelism: i32,
+    pub completions: Option<i32>,
+    /// `Complete`, `Failed`, `Suspended` or `Running`.
+    pub outcome: &'static str,
+    pub reason: String,
+    pub message: String,
+    pub succeeded: i32,
+    pub failed: i32,
+    pub pods: u32,
+    pub created: SimTime,
+    pub started: Option<SimTime>,
+    pub finished: Option<SimTime>,
+    pub deleted: Option<SimTime>,
+    pub completed_indexes: Option<String>,
+    pub pod_requests: Resources,
+}
+
+impl JobResult {
+    pub fn makespan(&self) -> Option<SimTime> {
+        self.finished.map(|f| f - self.created)
+    }
+}
+
+/// One node's allocatable capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeResult {
+    pub name: String,
+    pub pool: String,
+    pub alloc: Resources,
+    pub pods: i64,
+}
+
+/// Aggregates over all pods of the run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metrics {
+    pub pods_created: u64,
+    pub pods_succeeded: u64,
+    pub pods_failed: u64,
+    /// Earliest Job creation to latest Job finish, when every Job finished.
+    pub makespan: Option<SimTime>,
+    /// Succeeded pods per hour of simulated time.
+    pub throughput_per_hour: f64,
+    /// Requested CPU-seconds of running pods over allocatable CPU-seconds.
+    pub cpu_utilisation: f64,
+    /// CPU-seconds requested by pod runs that did not succeed.
+    pub wasted_cpu_seconds: f64,
+    /// Pod wait (created → started) percentiles in milliseconds: p50, p90, p99, max.
+    pub wait_ms: [u64; 4],
+}
+
+/// Everything the outputs need once the run is over.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub scenario: String,
+    pub seed: u64,
+    pub start: Timestamp,
+    pub end: SimTime,
+    pub events_processed: u64,
+    pub horizon_reached: bool,
+    pub jobs: Vec<JobResult>,
+    pub nodes: Vec<NodeResult>,
+    pub metrics: Metrics,
+    /// `objects.json`: a Kubernetes `List` of the Jobs that exist at the end.
+    pub objects: Value,
+}
+
+pub(crate) fn job_result(job: &JobState) -> JobResult {
+    let status = &job.status;
+    let (outcome, cond) = if let Some(c) = status.condition(ConditionType::Complete) {
+        ("Complete", Some(c))
+    } else if let Some(c) = status.condition(ConditionType::Failed) {
+        ("Failed", Some(c))
+    } else if let Some(c) = status.condition(ConditionType::Suspended) {
+        ("Suspended", Some(c))
+    } else {
+        (
+            "Running",
+            status
+                .condition(ConditionType::FailureTarget)
+                .or(status.condition(ConditionType::SuccessCriteriaMet)),
+        )
+    };
+    JobResult {
+        name: job.metadata.name.clone(),
+        namespace: job.metadata.namespace().to_string(),
+        owner: job.owner.clone(),
+        completion_mode: if job.spec.is_indexed() {
+            "Indexed"
+        } else {
+            "NonIndexed"
+        },
+        parallelism: job.spec.parallelism(),
+        completions: job.spec.completions,
+        outcome,
+        reason: cond.map(|c| c.reason.to_string()).unwrap_or_default(),
+        message: cond.map(|c| c.message.clone()).unwrap_or_default(),
+        succeeded: status.succeeded,
+        failed: status.failed,
+        pods: job.pods.len() as u32,
+        created: job.created,
+        started: job.first_started,
+        finished: job.finished_at,
+        deleted: job.deleted_at,
+        completed_indexes: job.indexes.as_ref().map(|ix| ix.completed_indexes()),
+        pod_requests: job.template.request,
+    }
+}
+
+pub(crate) fn metrics(store: &Store, jobs: &[JobResult], end: SimTime) -> Metrics {
+    let mut m = Metrics {
+        pods_created: store.pods.len() as u64,
+        ..Metrics::default()
+    };
+    let mut waits: Vec<u64> = Vec::with_capacity(store.pods.len());
+    let mut used_cpu_ms: f64 = 0.0;
+    for pod in &store.pods {
+        match pod.phase {
+            PodPhase::Succeeded => m.pods_succeeded += 1,
+            PodPhase::Failed => m.pods_failed += 1,
+            _ => {}
+        }
+        if let Some(s) = pod.started {
+            waits.push(s - pod.created);
+        }
+        if let Some(sched) = pod.scheduled {
+            let held = pod.finished.unwrap_or(end).saturating_sub(sched) as f64;
+            let cpu_s = pod.request.cpu_m as f64 / 1000.0 * held / 1000.0;
+            used_cpu_ms += cpu_s;
+            if pod.phase != PodPhase::Succeeded {
+                m.wasted_cpu_seconds += cpu_s;
+            }
+        }
+    }
+    waits.sort_unstable();
+    let pct = |p: usize| {
+        if waits.is_empty() {
+            0
+        } else {
+            waits[((waits.len() - 1) * p) / 100]
+        }
+    };
+    m.wait_ms = [
+        pct(50),
+        pct(90),
+        pct(99),
+        waits.last().copied().unwrap_or(0),
+    ];
+    if !jobs.is_empty() && jobs.iter().all(|j| j.finished.is_some()) {
+        let first = jobs.iter().map(|j| j.created).min().unwrap_or(0);
+        let last = jobs.iter().filter_map(|j| j.finished).max().unwrap_or(0);
+        m.makespan = Some(last - first);
+    }
+    if end > 0 {
+        m.throughput_per_hour = m.pods_succeeded as f64 * 3_600_000.0 / end as f64;
+        let alloc_cpu_s: f64 = store
+            .nodes
+            .iter()
+            .map(|n| n.alloc.cpu_m as f64 / 1000.0 * end as f64 / 1000.0)
+            .sum();
+        if alloc_cpu_s > 0.0 {
+            m.cpu_utilisation = used_cpu_ms / alloc_cpu_s;
+        }
+    }
+    m
+}
+
+/// A deterministic stand-in for a UID, shaped like one.
+pub fn uid_string(seed: u64, uid: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4000-8000-{:012x}",
+        (seed & 0xffff_ffff) as u32,
+        (seed >> 32) as u16,
+        uid
+    )
+}
+
+/// A Job as `kubectl get job -o json` would show it at the end of the run.
+pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
+    let uid = uid_string(seed, job.uid);
+    let mut spec = serde_json::to_value(&job.spec).unwrap_or(Value::Null);
+    // The API server's selector and template labels (reference §1.2).
+    if let Some(obj) = spec.as_object_mut() {
+        obj.insert(
+            "selector".into(),
+            json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
+        );
+        if let Some(labels) = obj
+            .get_mut("template")
+            .and_then(|t| t.as_object_mut())
+            .map(|t| t.entry("metadata").or_insert_with(|| json!({})))
+            .and_then(|m| m.as_object_mut())
+            .map(|m| m.entry("labels").or_insert_with(|| json!({})))
+            .and_then(|l| l.as_object_mut())
+        {
+            labels.insert("batch.kubernetes.io/controller-uid".into(), json!(uid));
+            labels.insert(
+                "batch.kubernetes.io/job-name".into(),
+                json!(job.metadata.name),
+            );
+            labels.insert("controller-uid".into(), json!(uid));
+            labels.insert("job-name".into(), json!(job.metadata.name));
+        }
+    }
+    let mut metadata = json!({
+        "name": job.metadata.name,
+        "namespace": job.metadata.namespace(),
+        "uid": uid,
+        "creationTimestamp": clock.rfc3339(job.created),
+    });
+    if !job.metadata.labels.is_empty() {
+        metadata["labels"] = json!(job.metadata.labels);
+    }
+    if !job.metadata.annotations.is_empty() {
+        metadata["annotations"] = json!(job.metadata.annotations);
+    }
+    let s = &job.status;
+    let mut status = serde_json::Map::new();
+    if !s.conditions.is_empty() {
+        let conds: Vec<Value> = s
+            .conditions
+            .iter()
+            .map(|c| {
+                json!({
+                    "type": c.kind.as_str(),
+                    "status": if c.status { "True" } else { "False" },
+                    "lastProbeTime": clock.rfc3339(c.time),
+                    "lastTransitionTime": clock.rfc3339(c.time),
+                    "reason": c.reason,
+                    "message": c.message,
+                })
+            })
+            .collect();
+        status.insert("conditions".into(), Value::Array(conds));
+    }
+    if let Some(t) = s.start_time {
+        status.insert("startTime".into(), json!(clock.rfc3339(t)));
+    }
+    if let Some(t) = s.completion_time {
+        status.insert("completionTime".into(), json!(clock.rfc3339(t)));
+    }
+    for (key, v) in [
+        ("active", s.active),
+        ("succeeded", s.succeeded),
+        ("failed", s.failed),
+    ] {
+        if v != 0 {
+            status.insert(key.into(), json!(v));
+        }
+    }
+    status.insert("ready".into(), json!(s.ready));
+    status.insert("terminating".into(), json!(s.terminating));
+    if let Some(ix) = &job.indexes {
+        let completed = ix.completed_indexes();
+        if !completed.is_empty() {
+            status.insert("completedIndexes".into(), json!(completed));
+        }
+    }
+    status.insert("uncountedTerminatedPods".into(), json!({}));
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": metadata,
+        "spec": spec,
+        "status": Value::Object(status),
+    })
+}

@@ -1,0 +1,225 @@
+//! How a workload's containers behave: how long they run and how they exit. The simulator
+//! cannot run the image, so the scenario says it (or the command's `sleep N` does).
+
+use serde::Deserialize;
+
+use super::distribution::{Distribution, DistributionSpec};
+
+/// Without a duration model and without a trailing `sleep N`, a container runs this long.
+/// An arbitrary but documented choice: long enough to see on a timeline.
+pub const DEFAULT_CONTAINER_DURATION_MS: u64 = 10_000;
+
+/// The behaviour of the containers of one workload's pods.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Behavior {
+    /// Run time of each container run; `None` means `sleep N` from the command, else default.
+    pub duration: Option<Distribution>,
+    /// A random failure applied to each run that no scripted outcome matches.
+    pub failure: Option<RandomFailure>,
+    /// Scripted outcomes, first match wins.
+    pub outcomes: Vec<Outcome>,
+    /// The container this behaviour applies to; `None` means every container.
+    pub container: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RandomFailure {
+    pub probability: f64,
+    pub exit_code: i32,
+}
+
+/// A scripted result for the runs it matches. Absent selectors match everything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub index: Option<i64>,
+    pub attempt: Option<u32>,
+    pub run: Option<u32>,
+    pub exit_code: i32,
+    pub after: Option<Distribution>,
+}
+
+impl Outcome {
+    pub fn matches(&self, index: Option<i64>, attempt: u32, run: u32) -> bool {
+        self.index.is_none_or(|i| Some(i) == index)
+            && self.attempt.is_none_or(|a| a == attempt)
+            && self.run.is_none_or(|r| r == run)
+    }
+}
+
+/// The YAML form of [`Behavior`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BehaviorSpec {
+    #[serde(default)]
+    pub duration: Option<DistributionSpec>,
+    #[serde(default)]
+    pub failure: Option<FailureSpec>,
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeSpec>,
+    #[serde(default)]
+    pub container: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FailureSpec {
+    pub probability: f64,
+    #[serde(default = "default_exit_code")]
+    pub exit_code: i32,
+}
+
+fn default_exit_code() -> i32 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutcomeSpec {
+    #[serde(default)]
+    pub index: Option<i64>,
+    #[serde(default)]
+    pub attempt: Option<u32>,
+    #[serde(default)]
+    pub run: Option<u32>,
+    #[serde(default)]
+    pub exit_code: i32,
+    #[serde(default)]
+    pub after: Option<DistributionSpec>,
+}
+
+impl BehaviorSpec {
+    /// Checks and converts; `field` is the path of this behaviour in the scenario.
+    pub fn resolve(&self, field: &str) -> Result<Behavior, String> {
+        let duration = self
+            .duration
+            .as_ref()
+            .map(|d| d.resolve(&format!("{field}.duration")))
+            .transpose()?;
+        let failure = match &self.failure {
+            None => None,
+            Some(f) => {
+                if !(0.0..=1.0).contains(&f.probability) {
+                    return Err(format!(
+                        "{field}.failure.probability: must be between 0 and 1, got {}",
+                        f.probability
+                    ));
+                }
+                check_exit_code(&format!("{field}.failure.exitCode"), f.exit_code)?;
+                if f.exit_code == 0 {
+                    return Err(format!(
+                        "{field}.failure.exitCode: a failure needs a non-zero exit code"
+                    ));
+                }
+                Some(RandomFailure {
+                    probability: f.probability,
+                    exit_code: f.exit_code,
+                })
+            }
+        };
+        let mut outcomes = Vec::with_capacity(self.outcomes.len());
+        for (i, o) in self.outcomes.iter().enumerate() {
+            let path = format!("{field}.outcomes[{i}]");
+            check_exit_code(&format!("{path}.exitCode"), o.exit_code)?;
+            if o.attempt == Some(0) || o.run == Some(0) {
+                return Err(format!("{path}: attempt and run count from 1"));
+            }
+            outcomes.push(Outcome {
+                index: o.index,
+                attempt: o.attempt,
+                run: o.run,
+                exit_code: o.exit_code,
+                after: o
+                    .after
+                    .as_ref()
+                    .map(|a| a.resolve(&format!("{path}.after")))
+                    .transpose()?,
+            });
+        }
+        Ok(Behavior {
+            duration,
+            failure,
+            outcomes,
+            container: self.container.clone(),
+        })
+    }
+}
+
+fn check_exit_code(field: &str, code: i32) -> Result<(), String> {
+    if (0..=255).contains(&code) {
+        Ok(())
+    } else {
+        Err(format!("{field}: exit codes are 0 to 255, got {code}"))
+    }
+}
+
+/// The `N` of a command line ending in `sleep N` (seconds, possibly fractional or with an
+/// `s`/`m`/`h` suffix as GNU sleep accepts), searching `command` then `args`.
+pub fn sleep_seconds_ms(command: &[String], args: &[String]) -> Option<u64> {
+    let words: Vec<&str> = command
+        .iter()
+        .chain(args.iter())
+        .flat_map(|part| part.split_whitespace())
+        .collect();
+    let n = words.len();
+    if n < 2 || !words[n - 2].ends_with("sleep") {
+        return None;
+    }
+    let arg = words[n - 1].trim_end_matches([';', '"', '\'']);
+    let (num, mult) = match arg.char_indices().last()? {
+        (i, 's') => (&arg[..i], 1_000.0),
+        (i, 'm') => (&arg[..i], 60_000.0),
+        (i, 'h') => (&arg[..i], 3_600_000.0),
+        (i, 'd') => (&arg[..i], 86_400_000.0),
+        _ => (arg, 1_000.0),
+    };
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| (v * mult).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn trailing_sleep_in_a_shell_command_gives_the_duration() {
+        let cmd = s(&["sh", "-c", "echo 'Processing item' && sleep 5"]);
+        assert_eq!(sleep_seconds_ms(&cmd, &[]), Some(5_000));
+        assert_eq!(sleep_seconds_ms(&s(&["sleep", "2.5"]), &[]), Some(2_500));
+        assert_eq!(sleep_seconds_ms(&s(&["sleep"]), &s(&["1m"])), Some(60_000));
+        assert_eq!(sleep_seconds_ms(&s(&["/bin/sleep", "3"]), &[]), Some(3_000));
+    }
+
+    #[test]
+    fn commands_not_ending_in_sleep_have_no_duration() {
+        assert_eq!(
+            sleep_seconds_ms(&s(&["sh", "-c", "sleep 5 && echo hi"]), &[]),
+            None
+        );
+        assert_eq!(sleep_seconds_ms(&s(&["perl", "-e", "print 1"]), &[]), None);
+        assert_eq!(sleep_seconds_ms(&[], &[]), None);
+    }
+
+    #[test]
+    fn outcome_without_selectors_matches_every_run() {
+        let o = Outcome {
+            index: None,
+            attempt: None,
+            run: None,
+            exit_code: 1,
+            after: None,
+        };
+        assert!(o.matches(Some(3), 2, 1));
+        let o2 = Outcome {
+            index: Some(1),
+            attempt: Some(1),
+            ..o
+        };
+        assert!(o2.matches(Some(1), 1, 4));
+        assert!(!o2.matches(Some(1), 2, 1));
+        assert!(!o2.matches(None, 1, 1));
+    }
+}

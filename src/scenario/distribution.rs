@@ -1,0 +1,184 @@
+//! Timing and duration models: a fixed duration or a distribution, sampled from a seeded
+//! stream. Samples are whole milliseconds, never negative.
+
+use rand::{Rng, RngExt};
+use serde::Deserialize;
+
+use crate::time::{SimDuration, parse_duration};
+
+/// A duration model as written in a scenario: a bare duration (`5s`) or one of
+/// `{uniform: [a, b]}`, `{exponential: {mean}}`, `{normal: {mean, stddev}}` (truncated at 0),
+/// `{lognormal: {median, p99}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Distribution {
+    Fixed(SimDuration),
+    Uniform(SimDuration, SimDuration),
+    Exponential {
+        mean: SimDuration,
+    },
+    Normal {
+        mean: SimDuration,
+        stddev: SimDuration,
+    },
+    LogNormal {
+        median: SimDuration,
+        p99: SimDuration,
+    },
+}
+
+/// z-score of the 99th percentile of the standard normal distribution.
+const Z_99: f64 = 2.326_347_874_040_841;
+
+impl Distribution {
+    /// Draws one sample in milliseconds.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimDuration {
+        let ms = match *self {
+            Distribution::Fixed(d) => return d,
+            Distribution::Uniform(a, b) => {
+                if b <= a {
+                    return a;
+                }
+                return rng.random_range(a..=b);
+            }
+            Distribution::Exponential { mean } => {
+                let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+                -(mean as f64) * u.ln()
+            }
+            Distribution::Normal { mean, stddev } => mean as f64 + stddev as f64 * std_normal(rng),
+            Distribution::LogNormal { median, p99 } => {
+                let mu = (median.max(1) as f64).ln();
+                let sigma = ((p99.max(median).max(1) as f64).ln() - mu) / Z_99;
+                (mu + sigma * std_normal(rng)).exp()
+            }
+        };
+        if ms.is_finite() && ms > 0.0 {
+            ms.round().min(u64::MAX as f64 / 2.0) as u64
+        } else {
+            0
+        }
+    }
+
+    /// The mean of the model, for summaries and defaults.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Distribution::Fixed(_))
+    }
+}
+
+/// Box–Muller from two uniform draws: portable and exactly reproducible.
+fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The YAML form of a [`Distribution`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DistributionSpec {
+    Fixed(String),
+    Tagged(TaggedSpec),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum TaggedSpec {
+    Uniform([String; 2]),
+    Exponential { mean: String },
+    Normal { mean: String, stddev: String },
+    Lognormal { median: String, p99: String },
+}
+
+impl DistributionSpec {
+    /// Converts to a model, checking every duration; `field` names it in errors.
+    pub fn resolve(&self, field: &str) -> Result<Distribution, String> {
+        let d = |s: &str| parse_duration(s).map_err(|e| format!("{field}: {e}"));
+        Ok(match self {
+            DistributionSpec::Fixed(s) => Distribution::Fixed(d(s)?),
+            DistributionSpec::Tagged(TaggedSpec::Uniform([a, b])) => {
+                let (a, b) = (d(a)?, d(b)?);
+                if b < a {
+                    return Err(format!("{field}: uniform bounds must be [low, high]"));
+                }
+                Distribution::Uniform(a, b)
+            }
+            DistributionSpec::Tagged(TaggedSpec::Exponential { mean }) => {
+                Distribution::Exponential { mean: d(mean)? }
+            }
+            DistributionSpec::Tagged(TaggedSpec::Normal { mean, stddev }) => Distribution::Normal {
+                mean: d(mean)?,
+                stddev: d(stddev)?,
+            },
+            DistributionSpec::Tagged(TaggedSpec::Lognormal { median, p99 }) => {
+                let (median, p99) = (d(median)?, d(p99)?);
+                if p99 < median {
+                    return Err(format!(
+                        "{field}: lognormal p99 must be at least the median"
+                    ));
+                }
+                Distribution::LogNormal { median, p99 }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RngStreams;
+
+    fn samples(d: &Distribution, n: usize) -> Vec<u64> {
+        let mut rng = RngStreams::new(7).stream("test", 0);
+        (0..n).map(|_| d.sample(&mut rng)).collect()
+    }
+
+    #[test]
+    fn fixed_is_always_the_same() {
+        assert!(
+            samples(&Distribution::Fixed(5000), 10)
+                .iter()
+                .all(|&s| s == 5000)
+        );
+    }
+
+    #[test]
+    fn uniform_stays_within_bounds() {
+        let s = samples(&Distribution::Uniform(1000, 2000), 1000);
+        assert!(s.iter().all(|&x| (1000..=2000).contains(&x)));
+        assert!(s.iter().any(|&x| x < 1200) && s.iter().any(|&x| x > 1800));
+    }
+
+    #[test]
+    fn lognormal_median_and_p99_match_the_parameters() {
+        let mut s = samples(
+            &Distribution::LogNormal {
+                median: 1000,
+                p99: 4000,
+            },
+            20_000,
+        );
+        s.sort_unstable();
+        let median = s[s.len() / 2] as f64;
+        let p99 = s[s.len() * 99 / 100] as f64;
+        assert!((median - 1000.0).abs() < 50.0, "median {median}");
+        assert!((p99 - 4000.0).abs() < 400.0, "p99 {p99}");
+    }
+
+    #[test]
+    fn normal_is_truncated_at_zero() {
+        let s = samples(
+            &Distribution::Normal {
+                mean: 100,
+                stddev: 1000,
+            },
+            1000,
+        );
+        assert!(s.contains(&0));
+    }
+
+    #[test]
+    fn exponential_mean_matches() {
+        let s = samples(&Distribution::Exponential { mean: 1000 }, 20_000);
+        let mean = s.iter().sum::<u64>() as f64 / s.len() as f64;
+        assert!((mean - 1000.0).abs() < 50.0, "mean {mean}");
+    }
+}
