@@ -122,14 +122,19 @@ impl Quantity {
             return Err(fail(QuantityErrorKind::Format));
         }
         let parts = split(text).map_err(fail)?;
-        let multiplier = interpret_suffix(parts.suffix).ok_or_else(|| fail(QuantityErrorKind::Suffix))?;
+        let multiplier =
+            interpret_suffix(parts.suffix).ok_or_else(|| fail(QuantityErrorKind::Suffix))?;
         if !parts.has_digit && needs_arbitrary_precision(multiplier) {
             return Err(fail(QuantityErrorKind::Numeric));
         }
         let magnitude = milli_magnitude(&parts, multiplier);
         let magnitude = magnitude as i128; // milli_magnitude never exceeds i128::MAX
         Ok(Quantity {
-            milli: if parts.negative { -magnitude } else { magnitude },
+            milli: if parts.negative {
+                -magnitude
+            } else {
+                magnitude
+            },
             text: text.to_string(),
         })
     }
@@ -342,12 +347,10 @@ fn ceil_scaled(digits: &[u8], exponent: i64, power_of_two: u32) -> Option<u128> 
         .chain(std::iter::repeat_n(0, padding));
     for digit in fraction_digits {
         let t = digit * two_power + carried;
-        inexact |= t % 10 != 0;
+        inexact |= !t.is_multiple_of(10);
         carried = t / 10;
     }
-    whole
-        .checked_add(carried)?
-        .checked_add(u128::from(inexact))
+    whole.checked_add(carried)?.checked_add(u128::from(inexact))
 }
 
 /// The integer a string of ASCII digits spells, or `None` past `u128::MAX`.
@@ -416,5 +419,539 @@ impl Visitor<'_> for QuantityVisitor {
         // Display of a finite f64 is its shortest exact decimal, never in exponent form;
         // NaN and infinities spell `NaN`/`inf` and are rejected by the parser.
         Self::parse(&v.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const KI: i128 = 1 << 10;
+    const MI: i128 = 1 << 20;
+    const GI: i128 = 1 << 30;
+    const TI: i128 = 1 << 40;
+    const PI: i128 = 1 << 50;
+    const EI: i128 = 1 << 60;
+    /// 2^63-1 units, upstream's `maxAllowed`, in milli-units.
+    const BINARY_CAP_MILLI: i128 = (i64::MAX as i128) * 1000;
+
+    fn milli(text: &str) -> i128 {
+        match Quantity::parse(text) {
+            Ok(q) => q.milli(),
+            Err(e) => panic!("{text:?} should parse: {e}"),
+        }
+    }
+
+    fn error_kind(text: &str) -> Option<QuantityErrorKind> {
+        Quantity::parse(text).err().map(|e| e.kind())
+    }
+
+    /// Expected milli-values: the brief's examples, then the cases of upstream's
+    /// `TestQuantityParse` (its expected decimals times 1000, rounded up).
+    const PARSED_MILLI: &[(&str, i128)] = &[
+        ("0", 0),
+        ("250m", 250),
+        ("64Mi", 64 * MI * 1000),
+        ("1.5Gi", 1_610_612_736_000),
+        ("2e3", 2_000_000),
+        ("1k", 1_000_000),
+        ("1Ki", 1_024_000),
+        ("0.5", 500),
+        ("0.1", 100),
+        (".5", 500),
+        ("5.", 5_000),
+        ("100n", 1),
+        ("1E3", 1_000_000),
+        ("1e-3", 1),
+        ("1E-3", 1),
+        ("0n", 0),
+        ("0u", 0),
+        ("0m", 0),
+        ("0Ki", 0),
+        ("0Ti", 0),
+        ("0T", 0),
+        ("1", 1_000),
+        ("8Ki", 8 * KI * 1000),
+        ("7Mi", 7 * MI * 1000),
+        ("6Gi", 6 * GI * 1000),
+        ("5Ti", 5 * TI * 1000),
+        ("4Pi", 4 * PI * 1000),
+        ("3Ei", 3 * EI * 1000),
+        ("10Ti", 10 * TI * 1000),
+        ("100Ti", 100 * TI * 1000),
+        ("5n", 1),
+        ("4u", 1),
+        ("3m", 3),
+        ("9", 9_000),
+        ("8k", 8_000_000),
+        ("50k", 50_000_000),
+        ("7M", 7_000_000_000),
+        ("6G", 6_000_000_000_000),
+        ("5T", 5_000_000_000_000_000),
+        ("40T", 40_000_000_000_000_000),
+        ("300T", 300_000_000_000_000_000),
+        ("2P", 2_000_000_000_000_000_000),
+        ("1E", 1_000_000_000_000_000_000_000),
+        ("1e3", 1_000_000),
+        ("1E6", 1_000_000_000),
+        ("1e9", 1_000_000_000_000),
+        ("1E12", 1_000_000_000_000_000),
+        ("1e15", 1_000_000_000_000_000_000),
+        ("1E18", 1_000_000_000_000_000_000_000),
+        ("1e14", 100_000_000_000_000_000),
+        ("1e13", 10_000_000_000_000_000),
+        ("100.035k", 100_035_000),
+        ("0.001", 1),
+        ("0.0005k", 500),
+        ("0.005", 5),
+        ("0.05", 50),
+        ("0.00050k", 500),
+        ("0.00500", 5),
+        ("0.05000", 50),
+        ("0.50000", 500),
+        ("0.5e0", 500),
+        ("0.5e-1", 50),
+        ("0.5e-2", 5),
+        ("10.035M", 10_035_000_000),
+        ("1.2e3", 1_200_000),
+        ("1.3E+6", 1_300_000_000),
+        ("1.40e9", 1_400_000_000_000),
+        ("1.53E12", 1_530_000_000_000_000),
+        ("1.6e15", 1_600_000_000_000_000_000),
+        ("1.7E18", 1_700_000_000_000_000_000_000),
+        ("9.01", 9_010),
+        ("8.1k", 8_100_000),
+        ("7.123456M", 7_123_456_000),
+        ("6.987654321G", 6_987_654_321_000),
+        ("5.444T", 5_444_000_000_000_000),
+        ("40.1T", 40_100_000_000_000_000),
+        ("300.2T", 300_200_000_000_000_000),
+        ("2.5P", 2_500_000_000_000_000_000),
+        ("1.01E", 1_010_000_000_000_000_000_000),
+        ("3.001n", 1),
+        ("1.1E-9", 1),
+        ("0.0000000001", 1),
+        ("0.0000000005", 1),
+        ("0.00000000050", 1),
+        ("0.5e-9", 1),
+        ("0.9n", 1),
+        ("0.00000012345", 1),
+        ("0.00000012354", 1),
+        ("9Ei", BINARY_CAP_MILLI),
+        ("9223372036854775807Ki", BINARY_CAP_MILLI),
+        ("12E", 12_000_000_000_000_000_000_000),
+        ("100.035Ki", 102_435_840),
+        ("0.5Mi", 524_288_000),
+        ("0.05Gi", 53_687_091_200),
+        ("0.025Ti", 27_487_790_694_400),
+        ("0.000000000001Ki", 1),
+        (".001", 1),
+        (".0001k", 100),
+        ("1.", 1_000),
+        ("1.G", 1_000_000_000_000),
+    ];
+
+    #[test]
+    fn upstream_documented_quantities_parse_to_exact_milli_values() {
+        for (text, expected) in PARSED_MILLI {
+            assert_eq!(milli(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn explicit_signs_negate_or_keep_every_documented_quantity() {
+        for (text, expected) in PARSED_MILLI {
+            assert_eq!(milli(&format!("-{text}")), -expected, "-{text}");
+            assert_eq!(milli(&format!("+{text}")), *expected, "+{text}");
+        }
+    }
+
+    #[test]
+    fn one_and_a_half_gibibytes_is_exact() {
+        let q = Quantity::parse("1.5Gi").unwrap();
+        assert_eq!(q.value(), 1_610_612_736);
+        assert_eq!(q.bytes(), 1_610_612_736);
+    }
+
+    #[test]
+    fn fractional_milli_rounds_up() {
+        assert_eq!(milli("100n"), 1);
+        assert_eq!(milli("1.5m"), 2);
+        assert_eq!(milli("1.0001m"), 2);
+        assert_eq!(milli("1.000m"), 1);
+    }
+
+    #[test]
+    fn negative_fractions_round_away_from_zero() {
+        // Upstream's TestQuantityRoundUp: -9.01 rounded to scale 0 is -10.
+        assert_eq!(Quantity::parse("-9.01").unwrap().value(), -10);
+        assert_eq!(Quantity::parse("9.01").unwrap().value(), 10);
+        assert_eq!(milli("-1.5m"), -2);
+        assert_eq!(milli("-100n"), -1);
+    }
+
+    #[test]
+    fn value_rounds_whole_units_up() {
+        assert_eq!(Quantity::parse("100n").unwrap().value(), 1);
+        assert_eq!(Quantity::parse("1001m").unwrap().value(), 2);
+        assert_eq!(Quantity::parse("1000m").unwrap().value(), 1);
+        assert_eq!(Quantity::parse("0").unwrap().value(), 0);
+    }
+
+    #[test]
+    fn badly_shaped_quantities_get_the_regular_expression_error() {
+        for text in [
+            "",
+            "1.2.3",
+            "1 Gi",
+            " 1",
+            "1 ",
+            "1KI",
+            "1gi",
+            "1.1.M",
+            "1+1.0M",
+            "0.1am",
+            "aoeu",
+            "Non-Numeric",
+            "1e3e3",
+            "1,5",
+            "1µ",
+        ] {
+            assert_eq!(
+                error_kind(text),
+                Some(QuantityErrorKind::Format),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_suffixes_get_the_suffix_error() {
+        for text in [
+            "1Mii",
+            "e",
+            "1e",
+            "0.1mi",
+            ".5i",
+            "1i",
+            "-3.01i",
+            "-3.01e-",
+            "1e+",
+            "1ke3",
+            "1EE",
+            "1e99999999999999999999",
+        ] {
+            assert_eq!(
+                error_kind(text),
+                Some(QuantityErrorKind::Suffix),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn digitless_numbers_on_upstreams_wide_path_get_the_numeric_error() {
+        for text in ["Ei", "Pi", "-Ei", "e-10", ".e-10"] {
+            assert_eq!(
+                error_kind(text),
+                Some(QuantityErrorKind::Numeric),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn digitless_numbers_on_upstreams_int64_path_are_zero() {
+        // parseQuantityString reads a missing number as "0"; only the inf.Dec path rejects it.
+        for text in [
+            "Mi", "Ki", "Ti", "k", "m", "n", "e3", "e-9", "-", "+", ".", "-.",
+        ] {
+            assert_eq!(milli(text), 0, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn error_messages_use_kubernetes_words_and_name_the_input() {
+        let format = Quantity::parse("1 Gi").unwrap_err();
+        assert_eq!(
+            format.to_string(),
+            "invalid quantity \"1 Gi\": quantities must match the regular expression \
+             '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+        );
+        assert_eq!(format.input(), "1 Gi");
+        let suffix = Quantity::parse("1Mii").unwrap_err();
+        assert_eq!(
+            suffix.to_string(),
+            "invalid quantity \"1Mii\": unable to parse quantity's suffix"
+        );
+        assert_eq!(
+            QuantityErrorKind::Numeric.to_string(),
+            "unable to parse numeric part of quantity"
+        );
+    }
+
+    #[test]
+    fn binary_quantities_are_capped_at_int64_max_units() {
+        assert_eq!(milli("7Ei"), 7 * EI * 1000);
+        assert_eq!(milli("8Ei"), BINARY_CAP_MILLI);
+        assert_eq!(milli("-8Ei"), -BINARY_CAP_MILLI);
+        // 8191.999 × 2^50 units is below 2^63-1; 8192 - 10^-17 Pi is above it by a fraction.
+        assert_eq!(milli("8191.999Pi"), 8_191_999 * PI);
+        assert_eq!(milli("8191.99999999999999999Pi"), BINARY_CAP_MILLI);
+        assert_eq!(Quantity::parse("8Ei").unwrap().bytes(), i64::MAX);
+    }
+
+    #[test]
+    fn decimal_quantities_above_int64_are_not_capped() {
+        assert_eq!(milli("12E"), 12 * 10i128.pow(21));
+        assert_eq!(milli("1e30"), 10i128.pow(33));
+        assert_eq!(Quantity::parse("12E").unwrap().bytes(), i64::MAX);
+        assert_eq!(Quantity::parse("-12E").unwrap().bytes(), i64::MIN);
+    }
+
+    #[test]
+    fn decimal_quantities_beyond_i128_saturate() {
+        assert_eq!(milli("1e40"), i128::MAX);
+        assert_eq!(milli("-1e40"), -i128::MAX);
+        assert_eq!(milli("1e2000000000"), i128::MAX);
+        let q = Quantity::parse("1e40").unwrap();
+        assert_eq!(q.cpu_millis(), i64::MAX);
+        assert_eq!(Quantity::parse("-1e40").unwrap().cpu_millis(), i64::MIN);
+    }
+
+    #[test]
+    fn decimal_exponent_wraps_like_go_int32() {
+        // int32(int64(4294967296)) is 0 and int32(4294967299) is 3.
+        assert_eq!(milli("1e4294967296"), 1_000);
+        assert_eq!(milli("1e4294967299"), 1_000_000);
+    }
+
+    #[test]
+    fn tiny_positive_values_round_up_to_one_milli() {
+        assert_eq!(milli("5e-2000000000"), 1);
+        let many_zeros = format!("0.{}1", "0".repeat(60));
+        assert_eq!(milli(&many_zeros), 1);
+        assert_eq!(milli(&format!("-{many_zeros}")), -1);
+    }
+
+    #[test]
+    fn fraction_of_a_kibibyte_is_exact_to_the_last_digit() {
+        // 1/1024 = 0.0009765625 exactly.
+        assert_eq!(milli("0.0009765625Ki"), 1_000);
+        // 0.0009765626 × 1024 = 1.0000001024.
+        assert_eq!(milli("0.0009765626Ki"), 1_001);
+        // 1024 × (1 + 10^-28) is just above 1024 units.
+        assert_eq!(milli("1.0000000000000000000000000001Ki"), 1_024_001);
+    }
+
+    #[test]
+    fn digit_strings_longer_than_i128_are_exact() {
+        // 60 digits × 10^-50 = 1234567890.1234567890…, so × 1000 rounds up to …124.
+        let text = "123456789012345678901234567890123456789012345678901234567890e-50";
+        assert_eq!(milli(text), 1_234_567_890_124);
+        let leading_zeros = format!("{}250m", "0".repeat(100));
+        assert_eq!(milli(&leading_zeros), 250);
+    }
+
+    #[test]
+    fn sign_decides_is_negative() {
+        assert!(Quantity::parse("-1n").unwrap().is_negative());
+        assert!(Quantity::parse("-1").unwrap().is_negative());
+        assert!(!Quantity::parse("-0").unwrap().is_negative());
+        assert!(!Quantity::parse("0").unwrap().is_negative());
+        assert!(!Quantity::parse("+1").unwrap().is_negative());
+    }
+
+    #[test]
+    fn scheduler_helpers_read_cpu_in_millis_and_memory_in_bytes() {
+        assert_eq!(Quantity::parse("250m").unwrap().cpu_millis(), 250);
+        assert_eq!(Quantity::parse("2").unwrap().cpu_millis(), 2_000);
+        assert_eq!(Quantity::parse("64Mi").unwrap().bytes(), 67_108_864);
+        assert_eq!(Quantity::parse("1G").unwrap().bytes(), 1_000_000_000);
+        assert_eq!(Quantity::parse("100n").unwrap().bytes(), 1);
+    }
+
+    #[test]
+    fn yaml_numbers_and_strings_deserialize() {
+        let yaml = "a: 2\nb: 0.5\nc: 1e9\nd: \"250m\"\ne: ' 1Gi '\nf: 64Mi\ng: -1\n";
+        let map: BTreeMap<String, Quantity> = yaml_serde::from_str(yaml).unwrap();
+        let got: Vec<(&str, i128)> = map.iter().map(|(k, q)| (k.as_str(), q.milli())).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", 2_000),
+                ("b", 500),
+                ("c", 1_000_000_000_000),
+                ("d", 250),
+                ("e", GI * 1000),
+                ("f", 64 * MI * 1000),
+                ("g", -1_000),
+            ]
+        );
+        assert_eq!(map["e"].as_str(), "1Gi");
+    }
+
+    #[test]
+    fn bad_yaml_quantity_reports_the_kubernetes_error() {
+        let err = yaml_serde::from_str::<BTreeMap<String, Quantity>>("cpu: 1 Gi\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("quantities must match the regular expression"),
+            "{err}"
+        );
+        let err = yaml_serde::from_str::<BTreeMap<String, Quantity>>("cpu: true\n").unwrap_err();
+        assert!(err.to_string().contains("a quantity"), "{err}");
+        assert!(yaml_serde::from_str::<BTreeMap<String, Quantity>>("cpu: .inf\n").is_err());
+    }
+
+    #[test]
+    fn json_numbers_deserialize_and_serialize_as_the_original_text() {
+        let q: Quantity = serde_json::from_str("0.25").unwrap();
+        assert_eq!(q.milli(), 250);
+        let q: Quantity = serde_json::from_str("\"1.5Gi\"").unwrap();
+        assert_eq!(serde_json::to_string(&q).unwrap(), "\"1.5Gi\"");
+        assert_eq!(q.to_string(), "1.5Gi");
+    }
+
+    fn decimal_suffix() -> impl Strategy<Value = (&'static str, i32)> {
+        prop::sample::select(vec![
+            ("n", -9),
+            ("u", -6),
+            ("m", -3),
+            ("", 0),
+            ("k", 3),
+            ("M", 6),
+            ("G", 9),
+        ])
+    }
+
+    fn binary_suffix() -> impl Strategy<Value = (&'static str, u32)> {
+        prop::sample::select(vec![
+            ("Ki", 10),
+            ("Mi", 20),
+            ("Gi", 30),
+            ("Ti", 40),
+            ("Pi", 50),
+            ("Ei", 60),
+        ])
+    }
+
+    /// A well-formed unsigned quantity of any suffix kind.
+    fn quantity_text() -> impl Strategy<Value = String> {
+        let suffix = prop_oneof![
+            decimal_suffix().prop_map(|(s, _)| s.to_string()),
+            binary_suffix().prop_map(|(s, _)| s.to_string()),
+            "[eE][+-]?[0-9]{1,2}",
+        ];
+        ("[0-9]{1,10}", prop::option::of("[0-9]{0,8}"), suffix).prop_map(|(w, f, s)| match f {
+            Some(f) => format!("{w}.{f}{s}"),
+            None => format!("{w}{s}"),
+        })
+    }
+
+    /// ceil(numerator / denominator) for non-negative operands.
+    fn ceil_div(numerator: i128, denominator: i128) -> i128 {
+        (numerator + denominator - 1) / denominator
+    }
+
+    fn signed(negative: bool, v: i128) -> i128 {
+        if negative { -v } else { v }
+    }
+
+    proptest! {
+        #[test]
+        fn binary_integer_is_n_times_power_of_two(
+            n in 0u64..(1 << 40),
+            (suffix, power) in binary_suffix(),
+            negative: bool,
+        ) {
+            let sign = if negative { "-" } else { "" };
+            let exact = i128::from(n) * (1i128 << power) * 1000;
+            let expected = signed(negative, exact.min(BINARY_CAP_MILLI));
+            prop_assert_eq!(milli(&format!("{sign}{n}{suffix}")), expected);
+        }
+
+        #[test]
+        fn decimal_fraction_matches_rational_arithmetic(
+            whole in 0u64..1_000_000_000_000,
+            fraction in "[0-9]{0,12}",
+            (suffix, power) in decimal_suffix(),
+            negative: bool,
+        ) {
+            let sign = if negative { "-" } else { "" };
+            let digits = fraction.len() as i32;
+            let fraction_value: i128 = if fraction.is_empty() { 0 } else { fraction.parse().unwrap() };
+            let numerator = i128::from(whole) * 10i128.pow(digits as u32) + fraction_value;
+            // value × 1000 = numerator × 10^(power + 3 - digits)
+            let exponent = power + 3 - digits;
+            let expected = if exponent >= 0 {
+                numerator * 10i128.pow(exponent as u32)
+            } else {
+                ceil_div(numerator, 10i128.pow((-exponent) as u32))
+            };
+            let text = format!("{sign}{whole}.{fraction}{suffix}");
+            prop_assert_eq!(milli(&text), signed(negative, expected));
+        }
+
+        #[test]
+        fn binary_fraction_matches_rational_arithmetic(
+            whole in 0u64..1_000_000,
+            fraction in "[0-9]{0,6}",
+            (suffix, power) in binary_suffix(),
+        ) {
+            let digits = fraction.len() as u32;
+            let fraction_value: i128 = if fraction.is_empty() { 0 } else { fraction.parse().unwrap() };
+            let numerator = (i128::from(whole) * 10i128.pow(digits) + fraction_value)
+                * (1i128 << power)
+                * 1000;
+            let expected = ceil_div(numerator, 10i128.pow(digits)).min(BINARY_CAP_MILLI);
+            prop_assert_eq!(milli(&format!("{whole}.{fraction}{suffix}")), expected);
+        }
+
+        #[test]
+        fn decimal_exponent_equals_the_si_suffix(
+            n in 0u64..1_000_000_000,
+            (exponent, si) in prop::sample::select(vec![
+                ("e-9", "n"), ("e-6", "u"), ("E-3", "m"), ("e0", ""), ("e3", "k"),
+                ("E+6", "M"), ("e9", "G"), ("e12", "T"), ("e15", "P"), ("e18", "E"),
+            ]),
+        ) {
+            prop_assert_eq!(milli(&format!("{n}{exponent}")), milli(&format!("{n}{si}")));
+        }
+
+        #[test]
+        fn minus_sign_negates_any_quantity(text in quantity_text()) {
+            prop_assert_eq!(milli(&format!("-{text}")), -milli(&text));
+            prop_assert_eq!(milli(&format!("+{text}")), milli(&text));
+        }
+
+        #[test]
+        fn display_and_serde_round_trip_the_text(text in quantity_text()) {
+            let q = Quantity::parse(&text).unwrap();
+            prop_assert_eq!(q.to_string(), text.clone());
+            prop_assert_eq!(Quantity::parse(&q.to_string()).unwrap(), q.clone());
+            let json = serde_json::to_string(&q).unwrap();
+            prop_assert_eq!(&json, &format!("\"{text}\""));
+            let back: Quantity = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(back, q);
+        }
+
+        #[test]
+        fn value_is_milli_rounded_away_from_zero(text in quantity_text(), negative: bool) {
+            let q = Quantity::parse(&format!("{}{text}", if negative { "-" } else { "" })).unwrap();
+            let (units, milli) = (q.value().unsigned_abs(), q.milli().unsigned_abs());
+            prop_assert!(units * 1000 >= milli);
+            prop_assert!(units == 0 || (units - 1) * 1000 < milli);
+            prop_assert_eq!(q.value().signum(), q.milli().signum());
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "[-+0-9.eEinumkKMGTP ]{0,24}|\\PC{0,16}") {
+            let _ = Quantity::parse(&text);
+        }
     }
 }
