@@ -3,6 +3,7 @@
 //! run. Column names are a public contract (DESIGN §6): add, never rename.
 
 pub mod csv;
+pub mod files;
 pub mod result;
 
 use std::fmt;
