@@ -238,6 +238,10 @@ pub struct World<'s> {
     pub scenario: &'s Scenario,
     sink: &'s mut dyn Sink,
     next_uid: u64,
+    /// Time of the last change to an object or the last record: stale timers that fire
+    /// later (a killed container's planned exit, a spent backoff timer) do not extend
+    /// the run.
+    last_activity: SimTime,
 }
 
 /// How a run ended.
@@ -286,6 +290,7 @@ impl<'s> World<'s> {
             scenario,
             sink,
             next_uid: 1,
+            last_activity: 0,
         }
     }
 
@@ -307,6 +312,7 @@ impl<'s> World<'s> {
 
     /// Records a Kubernetes-style event.
     pub fn emit(&mut self, object: ObjectRef<'_>, reason: &str, message: &str) {
+        self.last_activity = self.now();
         let record = EventRecord {
             time: self.now(),
             object,
@@ -318,6 +324,7 @@ impl<'s> World<'s> {
 
     /// The API server saw a pod change: the Job controller's informer is told.
     pub fn pod_changed(&mut self, pod: PodId) {
+        self.last_activity = self.now();
         job::pod_updated(self, pod);
     }
 
@@ -345,7 +352,7 @@ impl<'s> World<'s> {
         }
         let end = match horizon {
             Some(h) if horizon_reached => h,
-            _ => self.now(),
+            _ => self.last_activity,
         };
         RunOutcome {
             end,
