@@ -1,0 +1,6 @@
+//! Integration tests: one binary, one module per behaviour (DESIGN §8).
+
+mod common;
+
+mod cli;
+mod determinism;
