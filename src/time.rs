@@ -53,7 +53,7 @@ pub fn format_duration(d: SimDuration) -> String {
         return format!("{d}ms");
     }
     if d < MINUTE {
-        return if d % SECOND == 0 {
+        return if d.is_multiple_of(SECOND) {
             format!("{}s", d / SECOND)
         } else {
             format!("{:.1}s", d as f64 / SECOND as f64)

@@ -5,7 +5,11 @@ use crate::common::{OUTPUT_FILES, root, run, run_to, stderr, stdout};
 #[test]
 fn seed_parallel_job_writes_every_output_with_the_documented_columns() {
     let dir = tempfile::tempdir().unwrap();
-    run_to("scenarios/seed/parallel-fixed-completions.yaml", dir.path(), &[]);
+    run_to(
+        "scenarios/seed/parallel-fixed-completions.yaml",
+        dir.path(),
+        &[],
+    );
     for f in OUTPUT_FILES {
         assert!(dir.path().join(f).is_file(), "{f} missing");
     }
@@ -39,7 +43,12 @@ fn seed_parallel_job_writes_every_output_with_the_documented_columns() {
 fn summary_line_names_outcome_reason_and_counters() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_string_lossy().into_owned();
-    let o = run(&["run", "scenarios/seed/parallel-fixed-completions.yaml", "--out", &out]);
+    let o = run(&[
+        "run",
+        "scenarios/seed/parallel-fixed-completions.yaml",
+        "--out",
+        &out,
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     assert!(text.contains("Complete (CompletionsReached)"), "{text}");
@@ -62,10 +71,18 @@ fn stats_reports_events_and_throughput() {
 
 #[test]
 fn negative_completions_exits_2_naming_file_and_field() {
-    let o = run(&["run", "tests/data/negative-completions.yaml", "--out", "/dev/null/x"]);
+    let o = run(&[
+        "run",
+        "tests/data/negative-completions.yaml",
+        "--out",
+        "/dev/null/x",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("tests/data/negative-completions.yaml"), "{err}");
+    assert!(
+        err.contains("tests/data/negative-completions.yaml"),
+        "{err}"
+    );
     assert!(err.contains("spec.completions"), "{err}");
     assert!(err.contains("must be greater than or equal to 0"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one message: {err}");
@@ -118,7 +135,12 @@ fn garbage_input_is_an_error_not_a_panic() {
     for (name, bytes) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        let o = run(&["run", path.to_str().unwrap(), "--out", dir.path().to_str().unwrap()]);
+        let o = run(&[
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
     }

@@ -11,9 +11,9 @@ use super::{EVENT_COLUMNS, EventRecord, JOB_COLUMNS, JobRecord, POD_COLUMNS, Pod
 /// Writes the three CSV files of a run into a folder.
 pub struct CsvSink {
     files: Vec<(PathBuf, PathBuf)>,
-    events: csv::Writer<BufWriter<File>>,
-    pods: csv::Writer<BufWriter<File>>,
-    jobs: csv::Writer<BufWriter<File>>,
+    events: CsvFile,
+    pods: CsvFile,
+    jobs: CsvFile,
     error: Option<std::io::Error>,
 }
 

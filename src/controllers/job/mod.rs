@@ -115,10 +115,11 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
     if job.deleted_at.is_some() {
         return;
     }
-    if !active && job.active.remove(&pod_id) {
-        if let (Some(ix), Some(i)) = (job.indexes.as_mut(), index) {
-            ix.pod_inactive(i);
-        }
+    if !active
+        && job.active.remove(&pod_id)
+        && let (Some(ix), Some(i)) = (job.indexes.as_mut(), index)
+    {
+        ix.pod_inactive(i);
     }
     let pod = &mut w.store.pods[pod_id.0 as usize];
     // Ready, terminating and restart counts, kept as deltas against what the Job saw.
