@@ -11,6 +11,7 @@ pub mod job;
 pub mod load;
 pub mod meta;
 pub mod pod;
+pub mod position;
 pub mod quantity;
 pub mod validation;
 
