@@ -8,6 +8,7 @@
 pub mod cronjob;
 pub mod defaults;
 pub mod job;
+pub mod lenient;
 pub mod load;
 pub mod meta;
 pub mod pod;

@@ -360,7 +360,13 @@ kind: Job
         let docs = index_documents(JOB);
         assert_eq!(docs.len(), 2);
         let p = docs[0].value_pos(&FieldPath::of("spec.completions"));
-        assert_eq!(p, Pos { line: 6, column: 16 });
+        assert_eq!(
+            p,
+            Pos {
+                line: 6,
+                column: 16
+            }
+        );
     }
 
     #[test]
@@ -369,7 +375,13 @@ kind: Job
         let path = FieldPath::of("spec.template.spec.containers")
             .index(0)
             .child("imagePullPolicy");
-        assert_eq!(docs[0].key_pos(&path), Pos { line: 11, column: 9 });
+        assert_eq!(
+            docs[0].key_pos(&path),
+            Pos {
+                line: 11,
+                column: 9
+            }
+        );
     }
 
     #[test]
@@ -379,7 +391,13 @@ kind: Job
             .index(0)
             .child("image");
         // The container mapping starts at its first key, `name`, after the dash.
-        assert_eq!(docs[0].value_pos(&path), Pos { line: 10, column: 9 });
+        assert_eq!(
+            docs[0].value_pos(&path),
+            Pos {
+                line: 10,
+                column: 9
+            }
+        );
     }
 
     #[test]
@@ -387,7 +405,10 @@ kind: Job
         let docs = index_documents(JOB);
         assert_eq!(
             docs[1].value_pos(&FieldPath::of("kind")),
-            Pos { line: 15, column: 7 }
+            Pos {
+                line: 15,
+                column: 7
+            }
         );
     }
 
@@ -395,10 +416,7 @@ kind: Job
     fn quoted_scalars_are_told_apart_from_plain_ones() {
         let docs = index_documents(JOB);
         let c = FieldPath::of("spec.template.spec.containers");
-        assert_eq!(
-            docs[0].is_quoted(&c.index(1).child("image")),
-            Some(true)
-        );
+        assert_eq!(docs[0].is_quoted(&c.index(1).child("image")), Some(true));
         assert_eq!(docs[0].is_quoted(&c.index(1).child("name")), Some(false));
     }
 
@@ -406,6 +424,12 @@ kind: Job
     fn flow_collections_are_indexed() {
         let docs = index_documents("a: {b: [x, {c: 1}]}\n");
         let p = FieldPath::of("a.b").index(1).child("c");
-        assert_eq!(docs[0].value_pos(&p), Pos { line: 1, column: 16 });
+        assert_eq!(
+            docs[0].value_pos(&p),
+            Pos {
+                line: 1,
+                column: 16
+            }
+        );
     }
 }
