@@ -206,7 +206,7 @@ pub fn manifest_from_value(
     if kind_of(&value) == Some("List") {
         let err = FieldError::new(
             FieldPath::of("kind"),
-            format!("Unsupported value: \"List\": an inline object must be one Job or CronJob"),
+            "Unsupported value: \"List\": an inline object must be one Job or CronJob",
         );
         loaded.problem(&pos, &FieldPath::root(), &err);
     } else {

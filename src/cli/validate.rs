@@ -1,7 +1,12 @@
-//! `jobsim validate`: check files without running them.
+//! `jobsim validate`: check files without running them. Manifests are loaded, defaulted and
+//! validated as the API server would; every problem is printed as `file:line:column: field:
+//! message`, warnings (ignored fields) prefixed with `warning:`. Scenario files are recognised
+//! and left to the scenario reader.
 
 use clap::Args;
 use std::path::PathBuf;
+
+use crate::api::{ManifestError, is_scenario_text, load_manifests_str};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -13,7 +18,24 @@ pub struct ValidateArgs {
 pub fn validate(args: ValidateArgs) -> i32 {
     let mut code = 0;
     for file in &args.files {
-        match crate::api::load_manifests(file) {
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(source) => {
+                let e = ManifestError::Io {
+                    file: file.clone(),
+                    source,
+                };
+                eprintln!("error: {e}");
+                code = super::EXIT_USAGE;
+                continue;
+            }
+        };
+        if is_scenario_text(&text) {
+            // The scenario reader validates its own files (and the manifests they name).
+            println!("{}: scenario (checked when run)", file.display());
+            continue;
+        }
+        match load_manifests_str(&text, file) {
             Ok((manifests, warnings)) => {
                 for w in warnings {
                     eprintln!("warning: {w}");
@@ -21,7 +43,9 @@ pub fn validate(args: ValidateArgs) -> i32 {
                 println!("{}: {} object(s) valid", file.display(), manifests.len());
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                for line in e.to_string().lines() {
+                    eprintln!("error: {line}");
+                }
                 code = super::EXIT_USAGE;
             }
         }
