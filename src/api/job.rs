@@ -36,31 +36,75 @@ pub enum PodReplacementPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub parallelism: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub completions: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i64"
+    )]
     pub active_deadline_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_failure_policy: Option<PodFailurePolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_policy: Option<SuccessPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub backoff_limit: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub backoff_limit_per_index: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub max_failed_indexes: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_bool"
+    )]
     pub manual_selector: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub ttl_seconds_after_finished: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_completion_mode"
+    )]
     pub completion_mode: Option<CompletionMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_bool"
+    )]
     pub suspend: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_pod_replacement_policy"
+    )]
     pub pod_replacement_policy: Option<PodReplacementPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
@@ -110,6 +154,7 @@ pub enum PodFailurePolicyAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodFailurePolicyRule {
+    #[serde(deserialize_with = "super::lenient::pod_failure_policy_action")]
     pub action: PodFailurePolicyAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_exit_codes: Option<OnExitCodesRequirement>,
@@ -128,8 +173,9 @@ pub enum ExitCodeOperator {
 pub struct OnExitCodesRequirement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
+    #[serde(deserialize_with = "super::lenient::exit_code_operator")]
     pub operator: ExitCodeOperator,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::vec_i32")]
     pub values: Vec<i32>,
 }
 
@@ -155,7 +201,11 @@ pub struct SuccessPolicy {
 pub struct SuccessPolicyRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeeded_indexes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::lenient::opt_i32"
+    )]
     pub succeeded_count: Option<i32>,
 }
 

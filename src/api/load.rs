@@ -1,14 +1,26 @@
-//! Reading manifest files: several YAML documents per file, `kind: List`, dispatch on
-//! `kind`, Kubernetes defaulting and validation, errors with file, line and column.
+//! Reading manifest files: one or several YAML documents per file (`---`), or a `kind: List`
+//! (what `kubectl get -o yaml` prints); dispatch on `kind`; Kubernetes defaulting and
+//! validation; every error and warning with file, line, column and field path.
+//!
+//! The pipeline for each object mirrors the API server: decode (types must match: a quoted
+//! number is an error), default, validate. Unknown fields are dropped with a warning, as the
+//! API server drops them. This module does not read scenario files: it only recognises them
+//! ([`is_scenario_text`]) so that the caller can route a file.
 
+use std::collections::BTreeSet;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use yaml_serde::Value;
 
 use super::cronjob::CronJob;
-use super::defaults::{default_cronjob, default_job_spec};
+use super::defaults::{default_cronjob, default_job};
 use super::job::Job;
-use super::validation::validate_job_spec;
+use super::lenient::describe;
+use super::position::{DocPositions, FieldPath, PathSeg, Pos, index_documents};
+use super::validation::{FieldError, validate_cronjob, validate_job};
 
 /// One object read from a manifest file, defaulted and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +47,8 @@ pub struct Warning {
     pub message: String,
 }
 
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}",
@@ -48,22 +60,72 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// One reason an object was rejected, where it is in the file. `message` starts with the
+/// field path when there is one: `spec.completions: Invalid value: -1: must be greater than
+/// or equal to 0`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
 /// Why a manifest file could not be used. Every variant is fatal for the run.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
+    /// The file could not be read.
     #[error("{}: cannot read: {source}", file.display())]
     Io {
         file: PathBuf,
         source: std::io::Error,
     },
+    /// The text is not valid YAML.
     #[error("{}:{line}:{column}: {message}", file.display())]
-    Invalid {
+    Syntax {
         file: PathBuf,
         line: usize,
         column: usize,
         message: String,
     },
+    /// One or more objects are invalid; each problem prints on its own line, as the API
+    /// server lists every field error.
+    #[error("{}", render_problems(file, problems))]
+    Invalid {
+        file: PathBuf,
+        problems: Vec<Problem>,
+    },
+    /// The file is a jobsim scenario (`apiVersion: jobsim/v1`, `kind: Scenario`), not a
+    /// manifest: the caller should read it as a scenario.
+    #[error(
+        "{}:{line}:{column}: this is a jobsim Scenario, not a Kubernetes manifest: pass it where a scenario is expected",
+        file.display()
+    )]
+    Scenario {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+    },
 }
+
+impl ManifestError {
+    /// Every problem of an `Invalid` error (empty for the other variants).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ManifestError::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+fn render_problems(file: &Path, problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}:{}:{}: {}", file.display(), p.line, p.column, p.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const SUPPORTED: &str = "jobsim reads batch/v1 Job and CronJob";
 
 /// Reads every Job and CronJob in a file.
 pub fn load_manifests(path: &Path) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
@@ -74,67 +136,606 @@ pub fn load_manifests(path: &Path) -> Result<(Vec<Manifest>, Vec<Warning>), Mani
     load_manifests_str(&text, path)
 }
 
-/// Reads every Job and CronJob in YAML text; `file` names it in messages.
+/// Reads every Job and CronJob in YAML text; `file` names it in messages. Empty documents
+/// are skipped. All problems of all documents are reported together.
 pub fn load_manifests_str(
     text: &str,
     file: &Path,
 ) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
-    let invalid = |line: usize, column: usize, message: String| ManifestError::Invalid {
-        file: file.to_path_buf(),
-        line,
-        column,
-        message,
-    };
-    let mut out = Vec::new();
-    for doc in yaml_serde::Deserializer::from_str(text) {
-        let value = yaml_serde::Value::deserialize(doc).map_err(|e| {
-            let (l, c) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            invalid(l, c, e.to_string())
-        })?;
+    let values = read_documents(text, file)?;
+    let mut positions = index_documents(text);
+    if positions.len() != values.len() {
+        // The two parsers disagree on where documents start: rather than point at the
+        // wrong lines, point every message at the top of the file.
+        positions = vec![DocPositions::fixed(Pos { line: 1, column: 1 }); values.len()];
+    }
+    let mut loaded = Loaded::default();
+    for (value, pos) in values.into_iter().zip(&positions) {
         if value.is_null() {
             continue;
         }
-        let items = if value.get("kind").and_then(|k| k.as_str()) == Some("List") {
-            value
-                .get("items")
-                .and_then(|i| i.as_sequence())
-                .cloned()
-                .unwrap_or_default()
-        } else {
-            vec![value]
-        };
-        for item in items {
-            let kind = item.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-            match kind {
-                "Job" => {
-                    let mut job: Job =
-                        yaml_serde::from_value(item).map_err(|e| invalid(1, 1, e.to_string()))?;
-                    default_job_spec(&mut job.spec);
-                    if let Some(err) = validate_job_spec(&job.spec, "spec").into_iter().next() {
-                        return Err(invalid(1, 1, format!("{}: {}", err.path, err.message)));
-                    }
-                    out.push(Manifest::Job(Box::new(job)));
+        if kind_of(&value) == Some("List") {
+            let items = match value.get("items") {
+                Some(Value::Sequence(items)) => items.clone(),
+                None | Some(Value::Null) => Vec::new(),
+                Some(other) => {
+                    let err = FieldError::invalid(
+                        FieldPath::of("items"),
+                        describe(other),
+                        "must be a list of objects",
+                    );
+                    loaded.problem(pos, &FieldPath::root(), &err);
+                    continue;
                 }
-                "CronJob" => {
-                    let mut cj: CronJob =
-                        yaml_serde::from_value(item).map_err(|e| invalid(1, 1, e.to_string()))?;
-                    default_cronjob(&mut cj);
-                    out.push(Manifest::CronJob(Box::new(cj)));
-                }
-                other => {
-                    return Err(invalid(
-                        1,
-                        1,
-                        format!(
-                            "kind {other:?} is not supported: jobsim reads batch/v1 Job and CronJob"
-                        ),
-                    ));
-                }
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                load_object(item, pos, &FieldPath::of("items").index(i), &mut loaded);
             }
+        } else {
+            if is_scenario(&value) {
+                let at = pos.value_pos(&FieldPath::of("kind"));
+                return Err(ManifestError::Scenario {
+                    file: file.to_path_buf(),
+                    line: at.line,
+                    column: at.column,
+                });
+            }
+            load_object(value, pos, &FieldPath::root(), &mut loaded);
         }
     }
-    Ok((out, Vec::new()))
+    loaded.finish(file)
 }
+
+/// Reads one Job or CronJob given as a YAML value (an object embedded in a scenario file).
+/// Messages point at `line`:`column`, the position of the object in `file`.
+pub fn manifest_from_value(
+    value: Value,
+    file: &Path,
+    line: usize,
+    column: usize,
+) -> Result<(Manifest, Vec<Warning>), ManifestError> {
+    let pos = DocPositions::fixed(Pos { line, column });
+    if is_scenario(&value) {
+        return Err(ManifestError::Scenario {
+            file: file.to_path_buf(),
+            line,
+            column,
+        });
+    }
+    let mut loaded = Loaded::default();
+    if kind_of(&value) == Some("List") {
+        let err = FieldError::new(
+            FieldPath::of("kind"),
+            "Unsupported value: \"List\": an inline object must be one Job or CronJob",
+        );
+        loaded.problem(&pos, &FieldPath::root(), &err);
+    } else {
+        load_object(value, &pos, &FieldPath::root(), &mut loaded);
+    }
+    let (mut manifests, warnings) = loaded.finish(file)?;
+    match manifests.pop() {
+        Some(m) => Ok((m, warnings)),
+        None => Err(ManifestError::Invalid {
+            file: file.to_path_buf(),
+            problems: vec![Problem {
+                line,
+                column,
+                message: format!("no object found: {SUPPORTED}"),
+            }],
+        }),
+    }
+}
+
+/// Reads one Job or CronJob embedded in a larger YAML document (a scenario's inline
+/// `object:`): `positions` indexes that document and `prefix` is the object's path in it, so
+/// messages point at the right line and column of `file`.
+pub fn manifest_in_document(
+    value: Value,
+    file: &Path,
+    positions: &DocPositions,
+    prefix: &FieldPath,
+) -> Result<(Manifest, Vec<Warning>), ManifestError> {
+    let at = positions.value_pos(prefix);
+    if is_scenario(&value) || kind_of(&value) == Some("List") {
+        return manifest_from_value(value, file, at.line, at.column);
+    }
+    let mut loaded = Loaded::default();
+    load_object(value, positions, prefix, &mut loaded);
+    let (mut manifests, warnings) = loaded.finish(file)?;
+    match manifests.pop() {
+        Some(m) => Ok((m, warnings)),
+        None => manifest_from_value(Value::Null, file, at.line, at.column),
+    }
+}
+
+/// True when the first non-empty YAML document of `text` has `kind: Scenario`: the file is a
+/// jobsim scenario rather than a manifest. Unreadable YAML is not a scenario.
+pub fn is_scenario_text(text: &str) -> bool {
+    for doc in yaml_serde::Deserializer::from_str(text) {
+        match Value::deserialize(doc) {
+            Ok(Value::Null) => continue,
+            Ok(value) => return kind_of(&value) == Some("Scenario"),
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+fn is_scenario(value: &Value) -> bool {
+    kind_of(value) == Some("Scenario")
+        && value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("jobsim/"))
+}
+
+fn kind_of(value: &Value) -> Option<&str> {
+    value.get("kind").and_then(Value::as_str)
+}
+
+/// Splits the text into YAML documents; a syntax error stops everything, with its position.
+fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> {
+    let mut values = Vec::new();
+    for doc in yaml_serde::Deserializer::from_str(text) {
+        let value = Value::deserialize(doc).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            ManifestError::Syntax {
+                file: file.to_path_buf(),
+                line,
+                column,
+                message: e.to_string(),
+            }
+        })?;
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// What the objects of a file produced so far.
+#[derive(Default)]
+struct Loaded {
+    manifests: Vec<Manifest>,
+    warnings: Vec<(Pos, String)>,
+    problems: Vec<Problem>,
+}
+
+impl Loaded {
+    fn problem(&mut self, pos: &DocPositions, prefix: &FieldPath, err: &FieldError) {
+        let at = pos.value_pos(&prefix.join(&err.path));
+        self.problems.push(Problem {
+            line: at.line,
+            column: at.column,
+            message: err.to_string(),
+        });
+    }
+
+    fn finish(mut self, file: &Path) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
+        if !self.problems.is_empty() {
+            // In file order, which is also document order (the sort is stable).
+            self.problems.sort_by_key(|p| (p.line, p.column));
+            return Err(ManifestError::Invalid {
+                file: file.to_path_buf(),
+                problems: self.problems,
+            });
+        }
+        self.warnings.sort_by_key(|(at, _)| *at);
+        let warnings = self
+            .warnings
+            .into_iter()
+            .map(|(at, message)| Warning {
+                file: file.to_path_buf(),
+                line: at.line,
+                column: at.column,
+                message,
+            })
+            .collect();
+        Ok((self.manifests, warnings))
+    }
+}
+
+/// Decodes, defaults and validates one object; `prefix` is its path inside the document
+/// (`items[2]` in a List).
+fn load_object(mut value: Value, pos: &DocPositions, prefix: &FieldPath, out: &mut Loaded) {
+    if !matches!(value, Value::Mapping(_)) {
+        let err = FieldError::new(
+            FieldPath::root(),
+            format!(
+                "a manifest must be a mapping with apiVersion and kind, not {}: {SUPPORTED}",
+                describe(&value)
+            ),
+        );
+        out.problem(pos, prefix, &err);
+        return;
+    }
+    let kind = kind_of(&value).map(str::to_string);
+    let api_version = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let kind = match kind.as_deref() {
+        Some(k @ ("Job" | "CronJob")) => k,
+        None | Some("") => {
+            let err = FieldError::required(FieldPath::of("kind"), SUPPORTED);
+            out.problem(pos, prefix, &err);
+            return;
+        }
+        Some(other) => {
+            let err = FieldError::new(
+                FieldPath::root(),
+                format!("kind {other:?} is not supported: {SUPPORTED}"),
+            );
+            out.problem(pos, &prefix.child("kind"), &err);
+            return;
+        }
+    };
+    match api_version.as_deref() {
+        Some("batch/v1") => {}
+        None | Some("") => {
+            let err = FieldError::required(FieldPath::of("apiVersion"), SUPPORTED);
+            out.problem(pos, prefix, &err);
+            return;
+        }
+        Some(other) => {
+            let err = FieldError::new(
+                FieldPath::root(),
+                format!("apiVersion {other:?} is not supported for kind {kind}: {SUPPORTED}"),
+            );
+            out.problem(pos, &prefix.child("apiVersion"), &err);
+            return;
+        }
+    }
+
+    let mut errors = Vec::new();
+    let bool_fields: &[&str] = if kind == "Job" {
+        &["spec.suspend", "spec.manualSelector"]
+    } else {
+        &[
+            "spec.suspend",
+            "spec.jobTemplate.spec.suspend",
+            "spec.jobTemplate.spec.manualSelector",
+        ]
+    };
+    for field in bool_fields {
+        let path = FieldPath::of(field);
+        reject_quoted_boolean(&mut value, &path, pos, prefix, &mut errors);
+    }
+
+    let (manifest, ignored) = if kind == "Job" {
+        let raw_has_selector = get_path(&value, &FieldPath::of("spec.selector")).is_some();
+        let decoded = decode::<Job>(value, &mut errors);
+        let manifest = decoded.value.map(|mut job| {
+            default_job(&mut job);
+            if job.spec.manual_selector == Some(true) && !raw_has_selector {
+                errors.push(FieldError::required(FieldPath::of("spec.selector"), ""));
+            }
+            errors.extend(without_decoded(validate_job(&job), &decoded.failed));
+            Manifest::Job(Box::new(job))
+        });
+        (manifest, decoded.ignored)
+    } else {
+        let selector_path = FieldPath::of("spec.jobTemplate.spec.selector");
+        if let Some(selector) = get_path(&value, &selector_path) {
+            errors.push(FieldError::invalid(
+                selector_path.clone(),
+                serde_json::to_string(selector).unwrap_or_default(),
+                "`selector` will be auto-generated",
+            ));
+        }
+        let decoded = decode::<CronJob>(value, &mut errors);
+        let manifest = decoded.value.map(|mut cj| {
+            default_cronjob(&mut cj);
+            errors.extend(without_decoded(validate_cronjob(&cj), &decoded.failed));
+            Manifest::CronJob(Box::new(cj))
+        });
+        (manifest, decoded.ignored)
+    };
+
+    let error_paths: BTreeSet<&FieldPath> = errors.iter().map(|e| &e.path).collect();
+    for path in &ignored {
+        if !error_paths.contains(path) {
+            out.warnings
+                .push((pos.key_pos(&prefix.join(path)), ignored_message(path)));
+        }
+    }
+    if errors.is_empty() {
+        out.manifests.extend(manifest);
+    } else {
+        for err in &errors {
+            out.problem(pos, prefix, err);
+        }
+    }
+}
+
+/// The API server reads booleans with a YAML 1.1 decoder, so plain `yes`/`on` are booleans,
+/// but a quoted `"yes"` (or `"true"`) is a string and is rejected.
+fn reject_quoted_boolean(
+    value: &mut Value,
+    path: &FieldPath,
+    pos: &DocPositions,
+    prefix: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(node) = get_path_mut(value, path) else {
+        return;
+    };
+    if let Value::String(s) = node
+        && pos.is_quoted(&prefix.join(path)) == Some(true)
+    {
+        errors.push(FieldError::invalid(
+            path.clone(),
+            format!("{s:?}"),
+            "must be a boolean (true or false), not a quoted string",
+        ));
+        *node = Value::Null;
+    }
+}
+
+/// Drops validation errors about fields whose decoding already failed (they were read as
+/// unset and would be reported twice).
+fn without_decoded(errors: Vec<FieldError>, failed: &[FieldPath]) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .filter(|e| !failed.iter().any(|f| e.path.starts_with(f)))
+        .collect()
+}
+
+/// The outcome of decoding one object.
+struct Decoded<T> {
+    value: Option<T>,
+    /// Paths whose values could not be decoded (reported in `errors`).
+    failed: Vec<FieldPath>,
+    /// Fields present in the manifest that the types do not have.
+    ignored: Vec<FieldPath>,
+}
+
+/// How many bad fields one object may report before decoding gives up.
+const MAX_DECODE_ERRORS: usize = 50;
+
+/// Decodes `value` into `T`. A field that fails to decode is reported, blanked out and the
+/// object decoded again, so that every bad field is reported at once, as the API server lists
+/// all its field errors. Gives up when a blanked field still fails (a required field).
+fn decode<T: DeserializeOwned>(mut value: Value, errors: &mut Vec<FieldError>) -> Decoded<T> {
+    let mut failed: Vec<FieldPath> = Vec::new();
+    for _ in 0..MAX_DECODE_ERRORS {
+        let mut ignored = Vec::new();
+        let mut on_ignored = |p: serde_ignored::Path<'_>| ignored.push(ignored_path(&p));
+        let de = serde_ignored::Deserializer::new(value.clone(), &mut on_ignored);
+        let err = match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => {
+                return Decoded {
+                    value: Some(v),
+                    failed,
+                    ignored,
+                };
+            }
+            Err(err) => err,
+        };
+        let (path, message) = decode_error(err.path(), &err.inner().to_string());
+        if failed.iter().any(|f| path.starts_with(f)) {
+            // A field already reported still fails once removed: it is required.
+            break;
+        }
+        let retry = !message.starts_with("Required value") && !path.is_empty();
+        errors.push(FieldError::new(path.clone(), message));
+        failed.push(path.clone());
+        if !retry || !remove_path(&mut value, &path) {
+            break;
+        }
+    }
+    Decoded {
+        value: None,
+        failed,
+        ignored: Vec::new(),
+    }
+}
+
+/// Map-valued fields whose keys Kubernetes prints as `[key]`.
+const MAP_FIELDS: &[&str] = &[
+    "labels",
+    "annotations",
+    "nodeSelector",
+    "requests",
+    "limits",
+];
+
+fn push_name(path: &mut FieldPath, name: &str) {
+    let in_map =
+        matches!(path.0.last(), Some(PathSeg::Field(f)) if MAP_FIELDS.contains(&f.as_str()));
+    path.0.push(if in_map {
+        PathSeg::Key(name.to_string())
+    } else {
+        PathSeg::Field(name.to_string())
+    });
+}
+
+/// Turns a decoding error into a field path and a message in Kubernetes' style.
+fn decode_error(at: &serde_path_to_error::Path, message: &str) -> (FieldPath, String) {
+    let mut path = FieldPath::root();
+    for seg in at.iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => path.0.push(PathSeg::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => push_name(&mut path, key),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    // Our list readers name the bad element as `[i]: …`.
+    let mut message = message.to_string();
+    if let Some(rest) = message.strip_prefix('[')
+        && let Some((index, tail)) = rest.split_once("]: ")
+        && let Ok(i) = index.parse::<usize>()
+    {
+        path.0.push(PathSeg::Index(i));
+        message = tail.to_string();
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        return (path.child(field), "Required value".to_string());
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return (path, format!("Invalid value: {found}: expected {expected}"));
+    }
+    (path, message)
+}
+
+fn ignored_path(p: &serde_ignored::Path<'_>) -> FieldPath {
+    let mut path = match p {
+        serde_ignored::Path::Root => return FieldPath::root(),
+        serde_ignored::Path::Seq { parent, .. }
+        | serde_ignored::Path::Map { parent, .. }
+        | serde_ignored::Path::Some { parent }
+        | serde_ignored::Path::NewtypeStruct { parent }
+        | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent),
+    };
+    match p {
+        serde_ignored::Path::Seq { index, .. } => path.0.push(PathSeg::Index(*index)),
+        serde_ignored::Path::Map { key, .. } => push_name(&mut path, key),
+        _ => {}
+    }
+    path
+}
+
+/// Fields Kubernetes has (on a Job, CronJob, pod template or container) that jobsim reads
+/// past without modelling. Not complete: anything else is called unknown.
+const KNOWN_UNMODELLED: &[&str] = &[
+    // Job spec
+    "selector",
+    // pod spec
+    "volumes",
+    "affinity",
+    "serviceAccountName",
+    "serviceAccount",
+    "automountServiceAccountToken",
+    "securityContext",
+    "imagePullSecrets",
+    "hostname",
+    "dnsPolicy",
+    "dnsConfig",
+    "schedulerName",
+    "priorityClassName",
+    "priority",
+    "preemptionPolicy",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "hostAliases",
+    "hostUsers",
+    "enableServiceLinks",
+    "topologySpreadConstraints",
+    "schedulingGates",
+    "runtimeClassName",
+    "shareProcessNamespace",
+    "nodeName",
+    "overhead",
+    "readinessGates",
+    "os",
+    "setHostnameAsFQDN",
+    "ephemeralContainers",
+    "resourceClaims",
+    // container
+    "imagePullPolicy",
+    "volumeMounts",
+    "volumeDevices",
+    "ports",
+    "envFrom",
+    "workingDir",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "resizePolicy",
+    "restartPolicy",
+    "restartPolicyRules",
+    "claims",
+    // metadata
+    "ownerReferences",
+    "finalizers",
+];
+
+/// Metadata fields the API server sets itself (present in `kubectl get -o yaml` output).
+const SERVER_SET_METADATA: &[&str] = &[
+    "uid",
+    "resourceVersion",
+    "creationTimestamp",
+    "generation",
+    "managedFields",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+];
+
+fn ignored_message(path: &FieldPath) -> String {
+    let name = match path.0.last() {
+        Some(PathSeg::Field(n) | PathSeg::Key(n)) => n.as_str(),
+        _ => "",
+    };
+    let parent_is = |field: &str| {
+        path.0.len() >= 2 && path.0[path.0.len() - 2] == PathSeg::Field(field.to_string())
+    };
+    if path.0.len() == 1 && name == "status" {
+        format!("field {path} ignored (status is written by the simulated controllers)")
+    } else if parent_is("metadata") && SERVER_SET_METADATA.contains(&name) {
+        format!("field {path} ignored (set by the API server)")
+    } else if KNOWN_UNMODELLED.contains(&name) {
+        format!("field {path} ignored (not modelled by jobsim)")
+    } else {
+        format!("unknown field {path} (the API server would drop it)")
+    }
+}
+
+fn get_path<'a>(value: &'a Value, path: &FieldPath) -> Option<&'a Value> {
+    let mut node = value;
+    for seg in &path.0 {
+        node = match seg {
+            PathSeg::Field(name) | PathSeg::Key(name) => node.get(name.as_str())?,
+            PathSeg::Index(i) => node.get(*i)?,
+        };
+    }
+    Some(node)
+}
+
+/// Removes the node at `path` so that decoding reads it as absent: a mapping entry is
+/// removed, a list element becomes null. False when there is no such node.
+fn remove_path(value: &mut Value, path: &FieldPath) -> bool {
+    let Some((last, parent)) = path.0.split_last() else {
+        return false;
+    };
+    let Some(parent) = get_path_mut(value, &FieldPath(parent.to_vec())) else {
+        return false;
+    };
+    match (last, parent) {
+        (PathSeg::Field(name) | PathSeg::Key(name), Value::Mapping(map)) => {
+            map.shift_remove(name.as_str()).is_some()
+        }
+        (PathSeg::Index(i), Value::Sequence(items)) if *i < items.len() => {
+            items[*i] = Value::Null;
+            true
+        }
+        _ => false,
+    }
+}
+
+fn get_path_mut<'a>(value: &'a mut Value, path: &FieldPath) -> Option<&'a mut Value> {
+    let mut node = value;
+    for seg in &path.0 {
+        node = match seg {
+            PathSeg::Field(name) | PathSeg::Key(name) => node.get_mut(name.as_str())?,
+            PathSeg::Index(i) => node.get_mut(*i)?,
+        };
+    }
+    Some(node)
+}
+
+#[cfg(test)]
+mod tests;

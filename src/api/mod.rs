@@ -8,15 +8,22 @@
 pub mod cronjob;
 pub mod defaults;
 pub mod job;
+pub mod lenient;
 pub mod load;
 pub mod meta;
 pub mod pod;
+pub mod position;
 pub mod quantity;
 pub mod validation;
 
 pub use cronjob::{ConcurrencyPolicy, CronJob, CronJobSpec, JobTemplateSpec};
 pub use job::{CompletionMode, Job, JobSpec, PodReplacementPolicy};
-pub use load::{Manifest, ManifestError, Warning, load_manifests, load_manifests_str};
+pub use load::{
+    Manifest, ManifestError, Problem, Warning, is_scenario_text, load_manifests,
+    load_manifests_str, manifest_from_value, manifest_in_document,
+};
 pub use meta::ObjectMeta;
 pub use pod::{Container, PodSpec, PodTemplateSpec, ResourceRequirements, RestartPolicy};
+pub use position::{FieldPath, PathSeg};
 pub use quantity::Quantity;
+pub use validation::FieldError;

@@ -17,11 +17,10 @@ pub struct CsvSink {
     error: Option<std::io::Error>,
 }
 
-fn open(
-    dir: &Path,
-    name: &str,
-    header: &[&str],
-) -> std::io::Result<(csv::Writer<BufWriter<File>>, (PathBuf, PathBuf))> {
+type CsvFile = csv::Writer<BufWriter<File>>;
+
+/// Opens `dir/.name.tmp` with its header; returns the writer and (temporary, final) paths.
+fn open(dir: &Path, name: &str, header: &[&str]) -> std::io::Result<(CsvFile, (PathBuf, PathBuf))> {
     let final_path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
     let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(&tmp)?));

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::api::{self, Manifest, ManifestError, Quantity, Warning};
+use crate::api::position::index_documents;
+use crate::api::{self, FieldPath, Manifest, ManifestError, Quantity, Warning};
 use crate::time::{SimDuration, SimTime, parse_duration};
 pub use behavior::Behavior;
 use behavior::BehaviorSpec;
@@ -228,18 +229,7 @@ struct ActionSpec {
 
 // ---- loading -------------------------------------------------------------------------
 
-/// True when the file's first document is a jobsim Scenario rather than a manifest.
-pub fn is_scenario_text(text: &str) -> bool {
-    use serde::Deserialize as _;
-    for doc in yaml_serde::Deserializer::from_str(text) {
-        match yaml_serde::Value::deserialize(doc) {
-            Ok(v) if v.is_null() => continue,
-            Ok(v) => return v.get("kind").and_then(|k| k.as_str()) == Some("Scenario"),
-            Err(_) => return false,
-        }
-    }
-    false
-}
+pub use crate::api::is_scenario_text;
 
 /// Reads the files given on the command line: one scenario per scenario file, and all
 /// bare manifests together in one default scenario named after the first of them.
@@ -404,6 +394,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         }
     }
     let base = file.parent().unwrap_or(Path::new("."));
+    let positions = index_documents(text).into_iter().next().unwrap_or_default();
     let mut workloads = Vec::new();
     let mut warnings = Vec::new();
     for (i, w) in spec.workloads.iter().enumerate() {
@@ -427,12 +418,10 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
                 ms
             }
             (None, Some(obj)) => {
-                let text = yaml_serde::to_string(obj)
-                    .map_err(|e| invalid(format!("{path}.object: {e}")))?;
-                let label = PathBuf::from(format!("{}#{path}.object", file.display()));
-                let (ms, ws) = api::load_manifests_str(&text, &label)?;
+                let prefix = FieldPath::of("spec.workloads").index(i).child("object");
+                let (m, ws) = api::manifest_in_document(obj.clone(), file, &positions, &prefix)?;
                 warnings.extend(ws);
-                ms
+                vec![m]
             }
             _ => {
                 return Err(invalid(format!(
