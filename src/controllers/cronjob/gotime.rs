@@ -447,7 +447,9 @@ mod tests {
 
     #[test]
     fn civil_round_trips_across_eras() {
-        for days in [-800_000, -719_468, -1, 0, 1, 59, 60, 11_016, 20_000, 2_932_896] {
+        for days in [
+            -800_000, -719_468, -1, 0, 1, 59, 60, 11_016, 20_000, 2_932_896,
+        ] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
         }
@@ -472,14 +474,26 @@ mod tests {
         // 2012-03-11 02:30 does not exist in New York; Go's lookup lands on 01:30 EST.
         let ny = load_location("America/New_York").unwrap();
         let t = ny.date(2012, 3, 11, 2, 30, 0).unwrap();
-        assert_eq!(t, "2012-03-11T06:30:00Z".parse::<Timestamp>().unwrap().as_second());
+        assert_eq!(
+            t,
+            "2012-03-11T06:30:00Z"
+                .parse::<Timestamp>()
+                .unwrap()
+                .as_second()
+        );
     }
 
     #[test]
     fn date_in_new_york_overlap_resolves_to_first_occurrence() {
         let ny = load_location("America/New_York").unwrap();
         let t = ny.date(2012, 11, 4, 1, 30, 0).unwrap();
-        assert_eq!(t, "2012-11-04T05:30:00Z".parse::<Timestamp>().unwrap().as_second());
+        assert_eq!(
+            t,
+            "2012-11-04T05:30:00Z"
+                .parse::<Timestamp>()
+                .unwrap()
+                .as_second()
+        );
     }
 
     #[test]
@@ -491,8 +505,14 @@ mod tests {
         );
         assert_eq!(load_location("utc").unwrap_err(), "unknown time zone utc");
         assert_eq!(load_location("Local"), Ok(Location::Local));
-        assert_eq!(load_location("Etc/Unknown").unwrap_err(), "unknown time zone Etc/Unknown");
-        assert_eq!(load_location("a/../b").unwrap_err(), "time: invalid location name");
+        assert_eq!(
+            load_location("Etc/Unknown").unwrap_err(),
+            "unknown time zone Etc/Unknown"
+        );
+        assert_eq!(
+            load_location("a/../b").unwrap_err(),
+            "time: invalid location name"
+        );
         assert!(load_location("Etc/UTC").is_ok());
     }
 
@@ -501,9 +521,18 @@ mod tests {
         assert_eq!(atoi("08"), Ok(8));
         assert_eq!(atoi("+5"), Ok(5));
         assert_eq!(atoi("-3"), Ok(-3));
-        assert_eq!(atoi(""), Err("strconv.Atoi: parsing \"\": invalid syntax".into()));
-        assert_eq!(atoi("L"), Err("strconv.Atoi: parsing \"L\": invalid syntax".into()));
-        assert_eq!(atoi("1_0"), Err("strconv.Atoi: parsing \"1_0\": invalid syntax".into()));
+        assert_eq!(
+            atoi(""),
+            Err("strconv.Atoi: parsing \"\": invalid syntax".into())
+        );
+        assert_eq!(
+            atoi("L"),
+            Err("strconv.Atoi: parsing \"L\": invalid syntax".into())
+        );
+        assert_eq!(
+            atoi("1_0"),
+            Err("strconv.Atoi: parsing \"1_0\": invalid syntax".into())
+        );
         assert_eq!(
             atoi("99999999999999999999"),
             Err("strconv.Atoi: parsing \"99999999999999999999\": value out of range".into())
@@ -519,14 +548,26 @@ mod tests {
         assert_eq!(parse_duration("-5m"), Ok(-300 * NANOS_PER_SECOND));
         assert_eq!(parse_duration("0"), Ok(0));
         assert_eq!(parse_duration("2\u{b5}s"), Ok(2_000));
-        assert_eq!(parse_duration(""), Err("time: invalid duration \"\"".into()));
-        assert_eq!(parse_duration("1"), Err("time: missing unit in duration \"1\"".into()));
+        assert_eq!(
+            parse_duration(""),
+            Err("time: invalid duration \"\"".into())
+        );
+        assert_eq!(
+            parse_duration("1"),
+            Err("time: missing unit in duration \"1\"".into())
+        );
         assert_eq!(
             parse_duration("1h "),
             Err("time: unknown unit \"h \" in duration \"1h \"".into())
         );
-        assert_eq!(parse_duration("1d"), Err("time: unknown unit \"d\" in duration \"1d\"".into()));
-        assert_eq!(parse_duration(".s"), Err("time: invalid duration \".s\"".into()));
+        assert_eq!(
+            parse_duration("1d"),
+            Err("time: unknown unit \"d\" in duration \"1d\"".into())
+        );
+        assert_eq!(
+            parse_duration(".s"),
+            Err("time: invalid duration \".s\"".into())
+        );
         assert_eq!(
             parse_duration("9999999999h"),
             Err("time: invalid duration \"9999999999h\"".into())

@@ -97,9 +97,7 @@ pub fn most_recent_schedule_time(
     now: Timestamp,
     include_starting_deadline: bool,
 ) -> Result<MostRecent, NeverFires> {
-    let mut earliest = state
-        .last_schedule_time
-        .unwrap_or(state.creation_timestamp);
+    let mut earliest = state.last_schedule_time.unwrap_or(state.creation_timestamp);
     if include_starting_deadline && let Some(seconds) = state.starting_deadline_seconds {
         // Go: now.Add(-time.Second * time.Duration(sds)), with int64 wrap-around.
         let deadline = gotime::add(now, (-NANOS_PER_SECOND).wrapping_mul(seconds));
@@ -124,8 +122,7 @@ pub fn most_recent_schedule_time(
         return Ok(result(Some(t1), Missed::None));
     }
 
-    let between =
-        gotime::whole_seconds(gotime::round(gotime::sub(t2, t1), NANOS_PER_SECOND));
+    let between = gotime::whole_seconds(gotime::round(gotime::sub(t2, t1), NANOS_PER_SECOND));
     if between < 1 {
         return Err(NeverFires);
     }
@@ -204,8 +201,7 @@ pub fn next_schedule_time_duration(
             earliest,
         }) => earliest,
         Ok(MostRecent {
-            most_recent: None,
-            ..
+            most_recent: None, ..
         }) => now,
     };
     let next = go_next(schedule, base);
@@ -259,8 +255,7 @@ mod tests {
     #[test]
     fn now_just_after_next_schedule_returns_it() {
         let s = state(top_of_the_hour(), None, None);
-        let got = most_recent_schedule_time(&sched("0 * * * *"), &s, after_top(61), false)
-            .unwrap();
+        let got = most_recent_schedule_time(&sched("0 * * * *"), &s, after_top(61), false).unwrap();
         assert_eq!(got.most_recent, Some(after_top(60)));
         assert_eq!(got.missed, Missed::None);
     }
@@ -269,8 +264,8 @@ mod tests {
     fn missed_five_schedules_is_few_and_returns_the_latest() {
         let created = top_of_the_hour() + SignedDuration::from_secs(10);
         let s = state(created, None, None);
-        let got = most_recent_schedule_time(&sched("0 * * * *"), &s, after_top(301), false)
-            .unwrap();
+        let got =
+            most_recent_schedule_time(&sched("0 * * * *"), &s, after_top(301), false).unwrap();
         assert_eq!(got.earliest, created);
         assert_eq!(got.most_recent, Some(after_top(300)));
         assert_eq!(got.missed, Missed::Few);
@@ -280,8 +275,7 @@ mod tests {
     fn complex_schedule_finds_next_day_time() {
         let s = state(top_of_the_hour(), Some(after_top(30)), None);
         let now = after_top(hours(24) + 31);
-        let got = most_recent_schedule_time(&sched("30 6-16/4 * * 1-5"), &s, now, false)
-            .unwrap();
+        let got = most_recent_schedule_time(&sched("30 6-16/4 * * 1-5"), &s, now, false).unwrap();
         assert_eq!(got.earliest, after_top(30));
         assert_eq!(got.most_recent, Some(after_top(hours(24) + 30)));
         assert_eq!(got.missed, Missed::Few);
@@ -292,8 +286,7 @@ mod tests {
         // Upstream "another complex schedule": Friday's 10:30, 11:30 and 12:30 are lost.
         let s = state(top_of_the_hour(), Some(after_top(30)), None);
         let now = after_top(hours(30) + 30);
-        let got = most_recent_schedule_time(&sched("30 10,11,12 * * 1-5"), &s, now, false)
-            .unwrap();
+        let got = most_recent_schedule_time(&sched("30 10,11,12 * * 1-5"), &s, now, false).unwrap();
         assert_eq!(got.most_recent, None);
         assert_eq!(got.missed, Missed::Few);
         // …and the requeue goes to Monday 10:30 + 100 ms.
@@ -305,8 +298,7 @@ mod tests {
     fn complex_schedule_with_longer_diff_between_executions() {
         let s = state(top_of_the_hour(), Some(after_top(30)), None);
         let now = after_top(hours(96) + 31);
-        let got = most_recent_schedule_time(&sched("30 6-16/4 * * 1-5"), &s, now, false)
-            .unwrap();
+        let got = most_recent_schedule_time(&sched("30 6-16/4 * * 1-5"), &s, now, false).unwrap();
         assert_eq!(got.most_recent, Some(after_top(hours(96) + 30)));
         assert_eq!(got.missed, Missed::Few);
     }
@@ -315,8 +307,7 @@ mod tests {
     fn complex_schedule_from_creation_timestamp() {
         let s = state(top_of_the_hour(), None, None);
         let now = after_top(hours(24) + 31);
-        let got = most_recent_schedule_time(&sched("30 6-16/4 * * 1-5"), &s, now, false)
-            .unwrap();
+        let got = most_recent_schedule_time(&sched("30 6-16/4 * * 1-5"), &s, now, false).unwrap();
         assert_eq!(got.earliest, top_of_the_hour());
         assert_eq!(got.most_recent, Some(after_top(hours(24) + 30)));
     }
@@ -335,7 +326,11 @@ mod tests {
     #[test]
     fn never_firing_schedule_is_an_error() {
         // Upstream "rogue cronjob": 31 February.
-        let s = state(top_of_the_hour() + SignedDuration::from_secs(10), None, None);
+        let s = state(
+            top_of_the_hour() + SignedDuration::from_secs(10),
+            None,
+            None,
+        );
         let got = most_recent_schedule_time(&sched("59 23 31 2 *"), &s, after_top(60), false);
         assert_eq!(got, Err(NeverFires));
         assert_eq!(
@@ -359,8 +354,8 @@ mod tests {
     #[test]
     fn earliest_is_last_schedule_time_within_starting_deadline() {
         let s = state(top_of_the_hour(), Some(after_top(30)), Some(60));
-        let got = most_recent_schedule_time(&sched("*/5 * * * *"), &s, after_top(31), false)
-            .unwrap();
+        let got =
+            most_recent_schedule_time(&sched("*/5 * * * *"), &s, after_top(31), false).unwrap();
         assert_eq!(got.earliest, after_top(30));
         assert_eq!(got.most_recent, None);
     }
@@ -368,8 +363,8 @@ mod tests {
     #[test]
     fn starting_deadline_moves_earliest_to_now_minus_deadline() {
         let s = state(top_of_the_hour(), Some(after_top(30)), Some(60));
-        let got = most_recent_schedule_time(&sched("*/5 * * * *"), &s, after_top(32), true)
-            .unwrap();
+        let got =
+            most_recent_schedule_time(&sched("*/5 * * * *"), &s, after_top(32), true).unwrap();
         assert_eq!(got.earliest, after_top(31));
         assert_eq!(got.most_recent, None);
     }
@@ -391,7 +386,11 @@ mod tests {
     fn starting_deadline_zero_never_starts_a_job() {
         let s = state(top_of_the_hour(), None, Some(0));
         let hourly = sched("0 * * * *");
-        for now in [after_top(60), after_top(60) + NEXT_SCHEDULE_DELTA, after_top(61)] {
+        for now in [
+            after_top(60),
+            after_top(60) + NEXT_SCHEDULE_DELTA,
+            after_top(61),
+        ] {
             assert_eq!(next_schedule_time(&hourly, &s, now), Ok(None), "now {now}");
         }
     }
@@ -400,7 +399,9 @@ mod tests {
     fn within_deadline_the_due_time_is_returned() {
         let s = state(top_of_the_hour(), None, Some(600));
         let now = after_top(65);
-        let due = next_schedule_time(&sched("0 * * * *"), &s, now).unwrap().unwrap();
+        let due = next_schedule_time(&sched("0 * * * *"), &s, now)
+            .unwrap()
+            .unwrap();
         assert_eq!(due.scheduled, after_top(60));
         assert!(!due.too_many_missed);
     }
@@ -410,7 +411,9 @@ mod tests {
         // Upstream "prev ran but done, long overdue, no deadline": create, 1 warning.
         let s = state(top_of_the_hour(), Some(top_of_the_hour()), None);
         let now = after_top(hours(24 * 7) + 5);
-        let due = next_schedule_time(&sched("0 * * * *"), &s, now).unwrap().unwrap();
+        let due = next_schedule_time(&sched("0 * * * *"), &s, now)
+            .unwrap()
+            .unwrap();
         assert_eq!(due.scheduled, after_top(hours(24 * 7)));
         assert!(due.too_many_missed);
     }
@@ -457,11 +460,8 @@ mod tests {
     #[test]
     fn requeue_skips_weekend_for_complex_schedule() {
         let s = state(top_of_the_hour(), Some(after_top(30)), None);
-        let got = next_schedule_time_duration(
-            &sched("30 6-16/4 * * 1-5"),
-            &s,
-            after_top(hours(24) + 31),
-        );
+        let got =
+            next_schedule_time_duration(&sched("30 6-16/4 * * 1-5"), &s, after_top(hours(24) + 31));
         assert_eq!(
             got,
             SignedDuration::from_mins(3 * 60 + 59) + NEXT_SCHEDULE_DELTA

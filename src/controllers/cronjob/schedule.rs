@@ -668,3 +668,835 @@ impl SpecSchedule {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn parse(text: &str) -> Schedule {
+        Schedule::parse(text).unwrap_or_else(|e| panic!("{text:?} should parse: {e}"))
+    }
+
+    fn err(text: &str) -> String {
+        Schedule::parse(text).unwrap_err().to_string()
+    }
+
+    fn next(spec: &str, from: &str) -> Option<Timestamp> {
+        parse(spec).next(ts(from))
+    }
+
+    /// The first `n` activations after `from`.
+    fn run(spec: &str, from: &str, n: usize) -> Vec<Timestamp> {
+        let schedule = parse(spec);
+        let mut t = ts(from);
+        (0..n)
+            .map_while(|_| {
+                t = schedule.next(t)?;
+                Some(t)
+            })
+            .collect()
+    }
+
+    /// Does the schedule fire exactly at `at`?
+    fn fires_at(spec: &str, at: &str) -> bool {
+        let at = ts(at);
+        parse(spec).next(at - SignedDuration::from_secs(1)) == Some(at)
+    }
+
+    fn mask(spec: &str) -> SpecSchedule {
+        match parse(spec).kind {
+            Kind::Spec(spec) => spec,
+            Kind::Every { .. } => panic!("not a field schedule"),
+        }
+    }
+
+    // ---- grammar ----
+
+    #[test]
+    fn empty_spec_string_is_rejected() {
+        assert_eq!(err(""), "empty spec string");
+    }
+
+    #[test]
+    fn exactly_five_fields_are_required() {
+        assert_eq!(
+            err("0 0 0 * * *"),
+            "expected exactly 5 fields, found 6: [0 0 0 * * *]"
+        );
+        assert_eq!(
+            err("0 0 * *"),
+            "expected exactly 5 fields, found 4: [0 0 * *]"
+        );
+        let six = Schedule::parse("0 0 0 * * *").unwrap_err();
+        assert!(six.explained().contains("no seconds or year field"));
+    }
+
+    #[test]
+    fn whitespace_between_fields_is_flexible() {
+        assert_eq!(mask("  0\t0  *   * *  "), mask("0 0 * * *"));
+    }
+
+    #[test]
+    fn question_mark_is_star() {
+        // In every field, not only the two day fields, and with the star bit.
+        assert_eq!(mask("? ? ? ? ?"), mask("* * * * *"));
+        assert_eq!(mask("0 0 ? * Sun").dom & STAR_BIT, STAR_BIT);
+        assert!(fires_at("? * * * ?", "2026-05-05T13:27:00Z"));
+    }
+
+    #[test]
+    fn seven_is_rejected_with_explanation() {
+        let error = Schedule::parse("0 0 * * 7").unwrap_err();
+        assert_eq!(error.to_string(), "end of range (7) above maximum (6): 7");
+        assert_eq!(
+            error.explained(),
+            "end of range (7) above maximum (6): 7 (day-of-week 7 is out of range (0-6): \
+             Kubernetes' cron uses 0 for Sunday; 7 is not accepted)"
+        );
+        assert_eq!(
+            err("0 0 * * 1-7"),
+            "end of range (7) above maximum (6): 1-7"
+        );
+        let seven_step = Schedule::parse("0 0 * * 7/1").unwrap_err();
+        assert_eq!(
+            seven_step.to_string(),
+            "beginning of range (7) beyond end of range (6): 7/1"
+        );
+        assert!(seven_step.explained().contains("uses 0 for Sunday"));
+    }
+
+    #[test]
+    fn mon_to_sun_runs_backwards() {
+        let error = Schedule::parse("0 0 * * MON-SUN").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "beginning of range (1) beyond end of range (0): MON-SUN"
+        );
+        assert!(error.explained().contains("SUN is 0"));
+    }
+
+    #[test]
+    fn names_are_case_insensitive_abbreviations_in_month_and_weekday_only() {
+        assert_eq!(mask("0 0 * Jan-MAR mon-FRI"), mask("0 0 * 1-3 1-5"));
+        assert_eq!(mask("0 0 * apr-Oct *"), mask("0 0 * 4-10 *"));
+        assert_eq!(
+            err("0 0 * * monday"),
+            "failed to parse int from monday: strconv.Atoi: parsing \"monday\": invalid syntax"
+        );
+        assert_eq!(
+            err("0 0 jan * *"),
+            "failed to parse int from jan: strconv.Atoi: parsing \"jan\": invalid syntax"
+        );
+    }
+
+    #[test]
+    fn name_as_step_is_rejected() {
+        assert_eq!(
+            err("0 0 * * */mon"),
+            "failed to parse int from mon: strconv.Atoi: parsing \"mon\": invalid syntax"
+        );
+    }
+
+    #[test]
+    fn leading_zero_and_plus_sign_are_accepted() {
+        assert_eq!(mask("08 +5 * * *"), mask("8 5 * * *"));
+    }
+
+    #[test]
+    fn negative_numbers_are_rejected() {
+        assert_eq!(err("*/-1 * * * *"), "negative number (-1) not allowed: -1");
+        // A leading minus is a range with an empty start.
+        assert_eq!(
+            err("-5 * * * *"),
+            "failed to parse int from : strconv.Atoi: parsing \"\": invalid syntax"
+        );
+    }
+
+    #[test]
+    fn zero_step_is_rejected() {
+        assert_eq!(
+            err("*/0 * * * *"),
+            "step of range should be a positive number: */0"
+        );
+    }
+
+    #[test]
+    fn too_many_hyphens_and_slashes() {
+        assert_eq!(err("1-2-3 * * * *"), "too many hyphens: 1-2-3");
+        assert_eq!(err("*/2/3 * * * *"), "too many slashes: */2/3");
+    }
+
+    #[test]
+    fn ranges_cannot_wrap_around() {
+        assert_eq!(
+            err("0 22-2 * * *"),
+            "beginning of range (22) beyond end of range (2): 22-2"
+        );
+    }
+
+    #[test]
+    fn values_outside_bounds_are_rejected() {
+        assert_eq!(
+            err("60 * * * *"),
+            "end of range (60) above maximum (59): 60"
+        );
+        assert_eq!(
+            err("0 24 * * *"),
+            "end of range (24) above maximum (23): 24"
+        );
+        assert_eq!(
+            err("0 0 0 * *"),
+            "beginning of range (0) below minimum (1): 0"
+        );
+        assert_eq!(
+            err("0 0 32 * *"),
+            "end of range (32) above maximum (31): 32"
+        );
+        assert_eq!(
+            err("0 0 * 0 *"),
+            "beginning of range (0) below minimum (1): 0"
+        );
+        assert_eq!(
+            err("0 0 * 13 *"),
+            "end of range (13) above maximum (12): 13"
+        );
+    }
+
+    #[test]
+    fn quartz_extensions_are_rejected() {
+        for spec in ["0 0 L * *", "0 0 15W * *", "0 0 * * 5#3", "0 0 * * 5L"] {
+            let error = Schedule::parse(spec).unwrap_err();
+            assert!(
+                error.to_string().starts_with("failed to parse int from"),
+                "{spec}"
+            );
+            assert!(error.explained().contains("no L, W or #"), "{spec}");
+        }
+    }
+
+    #[test]
+    fn step_from_a_single_value_runs_to_the_maximum() {
+        assert_eq!(
+            mask("5/15 * * * *").minute,
+            (1 << 5) | (1 << 20) | (1 << 35) | (1 << 50)
+        );
+    }
+
+    #[test]
+    fn step_larger_than_range_keeps_only_the_low_end() {
+        assert_eq!(mask("*/61 * * * *").minute, 1);
+        assert_eq!(
+            run("*/61 * * * *", "2026-01-01T00:00:00Z", 2)[1],
+            ts("2026-01-01T02:00:00Z")
+        );
+    }
+
+    #[test]
+    fn star_followed_by_a_range_is_read_as_star() {
+        assert_eq!(mask("*-5 * * * *"), mask("* * * * *"));
+    }
+
+    #[test]
+    fn empty_list_items_are_dropped() {
+        assert_eq!(mask("1,,15 * * * *"), mask("1,15 * * * *"));
+        assert_eq!(mask("0 0 , * *").dom, 0);
+        assert_eq!(next("0 0 , * *", "2026-01-01T00:00:00Z"), None);
+    }
+
+    // ---- star bit and the day rule ----
+
+    #[test]
+    fn day_of_month_or_day_of_week_when_both_restricted() {
+        // The 13th OR a Friday.
+        assert_eq!(
+            run("0 0 13 * 5", "2026-01-01T00:00:00Z", 3),
+            [
+                ts("2026-01-02T00:00:00Z"),
+                ts("2026-01-09T00:00:00Z"),
+                ts("2026-01-13T00:00:00Z")
+            ]
+        );
+        // robfig's activation vectors for `* * 1,15 * Sun`.
+        assert!(fires_at("* * 1,15 * Sun", "2012-07-15T00:00:00Z"));
+        assert!(fires_at("* * 1,15 * Sun", "2012-06-15T00:00:00Z"));
+        assert!(fires_at("* * 1,15 * Sun", "2012-08-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn day_of_month_and_day_of_week_when_either_is_starred() {
+        assert!(!fires_at("* * * * Mon", "2012-07-15T00:00:00Z"));
+        assert!(!fires_at("* * 1,15 * *", "2012-07-09T00:00:00Z"));
+        assert!(fires_at("* * 1,15 * *", "2012-07-15T00:00:00Z"));
+        assert!(fires_at("* * */2 * Sun", "2012-07-15T00:00:00Z"));
+        assert!(!fires_at("0 0 ? * Sun", "2012-07-16T00:00:00Z"));
+    }
+
+    #[test]
+    fn step_greater_than_one_clears_the_star_bit() {
+        // robfig #70: `*/10` is a restriction, so this fires on days 1, 11, 21, 31 and on
+        // every Sunday (15 July 2012 is a Sunday).
+        assert!(fires_at("0 0 */10 * Sun", "2012-07-15T00:00:00Z"));
+        assert!(fires_at("0 0 */10 * Sun", "2012-07-11T00:00:00Z"));
+        assert_eq!(mask("0 0 */10 * *").dom & STAR_BIT, 0);
+    }
+
+    #[test]
+    fn star_slash_one_keeps_the_star_bit() {
+        assert_eq!(mask("0 0 */1 * Sun").dom & STAR_BIT, STAR_BIT);
+        assert!(!fires_at("0 0 */1 * Sun", "2012-07-16T00:00:00Z"));
+    }
+
+    #[test]
+    fn explicit_full_range_is_not_a_star() {
+        // `1-31` is restricted, so OR applies and this fires every day.
+        assert!(fires_at("0 0 1-31 * Sun", "2012-07-16T00:00:00Z"));
+        assert!(!fires_at("0 0 * * Sun", "2012-07-16T00:00:00Z"));
+    }
+
+    // ---- descriptors ----
+
+    #[test]
+    fn descriptors_expand_with_star_bits() {
+        assert!(fires_at("@hourly", "2012-07-09T15:00:00Z"));
+        assert!(!fires_at("@hourly", "2012-07-09T15:04:00Z"));
+        assert!(fires_at("@daily", "2012-07-09T00:00:00Z"));
+        assert!(!fires_at("@daily", "2012-07-09T15:00:00Z"));
+        assert_eq!(mask("@midnight"), mask("@daily"));
+        assert!(fires_at("@weekly", "2012-07-08T00:00:00Z"));
+        assert!(!fires_at("@weekly", "2012-07-09T00:00:00Z"));
+        assert!(fires_at("@monthly", "2012-07-01T00:00:00Z"));
+        assert!(!fires_at("@monthly", "2012-07-08T00:00:00Z"));
+        assert_eq!(mask("@annually"), mask("@yearly"));
+        assert_eq!(
+            next("@yearly", "2012-07-01T00:00:00Z"),
+            Some(ts("2013-01-01T00:00:00Z"))
+        );
+        // @weekly stars day-of-month, so it means Sundays only.
+        assert_eq!(mask("@weekly").dom & STAR_BIT, STAR_BIT);
+    }
+
+    #[test]
+    fn descriptors_are_case_sensitive() {
+        let error = Schedule::parse("@DAILY").unwrap_err();
+        assert_eq!(error.to_string(), "unrecognized descriptor: @DAILY");
+        assert!(error.explained().contains("write @daily"));
+    }
+
+    #[test]
+    fn descriptors_must_match_exactly() {
+        assert_eq!(err("@daily "), "unrecognized descriptor: @daily ");
+        // A leading space means it is not a descriptor at all.
+        assert_eq!(
+            err(" @daily"),
+            "expected exactly 5 fields, found 1: [@daily]"
+        );
+        assert_eq!(err("@reboot"), "unrecognized descriptor: @reboot");
+        assert_eq!(err("@every"), "unrecognized descriptor: @every");
+    }
+
+    #[test]
+    fn every_rounds_sub_second_intervals_up_to_one_second() {
+        for spec in ["@every 500ms", "@every 0", "@every -5m", "@every 0s"] {
+            assert_eq!(
+                parse(spec).every(),
+                Some(SignedDuration::from_secs(1)),
+                "{spec}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rounds_by_dropping_the_sub_second_part() {
+        assert_eq!(
+            parse("@every 1.5s").every(),
+            Some(SignedDuration::from_secs(1))
+        );
+        assert_eq!(
+            parse("@every 90.9s").every(),
+            Some(SignedDuration::from_secs(90))
+        );
+        assert_eq!(
+            parse("@every 1h30m").every(),
+            Some(SignedDuration::from_mins(90))
+        );
+    }
+
+    #[test]
+    fn every_counts_from_the_whole_second_of_its_start() {
+        assert_eq!(
+            next("@every 1m", "2026-01-01T10:00:00.700Z"),
+            Some(ts("2026-01-01T10:01:00Z"))
+        );
+        assert_eq!(
+            next("@every 90s", "2026-01-01T10:00:07Z"),
+            Some(ts("2026-01-01T10:01:37Z"))
+        );
+    }
+
+    #[test]
+    fn every_ignores_the_time_zone() {
+        // Across New York's spring-forward: still one absolute hour.
+        assert_eq!(
+            next("TZ=America/New_York @every 1h", "2012-03-11T06:30:00Z"),
+            Some(ts("2012-03-11T07:30:00Z"))
+        );
+        assert_eq!(parse("TZ=America/New_York @every 1h").location(), None);
+    }
+
+    #[test]
+    fn every_duration_errors_quote_go() {
+        assert_eq!(
+            err("@every 1d"),
+            "failed to parse duration @every 1d: time: unknown unit \"d\" in duration \"1d\""
+        );
+        assert_eq!(
+            err("@every "),
+            "failed to parse duration @every : time: invalid duration \"\""
+        );
+        assert_eq!(
+            err("@every 1h "),
+            "failed to parse duration @every 1h : time: unknown unit \"h \" in duration \"1h \""
+        );
+        assert!(
+            Schedule::parse("@every 1d")
+                .unwrap_err()
+                .explained()
+                .contains("24h")
+        );
+    }
+
+    // ---- TZ= prefix in the parser ----
+
+    #[test]
+    fn tz_prefix_sets_the_zone_in_the_parser() {
+        let schedule = parse("TZ=America/New_York 0 0 * * *");
+        assert_eq!(
+            schedule.location().and_then(|l| match l {
+                Location::Zone(tz) => tz.iana_name(),
+                Location::Local => None,
+            }),
+            Some("America/New_York")
+        );
+        assert_eq!(mask("CRON_TZ=UTC   0 0 * * *").minute, 1);
+        assert_eq!(
+            parse("TZ=UTC @daily").next(ts("2026-01-01T05:00:00Z")),
+            Some(ts("2026-01-02T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn tz_prefix_without_space_is_invalid_schedule_format() {
+        // robfig v3.0.1 panics on these; Kubernetes ≥ 1.35 reports "invalid schedule format".
+        for spec in ["TZ=0", "TZ=", "CRON_TZ=UTC", "TZ=Invalid/Timezone"] {
+            let error = Schedule::parse(spec).unwrap_err();
+            assert_eq!(error, ParseError::InvalidFormat, "{spec}");
+            assert!(
+                error.to_string().starts_with("invalid schedule format"),
+                "{spec}"
+            );
+        }
+    }
+
+    #[test]
+    fn tz_prefix_with_unknown_zone_is_a_bad_location() {
+        assert_eq!(
+            err("TZ=Mars/Olympus 0 0 * * *"),
+            "provided bad location Mars/Olympus: unknown time zone Mars/Olympus"
+        );
+    }
+
+    #[test]
+    fn format_schedule_prefixes_a_loadable_time_zone() {
+        let f = format_schedule("0 3 * * *", Some("Europe/Rome"));
+        assert_eq!(f.text, "TZ=Europe/Rome 0 3 * * *");
+        assert!(!f.tz_in_schedule);
+        assert_eq!(
+            format_schedule("0 3 * * *", Some("Nowhere/Land")).text,
+            "0 3 * * *"
+        );
+        assert_eq!(format_schedule("0 3 * * *", None).text, "0 3 * * *");
+    }
+
+    #[test]
+    fn format_schedule_lets_tz_in_schedule_win() {
+        let f = format_schedule("CRON_TZ=Asia/Tokyo 0 3 * * *", Some("Europe/Rome"));
+        assert_eq!(f.text, "CRON_TZ=Asia/Tokyo 0 3 * * *");
+        assert!(f.tz_in_schedule);
+    }
+
+    // ---- next ----
+
+    #[test]
+    fn next_is_strictly_after() {
+        let at = ts("2026-01-01T10:00:00Z");
+        assert_eq!(
+            parse("0 * * * *").next(at),
+            Some(ts("2026-01-01T11:00:00Z"))
+        );
+        // A sub-second start still searches from the next whole second, which can match.
+        assert_eq!(
+            next("0 10 * * *", "2026-01-01T09:59:59.500Z"),
+            Some(ts("2026-01-01T10:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn next_wraps_minutes_hours_days_months_and_years() {
+        assert_eq!(
+            next("0/15 * * * *", "2012-07-09T14:45:00Z"),
+            Some(ts("2012-07-09T15:00:00Z"))
+        );
+        assert_eq!(
+            next("20-35/15 * * * *", "2012-07-09T15:45:00Z"),
+            Some(ts("2012-07-09T16:20:00Z"))
+        );
+        assert_eq!(
+            next("*/15 * * * *", "2012-07-09T23:46:00Z"),
+            Some(ts("2012-07-10T00:00:00Z"))
+        );
+        assert_eq!(
+            next("20-35/15 * * * *", "2012-07-09T23:45:00Z"),
+            Some(ts("2012-07-10T00:20:00Z"))
+        );
+        assert_eq!(
+            next("20-35/15 1/2 * * *", "2012-07-09T23:35:51Z"),
+            Some(ts("2012-07-10T01:20:00Z"))
+        );
+        assert_eq!(
+            next("20-35/15 10-12 * * *", "2012-07-09T23:35:51Z"),
+            Some(ts("2012-07-10T10:20:00Z"))
+        );
+        assert_eq!(
+            next("20-35/15 1/2 */2 * *", "2012-07-09T23:35:51Z"),
+            Some(ts("2012-07-11T01:20:00Z"))
+        );
+        assert_eq!(
+            next("20-35/15 * 9-20 Jul *", "2012-07-09T23:35:51Z"),
+            Some(ts("2012-07-10T00:20:00Z"))
+        );
+        assert_eq!(
+            next("0 0 9 Apr-Oct ?", "2012-07-09T23:35:00Z"),
+            Some(ts("2012-08-09T00:00:00Z"))
+        );
+        assert_eq!(
+            next("0 0 */5 Apr,Aug,Oct Mon", "2012-07-09T23:35:00Z"),
+            Some(ts("2012-08-01T00:00:00Z"))
+        );
+        assert_eq!(
+            next("0 0 */5 Oct Mon", "2012-07-09T23:35:00Z"),
+            Some(ts("2012-10-01T00:00:00Z"))
+        );
+        assert_eq!(
+            next("0 0 * Feb Mon", "2012-07-09T23:35:00Z"),
+            Some(ts("2013-02-04T00:00:00Z"))
+        );
+        assert_eq!(
+            next("0 0 * Feb Mon/2", "2012-07-09T23:35:00Z"),
+            Some(ts("2013-02-01T00:00:00Z"))
+        );
+        assert_eq!(
+            next("* * * * *", "2012-12-31T23:59:45Z"),
+            Some(ts("2013-01-01T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn leap_day_is_found_within_five_years() {
+        assert_eq!(
+            next("0 0 29 Feb ?", "2012-07-09T23:35:00Z"),
+            Some(ts("2016-02-29T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn gives_up_after_five_years() {
+        assert_eq!(next("0 0 30 Feb ?", "2012-07-09T23:35:00Z"), None);
+        assert_eq!(next("0 0 31 Apr ?", "2012-07-09T23:35:00Z"), None);
+        assert_eq!(next("59 23 31 2 *", "2026-01-01T00:00:00Z"), None);
+        // 2100 is not a leap year: from 2096-03-01 the next 29 February (2104) is too far.
+        assert_eq!(next("0 0 29 2 *", "2096-03-01T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn schedule_without_zone_is_evaluated_in_utc() {
+        assert_eq!(parse("0 3 * * *").location(), Some(&Location::Local));
+        assert_eq!(
+            next("0 3 * * *", "2026-07-01T12:00:00+02:00"),
+            Some(ts("2026-07-02T03:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn zone_is_applied_to_fields() {
+        assert_eq!(
+            next("TZ=Europe/Rome 0 12 * * *", "2016-05-19T00:00:00Z"),
+            Some(ts("2016-05-19T10:00:00Z"))
+        );
+    }
+
+    // ---- DST: spring forward (America/New_York, 2012-03-11 02:00 EST → 03:00 EDT) ----
+
+    const NY: &str = "TZ=America/New_York ";
+
+    fn ny(spec: &str) -> String {
+        format!("{NY}{spec}")
+    }
+
+    #[test]
+    fn next_skips_nonexistent_local_time_in_dst_gap() {
+        assert_eq!(
+            next(&ny("0 2 * * *"), "2012-03-11T00:00:00-05:00"),
+            Some(ts("2012-03-12T02:00:00-04:00"))
+        );
+        assert_eq!(
+            next(&ny("30 2 11 Mar *"), "2012-03-11T00:00:00-05:00"),
+            Some(ts("2013-03-11T02:30:00-04:00"))
+        );
+        // The `jobsim cron` example: 2026-03-08 02:30 does not exist in New York.
+        assert_eq!(
+            run(&ny("30 2 * * *"), "2026-03-07T00:00:00Z", 2),
+            [ts("2026-03-07T07:30:00Z"), ts("2026-03-09T06:30:00Z")]
+        );
+    }
+
+    #[test]
+    fn hourly_and_half_hourly_jump_over_the_gap() {
+        assert_eq!(
+            run(&ny("0 * * * *"), "2012-03-11T00:00:00-05:00", 4),
+            [
+                ts("2012-03-11T01:00:00-05:00"),
+                ts("2012-03-11T03:00:00-04:00"),
+                ts("2012-03-11T04:00:00-04:00"),
+                ts("2012-03-11T05:00:00-04:00")
+            ]
+        );
+        assert_eq!(
+            next(&ny("*/30 * * * *"), "2012-03-11T01:30:00-05:00"),
+            Some(ts("2012-03-11T03:00:00-04:00"))
+        );
+        assert_eq!(
+            next(&ny("0 1 * * *"), "2012-03-11T01:00:00-05:00"),
+            Some(ts("2012-03-12T01:00:00-04:00"))
+        );
+    }
+
+    // ---- DST: fall back (America/New_York, 2012-11-04 02:00 EDT → 01:00 EST) ----
+
+    #[test]
+    fn repeated_hour_fires_twice_for_a_wall_clock_time_inside_it() {
+        assert_eq!(
+            run(&ny("0 1 * * *"), "2012-11-04T00:00:00-04:00", 3),
+            [
+                ts("2012-11-04T01:00:00-04:00"),
+                ts("2012-11-04T01:00:00-05:00"),
+                ts("2012-11-05T01:00:00-05:00")
+            ]
+        );
+        assert_eq!(
+            next(&ny("30 1 4 Nov *"), "2012-11-04T01:45:00-04:00"),
+            Some(ts("2012-11-04T01:30:00-05:00"))
+        );
+    }
+
+    #[test]
+    fn repeated_hour_hourly_sequence_runs_each_instant_once() {
+        assert_eq!(
+            run(&ny("0 * * * *"), "2012-11-04T00:00:00-04:00", 3),
+            [
+                ts("2012-11-04T01:00:00-04:00"),
+                ts("2012-11-04T01:00:00-05:00"),
+                ts("2012-11-04T02:00:00-05:00")
+            ]
+        );
+    }
+
+    #[test]
+    fn times_outside_the_repeated_hour_fire_once() {
+        assert_eq!(
+            run(&ny("0 2 * * *"), "2012-11-04T00:00:00-04:00", 2),
+            [
+                ts("2012-11-04T02:00:00-05:00"),
+                ts("2012-11-05T02:00:00-05:00")
+            ]
+        );
+        assert_eq!(
+            run(&ny("0 3 * * *"), "2012-11-04T00:00:00-04:00", 2),
+            [
+                ts("2012-11-04T03:00:00-05:00"),
+                ts("2012-11-05T03:00:00-05:00")
+            ]
+        );
+        assert_eq!(
+            next(&ny("30 2 4 Nov *"), "2012-11-04T00:00:00-04:00"),
+            Some(ts("2012-11-04T02:30:00-05:00"))
+        );
+        assert_eq!(
+            run(&ny("@daily"), "2012-11-03T12:00:00-04:00", 2),
+            [
+                ts("2012-11-04T00:00:00-04:00"),
+                ts("2012-11-05T00:00:00-05:00")
+            ]
+        );
+        assert_eq!(
+            next(&ny("0 3 3 * *"), "2012-11-04T00:00:00-04:00"),
+            Some(ts("2012-12-03T03:00:00-05:00"))
+        );
+    }
+
+    // ---- DST: midnight that does not exist (America/Sao_Paulo, 2018-11-04 00:00 → 01:00) ----
+
+    #[test]
+    fn nonexistent_midnight_day_is_skipped_by_a_midnight_job() {
+        assert_eq!(
+            next(
+                "TZ=America/Sao_Paulo 0 0 * * *",
+                "2018-11-03T12:00:00-03:00"
+            ),
+            Some(ts("2018-11-05T00:00:00-02:00"))
+        );
+    }
+
+    #[test]
+    fn day_search_across_nonexistent_midnight_lands_on_the_right_day() {
+        // robfig issue #157.
+        assert_eq!(
+            next(
+                "TZ=America/Sao_Paulo 0 9 10 * *",
+                "2018-10-17T05:00:00-04:00"
+            ),
+            Some(ts("2018-11-10T06:00:00-05:00"))
+        );
+        assert_eq!(
+            next(
+                "TZ=America/Sao_Paulo 0 9 22 * *",
+                "2018-02-14T05:00:00-05:00"
+            ),
+            Some(ts("2018-02-22T07:00:00-05:00"))
+        );
+    }
+
+    // ---- properties ----
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const ZONES: [&str; 7] = [
+            "",
+            "TZ=UTC ",
+            "TZ=America/New_York ",
+            "TZ=Europe/London ",
+            "TZ=America/Sao_Paulo ",
+            "TZ=Australia/Lord_Howe ",
+            "TZ=Asia/Kolkata ",
+        ];
+
+        /// One range of a field: `*`, `?`, `N`, `N-M`, `*/S`, `N/S` or `N-M/S`.
+        fn range(min: u64, max: u64) -> impl Strategy<Value = String> {
+            (0u8..7, min..=max, min..=max, 1u64..=(max - min + 2)).prop_map(
+                move |(form, a, b, step)| {
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    match form {
+                        0 => "*".to_string(),
+                        1 => "?".to_string(),
+                        2 => a.to_string(),
+                        3 => format!("{lo}-{hi}"),
+                        4 => format!("*/{step}"),
+                        5 => format!("{a}/{step}"),
+                        _ => format!("{lo}-{hi}/{step}"),
+                    }
+                },
+            )
+        }
+
+        fn field(min: u64, max: u64) -> impl Strategy<Value = String> {
+            prop::collection::vec(range(min, max), 1..3).prop_map(|items| items.join(","))
+        }
+
+        fn fields_text() -> impl Strategy<Value = String> {
+            (
+                field(0, 59),
+                field(0, 23),
+                field(1, 31),
+                field(1, 12),
+                field(0, 6),
+            )
+                .prop_map(|(minute, hour, dom, month, dow)| {
+                    format!("{minute} {hour} {dom} {month} {dow}")
+                })
+        }
+
+        fn schedule_text() -> impl Strategy<Value = String> {
+            (0..ZONES.len(), fields_text())
+                .prop_map(|(zone, fields)| format!("{}{fields}", ZONES[zone]))
+        }
+
+        fn instant() -> impl Strategy<Value = Timestamp> {
+            // 2000-01-01 .. 2040-01-01, millisecond resolution.
+            (946_684_800_000i64..2_208_988_800_000)
+                .prop_map(|ms| Timestamp::from_millisecond(ms).unwrap())
+        }
+
+        fn matches_utc(schedule: &SpecSchedule, t: i64) -> bool {
+            let f = Location::Local.fields(t).unwrap();
+            has(schedule.month, f.month)
+                && schedule.day_matches(&f)
+                && has(schedule.hour, f.hour)
+                && has(schedule.minute, f.minute)
+                && f.second == 0
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            #[test]
+            fn next_is_after_and_stable_one_millisecond_before(
+                text in schedule_text(),
+                from in instant(),
+            ) {
+                let schedule = Schedule::parse(&text).unwrap();
+                if let Some(next) = schedule.next(from) {
+                    prop_assert!(next > from);
+                    let again = schedule.next(next - SignedDuration::from_millis(1));
+                    prop_assert_eq!(again, Some(next));
+                }
+            }
+
+            #[test]
+            fn no_matching_minute_is_skipped_in_utc(text in fields_text(), from in instant()) {
+                // Compare with a brute-force scan of every minute (UTC has no DST, so the
+                // wall clock is the instant).
+                let schedule = Schedule::parse(&text).unwrap();
+                let Kind::Spec(spec) = &schedule.kind else { unreachable!() };
+                let next = schedule.next(from).map(|t| t.as_second());
+                let from = from.as_second();
+                let end = next.unwrap_or(i64::MAX).min(from + 2 * 86_400);
+                let mut t = from.div_euclid(60) * 60 + 60;
+                while t < end {
+                    prop_assert!(!matches_utc(spec, t), "{} matches before {:?}", t, next);
+                    t += 60;
+                }
+                if let Some(next) = next {
+                    prop_assert!(matches_utc(spec, next));
+                }
+            }
+
+            #[test]
+            fn every_adds_its_interval_to_the_whole_second(
+                seconds in 1i64..400_000,
+                from in instant(),
+            ) {
+                let schedule = Schedule::parse(&format!("@every {seconds}s")).unwrap();
+                let whole = from.as_millisecond().div_euclid(1000);
+                prop_assert_eq!(
+                    schedule.next(from).map(|t| t.as_second()),
+                    Some(whole + seconds)
+                );
+            }
+        }
+    }
+}
