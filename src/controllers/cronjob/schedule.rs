@@ -586,10 +586,28 @@ impl SpecSchedule {
         }
     }
 
+    /// A field written as just `,` (an empty set) can never match; neither can a day rule
+    /// that needs both day fields when one of them is empty.
+    fn never_matches(&self) -> bool {
+        let values = |mask: u64| mask & !STAR_BIT;
+        let starred = (self.dom | self.dow) & STAR_BIT != 0;
+        let no_day = if starred {
+            values(self.dom) == 0 || values(self.dow) == 0
+        } else {
+            values(self.dom) == 0 && values(self.dow) == 0
+        };
+        values(self.minute) == 0 || values(self.hour) == 0 || values(self.month) == 0 || no_day
+    }
+
     /// robfig `SpecSchedule.Next`, from the first candidate second `start` (Unix seconds).
     /// Fields are matched on the wall clock; months and days advance by calendar (Go
     /// `AddDate`), hours, minutes and seconds by absolute time. `None` is the zero time.
     fn next(&self, start: i64) -> Option<i64> {
+        if self.never_matches() {
+            // Robfig would search its whole five years (millions of steps for an empty
+            // minute field) and return the zero time; the answer is the same.
+            return None;
+        }
         let loc = &self.location;
         let mut t = start;
         let mut added = false;
@@ -905,6 +923,13 @@ mod tests {
         assert_eq!(mask("1,,15 * * * *"), mask("1,15 * * * *"));
         assert_eq!(mask("0 0 , * *").dom, 0);
         assert_eq!(next("0 0 , * *", "2026-01-01T00:00:00Z"), None);
+        assert_eq!(next(", * * * *", "2026-01-01T00:00:00Z"), None);
+        assert_eq!(next("0 0 , * ,", "2026-01-01T00:00:00Z"), None);
+        // An empty day-of-month with a restricted day-of-week still fires (OR rule).
+        assert_eq!(
+            next("0 0 , * Mon", "2026-01-01T00:00:00Z"),
+            Some(ts("2026-01-05T00:00:00Z"))
+        );
     }
 
     // ---- star bit and the day rule ----
