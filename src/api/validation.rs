@@ -171,10 +171,6 @@ pub fn validate_cronjob(cj: &CronJob) -> Vec<FieldError> {
             .into_iter()
             .map(|e| FieldError::new(path.join(&e.path), e.message)),
     );
-    errs.extend(validate_schedule_tz_prefix(
-        &spec.schedule,
-        &path.child("schedule"),
-    ));
     non_negative(
         &mut errs,
         path.child("startingDeadlineSeconds"),
@@ -230,24 +226,14 @@ pub fn validate_cronjob(cj: &CronJob) -> Vec<FieldError> {
 /// `controllers::cronjob::schedule`, whose parser reports the robfig/cron v3 grammar errors
 /// (`Invalid value: "<schedule>": <parser message>`) and knows `time_zone` when needed.
 pub fn validate_schedule_text(schedule: &str, time_zone: Option<&str>) -> Vec<FieldError> {
-    let _ = time_zone;
-    if schedule.is_empty() {
-        return vec![FieldError::required(FieldPath::of("schedule"), "")];
-    }
-    Vec::new()
-}
-
-/// Since v1.29 a new CronJob may not carry `TZ=`/`CRON_TZ=` in its schedule (a plain
-/// substring test for `TZ`, cronjob-semantics §1.7).
-fn validate_schedule_tz_prefix(schedule: &str, path: &FieldPath) -> Vec<FieldError> {
-    if schedule.contains("TZ") {
-        return vec![FieldError::invalid(
-            path.clone(),
-            q(schedule),
-            "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
-        )];
-    }
-    Vec::new()
+    // The cron grammar lives with the CronJob controller, which parses with the same rules.
+    crate::controllers::cronjob::validation::validate_schedule_field(schedule, time_zone, None)
+        .into_iter()
+        .map(|(path, message)| {
+            let relative = path.strip_prefix("spec.").unwrap_or(&path);
+            FieldError::new(FieldPath::of(relative), message)
+        })
+        .collect()
 }
 
 /// `spec.timeZone` (`validateTimeZone`, cronjob-semantics §3), in upstream's order.
