@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::api::{Manifest, PodSpec, RestartPolicy};
 use crate::controllers::job::JobState;
 use crate::controllers::{job, kubelet, scheduler, ttl};
-use crate::engine::{EventQueue, RngStreams};
+use crate::engine::{Arena, EventQueue, RngStreams};
 use crate::record::result::{self, NodeResult, RunResult};
 use crate::record::{EventRecord, JobRecord, ObjectRef, PodRecord, Sink};
 use crate::scenario::{ActionKind, Behavior, Scenario, Timing};
@@ -195,8 +195,8 @@ impl Pod {
 #[derive(Debug, Default)]
 pub struct Store {
     pub nodes: Vec<Node>,
-    pub pods: Vec<Pod>,
-    pub jobs: Vec<JobState>,
+    pub pods: Arena<Pod>,
+    pub jobs: Arena<JobState>,
     /// Job names (namespace/name) to ids, for actions and uniqueness.
     pub job_names: BTreeMap<String, JobId>,
     /// Every pod name handed out, so generated names never collide. Never iterated.
@@ -204,17 +204,25 @@ pub struct Store {
 }
 
 impl Store {
+    /// A pod that exists. Events about removed pods are dropped before they reach a
+    /// controller, so a missing pod here is a bug.
     pub fn pod(&self, id: PodId) -> &Pod {
-        &self.pods[id.0 as usize]
+        self.pods.get(id.0).expect("pod exists")
     }
     pub fn pod_mut(&mut self, id: PodId) -> &mut Pod {
-        &mut self.pods[id.0 as usize]
+        self.pods.get_mut(id.0).expect("pod exists")
     }
     pub fn job(&self, id: JobId) -> &JobState {
-        &self.jobs[id.0 as usize]
+        self.jobs.get(id.0).expect("job exists")
     }
     pub fn job_mut(&mut self, id: JobId) -> &mut JobState {
-        &mut self.jobs[id.0 as usize]
+        self.jobs.get_mut(id.0).expect("job exists")
+    }
+    pub fn has_pod(&self, id: PodId) -> bool {
+        self.pods.contains(id.0)
+    }
+    pub fn has_job(&self, id: JobId) -> bool {
+        self.jobs.contains(id.0)
     }
 }
 
@@ -242,6 +250,9 @@ pub struct World<'s> {
     /// later (a killed container's planned exit, a spent backoff timer) do not extend
     /// the run.
     last_activity: SimTime,
+    pod_stats: result::PodStats,
+    /// Results of standalone Jobs, kept as they are recorded (deleted ones included).
+    job_results: Vec<(JobId, result::JobResult)>,
 }
 
 /// How a run ended.
@@ -291,6 +302,8 @@ impl<'s> World<'s> {
             sink,
             next_uid: 1,
             last_activity: 0,
+            pod_stats: result::PodStats::default(),
+            job_results: Vec::new(),
         }
     }
 
@@ -325,7 +338,12 @@ impl<'s> World<'s> {
     /// The API server saw a pod change: the Job controller's informer is told.
     pub fn pod_changed(&mut self, pod: PodId) {
         self.last_activity = self.now();
-        job::pod_updated(self, pod);
+        let job = self.store.pod(pod).job;
+        if self.store.job(job).deleted_at.is_some() {
+            self.reap_job(job);
+        } else {
+            job::pod_updated(self, pod);
+        }
     }
 
     /// The API server marks a pod for deletion; its kubelet will stop it.
@@ -361,7 +379,23 @@ impl<'s> World<'s> {
         }
     }
 
+    /// False for events about objects that no longer exist (their timers outlive them).
+    fn is_live(&self, event: &Event) -> bool {
+        match *event {
+            Event::JobSync(id) | Event::TtlExpire(id) => self.store.has_job(id),
+            Event::Schedule(p)
+            | Event::PodStart(p)
+            | Event::PodKilled(p)
+            | Event::ContainerExit { pod: p, .. }
+            | Event::ContainerRestart { pod: p, .. } => self.store.has_pod(p),
+            Event::Submit(_) | Event::Action(_) | Event::SchedulerRetry => true,
+        }
+    }
+
     fn dispatch(&mut self, event: Event) {
+        if !self.is_live(&event) {
+            return;
+        }
         match event {
             Event::Submit(i) => self.submit(i as usize),
             Event::Action(i) => self.action(i as usize),
@@ -507,59 +541,137 @@ impl Pod {
 pub fn simulate(scenario: &Scenario, sink: &mut dyn Sink, horizon: Option<SimTime>) -> RunResult {
     let mut w = World::new(scenario, sink);
     let outcome = w.run(horizon);
-    w.flush_records();
+    w.flush_records(outcome.end);
     w.result(outcome)
 }
 
 impl World<'_> {
-    /// Reports every pod (creation order) and every Job (creation order) to the sink.
-    fn flush_records(&mut self) {
+    /// Reports a pod to the sink and folds it into the run's statistics.
+    fn record_pod(&mut self, id: PodId, end: SimTime) {
         let store = &self.store;
-        for pod in &store.pods {
-            let job = &store.jobs[pod.job.0 as usize];
-            self.sink.pod(&PodRecord {
-                pod: &pod.name,
-                job: &job.metadata.name,
-                index: pod.index,
-                attempt: pod.attempt,
-                node: pod.node.map(|n| store.nodes[n.0 as usize].name.as_str()),
-                created: pod.created,
-                scheduled: pod.scheduled,
-                started: pod.started,
-                finished: pod.finished,
-                phase: pod.phase.as_str(),
-                reason: pod.reason,
-                exit_code: pod.exit_code,
-                restarts: pod.restarts(),
-            });
-        }
-        for job in &store.jobs {
-            let r = result::job_result(job);
-            self.sink.job(&JobRecord {
-                job: &r.name,
-                owner: r.owner.as_deref(),
-                created: r.created,
-                started: r.started,
-                finished: r.finished,
-                outcome: r.outcome,
-                reason: &r.reason,
-                succeeded: r.succeeded,
-                failed: r.failed,
-                pods: r.pods,
-                deleted: r.deleted,
-            });
+        let pod = store.pod(id);
+        let job = store.job(pod.job);
+        self.pod_stats.add(pod, end);
+        self.sink.pod(&PodRecord {
+            pod: &pod.name,
+            job: &job.metadata.name,
+            index: pod.index,
+            attempt: pod.attempt,
+            node: pod.node.map(|n| store.nodes[n.0 as usize].name.as_str()),
+            created: pod.created,
+            scheduled: pod.scheduled,
+            started: pod.started,
+            finished: pod.finished,
+            phase: pod.phase.as_str(),
+            reason: pod.reason,
+            exit_code: pod.exit_code,
+            restarts: pod.restarts(),
+        });
+    }
+
+    /// Reports a Job to the sink; standalone Jobs are also kept for the summary.
+    fn record_job(&mut self, id: JobId) {
+        let r = result::job_result(self.store.job(id));
+        self.sink.job(&JobRecord {
+            job: &r.name,
+            owner: r.owner.as_deref(),
+            created: r.created,
+            started: r.started,
+            finished: r.finished,
+            outcome: r.outcome,
+            reason: &r.reason,
+            succeeded: r.succeeded,
+            failed: r.failed,
+            pods: r.pods,
+            deleted: r.deleted,
+        });
+        if r.owner.is_none() {
+            self.job_results.push((id, r));
         }
     }
 
-    fn result(&self, outcome: RunOutcome) -> RunResult {
-        let jobs: Vec<_> = self.store.jobs.iter().map(result::job_result).collect();
+    /// The API deletes a Job with propagation: its active pods are deleted, and the Job and
+    /// its pods leave the store once every pod is terminal (their records are written
+    /// then). Foreground and background propagation look the same here, because pods stop
+    /// at once.
+    pub fn delete_job(&mut self, id: JobId) {
+        let now = self.now();
+        let job = self.store.job_mut(id);
+        if job.deleted_at.is_some() {
+            return;
+        }
+        job.deleted_at = Some(now);
+        self.last_activity = now;
+        let active: Vec<PodId> = job.active.iter().copied().collect();
+        for pod in active {
+            self.delete_pod(pod);
+        }
+        self.reap_job(id);
+    }
+
+    /// Removes a deleted Job whose pods are all terminal, with its pods.
+    fn reap_job(&mut self, id: JobId) {
+        let job = self.store.job(id);
+        if job.deleted_at.is_none() {
+            return;
+        }
+        let pods = job.pods.clone();
+        if pods.iter().any(|&p| !self.store.pod(p).phase.is_terminal()) {
+            return;
+        }
+        let now = self.now();
+        for &p in &pods {
+            self.record_pod(p, now);
+            if let Some(pod) = self.store.pods.remove(p.0) {
+                self.store.pod_names.remove(&pod.name);
+            }
+        }
+        self.record_job(id);
+        if let Some(job) = self.store.jobs.remove(id.0) {
+            let key = format!("{}/{}", job.metadata.namespace(), job.metadata.name);
+            if self.store.job_names.get(&key) == Some(&id) {
+                self.store.job_names.remove(&key);
+            }
+        }
+    }
+
+    /// Reports every pod and Job still in the store, in creation order.
+    fn flush_records(&mut self, end: SimTime) {
+        let pods: Vec<PodId> = self.store.pods.iter().map(|(i, _)| PodId(i)).collect();
+        for p in pods {
+            self.record_pod(p, end);
+        }
+        let jobs: Vec<JobId> = self.store.jobs.iter().map(|(i, _)| JobId(i)).collect();
+        for j in jobs {
+            self.record_job(j);
+        }
+    }
+
+    fn result(&mut self, outcome: RunOutcome) -> RunResult {
+        let mut jobs = std::mem::take(&mut self.job_results);
+        jobs.sort_by_key(|(id, _)| *id);
         let items: Vec<serde_json::Value> = self
             .store
             .jobs
             .iter()
-            .filter(|j| j.deleted_at.is_none())
-            .map(|j| result::job_object(j, &self.clock, self.scenario.seed))
+            .filter(|(_, j)| j.deleted_at.is_none())
+            .map(|(_, j)| result::job_object(j, &self.clock, self.scenario.seed))
             .collect();
+        let nodes = self
+            .store
+            .nodes
+            .iter()
+            .map(|n| NodeResult {
+                name: n.name.clone(),
+                pool: self.scenario.pools[n.pool].name.clone(),
+                alloc: n.alloc,
+                pods: n.max_pods,
+            })
+            .collect();
+        let jobs: Vec<_> = jobs.into_iter().map(|(_, r)| r).collect();
+        let metrics = self
+            .pod_stats
+            .metrics(&self.store.nodes, &jobs, outcome.end);
         RunResult {
             scenario: self.scenario.name.clone(),
             seed: self.scenario.seed,
@@ -567,19 +679,9 @@ impl World<'_> {
             end: outcome.end,
             events_processed: outcome.events_processed,
             horizon_reached: outcome.horizon_reached,
-            metrics: result::metrics(&self.store, &jobs, outcome.end),
+            metrics,
             jobs,
-            nodes: self
-                .store
-                .nodes
-                .iter()
-                .map(|n| NodeResult {
-                    name: n.name.clone(),
-                    pool: self.scenario.pools[n.pool].name.clone(),
-                    alloc: n.alloc,
-                    pods: n.max_pods,
-                })
-                .collect(),
+            nodes,
             objects: serde_json::json!({
                 "apiVersion": "v1",
                 "kind": "List",

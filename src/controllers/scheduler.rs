@@ -70,7 +70,7 @@ pub fn retry(w: &mut World<'_>) {
             .filter(|(job, _)| !blocked.contains(job))
             .filter_map(|(job, q)| {
                 while let Some(&p) = q.front() {
-                    if w.store.pods[p.0 as usize].unschedulable {
+                    if w.store.pods.get(p.0).is_some_and(|p| p.unschedulable) {
                         return Some((p, *job));
                     }
                     q.pop_front(); // deleted while waiting

@@ -11,7 +11,6 @@ pub fn expire(w: &mut World<'_>, id: JobId) {
     if job.deleted_at.is_some() || !job.status.is_finished() {
         return;
     }
-    // Every pod of a finished Job is already terminal (§16.2); removing them releases
-    // nothing. The records were kept for the output files.
-    w.store.job_mut(id).deleted_at = Some(now);
+    let _ = now;
+    w.delete_job(id);
 }

@@ -4,8 +4,10 @@
 //! only by popping events. See [`queue`] for the ordering contract that makes runs
 //! repeatable.
 
+pub mod arena;
 pub mod queue;
 pub mod rng;
 
+pub use arena::Arena;
 pub use queue::EventQueue;
 pub use rng::RngStreams;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::controllers::job::{ConditionType, JobState};
 use crate::time::{Clock, SimTime};
-use crate::world::{PodPhase, Resources, Store};
+use crate::world::{Node, Pod, PodPhase, Resources};
 
 /// The result of one Job.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,62 +124,80 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
     }
 }
 
-pub(crate) fn metrics(store: &Store, jobs: &[JobResult], end: SimTime) -> Metrics {
-    let mut m = Metrics {
-        pods_created: store.pods.len() as u64,
-        ..Metrics::default()
-    };
-    let mut waits: Vec<u64> = Vec::with_capacity(store.pods.len());
-    let mut used_cpu_ms: f64 = 0.0;
-    for pod in &store.pods {
+/// Statistics folded over every pod as it is recorded, so they survive pods that leave
+/// the store during the run.
+#[derive(Debug, Clone, Default)]
+pub struct PodStats {
+    created: u64,
+    succeeded: u64,
+    failed: u64,
+    waits: Vec<u64>,
+    cpu_seconds: f64,
+    wasted_cpu_seconds: f64,
+}
+
+impl PodStats {
+    /// Adds one pod; a pod still running is counted up to `end`.
+    pub fn add(&mut self, pod: &Pod, end: SimTime) {
+        self.created += 1;
         match pod.phase {
-            PodPhase::Succeeded => m.pods_succeeded += 1,
-            PodPhase::Failed => m.pods_failed += 1,
+            PodPhase::Succeeded => self.succeeded += 1,
+            PodPhase::Failed => self.failed += 1,
             _ => {}
         }
         if let Some(s) = pod.started {
-            waits.push(s - pod.created);
+            self.waits.push(s - pod.created);
         }
         if let Some(sched) = pod.scheduled {
-            let held = pod.finished.unwrap_or(end).saturating_sub(sched) as f64;
-            let cpu_s = pod.request.cpu_m as f64 / 1000.0 * held / 1000.0;
-            used_cpu_ms += cpu_s;
+            let held_ms = pod.finished.unwrap_or(end).saturating_sub(sched) as f64;
+            let cpu_s = pod.request.cpu_m as f64 / 1000.0 * held_ms / 1000.0;
+            self.cpu_seconds += cpu_s;
             if pod.phase != PodPhase::Succeeded {
-                m.wasted_cpu_seconds += cpu_s;
+                self.wasted_cpu_seconds += cpu_s;
             }
         }
     }
-    waits.sort_unstable();
-    let pct = |p: usize| {
-        if waits.is_empty() {
-            0
-        } else {
-            waits[((waits.len() - 1) * p) / 100]
+
+    pub fn metrics(&mut self, nodes: &[Node], jobs: &[JobResult], end: SimTime) -> Metrics {
+        self.waits.sort_unstable();
+        let waits = &self.waits;
+        let pct = |p: usize| {
+            if waits.is_empty() {
+                0
+            } else {
+                waits[((waits.len() - 1) * p) / 100]
+            }
+        };
+        let mut m = Metrics {
+            pods_created: self.created,
+            pods_succeeded: self.succeeded,
+            pods_failed: self.failed,
+            wasted_cpu_seconds: self.wasted_cpu_seconds,
+            wait_ms: [
+                pct(50),
+                pct(90),
+                pct(99),
+                waits.last().copied().unwrap_or(0),
+            ],
+            ..Metrics::default()
+        };
+        if !jobs.is_empty() && jobs.iter().all(|j| j.finished.is_some()) {
+            let first = jobs.iter().map(|j| j.created).min().unwrap_or(0);
+            let last = jobs.iter().filter_map(|j| j.finished).max().unwrap_or(0);
+            m.makespan = Some(last - first);
         }
-    };
-    m.wait_ms = [
-        pct(50),
-        pct(90),
-        pct(99),
-        waits.last().copied().unwrap_or(0),
-    ];
-    if !jobs.is_empty() && jobs.iter().all(|j| j.finished.is_some()) {
-        let first = jobs.iter().map(|j| j.created).min().unwrap_or(0);
-        let last = jobs.iter().filter_map(|j| j.finished).max().unwrap_or(0);
-        m.makespan = Some(last - first);
-    }
-    if end > 0 {
-        m.throughput_per_hour = m.pods_succeeded as f64 * 3_600_000.0 / end as f64;
-        let alloc_cpu_s: f64 = store
-            .nodes
-            .iter()
-            .map(|n| n.alloc.cpu_m as f64 / 1000.0 * end as f64 / 1000.0)
-            .sum();
-        if alloc_cpu_s > 0.0 {
-            m.cpu_utilisation = used_cpu_ms / alloc_cpu_s;
+        if end > 0 {
+            m.throughput_per_hour = self.succeeded as f64 * 3_600_000.0 / end as f64;
+            let alloc_cpu_s: f64 = nodes
+                .iter()
+                .map(|n| n.alloc.cpu_m as f64 / 1000.0 * end as f64 / 1000.0)
+                .sum();
+            if alloc_cpu_s > 0.0 {
+                m.cpu_utilisation = self.cpu_seconds / alloc_cpu_s;
+            }
         }
+        m
     }
-    m
 }
 
 /// A deterministic stand-in for a UID, shaped like one.

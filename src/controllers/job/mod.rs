@@ -34,7 +34,7 @@ pub const MSG_COMPLETIONS_REACHED: &str = "Reached expected number of succeeded 
 
 /// Submits a Job to the store and syncs it at once (a Job add enqueues immediately).
 pub fn create(w: &mut World<'_>, job: &Job, behavior: &Behavior, owner: Option<String>) -> JobId {
-    let id = JobId(w.store.jobs.len() as u32);
+    let id = JobId(w.store.jobs.next_id());
     let uid = w.next_uid();
     let spec = job.spec.clone();
     let indexes = spec
@@ -106,12 +106,14 @@ fn requeue_after(w: &mut World<'_>, id: JobId, delay: SimDuration) {
 
 /// The informer's view of a pod changed: update the Job's bookkeeping and batch a sync.
 pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
-    let pod = &w.store.pods[pod_id.0 as usize];
+    let pod = w.store.pod(pod_id);
     let job_id = pod.job;
     let active = pod.is_active();
     let terminal = pod.phase.is_terminal();
     let index = pod.index;
-    let job = &mut w.store.jobs[job_id.0 as usize];
+    let Some(job) = w.store.jobs.get_mut(job_id.0) else {
+        return;
+    };
     if job.deleted_at.is_some() {
         return;
     }
@@ -121,7 +123,9 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
     {
         ix.pod_inactive(i);
     }
-    let pod = &mut w.store.pods[pod_id.0 as usize];
+    let Some(pod) = w.store.pods.get_mut(pod_id.0) else {
+        return;
+    };
     // Ready, terminating and restart counts, kept as deltas against what the Job saw.
     let ready_now = active && pod.ready;
     if ready_now != pod.seen.ready {
@@ -532,8 +536,8 @@ fn least_progressed_key(pod: &Pod, id: PodId) -> impl Ord {
 /// Creates one pod and hands it to the scheduler after the scheduling latency.
 fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     let now = w.now();
-    let pod_id = PodId(w.store.pods.len() as u32);
-    let job = &mut w.store.jobs[id.0 as usize];
+    let pod_id = PodId(w.store.pods.next_id());
+    let job = w.store.jobs.get_mut(id.0).expect("job exists");
     let attempt = match (job.indexes.as_mut(), index) {
         (Some(ix), Some(i)) => ix.pod_created(i),
         _ => job.created_pods + 1,
@@ -550,8 +554,8 @@ fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     job.pods.push(pod_id);
     job.active.insert(pod_id);
     w.store.pods.push(pod);
-    let job_name = w.store.jobs[id.0 as usize].metadata.name.clone();
-    let message = format!("Created pod: {}", w.store.pods[pod_id.0 as usize].name);
+    let job_name = w.store.job(id).metadata.name.clone();
+    let message = format!("Created pod: {}", w.store.pod(pod_id).name);
     w.emit(ObjectRef::Job(&job_name), "SuccessfulCreate", &message);
     let mut rng = w.rng.stream("scheduling", u64::from(pod_id.0));
     let latency = w.timing.scheduling.sample(&mut rng);
