@@ -95,7 +95,10 @@ fn completed_event_says_job_completed_when_complete_is_set() {
         .filter(|e| e.reason == "Completed")
         .collect();
     assert_eq!(ev.len(), 1);
-    assert_eq!((ev[0].time, ev[0].message.as_str()), (7_020, "Job completed"));
+    assert_eq!(
+        (ev[0].time, ev[0].message.as_str()),
+        (7_020, "Job completed")
+    );
 }
 
 #[test]
@@ -110,7 +113,11 @@ fn backoff_limit_exceeded_event_is_emitted_once_when_failed_is_set() {
     assert_eq!(ev[0].message, "Job has reached the specified backoff limit");
     assert_eq!(ev[0].time, 7_020);
     // No success event for a failed Job.
-    assert!(r.events_of("job/one").iter().all(|e| e.reason != "Completed"));
+    assert!(
+        r.events_of("job/one")
+            .iter()
+            .all(|e| e.reason != "Completed")
+    );
 }
 
 /// parallelism 3, backoffLimit 0: the first pod fails after 2 s, the two others would run
@@ -206,7 +213,56 @@ fn failure_beats_success_in_the_same_sync() {
                 outcomes: [{attempt: 2, exitCode: 1, after: 5500ms}]
     "#);
     let job = r.job("race");
-    assert_eq!((job.outcome, job.reason.as_str()), ("Failed", "BackoffLimitExceeded"));
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Failed", "BackoffLimitExceeded")
+    );
     assert_eq!(r.condition_types("race"), vec!["FailureTarget", "Failed"]);
     assert!(r.obj("race")["status"].get("completionTime").is_none());
+}
+
+#[test]
+fn interim_status_counts_killed_pods_as_terminating_not_active() {
+    // Observed at 4.5 s, after the 4.020 sync that wrote FailureTarget and deleted the
+    // two running pods: active 0, ready 0, terminating 2 (pods deleted this sync), failed
+    // 3, and no terminal condition yet.
+    let yaml = r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: trio}
+                spec:
+                  parallelism: 3
+                  completions: 3
+                  backoffLimit: 0
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: main, image: busybox}]
+              behavior:
+                duration: 60s
+                outcomes: [{attempt: 1, exitCode: 1, after: 2s}]
+    "#;
+    let r = crate::common::run_until(yaml, 4_500);
+    assert_eq!(r.condition_types("trio"), vec!["FailureTarget"]);
+    assert_eq!(r.status_count("trio", "active"), 0);
+    assert_eq!(r.status_count("trio", "ready"), 0);
+    assert_eq!(r.status_count("trio", "terminating"), 2);
+    assert_eq!(r.status_count("trio", "failed"), 3);
+    assert_eq!(r.job("trio").outcome, "Running");
+}
+
+#[test]
+fn every_condition_has_last_probe_time_equal_to_last_transition_time() {
+    let r = one_fails_two_running();
+    for c in r.obj("trio")["status"]["conditions"]
+        .as_array()
+        .expect("conditions")
+    {
+        assert_eq!(c["lastProbeTime"], c["lastTransitionTime"]);
+    }
 }

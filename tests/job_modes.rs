@@ -399,3 +399,53 @@ fn completions_zero_is_complete_even_while_suspended() {
     );
     assert_eq!(r.job("nothing").outcome, "Complete");
 }
+
+#[test]
+fn long_job_names_are_truncated_so_pod_names_fit_63_characters() {
+    // NonIndexed: generateName `<job>-` cut to 58 characters, plus the 5-character suffix.
+    // Indexed: the Job name is cut so that `<job>-<index>-` fits 58 characters.
+    let long = "a".repeat(60);
+    let yaml = format!(
+        r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {{name: {long}}}
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{{name: main, image: busybox}}]
+              behavior: {{duration: 1s}}
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {{name: {indexed}}}
+                spec:
+                  completions: 2
+                  parallelism: 2
+                  completionMode: Indexed
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{{name: main, image: busybox}}]
+              behavior: {{duration: 1s}}
+        "#,
+        indexed = "b".repeat(60)
+    );
+    let r = run(&yaml);
+    let p = &r.pods_of(&long)[0];
+    assert_eq!(p.name.len(), 63);
+    assert!(p.name.starts_with(&"a".repeat(58)));
+    assert!(is_generated_suffix(&p.name[58..]));
+    for p in r.pods_of(&"b".repeat(60)) {
+        let i = p.index.expect("index");
+        let prefix = format!("{}-{i}-", "b".repeat(55));
+        assert!(p.name.starts_with(&prefix), "{}", p.name);
+        assert_eq!(p.name.len(), 63);
+    }
+}

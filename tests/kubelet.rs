@@ -182,3 +182,36 @@ fn failed_init_container_fails_a_never_pod() {
     assert_eq!(p.finished, Some(4_020));
     assert_eq!(r.job("staged").outcome, "Failed");
 }
+
+#[test]
+fn crash_looping_pod_is_active_but_not_ready() {
+    // Runs fail after 5 s: run 2 exits at 11.020 and waits 10 s (until 21.020). At 15 s
+    // the last sync (12.020) saw the pod active and not ready.
+    let r = crate::common::run_until(
+        r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: crash}
+                spec:
+                  backoffLimit: 10
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers: [{name: main, image: busybox}]
+              behavior:
+                duration: 5s
+                failure: {probability: 1.0, exitCode: 1}
+    "#,
+        15_000,
+    );
+    assert_eq!(r.status_count("crash", "active"), 1);
+    assert_eq!(r.status_count("crash", "ready"), 0);
+    assert_eq!(r.status_count("crash", "failed"), 0);
+    let p = &r.pods_of("crash")[0];
+    assert_eq!((p.phase.as_str(), p.restarts), ("Running", 1));
+}

@@ -90,7 +90,10 @@ fn other_spec_fields_get_their_kubernetes_defaults() {
         "maxFailedIndexes",
         "successPolicy",
     ] {
-        assert!(spec.get(unset).is_none_or(Value::is_null), "{unset} defaulted");
+        assert!(
+            spec.get(unset).is_none_or(Value::is_null),
+            "{unset} defaulted"
+        );
     }
 }
 

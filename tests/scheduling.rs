@@ -258,6 +258,76 @@ fn node_pod_limit_counts_as_capacity() {
         .filter(|e| e.reason == "FailedScheduling")
         .collect();
     assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0].message, "0/1 nodes are available: 1 Too many pods.");
+    assert_eq!(
+        failed[0].message,
+        "0/1 nodes are available: 1 Too many pods."
+    );
     assert_eq!(r.pods_of("many")[2].scheduled, Some(11_020));
+}
+
+#[test]
+fn node_selector_on_the_hostname_label_pins_the_node() {
+    let r = run(r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: pinned}
+                spec:
+                  completions: 3
+                  parallelism: 3
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      nodeSelector: {kubernetes.io/hostname: worker-2}
+                      containers: [{name: main, image: busybox}]
+              behavior: {duration: 5s}
+    "#);
+    assert!(
+        r.pods_of("pinned")
+            .iter()
+            .all(|p| p.node.as_deref() == Some("worker-2"))
+    );
+}
+
+#[test]
+fn failed_scheduling_lists_every_reason_sorted_with_its_node_count() {
+    // Node 0 lacks CPU, node 1 lacks memory.
+    let r = run_until(
+        r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          cluster:
+            nodePools:
+              - {name: thin, count: 1, capacity: {cpu: "1", memory: 16Gi}}
+              - {name: small, count: 1, capacity: {cpu: "8", memory: 1Gi}}
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: big}
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - name: main
+                          image: busybox
+                          resources: {requests: {cpu: "2", memory: 2Gi}}
+    "#,
+        10_000,
+    );
+    let ev: Vec<_> = r
+        .events()
+        .into_iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .collect();
+    assert_eq!(
+        ev[0].message,
+        "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory."
+    );
 }

@@ -169,7 +169,10 @@ fn job_created_suspended_creates_no_pods_and_has_no_start_time() {
     assert_eq!(r.job("held").outcome, "Suspended");
     assert!(r.obj("held")["status"].get("startTime").is_none());
     let c = r.condition("held", "Suspended").expect("Suspended");
-    assert_eq!((c.status.as_str(), c.reason.as_str()), ("True", "JobSuspended"));
+    assert_eq!(
+        (c.status.as_str(), c.reason.as_str()),
+        ("True", "JobSuspended")
+    );
 }
 
 #[test]
@@ -198,4 +201,43 @@ fn backoff_record_survives_suspension() {
             - {at: 8s, resume: job/flaky}
     "#);
     assert_eq!(r.creations("flaky"), vec![0, 16_000]);
+}
+
+#[test]
+fn pods_deleted_on_suspend_are_reported_terminating_until_gone() {
+    // Observed at 10.5 s, after the 10.000 sync that deleted both pods.
+    let r = run_until(PAUSABLE, 10_500);
+    assert_eq!(r.status_count("pausable", "active"), 0);
+    assert_eq!(r.status_count("pausable", "terminating"), 2);
+    assert_eq!(r.status_count("pausable", "failed"), 0);
+    // The next sync (11.000) sees them gone.
+    let r = run_until(PAUSABLE, 12_000);
+    assert_eq!(r.status_count("pausable", "terminating"), 0);
+}
+
+#[test]
+fn pod_events_name_the_pod_created_or_deleted() {
+    let r = pausable();
+    let pods = r.pods_of("pausable");
+    let ev = r.events_of("job/pausable");
+    let created: Vec<&str> = ev
+        .iter()
+        .filter(|e| e.reason == "SuccessfulCreate")
+        .map(|e| e.message.as_str())
+        .collect();
+    let expected: Vec<String> = pods
+        .iter()
+        .map(|p| format!("Created pod: {}", p.name))
+        .collect();
+    assert_eq!(created, expected);
+    let deleted: Vec<&str> = ev
+        .iter()
+        .filter(|e| e.reason == "SuccessfulDelete")
+        .map(|e| e.message.as_str())
+        .collect();
+    let expected: Vec<String> = pods[..2]
+        .iter()
+        .map(|p| format!("Deleted pod: {}", p.name))
+        .collect();
+    assert_eq!(deleted, expected);
 }

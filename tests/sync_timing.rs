@@ -62,7 +62,10 @@ fn pod_changes_are_batched_into_one_sync_one_second_after_the_first() {
     // sees all three and completes the Job — not 1 s after the last change (7.700).
     let r = three_pods(["5s", "5280ms", "5680ms"]);
     assert_eq!(r.job("trio").finished, Some(7_020));
-    assert_eq!(r.condition("trio", "Complete").expect("Complete").time, rfc(7));
+    assert_eq!(
+        r.condition("trio", "Complete").expect("Complete").time,
+        rfc(7)
+    );
 }
 
 #[test]
@@ -71,7 +74,10 @@ fn a_pod_change_after_the_batched_sync_gets_its_own_sync_a_second_later() {
     // pod's end (7.520) queues a new sync at 8.520, which completes the Job.
     let r = three_pods(["5s", "5500ms", "6500ms"]);
     assert_eq!(r.job("trio").finished, Some(8_520));
-    assert_eq!(r.condition("trio", "Complete").expect("Complete").time, rfc(8));
+    assert_eq!(
+        r.condition("trio", "Complete").expect("Complete").time,
+        rfc(8)
+    );
 }
 
 #[test]

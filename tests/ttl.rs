@@ -40,7 +40,10 @@ fn ttl_deletes_a_complete_job_at_completion_time_plus_ttl() {
     assert_eq!(r.job("short").outcome, "Complete");
     assert_eq!(r.job("short").deleted, Some(37_000));
     assert_eq!(ms(&r.job_row("short")[10]), 37_000);
-    assert!(r.object("short").is_none(), "deleted Job left in objects.json");
+    assert!(
+        r.object("short").is_none(),
+        "deleted Job left in objects.json"
+    );
 }
 
 #[test]

@@ -28,9 +28,8 @@ pub fn run_until(yaml: &str, horizon_ms: u64) -> Run {
 }
 
 fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
-    let (scenario, _warnings) =
-        jobsim::scenario::load_scenario_str(yaml, Path::new("test.yaml"))
-            .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
+    let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("test.yaml"))
+        .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
     let mut sink = MemorySink::default();
     let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
     Run { result, sink }
@@ -245,8 +244,5 @@ impl Run {
 /// Pod names for NonIndexed Jobs are `<job>-<5 chars>`, for Indexed `<job>-<index>-<5 chars>`,
 /// the suffix drawn from the API server's alphabet (no vowels, no look-alikes).
 pub fn is_generated_suffix(s: &str) -> bool {
-    s.len() == 5
-        && s
-            .chars()
-            .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c))
+    s.len() == 5 && s.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c))
 }
