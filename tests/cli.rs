@@ -1,6 +1,6 @@
 //! The command line: outputs, exit codes and error messages (DESIGN §6, §7).
 
-use crate::common::{OUTPUT_FILES, root, run, run_to, stderr, stdout};
+use crate::binary::{OUTPUT_FILES, root, run, run_to, stderr, stdout};
 
 #[test]
 fn seed_parallel_job_writes_every_output_with_the_documented_columns() {

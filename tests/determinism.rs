@@ -1,6 +1,6 @@
 //! Same inputs and seed ⇒ byte-identical outputs; another seed changes a random run.
 
-use crate::common::{OUTPUT_FILES, run_to};
+use crate::binary::{OUTPUT_FILES, run_to};
 
 fn outputs(file: &str, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
     let dir = tempfile::tempdir().unwrap();

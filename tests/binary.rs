@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests that drive the built `jobsim` binary.
+//! Helpers for the tests that drive the built `jobsim` binary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,248 @@
+//! Shared helpers of the integration tests: run a scenario written as YAML through the
+//! library, and read its records (pods.csv, events.csv, jobs.csv rows and objects.json)
+//! as typed values. Helpers only read what a run produced; they assert nothing themselves
+//! beyond "the row exists".
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use jobsim::record::MemorySink;
+use jobsim::record::result::{JobResult, RunResult};
+use serde_json::Value;
+
+/// One finished run: its result and every record it reported.
+pub struct Run {
+    pub result: RunResult,
+    pub sink: MemorySink,
+}
+
+/// Runs a scenario given as YAML until nothing is left to do.
+pub fn run(yaml: &str) -> Run {
+    run_with_horizon(yaml, None)
+}
+
+/// Runs a scenario given as YAML, stopping at `horizon_ms` at the latest.
+pub fn run_until(yaml: &str, horizon_ms: u64) -> Run {
+    run_with_horizon(yaml, Some(horizon_ms))
+}
+
+fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
+    let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("test.yaml"))
+        .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
+    let mut sink = MemorySink::default();
+    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
+    Run { result, sink }
+}
+
+/// Runs a file (scenario or bare manifest) as `jobsim run FILE` would.
+pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
+    let (mut scenarios, _warnings) = jobsim::scenario::load_inputs(&[path.to_path_buf()])
+        .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
+    assert_eq!(scenarios.len(), 1, "one scenario per file");
+    let scenario = scenarios.remove(0);
+    let mut sink = MemorySink::default();
+    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
+    Run { result, sink }
+}
+
+/// A `pods.csv` row, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodRow {
+    pub name: String,
+    pub job: String,
+    pub index: Option<u32>,
+    pub attempt: u32,
+    pub node: Option<String>,
+    pub created: u64,
+    pub scheduled: Option<u64>,
+    pub started: Option<u64>,
+    pub finished: Option<u64>,
+    pub phase: String,
+    pub reason: String,
+    pub exit_code: Option<i32>,
+    pub restarts: u32,
+}
+
+/// An `events.csv` row, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub time: u64,
+    pub object: String,
+    pub reason: String,
+    pub message: String,
+}
+
+/// A Job condition from objects.json.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    pub kind: String,
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+    pub time: String,
+}
+
+/// `"12.345"` (seconds since the start, as the CSVs write times) → 12345 ms.
+pub fn ms(text: &str) -> u64 {
+    let (s, frac) = text.split_once('.').unwrap_or((text, "0"));
+    let s: u64 = s.parse().unwrap_or_else(|_| panic!("bad time {text:?}"));
+    let mut frac = frac.to_string();
+    while frac.len() < 3 {
+        frac.push('0');
+    }
+    let f: u64 = frac[..3]
+        .parse()
+        .unwrap_or_else(|_| panic!("bad time {text:?}"));
+    s * 1000 + f
+}
+
+fn opt_ms(text: &str) -> Option<u64> {
+    (!text.is_empty()).then(|| ms(text))
+}
+
+/// The RFC 3339 instant `secs` whole seconds after the default scenario start
+/// (2026-01-01T00:00:00Z), as objects.json writes times.
+pub fn rfc(secs: u64) -> String {
+    format!(
+        "2026-01-01T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+impl Run {
+    /// The result of the Job called `name`.
+    pub fn job(&self, name: &str) -> &JobResult {
+        self.result
+            .jobs
+            .iter()
+            .find(|j| j.name == name)
+            .unwrap_or_else(|| panic!("no Job {name} in the result"))
+    }
+
+    /// Every pod row, in creation order.
+    pub fn pods(&self) -> Vec<PodRow> {
+        self.sink
+            .pods
+            .iter()
+            .map(|r| PodRow {
+                name: r[0].clone(),
+                job: r[1].clone(),
+                index: (!r[2].is_empty()).then(|| r[2].parse().expect("index")),
+                attempt: r[3].parse().expect("attempt"),
+                node: (!r[4].is_empty()).then(|| r[4].clone()),
+                created: ms(&r[5]),
+                scheduled: opt_ms(&r[6]),
+                started: opt_ms(&r[7]),
+                finished: opt_ms(&r[8]),
+                phase: r[9].clone(),
+                reason: r[10].clone(),
+                exit_code: (!r[11].is_empty()).then(|| r[11].parse().expect("exit code")),
+                restarts: r[12].parse().expect("restarts"),
+            })
+            .collect()
+    }
+
+    /// The pod rows of one Job, in creation order.
+    pub fn pods_of(&self, job: &str) -> Vec<PodRow> {
+        self.pods().into_iter().filter(|p| p.job == job).collect()
+    }
+
+    /// Every event row, in time order.
+    pub fn events(&self) -> Vec<EventRow> {
+        self.sink
+            .events
+            .iter()
+            .map(|r| EventRow {
+                time: ms(&r[0]),
+                object: r[1].clone(),
+                reason: r[2].clone(),
+                message: r[3].clone(),
+            })
+            .collect()
+    }
+
+    /// The events about `object` (`job/NAME`, `pod/NAME`).
+    pub fn events_of(&self, object: &str) -> Vec<EventRow> {
+        self.events()
+            .into_iter()
+            .filter(|e| e.object == object)
+            .collect()
+    }
+
+    /// The times of the `SuccessfulCreate` events of a Job.
+    pub fn creations(&self, job: &str) -> Vec<u64> {
+        self.events_of(&format!("job/{job}"))
+            .into_iter()
+            .filter(|e| e.reason == "SuccessfulCreate")
+            .map(|e| e.time)
+            .collect()
+    }
+
+    /// The `jobs.csv` row of a Job, as strings.
+    pub fn job_row(&self, name: &str) -> &[String; 11] {
+        self.sink
+            .jobs
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("no jobs.csv row for {name}"))
+    }
+
+    /// The Job object in objects.json, if it still exists at the end.
+    pub fn object(&self, name: &str) -> Option<&Value> {
+        self.result.objects["items"]
+            .as_array()
+            .expect("objects.json items")
+            .iter()
+            .find(|o| o["metadata"]["name"] == name)
+    }
+
+    /// The Job object in objects.json; the test fails when it is gone.
+    pub fn obj(&self, name: &str) -> &Value {
+        self.object(name)
+            .unwrap_or_else(|| panic!("Job {name} missing from objects.json"))
+    }
+
+    /// `status.conditions` of a Job, in order.
+    pub fn conditions(&self, name: &str) -> Vec<Cond> {
+        self.obj(name)["status"]["conditions"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| Cond {
+                kind: c["type"].as_str().unwrap_or_default().to_string(),
+                status: c["status"].as_str().unwrap_or_default().to_string(),
+                reason: c["reason"].as_str().unwrap_or_default().to_string(),
+                message: c["message"].as_str().unwrap_or_default().to_string(),
+                time: c["lastTransitionTime"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+            .collect()
+    }
+
+    /// The condition of a type, if present.
+    pub fn condition(&self, name: &str, kind: &str) -> Option<Cond> {
+        self.conditions(name).into_iter().find(|c| c.kind == kind)
+    }
+
+    /// The condition types of a Job, in order.
+    pub fn condition_types(&self, name: &str) -> Vec<String> {
+        self.conditions(name).into_iter().map(|c| c.kind).collect()
+    }
+
+    /// A status field of a Job; a counter the API omits when zero reads as 0.
+    pub fn status_count(&self, name: &str, field: &str) -> i64 {
+        self.obj(name)["status"][field].as_i64().unwrap_or(0)
+    }
+}
+
+/// Pod names for NonIndexed Jobs are `<job>-<5 chars>`, for Indexed `<job>-<index>-<5 chars>`,
+/// the suffix drawn from the API server's alphabet (no vowels, no look-alikes).
+pub fn is_generated_suffix(s: &str) -> bool {
+    s.len() == 5 && s.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c))
+}
