@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use crate::api::{Manifest, PodSpec, RestartPolicy};
 use crate::controllers::job::JobState;
-use crate::controllers::{job, kubelet, scheduler, ttl};
+use crate::controllers::{job, kubelet, node_lifecycle, scheduler, ttl};
+use rand::RngExt;
+
 use crate::engine::{Arena, EventQueue, RngStreams};
 use crate::record::result::{self, NodeResult, RunResult};
 use crate::record::{EventRecord, JobRecord, ObjectRef, PodRecord, Sink};
@@ -51,8 +53,18 @@ pub enum Event {
     ContainerRestart { pod: PodId, container: u16 },
     /// A deleted pod's containers have stopped; the kubelet reports the terminal phase.
     PodKilled(PodId),
+    /// The pod's own `activeDeadlineSeconds` has passed since the kubelet started it.
+    PodDeadline(PodId),
     /// The TTL-after-finished controller deletes a finished Job.
     TtlExpire(JobId),
+    /// The node controller finds a silent node past its grace period.
+    NodeNotReady { node: NodeId, epoch: u32 },
+    /// A node comes back after an outage.
+    NodeUp { node: NodeId, epoch: u32 },
+    /// The taint manager's eviction clock for a pod on an unreachable node runs out.
+    TaintEvict { pod: PodId, epoch: u32 },
+    /// A random node fault fires.
+    NodeFault(NodeId),
 }
 
 /// A node: allocatable capacity and what the scheduler has placed on it.
@@ -68,6 +80,16 @@ pub struct Node {
     /// The same with the scheduler's non-zero defaults for empty requests (scoring).
     pub requested_nonzero: Resources,
     pub pod_count: i64,
+    /// The node is down (kubelet and containers gone) — set by node faults.
+    pub down: bool,
+    /// The node controller sees it as not ready and has tainted it: the scheduler skips it.
+    pub tainted: bool,
+    /// Bumped at every outage and return, so that timers of an earlier outage are ignored.
+    pub epoch: u32,
+    /// Offset of the kubelet's 10-second heartbeat rhythm (seeded per node).
+    pub heartbeat_phase: SimTime,
+    /// Random faults drawn so far (keys the fault streams).
+    pub faults_seen: u32,
 }
 
 /// CPU in millicores and memory in bytes.
@@ -118,10 +140,20 @@ pub struct ContainerStatus {
     /// Crash-loop backoff entry: current delay (ms) and when it was last used.
     pub backoff_delay: Option<u64>,
     pub backoff_last_update: SimTime,
+    /// How the current run will end: exit code and terminated reason.
+    pub planned_exit: (i32, &'static str),
+    /// The terminated reason of the last run (`Completed`, `Error`, `OOMKilled`).
+    pub reason: &'static str,
+}
+
+impl Default for ContainerStatus {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl ContainerStatus {
-    fn new() -> Self {
+    pub fn new() -> Self {
         ContainerStatus {
             phase: ContainerPhase::Waiting,
             runs: 0,
@@ -130,6 +162,8 @@ impl ContainerStatus {
             finished_at: None,
             backoff_delay: None,
             backoff_last_update: 0,
+            planned_exit: (0, "Completed"),
+            reason: "",
         }
     }
 }
@@ -169,6 +203,20 @@ pub struct Pod {
     pub unschedulable: bool,
     /// What the Job controller last saw of this pod (for incremental counters).
     pub seen: SeenByJob,
+    /// `batch.kubernetes.io/job-index-failure-count` and `…-ignored-failure-count`
+    /// (backoffLimitPerIndex).
+    pub index_failures: (u32, u32),
+    /// Still counted as holding its completion index (released when it stops being active,
+    /// or, under `podReplacementPolicy: Failed`, when it is terminal).
+    pub holds_index: bool,
+    /// The Job has already processed this pod's failure (backoff, per-index counts).
+    pub failure_recorded: bool,
+    /// Reason of the `DisruptionTarget=True` condition, when one was added.
+    pub disruption: Option<&'static str>,
+    /// Exit code the containers get when the kubelet stops them (143 SIGTERM, 137 SIGKILL).
+    pub kill_code: i32,
+    /// Why the kubelet stopped the pod, when it did (`DeadlineExceeded`, `Evicted`, …).
+    pub kill_reason: Option<&'static str>,
 }
 
 /// The pod state the Job's incremental counters were last updated with.
@@ -189,6 +237,18 @@ impl Pod {
     pub fn restarts(&self) -> u32 {
         self.containers.iter().map(|c| c.restart_count).sum()
     }
+
+    /// The status of a pod condition as `podFailurePolicy.onPodConditions` reads it.
+    pub fn condition_status(&self, kind: &str) -> Option<&'static str> {
+        let b = |v: bool| Some(if v { "True" } else { "False" });
+        match kind {
+            "DisruptionTarget" => self.disruption.map(|_| "True"),
+            "Ready" | "ContainersReady" => b(self.ready),
+            "PodScheduled" => b(self.node.is_some()),
+            "Initialized" => b(self.init_done >= self.init_count && self.started.is_some()),
+            _ => None,
+        }
+    }
 }
 
 /// The objects of one run.
@@ -199,8 +259,9 @@ pub struct Store {
     pub jobs: Arena<JobState>,
     /// Job names (namespace/name) to ids, for actions and uniqueness.
     pub job_names: BTreeMap<String, JobId>,
-    /// Every pod name handed out, so generated names never collide. Never iterated.
-    pub pod_names: std::collections::HashSet<String>,
+    /// Names of the pods in the store, so generated names never collide and actions can
+    /// find pods by name. Never iterated.
+    pub pod_names: std::collections::HashMap<String, PodId>,
 }
 
 impl Store {
@@ -251,6 +312,10 @@ pub struct World<'s> {
     /// the run.
     last_activity: SimTime,
     pod_stats: result::PodStats,
+    /// Workloads not yet submitted.
+    submits_left: usize,
+    /// Offset of the node controller's 5-second monitor rhythm.
+    pub node_monitor_phase: SimTime,
     /// Results of standalone Jobs, kept as they are recorded (deleted ones included).
     job_results: Vec<(JobId, result::JobResult)>,
 }
@@ -281,6 +346,11 @@ impl<'s> World<'s> {
                     requested: Resources::default(),
                     requested_nonzero: Resources::default(),
                     pod_count: 0,
+                    down: false,
+                    tainted: false,
+                    epoch: 0,
+                    heartbeat_phase: 0,
+                    faults_seen: 0,
                 });
             }
         }
@@ -291,7 +361,7 @@ impl<'s> World<'s> {
         for (i, a) in scenario.actions.iter().enumerate() {
             queue.schedule(a.at, Event::Action(i as u32));
         }
-        World {
+        let mut world = World {
             store,
             queue,
             clock: Clock::new(scenario.start),
@@ -303,8 +373,23 @@ impl<'s> World<'s> {
             next_uid: 1,
             last_activity: 0,
             pod_stats: result::PodStats::default(),
+            submits_left: scenario.workloads.len(),
+            node_monitor_phase: 0,
             job_results: Vec::new(),
+        };
+        // The kubelets' heartbeats and the node controller's checks run on their own
+        // rhythms; their phases are drawn once per run.
+        let streams = world.rng;
+        world.node_monitor_phase = streams
+            .stream("node-monitor", 0)
+            .random_range(0..node_lifecycle::NODE_MONITOR_PERIOD);
+        for (i, node) in world.store.nodes.iter_mut().enumerate() {
+            node.heartbeat_phase = streams
+                .stream("heartbeat", i as u64)
+                .random_range(0..node_lifecycle::HEARTBEAT_PERIOD);
         }
+        node_lifecycle::arm_faults(&mut world);
+        world
     }
 
     /// Current simulated time.
@@ -346,9 +431,16 @@ impl<'s> World<'s> {
         }
     }
 
-    /// The API server marks a pod for deletion; its kubelet will stop it.
+    /// The API server marks a pod for deletion (a plain DELETE, no disruption condition);
+    /// its kubelet will stop it within the grace period.
     pub fn delete_pod(&mut self, pod: PodId) {
-        kubelet::delete_pod(self, pod);
+        kubelet::delete_pod(self, pod, None);
+    }
+
+    /// A disruption deletes the pod: `DisruptionTarget=True` with `reason` first, then
+    /// DELETE (eviction API, taint manager, PodGC; reference §19).
+    pub fn disrupt_pod(&mut self, pod: PodId, reason: &'static str) {
+        kubelet::delete_pod(self, pod, Some(reason));
     }
 
     pub fn sink(&mut self) -> &mut dyn Sink {
@@ -386,9 +478,16 @@ impl<'s> World<'s> {
             Event::Schedule(p)
             | Event::PodStart(p)
             | Event::PodKilled(p)
+            | Event::PodDeadline(p)
             | Event::ContainerExit { pod: p, .. }
-            | Event::ContainerRestart { pod: p, .. } => self.store.has_pod(p),
-            Event::Submit(_) | Event::Action(_) | Event::SchedulerRetry => true,
+            | Event::ContainerRestart { pod: p, .. }
+            | Event::TaintEvict { pod: p, .. } => self.store.has_pod(p),
+            Event::Submit(_)
+            | Event::Action(_)
+            | Event::SchedulerRetry
+            | Event::NodeNotReady { .. }
+            | Event::NodeUp { .. }
+            | Event::NodeFault(_) => true,
         }
     }
 
@@ -412,11 +511,19 @@ impl<'s> World<'s> {
                 kubelet::container_restart(self, pod, container)
             }
             Event::PodKilled(pod) => kubelet::pod_killed(self, pod),
+            Event::PodDeadline(pod) => kubelet::pod_deadline(self, pod),
             Event::TtlExpire(id) => ttl::expire(self, id),
+            Event::NodeNotReady { node, epoch } => {
+                node_lifecycle::node_not_ready(self, node, epoch)
+            }
+            Event::NodeUp { node, epoch } => node_lifecycle::node_up(self, node, epoch),
+            Event::TaintEvict { pod, epoch } => node_lifecycle::taint_evict(self, pod, epoch),
+            Event::NodeFault(node) => node_lifecycle::node_fault(self, node),
         }
     }
 
     fn submit(&mut self, i: usize) {
+        self.submits_left -= 1;
         let scenario = self.scenario;
         let workload = &scenario.workloads[i];
         match &workload.manifest {
@@ -440,7 +547,71 @@ impl<'s> World<'s> {
         match &scenario.actions[i].kind {
             ActionKind::SuspendJob(name) => job::set_suspend(self, name, true),
             ActionKind::ResumeJob(name) => job::set_suspend(self, name, false),
+            ActionKind::Scale {
+                job: name,
+                parallelism,
+                completions,
+            } => job::scale(self, name, *parallelism, *completions),
+            ActionKind::DeleteJob(name) => {
+                if let Some(id) = job::find(self, name) {
+                    self.delete_job(id);
+                }
+            }
+            ActionKind::DeletePod(target) => {
+                if let Some(pod) = self.find_pod(target) {
+                    self.delete_pod(pod);
+                }
+            }
+            ActionKind::EvictPod(target) => {
+                if let Some(pod) = self.find_pod(target) {
+                    self.disrupt_pod(pod, "EvictionByEvictionAPI");
+                }
+            }
+            ActionKind::NodeDown { node, duration } => {
+                if let Some(i) = self.store.nodes.iter().position(|n| &n.name == node) {
+                    node_lifecycle::node_down(self, NodeId(i as u32), *duration);
+                }
+            }
         }
+    }
+
+    /// A pod named by an action: its exact name, else the oldest active pod of the Job of
+    /// that name, else of `<job>-<index>`. An action that finds no pod leaves an event.
+    fn find_pod(&mut self, target: &str) -> Option<PodId> {
+        let found = self.store.pod_names.get(target).copied().or_else(|| {
+            let by_job = |w: &World<'_>, job: &str, index: Option<u32>| {
+                let id = job::find(w, job)?;
+                w.store
+                    .job(id)
+                    .active
+                    .iter()
+                    .copied()
+                    .find(|&p| index.is_none() || w.store.pod(p).index == index)
+            };
+            by_job(self, target, None).or_else(|| {
+                let (job, index) = target.rsplit_once('-')?;
+                by_job(self, job, Some(index.parse().ok()?))
+            })
+        });
+        if found.is_none() {
+            self.emit(
+                ObjectRef::Pod(target),
+                "NotFound",
+                "jobsim action: no such pod exists at this time",
+            );
+        }
+        found
+    }
+
+    /// False once nothing can change any more: every Job is finished or gone and no
+    /// workload waits to be submitted. Random node faults stop then, so runs end.
+    pub fn work_left(&self) -> bool {
+        self.submits_left > 0
+            || self
+                .store
+                .jobs
+                .iter()
+                .any(|(_, j)| j.deleted_at.is_none() && !j.status.is_finished())
     }
 }
 
@@ -532,6 +703,12 @@ impl Pod {
             queued_for_count: false,
             unschedulable: false,
             seen: SeenByJob::default(),
+            index_failures: (0, 0),
+            holds_index: index.is_some(),
+            failure_recorded: false,
+            disruption: None,
+            kill_code: 143,
+            kill_reason: None,
         }
     }
 }

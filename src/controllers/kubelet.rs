@@ -1,15 +1,17 @@
 //! The kubelet: starts a bound pod's containers after the start-up latency, runs init
 //! containers in order and then the app containers together, ends each run with the
-//! behaviour's exit code, restarts failed containers in place under `OnFailure` with the
-//! crash-loop backoff (reference job-semantics §18.3), and reports the pod's phase (§18.1).
-//! It also stops the containers of deleted pods.
+//! behaviour's exit code (or an OOM kill when its memory passes the limit), restarts
+//! failed containers in place under `OnFailure` with the crash-loop backoff (reference
+//! job-semantics §18.3), enforces the pod's own `activeDeadlineSeconds`, reports the pod's
+//! phase (§18.1), and stops the containers of deleted pods within their grace period.
+//! A kubelet on a node that is down does nothing until the node returns.
 
 use rand::RngExt;
 
 use crate::api::RestartPolicy;
-use crate::scenario::behavior::{DEFAULT_CONTAINER_DURATION_MS, sleep_seconds_ms};
+use crate::scenario::behavior::{DEFAULT_CONTAINER_DURATION_MS, MemoryGrowth, sleep_seconds_ms};
 use crate::time::{SECOND, SimDuration, SimTime};
-use crate::world::{ContainerPhase, Event, PodId, PodPhase, World};
+use crate::world::{ContainerPhase, ContainerStatus, Event, PodId, PodPhase, World};
 
 /// Crash-loop backoff: first delay (`initial` in `flowcontrol.Backoff`, kubelet default).
 pub const CRASH_BACKOFF_INITIAL: SimDuration = 10 * SECOND;
@@ -18,16 +20,20 @@ pub const CRASH_BACKOFF_MAX: SimDuration = 300 * SECOND;
 /// An exit this long after the last restart decision resets the backoff (`HasExpiredFunc`:
 /// twice the 300 s cap).
 pub const CRASH_BACKOFF_RESET: SimDuration = 600 * SECOND;
-/// How long containers take to stop after SIGTERM when the pod is deleted. jobsim assumes
-/// the process exits at once; the termination grace period is an upper bound, not a wait.
+/// How long containers take to stop after SIGTERM when the behaviour says nothing: jobsim
+/// assumes the process exits at once (`behavior.shutdown` models slower ones).
 pub const STOP_LATENCY: SimDuration = 0;
+/// `terminationGracePeriodSeconds` when the pod spec leaves it out (pod defaulting).
+pub const DEFAULT_TERMINATION_GRACE: SimDuration = 30 * SECOND;
 /// Exit code of a container stopped by SIGTERM (128 + 15).
 pub const EXIT_SIGTERM: i32 = 143;
+/// Exit code of a container killed by SIGKILL or the OOM killer (128 + 9).
+pub const EXIT_SIGKILL: i32 = 137;
 
 /// The sandbox is ready: start the first init container, or every app container.
 pub fn pod_start(w: &mut World<'_>, pod_id: PodId) {
     let pod = w.store.pod(pod_id);
-    if pod.deletion_requested.is_some() || pod.phase.is_terminal() {
+    if pod.deletion_requested.is_some() || pod.phase.is_terminal() || !node_up(w, pod_id) {
         return;
     }
     if pod.init_count > 0 {
@@ -35,6 +41,13 @@ pub fn pod_start(w: &mut World<'_>, pod_id: PodId) {
     } else {
         start_app_containers(w, pod_id);
     }
+}
+
+fn node_up(w: &World<'_>, pod_id: PodId) -> bool {
+    w.store
+        .pod(pod_id)
+        .node
+        .is_none_or(|n| !w.store.nodes[n.0 as usize].down)
 }
 
 fn start_app_containers(w: &mut World<'_>, pod_id: PodId) {
@@ -52,17 +65,18 @@ fn start_app_containers(w: &mut World<'_>, pod_id: PodId) {
     w.pod_changed(pod_id);
 }
 
-/// Starts run number `runs + 1` of container `c` and schedules its exit.
+/// Starts run number `runs + 1` of container `c` and schedules its end.
 fn start_container(w: &mut World<'_>, pod_id: PodId, c: u16) {
     let now = w.now();
+    let run = w.store.pod(pod_id).containers[c as usize].runs + 1;
+    let plan = plan_run(w, pod_id, c, run);
     let status = &mut w.store.pod_mut(pod_id).containers[c as usize];
     status.phase = ContainerPhase::Running;
-    status.runs += 1;
+    status.runs = run;
     status.exit_code = None;
-    let run = status.runs;
-    let (duration, _) = run_outcome(w, pod_id, c, run);
+    status.planned_exit = (plan.exit_code, plan.reason);
     w.schedule(
-        now + duration,
+        now + plan.duration,
         Event::ContainerExit {
             pod: pod_id,
             container: c,
@@ -71,13 +85,20 @@ fn start_container(w: &mut World<'_>, pod_id: PodId, c: u16) {
     );
 }
 
-/// Duration and exit code of one container run, from the workload's behaviour: a scripted
+/// How one container run ends.
+struct RunPlan {
+    duration: SimDuration,
+    exit_code: i32,
+    reason: &'static str,
+}
+
+/// Duration and exit of one container run, from the workload's behaviour: a scripted
 /// outcome (first match), else the random failure, else success; the duration from the
 /// outcome's `after`, the behaviour's `duration`, a trailing `sleep N`, or the default.
-fn run_outcome(w: &World<'_>, pod_id: PodId, c: u16, run: u32) -> (SimDuration, i32) {
+/// A memory peak above the container's limit ends the run early with an OOM kill.
+fn plan_run(w: &World<'_>, pod_id: PodId, c: u16, run: u32) -> RunPlan {
     let pod = w.store.pod(pod_id);
-    let job = w.store.job(pod.job);
-    let template = &job.template;
+    let template = &w.store.job(pod.job).template;
     let init = (c as usize) < pod.init_count as usize;
     let container = if init {
         &template.spec.init_containers[c as usize]
@@ -85,38 +106,74 @@ fn run_outcome(w: &World<'_>, pod_id: PodId, c: u16, run: u32) -> (SimDuration, 
         &template.spec.containers[c as usize - pod.init_count as usize]
     };
     let behavior = &template.behavior;
+    let natural = || sleep_seconds_ms(&container.command, &container.args);
     let applies = behavior
         .container
         .as_deref()
         .is_none_or(|name| name == container.name);
+    if !applies {
+        return RunPlan {
+            duration: natural().unwrap_or(DEFAULT_CONTAINER_DURATION_MS),
+            exit_code: 0,
+            reason: "Completed",
+        };
+    }
     let object = (u64::from(pod_id.0) << 24) | (u64::from(c) << 16) | u64::from(run.min(0xffff));
     let mut rng = w.rng.stream("container-run", object);
-    let natural = || sleep_seconds_ms(&container.command, &container.args);
-    if !applies {
-        return (natural().unwrap_or(DEFAULT_CONTAINER_DURATION_MS), 0);
-    }
     let base_duration = |rng: &mut rand_chacha::ChaCha8Rng| match &behavior.duration {
         Some(d) => d.sample(rng),
         None => natural().unwrap_or(DEFAULT_CONTAINER_DURATION_MS),
     };
     let index = pod.index.map(i64::from);
-    if let Some(o) = behavior
+    let (duration, exit_code) = match behavior
         .outcomes
         .iter()
         .find(|o| o.matches(index, pod.attempt, run))
     {
-        let d = match &o.after {
-            Some(a) => a.sample(&mut rng),
-            None => base_duration(&mut rng),
-        };
-        return (d, o.exit_code);
-    }
-    let d = base_duration(&mut rng);
-    let code = match &behavior.failure {
-        Some(f) if rng.random::<f64>() < f.probability => f.exit_code,
-        _ => 0,
+        Some(o) => {
+            let d = match &o.after {
+                Some(a) => a.sample(&mut rng),
+                None => base_duration(&mut rng),
+            };
+            (d, o.exit_code)
+        }
+        None => {
+            let d = base_duration(&mut rng);
+            let code = match &behavior.failure {
+                Some(f) if rng.random::<f64>() < f.probability => f.exit_code,
+                _ => 0,
+            };
+            (d, code)
+        }
     };
-    (d, code)
+    let limit = container
+        .resources
+        .limits
+        .get("memory")
+        .map(|q| q.bytes())
+        .filter(|&l| l > 0);
+    if let (Some(model), Some(limit)) = (&behavior.memory, limit) {
+        let peak = model.peak.sample(&mut rng);
+        if peak > limit as u64 {
+            // The kernel kills the container the moment its usage passes the limit.
+            let at = match model.growth {
+                MemoryGrowth::Instant => 0,
+                MemoryGrowth::Linear => {
+                    (duration as u128 * limit as u128 / u128::from(peak.max(1))) as u64
+                }
+            };
+            return RunPlan {
+                duration: at,
+                exit_code: EXIT_SIGKILL,
+                reason: "OOMKilled",
+            };
+        }
+    }
+    RunPlan {
+        duration,
+        exit_code,
+        reason: if exit_code == 0 { "Completed" } else { "Error" },
+    }
 }
 
 /// A container run ended by itself.
@@ -125,20 +182,25 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
     {
         let pod = w.store.pod(pod_id);
         let status = &pod.containers[c as usize];
-        if pod.phase.is_terminal() || status.runs != run || status.phase != ContainerPhase::Running
+        if pod.phase.is_terminal()
+            || status.runs != run
+            || status.phase != ContainerPhase::Running
+            || !node_up(w, pod_id)
         {
-            return; // stale: the pod was deleted or the container restarted since
+            return; // stale: deleted, restarted, or its node is down
         }
     }
-    let (_, code) = run_outcome(w, pod_id, c, run);
     let restart_policy = w.store.job(w.store.pod(pod_id).job).template.restart_policy;
+    let deleting = w.store.pod(pod_id).deletion_requested.is_some();
     let pod = w.store.pod_mut(pod_id);
     let status = &mut pod.containers[c as usize];
+    let (code, reason) = status.planned_exit;
     status.phase = ContainerPhase::Terminated;
     status.exit_code = Some(code);
+    status.reason = reason;
     status.finished_at = Some(now);
     let init = c < pod.init_count;
-    if code != 0 && restart_policy == RestartPolicy::OnFailure {
+    if code != 0 && restart_policy == RestartPolicy::OnFailure && !deleting {
         // Restart in place after the crash-loop backoff; the pod stays Running/Pending.
         let delay = crash_backoff(&mut pod.containers[c as usize], now);
         if pod.ready {
@@ -155,7 +217,7 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
         w.pod_changed(pod_id);
         return;
     }
-    if init {
+    if init && !deleting {
         if code == 0 {
             pod.init_done += 1;
             if pod.init_done < pod.init_count {
@@ -165,19 +227,16 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
                 start_app_containers(w, pod_id);
             }
         } else {
-            finish_pod(w, pod_id, "Init:Error");
+            finish_pod(w, pod_id, Some("Init:Error"));
         }
         return;
     }
-    let first_app = pod.init_count as usize;
+    let first_app = if init { 0 } else { pod.init_count as usize };
     let all_done = pod.containers[first_app..]
         .iter()
         .all(|s| s.phase == ContainerPhase::Terminated);
     if all_done {
-        let ok = pod.containers[first_app..]
-            .iter()
-            .all(|s| s.exit_code == Some(0));
-        finish_pod(w, pod_id, if ok { "Completed" } else { "Error" });
+        finish_pod(w, pod_id, None);
     } else if pod.ready {
         // A terminated container is not ready, so neither is the pod.
         pod.ready = false;
@@ -189,7 +248,7 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
 /// The delay before restarting a container that exited at `now` (§18.3): none the first
 /// time, then 10 s doubling to 300 s; an exit more than 600 s after the last restart
 /// decision starts over.
-fn crash_backoff(status: &mut crate::world::ContainerStatus, now: SimTime) -> SimDuration {
+fn crash_backoff(status: &mut ContainerStatus, now: SimTime) -> SimDuration {
     match status.backoff_delay {
         Some(delay) if now.saturating_sub(status.backoff_last_update) <= CRASH_BACKOFF_RESET => {
             status.backoff_delay = Some((delay * 2).min(CRASH_BACKOFF_MAX));
@@ -206,6 +265,9 @@ fn crash_backoff(status: &mut crate::world::ContainerStatus, now: SimTime) -> Si
 
 /// The crash-loop backoff is over: a new container instance starts.
 pub fn container_restart(w: &mut World<'_>, pod_id: PodId, c: u16) {
+    if !node_up(w, pod_id) {
+        return; // the node's return restarts it
+    }
     let pod = w.store.pod_mut(pod_id);
     if pod.phase.is_terminal()
         || pod.deletion_requested.is_some()
@@ -225,24 +287,33 @@ pub fn container_restart(w: &mut World<'_>, pod_id: PodId, c: u16) {
     w.pod_changed(pod_id);
 }
 
-/// Ends the pod: Succeeded when every app container exited 0, else Failed.
-fn finish_pod(w: &mut World<'_>, pod_id: PodId, reason: &'static str) {
+/// Ends the pod: Succeeded when every app container exited 0, else Failed. The pod's
+/// reason is `reason` when given, else the first failing container's terminated reason.
+fn finish_pod(w: &mut World<'_>, pod_id: PodId, reason: Option<&'static str>) {
     let now = w.now();
     let pod = w.store.pod_mut(pod_id);
-    let ok = reason == "Completed";
+    let first_app = pod.init_count as usize;
+    let ok = reason.is_none()
+        && pod.started.is_some()
+        && pod.containers[first_app..]
+            .iter()
+            .all(|s| s.exit_code == Some(0));
     pod.phase = if ok {
         PodPhase::Succeeded
     } else {
         PodPhase::Failed
     };
-    pod.reason = reason;
-    pod.exit_code = Some(
-        pod.containers
-            .iter()
-            .filter_map(|s| s.exit_code)
-            .find(|&e| e != 0)
-            .unwrap_or(0),
-    );
+    let failing = pod
+        .containers
+        .iter()
+        .find(|s| s.exit_code.is_some_and(|e| e != 0));
+    let derived = match failing {
+        _ if ok => "Completed",
+        Some(s) if !s.reason.is_empty() => s.reason,
+        _ => "Error",
+    };
+    pod.reason = reason.unwrap_or(derived);
+    pod.exit_code = failing.and_then(|s| s.exit_code).or(Some(0));
     pod.finished = Some(now);
     if pod.ready {
         pod.ready = false;
@@ -252,21 +323,47 @@ fn finish_pod(w: &mut World<'_>, pod_id: PodId, reason: &'static str) {
     w.pod_changed(pod_id);
 }
 
-/// The API server marked the pod for deletion: the kubelet stops it after
-/// [`STOP_LATENCY`].
-pub fn delete_pod(w: &mut World<'_>, pod_id: PodId) {
+/// The API server marked the pod for deletion (with `DisruptionTarget` when `disruption`
+/// is given): the kubelet sends SIGTERM and the containers stop after the behaviour's
+/// shutdown time, or are killed when the grace period runs out. A pod that never ran stops
+/// at once; a pod on a node that is down stays terminating until the node returns.
+pub fn delete_pod(w: &mut World<'_>, pod_id: PodId, disruption: Option<&'static str>) {
     let now = w.now();
-    let pod = w.store.pod_mut(pod_id);
+    let pod = w.store.pod(pod_id);
     if pod.deletion_requested.is_some() || pod.phase.is_terminal() {
         return;
     }
+    let template = &w.store.job(pod.job).template;
+    let grace = template
+        .spec
+        .termination_grace_period_seconds
+        .map_or(DEFAULT_TERMINATION_GRACE, |s| s.max(0) as u64 * SECOND);
+    let shutdown = match &template.behavior.shutdown {
+        Some(d) if pod.started.is_some() => {
+            let mut rng = w.rng.stream("shutdown", u64::from(pod_id.0));
+            d.sample(&mut rng)
+        }
+        _ => STOP_LATENCY,
+    };
+    let up = node_up(w, pod_id);
+    let pod = w.store.pod_mut(pod_id);
     pod.deletion_requested = Some(now);
-    w.schedule(now + STOP_LATENCY, Event::PodKilled(pod_id));
+    if disruption.is_some() {
+        pod.disruption = disruption;
+    }
+    pod.kill_code = if shutdown > grace {
+        EXIT_SIGKILL
+    } else {
+        EXIT_SIGTERM
+    };
+    if up {
+        w.schedule(now + shutdown.min(grace), Event::PodKilled(pod_id));
+    }
     w.pod_changed(pod_id);
 }
 
-/// A deleted pod's containers have stopped (SIGTERM, exit 143). A pod that never ran
-/// (unscheduled, or still starting) simply ends Failed.
+/// A deleted pod's containers have stopped. A pod that never ran simply ends Failed;
+/// one whose containers had all exited 0 ends Succeeded (§18.1).
 pub fn pod_killed(w: &mut World<'_>, pod_id: PodId) {
     let now = w.now();
     let pod = w.store.pod_mut(pod_id);
@@ -274,50 +371,100 @@ pub fn pod_killed(w: &mut World<'_>, pod_id: PodId) {
         return;
     }
     pod.unschedulable = false;
-    let mut all_zero = pod.started.is_some();
+    let code = pod.kill_code;
     for s in pod.containers.iter_mut() {
-        if s.phase != ContainerPhase::Terminated {
-            if s.phase == ContainerPhase::Running {
-                s.exit_code = Some(EXIT_SIGTERM);
-                s.finished_at = Some(now);
-            }
-            s.phase = ContainerPhase::Terminated;
+        if s.phase == ContainerPhase::Running {
+            s.exit_code = Some(code);
+            s.reason = "Error";
+            s.finished_at = Some(now);
         }
-        all_zero &= s.exit_code == Some(0);
+        s.phase = ContainerPhase::Terminated;
     }
-    pod.phase = if all_zero {
-        PodPhase::Succeeded
+    let reason = pod.kill_reason;
+    let all_zero = pod.started.is_some() && pod.containers.iter().all(|s| s.exit_code == Some(0));
+    if all_zero {
+        finish_pod(w, pod_id, None);
     } else {
-        PodPhase::Failed
-    };
-    pod.reason = if all_zero { "Completed" } else { "Deleted" };
-    pod.exit_code = pod
-        .containers
-        .iter()
-        .filter_map(|s| s.exit_code)
-        .find(|&e| e != 0)
-        .or(all_zero.then_some(0));
-    pod.finished = Some(now);
-    pod.ready = false;
-    crate::controllers::scheduler::release(w, pod_id);
-    w.pod_changed(pod_id);
+        finish_pod(w, pod_id, Some(reason.unwrap_or("Deleted")));
+    }
+}
+
+/// The pod's node came back after an outage: the kubelet finishes terminating a deleted
+/// pod, reports containers that died with the node as failed (exit 137; restarted in place
+/// under `OnFailure`), restarts what waited for a restart, and starts a pod that never
+/// started.
+pub fn recover_pod(w: &mut World<'_>, pod_id: PodId) {
+    let pod = w.store.pod(pod_id);
+    if pod.phase.is_terminal() {
+        return;
+    }
+    if pod.deletion_requested.is_some() {
+        w.store.pod_mut(pod_id).kill_code = EXIT_SIGKILL;
+        pod_killed(w, pod_id);
+        return;
+    }
+    if pod.containers.iter().all(|c| c.runs == 0) {
+        let now = w.now();
+        let mut rng = w.rng.stream("pod-restartup", u64::from(pod_id.0));
+        let startup = w.timing.pod_startup.sample(&mut rng);
+        w.schedule(now + startup, Event::PodStart(pod_id));
+        return;
+    }
+    let on_failure = w.store.job(pod.job).template.restart_policy == RestartPolicy::OnFailure;
+    for c in 0..pod.containers.len() as u16 {
+        let status = &w.store.pod(pod_id).containers[c as usize];
+        let run = status.runs;
+        match status.phase {
+            ContainerPhase::Running => {
+                w.store.pod_mut(pod_id).containers[c as usize].planned_exit =
+                    (EXIT_SIGKILL, "Error");
+                container_exit(w, pod_id, c, run);
+            }
+            ContainerPhase::Terminated
+                if on_failure && status.exit_code.is_some_and(|e| e != 0) =>
+            {
+                container_restart(w, pod_id, c);
+            }
+            _ => {}
+        }
+        if w.store.pod(pod_id).phase.is_terminal() {
+            break;
+        }
+    }
+}
+
+/// Arms the pod's own `activeDeadlineSeconds`, counted from when the kubelet took the
+/// pod (its `status.startTime`).
+pub fn arm_pod_deadline(w: &mut World<'_>, pod_id: PodId) {
+    let pod = w.store.pod(pod_id);
+    if let Some(ads) = w.store.job(pod.job).template.spec.active_deadline_seconds {
+        let at = w.now() + ads.max(0) as u64 * SECOND;
+        w.schedule(at, Event::PodDeadline(pod_id));
+    }
+}
+
+/// The pod ran longer than its `activeDeadlineSeconds`: the kubelet kills it, phase
+/// Failed, reason `DeadlineExceeded`.
+pub fn pod_deadline(w: &mut World<'_>, pod_id: PodId) {
+    let pod = w.store.pod_mut(pod_id);
+    if pod.phase.is_terminal() {
+        return;
+    }
+    pod.kill_reason = Some("DeadlineExceeded");
+    pod.kill_code = EXIT_SIGTERM;
+    pod_killed(w, pod_id);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::ContainerStatus;
 
     fn status() -> ContainerStatus {
-        ContainerStatus {
-            phase: ContainerPhase::Terminated,
-            runs: 1,
-            restart_count: 0,
-            exit_code: Some(1),
-            finished_at: None,
-            backoff_delay: None,
-            backoff_last_update: 0,
-        }
+        let mut s = ContainerStatus::new();
+        s.phase = ContainerPhase::Terminated;
+        s.runs = 1;
+        s.exit_code = Some(1);
+        s
     }
 
     #[test]

@@ -5,5 +5,6 @@
 pub mod cronjob;
 pub mod job;
 pub mod kubelet;
+pub mod node_lifecycle;
 pub mod scheduler;
 pub mod ttl;

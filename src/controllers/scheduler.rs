@@ -106,6 +106,11 @@ pub fn release(w: &mut World<'_>, pod_id: PodId) {
     node.requested_nonzero.cpu_m -= nz.cpu_m;
     node.requested_nonzero.memory -= nz.memory;
     node.pod_count -= 1;
+    capacity_changed(w);
+}
+
+/// Capacity may have appeared (a pod ended, a node returned): retry the waiting pods.
+pub fn capacity_changed(w: &mut World<'_>) {
     if !w.scheduler.waiting.is_empty() && !w.scheduler.retry_queued {
         w.scheduler.retry_queued = true;
         let now = w.now();
@@ -155,6 +160,14 @@ fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
                 .or_else(|| well_known_label(node, k))
                 == Some(v.as_str())
         });
+        if node.tainted {
+            // The node controller's `unreachable:NoSchedule` taint, which pods do not
+            // tolerate by default.
+            *reasons
+                .entry("node(s) had untolerated taint {node.kubernetes.io/unreachable: }")
+                .or_default() += 1;
+            continue;
+        }
         if !matches {
             *reasons
                 .entry("node(s) didn't match Pod's node affinity/selector")
@@ -240,6 +253,7 @@ fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
     let mut rng = w.rng.stream("pod-startup", u64::from(pod_id.0));
     let startup = w.timing.pod_startup.sample(&mut rng);
     w.schedule(now + startup, Event::PodStart(pod_id));
+    crate::controllers::kubelet::arm_pod_deadline(w, pod_id);
     w.pod_changed(pod_id);
 }
 
@@ -280,6 +294,11 @@ mod tests {
                 memory: 0,
             },
             pod_count: 0,
+            down: false,
+            tainted: false,
+            epoch: 0,
+            heartbeat_phase: 0,
+            faults_seen: 0,
         };
         let pod = nonzero(Resources::default());
         assert!(least_allocated_score(&node(0), pod) > least_allocated_score(&node(1000), pod));

@@ -38,6 +38,7 @@ fn job_json(j: &JobResult) -> Value {
         "failed": j.failed,
         "pods": j.pods,
         "completedIndexes": j.completed_indexes,
+        "failedIndexes": j.failed_indexes,
         "created": secs(j.created),
         "started": opt_secs(j.started),
         "finished": opt_secs(j.finished),

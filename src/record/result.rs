@@ -30,6 +30,8 @@ pub struct JobResult {
     pub finished: Option<SimTime>,
     pub deleted: Option<SimTime>,
     pub completed_indexes: Option<String>,
+    /// `status.failedIndexes`, only with `backoffLimitPerIndex`.
+    pub failed_indexes: Option<String>,
     pub pod_requests: Resources,
 }
 
@@ -120,6 +122,11 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
         finished: job.finished_at,
         deleted: job.deleted_at,
         completed_indexes: job.indexes.as_ref().map(|ix| ix.completed_indexes()),
+        failed_indexes: job
+            .indexes
+            .as_ref()
+            .filter(|_| job.spec.backoff_limit_per_index.is_some())
+            .map(|ix| ix.failed_indexes()),
         pod_requests: job.template.request,
     }
 }
@@ -289,6 +296,10 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
         let completed = ix.completed_indexes();
         if !completed.is_empty() {
             status.insert("completedIndexes".into(), json!(completed));
+        }
+        // `""` rather than absent while backoffLimitPerIndex is set (§12).
+        if job.spec.backoff_limit_per_index.is_some() {
+            status.insert("failedIndexes".into(), json!(ix.failed_indexes()));
         }
     }
     status.insert("uncountedTerminatedPods".into(), json!({}));

@@ -34,10 +34,13 @@ pub fn summary(r: &RunResult) -> String {
             .makespan()
             .map(|m| format!("  makespan {}", format_duration(m)))
             .unwrap_or_default();
-        let indexes = match &j.completed_indexes {
+        let mut indexes = match &j.completed_indexes {
             Some(ix) => format!("  completedIndexes {ix:?}"),
             None => String::new(),
         };
+        if let Some(failed) = &j.failed_indexes {
+            indexes.push_str(&format!("  failedIndexes {failed:?}"));
+        }
         out.push_str(&format!(
             "  job {:width$}  {outcome:<34} succeeded {:>3}  failed {:>3}  {span}{makespan}{indexes}\n",
             j.name, j.succeeded, j.failed,

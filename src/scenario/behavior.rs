@@ -20,6 +20,27 @@ pub struct Behavior {
     pub outcomes: Vec<Outcome>,
     /// The container this behaviour applies to; `None` means every container.
     pub container: Option<String>,
+    /// Peak memory use of each run, and how it is reached.
+    pub memory: Option<MemoryModel>,
+    /// How long a container takes to exit after SIGTERM (default: at once). Beyond the
+    /// pod's `terminationGracePeriodSeconds` the kubelet kills it (exit 137).
+    pub shutdown: Option<Distribution>,
+}
+
+/// Memory use of a container run: a peak in bytes and how usage grows to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemoryModel {
+    pub peak: Distribution,
+    pub growth: MemoryGrowth,
+}
+
+/// `instant`: the peak is reached as the container starts; `linear`: usage grows evenly
+/// from zero to the peak over the run, so a limit below the peak is crossed part-way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MemoryGrowth {
+    Instant,
+    Linear,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +79,27 @@ pub struct BehaviorSpec {
     pub outcomes: Vec<OutcomeSpec>,
     #[serde(default)]
     pub container: Option<String>,
+    #[serde(default)]
+    pub memory: Option<MemorySpec>,
+    #[serde(default)]
+    pub shutdown: Option<DistributionSpec>,
+}
+
+/// `memory: 300Mi`, `memory: {uniform: [200Mi, 600Mi]}`, or
+/// `memory: {peak: <quantity or distribution>, growth: linear}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MemorySpec {
+    WithGrowth {
+        peak: DistributionSpec,
+        #[serde(default = "default_growth")]
+        growth: MemoryGrowth,
+    },
+    Peak(DistributionSpec),
+}
+
+fn default_growth() -> MemoryGrowth {
+    MemoryGrowth::Instant
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -135,11 +177,29 @@ impl BehaviorSpec {
                     .transpose()?,
             });
         }
+        let memory = match &self.memory {
+            None => None,
+            Some(MemorySpec::Peak(peak)) => Some(MemoryModel {
+                peak: peak.resolve_quantity(&format!("{field}.memory"))?,
+                growth: MemoryGrowth::Instant,
+            }),
+            Some(MemorySpec::WithGrowth { peak, growth }) => Some(MemoryModel {
+                peak: peak.resolve_quantity(&format!("{field}.memory.peak"))?,
+                growth: *growth,
+            }),
+        };
+        let shutdown = self
+            .shutdown
+            .as_ref()
+            .map(|d| d.resolve(&format!("{field}.shutdown")))
+            .transpose()?;
         Ok(Behavior {
             duration,
             failure,
             outcomes,
             container: self.container.clone(),
+            memory,
+            shutdown,
         })
     }
 }

@@ -89,9 +89,29 @@ pub enum TaggedSpec {
 }
 
 impl DistributionSpec {
-    /// Converts to a model, checking every duration; `field` names it in errors.
+    /// Converts to a model of durations (ms), checking each; `field` names it in errors.
     pub fn resolve(&self, field: &str) -> Result<Distribution, String> {
-        let d = |s: &str| parse_duration(s).map_err(|e| format!("{field}: {e}"));
+        self.resolve_with(field, |s| parse_duration(s).map_err(|e| e.to_string()))
+    }
+
+    /// Converts to a model of quantities in whole units (bytes for memory): `300Mi`,
+    /// `{uniform: [200Mi, 1Gi]}`, `{lognormal: {median: 300Mi, p99: 1Gi}}`.
+    pub fn resolve_quantity(&self, field: &str) -> Result<Distribution, String> {
+        self.resolve_with(field, |s| {
+            let q = crate::api::Quantity::parse(s.trim()).map_err(|e| e.to_string())?;
+            if q.is_negative() {
+                return Err(format!("{s:?} must not be negative"));
+            }
+            Ok(q.bytes() as u64)
+        })
+    }
+
+    fn resolve_with(
+        &self,
+        field: &str,
+        parse: impl Fn(&str) -> Result<u64, String>,
+    ) -> Result<Distribution, String> {
+        let d = |s: &str| parse(s).map_err(|e| format!("{field}: {e}"));
         Ok(match self {
             DistributionSpec::Fixed(s) => Distribution::Fixed(d(s)?),
             DistributionSpec::Tagged(TaggedSpec::Uniform([a, b])) => {

@@ -3,6 +3,7 @@
 //! default scenario that a bare manifest runs in. Resolves manifest paths relative to the
 //! scenario file. Produces a checked [`Scenario`]; never simulates.
 
+pub mod actions;
 pub mod behavior;
 pub mod distribution;
 
@@ -62,6 +63,29 @@ pub struct NodePool {
     pub memory: Quantity,
     pub pods: i64,
     pub labels: BTreeMap<String, String>,
+    /// Random node failures of this pool, when the scenario asks for them.
+    pub faults: Option<NodeFaults>,
+}
+
+/// Random node failures: time between failures is exponential with mean `mtbf`; each
+/// outage lasts a sample of `repair`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeFaults {
+    pub mtbf: SimDuration,
+    pub repair: Distribution,
+}
+
+impl NodeFaultsSpec {
+    fn resolve(&self, field: &str) -> Result<NodeFaults, String> {
+        let mtbf = parse_duration(&self.mtbf).map_err(|e| format!("{field}.mtbf: {e}"))?;
+        if mtbf == 0 {
+            return Err(format!("{field}.mtbf: must be greater than zero"));
+        }
+        Ok(NodeFaults {
+            mtbf,
+            repair: self.repair.resolve(&format!("{field}.repair"))?,
+        })
+    }
 }
 
 /// Latency models of the control plane and kubelets.
@@ -88,20 +112,7 @@ pub struct Workload {
     pub behavior: Behavior,
 }
 
-/// A scripted change at a time.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Action {
-    pub at: SimTime,
-    pub kind: ActionKind,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ActionKind {
-    /// Sets `spec.suspend: true` on a Job.
-    SuspendJob(String),
-    /// Sets `spec.suspend: false` on a Job.
-    ResumeJob(String),
-}
+pub use actions::{Action, ActionKind};
 
 /// Why a scenario or manifest could not be loaded. Fatal for the run (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -157,7 +168,23 @@ struct ScenarioSpec {
     #[serde(default)]
     workloads: Vec<WorkloadSpec>,
     #[serde(default)]
-    actions: Vec<ActionSpec>,
+    actions: Vec<actions::ActionSpec>,
+    #[serde(default)]
+    faults: Option<FaultsSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FaultsSpec {
+    #[serde(default)]
+    nodes: Option<NodeFaultsSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NodeFaultsSpec {
+    mtbf: String,
+    repair: DistributionSpec,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,6 +205,8 @@ struct NodePoolSpec {
     capacity: CapacitySpec,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    #[serde(default)]
+    faults: Option<FaultsSpec>,
 }
 
 fn one() -> u32 {
@@ -213,18 +242,6 @@ struct WorkloadSpec {
     at: Option<String>,
     #[serde(default)]
     behavior: Option<BehaviorSpec>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ActionSpec {
-    at: String,
-    #[serde(default)]
-    suspend: Option<String>,
-    #[serde(default)]
-    resume: Option<String>,
-    #[serde(flatten)]
-    other: BTreeMap<String, yaml_serde::Value>,
 }
 
 // ---- loading -------------------------------------------------------------------------
@@ -301,6 +318,7 @@ fn default_pool() -> NodePool {
         memory: Quantity::parse(DEFAULT_NODE_MEMORY).expect("valid constant"),
         pods: DEFAULT_NODE_PODS,
         labels: BTreeMap::new(),
+        faults: None,
     }
 }
 
@@ -375,6 +393,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             memory: p.capacity.memory.clone(),
             pods: p.capacity.pods.unwrap_or(DEFAULT_NODE_PODS),
             labels: p.labels.clone(),
+            faults: None,
         });
     }
     if pools.is_empty() {
@@ -439,29 +458,31 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         }));
     }
     check_unique_names(&workloads).map_err(invalid)?;
+    let node_names: Vec<String> = pools
+        .iter()
+        .flat_map(|p| (0..p.count).map(move |n| format!("{}-{n}", p.name)))
+        .collect();
     let mut actions = Vec::new();
     for (i, a) in spec.actions.iter().enumerate() {
         let path = format!("spec.actions[{i}]");
-        let at = parse_duration(&a.at).map_err(|e| invalid(format!("{path}.at: {e}")))?;
-        let kind = match (&a.suspend, &a.resume, a.other.keys().next()) {
-            (Some(t), None, None) => {
-                ActionKind::SuspendJob(job_target(&path, t, &workloads).map_err(invalid)?)
-            }
-            (None, Some(t), None) => {
-                ActionKind::ResumeJob(job_target(&path, t, &workloads).map_err(invalid)?)
-            }
-            (None, None, Some(other)) => {
-                return Err(invalid(format!(
-                    "{path}: action `{other}` is not supported in this version of jobsim (supported: suspend, resume)"
-                )));
-            }
-            _ => {
-                return Err(invalid(format!(
-                    "{path}: give exactly one action (suspend: job/NAME or resume: job/NAME)"
-                )));
-            }
+        actions.push(a.resolve(&path, &workloads, &node_names).map_err(invalid)?);
+    }
+    let default_faults = match spec.faults.as_ref().and_then(|f| f.nodes.as_ref()) {
+        Some(f) => Some(f.resolve("spec.faults.nodes").map_err(invalid)?),
+        None => None,
+    };
+    for (i, pool) in pools.iter_mut().enumerate() {
+        let raw = cluster.node_pools.get(i);
+        pool.faults = match raw
+            .and_then(|r| r.faults.as_ref())
+            .and_then(|f| f.nodes.as_ref())
+        {
+            Some(f) => Some(
+                f.resolve(&format!("spec.cluster.nodePools[{i}].faults.nodes"))
+                    .map_err(invalid)?,
+            ),
+            None => default_faults.clone(),
         };
-        actions.push(Action { at, kind });
     }
     Ok((
         Scenario {
@@ -494,19 +515,6 @@ fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn job_target(path: &str, target: &str, workloads: &[Workload]) -> Result<String, String> {
-    let name = target
-        .strip_prefix("job/")
-        .ok_or_else(|| format!("{path}: target {target:?} must be written job/NAME"))?;
-    let known = workloads
-        .iter()
-        .any(|w| matches!(&w.manifest, Manifest::Job(j) if j.metadata.name == name));
-    if !known {
-        return Err(format!("{path}: no Job named {name:?} among the workloads"));
-    }
-    Ok(name.to_string())
 }
 
 fn is_dns_label(s: &str) -> bool {

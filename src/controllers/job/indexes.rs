@@ -1,8 +1,12 @@
-//! Completion indexes of Indexed Jobs: which are succeeded, which are held by an active
-//! pod, which are free to start (lowest first), and the interval format of
-//! `status.completedIndexes` (reference job-semantics §5, §15.2).
+//! Completion indexes of Indexed Jobs: which are succeeded or failed, which are held by
+//! a pod, which are free to start (lowest first), the per-index failure counts and backoff
+//! of `backoffLimitPerIndex`, and the interval format of `status.completedIndexes` and
+//! `status.failedIndexes` (reference job-semantics §5, §8.2, §12, §15.2).
 
 use std::collections::BTreeSet;
+
+use super::backoff::backoff_delay;
+use crate::time::{SimDuration, SimTime};
 
 /// Per-index bookkeeping of an Indexed Job.
 #[derive(Debug, Clone, Default)]
@@ -12,8 +16,15 @@ pub struct IndexState {
     active: Vec<u32>,
     /// Pods created so far per index (the next pod's `attempt` is this + 1).
     attempts: Vec<u32>,
-    /// Indexes neither succeeded nor held by an active pod, lowest first.
+    /// Indexes neither succeeded, failed nor held by a pod, lowest first.
     free: BTreeSet<u32>,
+    failed: Vec<bool>,
+    failed_count: usize,
+    /// `job-index-failure-count` and `job-index-ignored-failure-count` for the next pod.
+    next_failure_count: Vec<u32>,
+    next_ignored_count: Vec<u32>,
+    /// Per-index backoff: failures counted for the delay and the last failure's time.
+    backoff: Vec<Option<(u32, SimTime)>>,
 }
 
 impl IndexState {
@@ -24,7 +35,108 @@ impl IndexState {
             active: vec![0; completions as usize],
             attempts: vec![0; completions as usize],
             free: (0..completions).collect(),
+            failed: vec![false; completions as usize],
+            failed_count: 0,
+            next_failure_count: vec![0; completions as usize],
+            next_ignored_count: vec![0; completions as usize],
+            backoff: vec![None; completions as usize],
         }
+    }
+
+    /// Changes `completions` (elastic Indexed Jobs, §6.2): indexes at or above the new
+    /// value stop counting; their successes are dropped from `completedIndexes`.
+    pub fn resize(&mut self, completions: u32) {
+        let n = completions as usize;
+        let old = self.succeeded.len();
+        self.succeeded.resize(n, false);
+        self.active.resize(n, 0);
+        self.attempts.resize(n, 0);
+        self.failed.resize(n, false);
+        self.next_failure_count.resize(n, 0);
+        self.next_ignored_count.resize(n, 0);
+        self.backoff.resize(n, None);
+        self.succeeded_count = self.succeeded.iter().filter(|s| **s).count();
+        self.failed_count = self.failed.iter().filter(|s| **s).count();
+        self.free.retain(|&i| i < completions);
+        for i in old as u32..completions {
+            self.free.insert(i);
+        }
+    }
+
+    pub fn is_failed(&self, index: u32) -> bool {
+        self.failed.get(index as usize).copied().unwrap_or(false)
+    }
+
+    pub fn failed_count(&self) -> usize {
+        self.failed_count
+    }
+
+    /// Pods created so far for `index`.
+    pub fn attempts(&self, index: u32) -> u32 {
+        self.attempts.get(index as usize).copied().unwrap_or(0)
+    }
+
+    /// The failure-count annotations the next pod of `index` carries.
+    pub fn next_counts(&self, index: u32) -> (u32, u32) {
+        let i = index as usize;
+        (
+            self.next_failure_count.get(i).copied().unwrap_or(0),
+            self.next_ignored_count.get(i).copied().unwrap_or(0),
+        )
+    }
+
+    /// A pod of `index` with annotations `(failures, ignored)` failed at `finish_time`.
+    /// `counted` is false for failures an `Ignore` rule matched. Returns true when the
+    /// index is now failed: a counted failure whose count already reached the limit, or
+    /// `fail_index` (a `FailIndex` rule).
+    pub fn record_failure(
+        &mut self,
+        index: u32,
+        (failures, ignored): (u32, u32),
+        counted: bool,
+        fail_index: bool,
+        limit: u32,
+        finish_time: SimTime,
+    ) -> bool {
+        let i = index as usize;
+        if i >= self.failed.len() || self.succeeded[i] {
+            return false;
+        }
+        let newly_failed = !self.failed[i] && counted && (fail_index || failures >= limit);
+        if newly_failed {
+            self.failed[i] = true;
+            self.failed_count += 1;
+            self.free.remove(&index);
+        }
+        let (next_f, next_i) = if counted {
+            (failures + 1, ignored)
+        } else {
+            (failures, ignored + 1)
+        };
+        self.next_failure_count[i] = next_f;
+        self.next_ignored_count[i] = next_i;
+        // §8.2: n = failure count + ignored count of the failed pod, + 1.
+        self.backoff[i] = Some((failures + ignored + 1, finish_time));
+        newly_failed
+    }
+
+    /// Per-index backoff left for `index` at `now` (§8.2).
+    pub fn backoff_remaining(&self, index: u32, now: SimTime) -> SimDuration {
+        match self.backoff.get(index as usize).copied().flatten() {
+            Some((n, last)) => backoff_delay(n).saturating_sub(now.saturating_sub(last)),
+            None => 0,
+        }
+    }
+
+    /// `status.failedIndexes`.
+    pub fn failed_indexes(&self) -> String {
+        format_intervals(
+            self.failed
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| **f)
+                .map(|(i, _)| i as u32),
+        )
     }
 
     pub fn completions(&self) -> u32 {
@@ -67,7 +179,7 @@ impl IndexState {
         let i = index as usize;
         if i < self.active.len() {
             self.active[i] = self.active[i].saturating_sub(1);
-            if self.active[i] == 0 && !self.succeeded[i] {
+            if self.active[i] == 0 && !self.succeeded[i] && !self.failed[i] {
                 self.free.insert(index);
             }
         }
@@ -78,6 +190,10 @@ impl IndexState {
     pub fn mark_succeeded(&mut self, index: u32) -> bool {
         let i = index as usize;
         if i >= self.succeeded.len() || self.succeeded[i] {
+            return false;
+        }
+        if self.failed[i] {
+            // An index marked failed never turns succeeded (§15.1: the lists never overlap).
             return false;
         }
         self.succeeded[i] = true;
@@ -141,6 +257,47 @@ mod tests {
         assert_eq!(format_intervals([2, 4, 5, 7, 8, 9]), "2,4,5,7-9");
         assert_eq!(format_intervals([]), "");
         assert_eq!(format_intervals([0, 1, 2, 3, 4]), "0-4");
+    }
+
+    #[test]
+    fn index_fails_when_its_counted_failures_reach_the_per_index_limit() {
+        let mut s = IndexState::new(3);
+        s.pod_created(0);
+        s.pod_inactive(0);
+        // backoffLimitPerIndex 1: the first failure (count 0) is retried...
+        assert!(!s.record_failure(0, s.next_counts(0), true, false, 1, 5_000));
+        assert_eq!(s.next_counts(0), (1, 0));
+        assert_eq!(s.backoff_remaining(0, 6_000), 9_000);
+        // ...an ignored failure does not count but still backs off: that pod carried
+        // counts (1, 0), so n = 1 + 0 + 1 = 2 and the delay is 20 s (§8.2)
+        assert!(!s.record_failure(0, s.next_counts(0), false, false, 1, 20_000));
+        assert_eq!(s.next_counts(0), (1, 1));
+        assert_eq!(s.backoff_remaining(0, 20_000), 20_000);
+        // ...and the second counted failure fails the index
+        assert!(s.record_failure(0, s.next_counts(0), true, false, 1, 70_000));
+        assert!(s.is_failed(0));
+        assert_eq!(s.lowest_free(3), vec![1, 2]);
+        assert_eq!(s.failed_indexes(), "0");
+    }
+
+    #[test]
+    fn fail_index_fails_at_once() {
+        let mut s = IndexState::new(2);
+        assert!(s.record_failure(1, (0, 0), true, true, 5, 0));
+        assert_eq!(s.failed_indexes(), "1");
+        assert!(!s.mark_succeeded(1));
+    }
+
+    #[test]
+    fn shrinking_completions_drops_successes_above_the_new_count() {
+        // §6.2: completions 2, old completedIndexes "3" -> "" and succeeded 0
+        let mut s = IndexState::new(4);
+        s.mark_succeeded(3);
+        s.resize(2);
+        assert_eq!(s.completed_indexes(), "");
+        assert_eq!(s.succeeded_count(), 0);
+        s.resize(5);
+        assert_eq!(s.lowest_free(5), vec![0, 1, 2, 3, 4]);
     }
 
     #[test]

@@ -1,24 +1,31 @@
-//! The Job controller (reference job-semantics §3–§10, §15–§17).
+//! The Job controller (reference job-semantics §3–§17).
 //!
-//! [`sync`] follows `syncJob` step by step (§4.3): set `startTime`, count newly finished
-//! pods and update the backoff record, decide the finished condition (failure beats
-//! success), delete or create pods (`manageJob`, §5), then write the status with the
-//! two-phase finish (§16.2). Pod changes reach the controller through [`pod_updated`],
-//! which batches a sync 1 s later, as the informer's event handlers do (§4.1).
+//! [`sync`] follows `syncJob` step by step (§4.3): set `startTime`; count the pods that
+//! finished since the last sync (applying the pod failure policy and per-index limits) and
+//! update the backoff record; decide the finished condition (failure beats success); delete
+//! or create pods (`manageJob`, §5); then write the status with the two-phase finish
+//! (§16.2). Pod changes reach the controller through [`pod_updated`], which batches a sync
+//! 1 s later, as the informer's event handlers do (§4.1).
 
 pub mod backoff;
 pub mod indexes;
+mod manage;
 pub mod naming;
+pub mod pod_failure_policy;
 pub mod state;
+mod status;
+pub mod success_policy;
 
 use std::collections::BTreeSet;
 
+use crate::api::job::PodFailurePolicyAction;
 use crate::api::{Job, JobSpec, PodReplacementPolicy, RestartPolicy};
 use crate::record::ObjectRef;
 use crate::scenario::Behavior;
 use crate::time::{SECOND, SimDuration, SimTime};
-use crate::world::{Event, JobId, Pod, PodId, PodPhase, World, template_info};
+use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World, template_info};
 use backoff::FinishedPod;
+use pod_failure_policy::ContainerNames;
 pub use state::{Condition, ConditionType, JobState, Status};
 
 /// `syncJobBatchPeriod`: pod events are collapsed into one sync this long after the first.
@@ -31,6 +38,9 @@ pub const MIN_REQUEUE: SimDuration = SECOND;
 pub const MSG_BACKOFF_LIMIT: &str = "Job has reached the specified backoff limit";
 pub const MSG_DEADLINE: &str = "Job was active longer than specified deadline";
 pub const MSG_COMPLETIONS_REACHED: &str = "Reached expected number of succeeded pods";
+pub const MSG_MAX_FAILED_INDEXES: &str =
+    "Job has exceeded the specified maximal number of failed indexes";
+pub const MSG_FAILED_INDEXES: &str = "Job has failed indexes";
 
 /// Submits a Job to the store and syncs it at once (a Job add enqueues immediately).
 pub fn create(w: &mut World<'_>, job: &Job, behavior: &Behavior, owner: Option<String>) -> JobId {
@@ -76,22 +86,61 @@ pub fn create(w: &mut World<'_>, job: &Job, behavior: &Behavior, owner: Option<S
     id
 }
 
-/// A scenario action flips `spec.suspend`; a spec change syncs at once (§4.1).
-pub fn set_suspend(w: &mut World<'_>, name: &str, suspend: bool) {
-    let Some(&id) = w
-        .store
+/// Finds a Job by name (any namespace; names are unique per scenario).
+pub fn find(w: &World<'_>, name: &str) -> Option<JobId> {
+    w.store
         .job_names
         .iter()
         .find(|(k, _)| k.rsplit('/').next() == Some(name))
-        .map(|(_, v)| v)
-    else {
-        return;
-    };
+        .map(|(_, v)| *v)
+}
+
+/// A scenario action flips `spec.suspend`; a spec change syncs at once (§4.1).
+pub fn set_suspend(w: &mut World<'_>, name: &str, suspend: bool) {
+    let Some(id) = find(w, name) else { return };
     let job = w.store.job_mut(id);
     if job.deleted_at.is_some() || job.spec.suspend == Some(suspend) {
         return;
     }
     job.spec.suspend = Some(suspend);
+    let now = w.now();
+    w.schedule(now, Event::JobSync(id));
+}
+
+/// A scenario action changes `parallelism` and/or `completions` (§1.3: `parallelism` is
+/// mutable; `completions` only for elastic Indexed Jobs, where it must equal
+/// `parallelism` afterwards). A change the API server would reject is reported as a
+/// `FailedUpdate` event on the Job and not applied.
+pub fn scale(w: &mut World<'_>, name: &str, parallelism: Option<i32>, completions: Option<i32>) {
+    let Some(id) = find(w, name) else { return };
+    let job = w.store.job(id);
+    if job.deleted_at.is_some() {
+        return;
+    }
+    let new_p = parallelism.unwrap_or(job.spec.parallelism());
+    if let Some(c) = completions
+        && job.spec.completions != Some(c)
+        && !(job.spec.is_indexed() && c == new_p)
+    {
+        let message = format!(
+            "spec.completions: Invalid value: {c}: field is immutable (only an Indexed Job whose completions equal its parallelism after the change may change completions)"
+        );
+        let name = job.metadata.name.clone();
+        w.emit(ObjectRef::Job(&name), "FailedUpdate", &message);
+        return;
+    }
+    let job = w.store.job_mut(id);
+    job.spec.parallelism = Some(new_p);
+    if let Some(c) = completions
+        && job.spec.completions != Some(c)
+    {
+        job.spec.completions = Some(c);
+        if let Some(ix) = job.indexes.as_mut() {
+            ix.resize(c.max(0) as u32);
+            // §6.2: the elastic case recomputes completedIndexes and succeeded.
+            job.status.succeeded = ix.succeeded_count() as i32;
+        }
+    }
     let now = w.now();
     w.schedule(now, Event::JobSync(id));
 }
@@ -110,22 +159,30 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
     let job_id = pod.job;
     let active = pod.is_active();
     let terminal = pod.phase.is_terminal();
-    let index = pod.index;
     let Some(job) = w.store.jobs.get_mut(job_id.0) else {
+        return;
+    };
+    let Some(pod) = w.store.pods.get_mut(pod_id.0) else {
         return;
     };
     if job.deleted_at.is_some() {
         return;
     }
-    if !active
-        && job.active.remove(&pod_id)
-        && let (Some(ix), Some(i)) = (job.indexes.as_mut(), index)
-    {
-        ix.pod_inactive(i);
+    let policy = job.spec.replacement_policy();
+    if !active {
+        job.active.remove(&pod_id);
     }
-    let Some(pod) = w.store.pods.get_mut(pod_id.0) else {
-        return;
+    // Under `Failed` replacement a terminating pod keeps its index until it is terminal.
+    let releases_index = match policy {
+        PodReplacementPolicy::TerminatingOrFailed => !active,
+        PodReplacementPolicy::Failed => terminal,
     };
+    if releases_index && pod.holds_index {
+        pod.holds_index = false;
+        if let (Some(ix), Some(i)) = (job.indexes.as_mut(), pod.index) {
+            ix.pod_inactive(i);
+        }
+    }
     // Ready, terminating and restart counts, kept as deltas against what the Job saw.
     let ready_now = active && pod.ready;
     if ready_now != pod.seen.ready {
@@ -144,7 +201,7 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
     }
     let countable = terminal
         || (pod.deletion_requested.is_some()
-            && job.spec.replacement_policy() == PodReplacementPolicy::TerminatingOrFailed);
+            && policy == PodReplacementPolicy::TerminatingOrFailed);
     if pod.tracked && countable && !pod.queued_for_count {
         pod.queued_for_count = true;
         job.uncounted.push(pod_id);
@@ -164,10 +221,52 @@ fn enqueue_batched(w: &mut World<'_>, id: JobId) {
 
 /// The finished condition decided in a sync, before it is written.
 #[derive(Debug, Clone)]
-struct Finish {
-    failed: bool,
-    reason: &'static str,
-    message: String,
+pub(crate) struct Finish {
+    pub(crate) failed: bool,
+    pub(crate) reason: &'static str,
+    pub(crate) message: String,
+}
+
+impl Finish {
+    fn failure(reason: &'static str, message: impl Into<String>) -> Finish {
+        Finish {
+            failed: true,
+            reason,
+            message: message.into(),
+        }
+    }
+    fn success(reason: &'static str, message: impl Into<String>) -> Finish {
+        Finish {
+            failed: false,
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+/// How a pod that finished since the last sync counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fate {
+    Succeeded,
+    Failed {
+        /// False when an `Ignore` rule matched: not counted, but still backs off.
+        counted: bool,
+        action: Option<PodFailurePolicyAction>,
+        /// The `FailJob` message, when that rule matched.
+        message: String,
+    },
+}
+
+/// What step 5 found among the pods that finished since the last sync.
+struct NewlyFinished {
+    /// Pods whose finalizer comes off in this sync, with their fate.
+    pods: Vec<(PodId, Fate)>,
+    /// Successes that count (distinct indexes for Indexed Jobs).
+    succeeded: i32,
+    /// Counted failures whose finalizer comes off now.
+    failed: i32,
+    /// The first `FailJob` match.
+    fail_job: Option<String>,
 }
 
 /// One `syncJob` (§4.3).
@@ -199,31 +298,27 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
         job.first_started.get_or_insert(now);
     }
 
-    // 5. Pods finished since the last count, and the backoff record.
-    let newly = classify_uncounted(w, id);
-    let finished_for_backoff: Vec<FinishedPod> = newly
-        .iter()
-        .map(|&(pod, succeeded)| FinishedPod {
-            succeeded,
-            finish_time: finish_time(w, pod),
-        })
-        .collect();
-    w.store.job_mut(id).backoff.update(&finished_for_backoff);
-    let new_succeeded: Vec<PodId> = newly.iter().filter(|p| p.1).map(|p| p.0).collect();
-    let new_failed: Vec<PodId> = newly.iter().filter(|p| !p.1).map(|p| p.0).collect();
-    let succeeded_gain = count_successes(w, id, &new_succeeded);
-    let failed_total;
-    let succeeded_total;
-    {
+    // 5. Pods finished since the last count, the backoff record, per-index failures.
+    let has_finish = existing_finish(&w.store.job(id).status).is_some();
+    let newly = count_newly_finished(w, id, has_finish);
+    let (failed_total, succeeded_total) = {
         let job = w.store.job(id);
-        failed_total = job.status.failed + new_failed.len() as i32;
-        succeeded_total = job.status.succeeded + succeeded_gain;
-    }
+        (
+            job.status.failed + newly.failed,
+            job.status.succeeded + newly.succeeded,
+        )
+    };
 
-    // 6. The finished condition, failure first.
+    // 6. The finished condition, in precedence order.
     let mut finish = existing_finish(&w.store.job(id).status);
     if finish.is_none() {
-        finish = failure_condition(w, id, now, failed_total, suspended);
+        finish = newly
+            .fail_job
+            .clone()
+            .map(|m| Finish::failure("PodFailurePolicy", m))
+            .or_else(|| failure_condition(w, id, now, failed_total, suspended))
+            .or_else(|| index_failure_condition(w, id))
+            .or_else(|| success_policy_condition(w, id));
     }
     if !suspended {
         schedule_deadline(w, id, now);
@@ -233,16 +328,16 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
     let mut manage_ran = false;
     let mut complete = false;
     if let Some(f) = &finish {
-        // 7. Delete every active pod, keeping finalizers.
+        // 7. Delete every active pod: kept counted on the failure path, uncounted when a
+        //    success policy declared success (§13).
         let active: Vec<PodId> = w.store.job(id).active.iter().copied().collect();
         for pod in active {
-            delete_pod(w, id, pod, false);
+            manage::delete_pod(w, id, pod, !f.failed);
             deleted_now.push(pod);
         }
-        let _ = f;
     } else {
         // 8. manageJob, then the completion test.
-        manage_job(w, id, now, succeeded_total, &mut deleted_now);
+        manage::manage_job(w, id, now, succeeded_total, &mut deleted_now);
         manage_ran = true;
         let job = w.store.job(id);
         let active = job.active.len();
@@ -251,34 +346,28 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
             Some(c) => succeeded_total >= c && active == 0,
         };
         if complete {
-            finish = Some(Finish {
-                failed: false,
-                reason: "CompletionsReached",
-                message: MSG_COMPLETIONS_REACHED.to_string(),
-            });
+            finish = Some(Finish::success(
+                "CompletionsReached",
+                MSG_COMPLETIONS_REACHED,
+            ));
         }
     }
     if manage_ran && !complete {
-        update_suspended_condition(w, id, ktime);
+        status::update_suspended_condition(w, id, ktime);
     }
 
     // 9. Count, write the interim condition, then the terminal one once nothing is
-    //    terminating (§6.3, §16.2).
+    //    terminating and nothing is left to count (§6.3, §16.2).
     let failing = finish.as_ref().is_some_and(|f| f.failed);
-    let mut failed_gain = new_failed.len() as i32;
-    if failing {
-        for &pod in &deleted_now {
-            if w.store.pod(pod).tracked && w.store.pod(pod).phase != PodPhase::Succeeded {
-                failed_gain += 1;
-                w.store.pod_mut(pod).tracked = false;
-            }
-        }
+    let mut failed_gain = newly.failed;
+    for (pod, _) in &newly.pods {
+        w.store.pod_mut(*pod).tracked = false;
     }
-    for &pod in newly.iter().map(|(p, _)| p) {
-        w.store.pod_mut(pod).tracked = false;
+    if failing {
+        failed_gain += count_remaining_as_failed(w, id);
     }
     let job = w.store.job_mut(id);
-    job.status.succeeded += succeeded_gain;
+    job.status.succeeded += newly.succeeded;
     job.status.failed += failed_gain;
     job.status.active = job.active.len() as i32;
     job.status.ready = job.ready;
@@ -299,60 +388,200 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
             });
         }
         if job.terminating == 0 && job.uncounted.is_empty() {
-            finish_job(w, id, &f, now, ktime);
+            status::finish_job(w, id, &f, now, ktime);
         }
     }
 }
 
-/// Drains the pods queued for counting: `(pod, succeeded)` for each pod that can be
-/// counted now. Failed means phase Failed, or (only under `TerminatingOrFailed`) marked
-/// for deletion before succeeding (§6.1).
-fn classify_uncounted(w: &mut World<'_>, id: JobId) -> Vec<(PodId, bool)> {
+/// Step 5: drains the pods queued for counting. Failed means phase Failed or, only under
+/// `TerminatingOrFailed`, marked for deletion before succeeding (§6.1). Applies the pod
+/// failure policy (§11), records per-index failures (§12), and updates the backoff record
+/// (§8.1; it includes ignored failures). With `backoffLimitPerIndex`, a failed pod whose
+/// index will be retried keeps its finalizer until its replacement exists (§6.3 step 5).
+fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> NewlyFinished {
     let queued = std::mem::take(&mut w.store.job_mut(id).uncounted);
-    let policy = w.store.job(id).spec.replacement_policy();
-    let mut out = Vec::with_capacity(queued.len());
+    let job = w.store.job(id);
+    let policy = job.spec.replacement_policy();
+    let per_index_limit = job.spec.backoff_limit_per_index.map(|l| l.max(0) as u32);
+    let namespace = job.metadata.namespace().to_string();
+    let names_init: Vec<String> = job
+        .template
+        .spec
+        .init_containers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let names_app: Vec<String> = job
+        .template
+        .spec
+        .containers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let pfp = job.spec.pod_failure_policy.clone();
+    let mut out = NewlyFinished {
+        pods: Vec::with_capacity(queued.len()),
+        succeeded: 0,
+        failed: 0,
+        fail_job: None,
+    };
+    let mut backoff_input: Vec<FinishedPod> = Vec::new();
+    let mut delayed: Vec<PodId> = Vec::new();
     for pod_id in queued {
         let pod = w.store.pod_mut(pod_id);
         pod.queued_for_count = false;
         if !pod.tracked {
             continue;
         }
-        match pod.phase {
-            PodPhase::Succeeded => out.push((pod_id, true)),
-            PodPhase::Failed => out.push((pod_id, false)),
+        let pod = w.store.pod(pod_id);
+        let fate = match pod.phase {
+            PodPhase::Succeeded => Fate::Succeeded,
+            PodPhase::Failed => {
+                let m = pfp.as_ref().and_then(|p| {
+                    pod_failure_policy::match_pod(
+                        p,
+                        pod,
+                        &ContainerNames {
+                            init: &names_init,
+                            app: &names_app,
+                        },
+                        &namespace,
+                    )
+                });
+                Fate::Failed {
+                    counted: m
+                        .as_ref()
+                        .is_none_or(|m| m.action != PodFailurePolicyAction::Ignore),
+                    action: m.as_ref().map(|m| m.action),
+                    message: m.map(|m| m.message).unwrap_or_default(),
+                }
+            }
             _ if pod.deletion_requested.is_some()
                 && policy == PodReplacementPolicy::TerminatingOrFailed =>
             {
-                out.push((pod_id, false))
+                Fate::Failed {
+                    counted: true,
+                    action: None,
+                    message: String::new(),
+                }
             }
-            _ => {}
+            _ => continue, // terminating under `Failed` replacement: counted once terminal
+        };
+        let finish_time = finish_time(w, pod_id);
+        let pod = w.store.pod(pod_id);
+        let (index, attempt, annotations, first_look) = (
+            pod.index,
+            pod.attempt,
+            pod.index_failures,
+            !pod.failure_recorded,
+        );
+        match &fate {
+            Fate::Succeeded => {
+                backoff_input.push(FinishedPod {
+                    succeeded: true,
+                    finish_time,
+                });
+                let job = w.store.job_mut(id);
+                let counts = match (job.indexes.as_mut(), index) {
+                    (None, _) => true,
+                    (Some(ix), Some(i)) => ix.mark_succeeded(i),
+                    (Some(_), None) => false,
+                };
+                if counts {
+                    out.succeeded += 1;
+                }
+            }
+            Fate::Failed {
+                counted,
+                action,
+                message,
+            } => {
+                if first_look {
+                    w.store.pod_mut(pod_id).failure_recorded = true;
+                    backoff_input.push(FinishedPod {
+                        succeeded: false,
+                        finish_time,
+                    });
+                    if *action == Some(PodFailurePolicyAction::FailJob) && out.fail_job.is_none() {
+                        out.fail_job = Some(message.clone());
+                    }
+                    if let (Some(limit), Some(i)) = (per_index_limit, index) {
+                        let fail_index = *action == Some(PodFailurePolicyAction::FailIndex);
+                        let job = w.store.job_mut(id);
+                        if let Some(ix) = job.indexes.as_mut() {
+                            ix.record_failure(
+                                i,
+                                annotations,
+                                *counted,
+                                fail_index,
+                                limit,
+                                finish_time,
+                            );
+                        }
+                    }
+                }
+                let job = w.store.job(id);
+                let retried = match (per_index_limit, index, job.indexes.as_ref()) {
+                    (Some(_), Some(i), Some(ix)) => {
+                        !ix.is_failed(i) && !ix.is_succeeded(i) && ix.attempts(i) == attempt
+                    }
+                    _ => false,
+                };
+                if retried && !has_finish {
+                    delayed.push(pod_id);
+                    continue;
+                }
+                if *counted {
+                    out.failed += 1;
+                }
+            }
         }
+        out.pods.push((pod_id, fate));
+    }
+    if per_index_limit.is_none() {
+        w.store.job_mut(id).backoff.update(&backoff_input);
+    }
+    for pod_id in delayed {
+        w.store.pod_mut(pod_id).queued_for_count = true;
+        w.store.job_mut(id).uncounted.push(pod_id);
     }
     out
 }
 
-/// How many of the new successes count: every pod for NonIndexed Jobs, each index once
-/// (and only indexes below `completions`) for Indexed Jobs.
-fn count_successes(w: &mut World<'_>, id: JobId, pods: &[PodId]) -> i32 {
-    let indexes: Vec<Option<u32>> = pods.iter().map(|&p| w.store.pod(p).index).collect();
-    let job = w.store.job_mut(id);
-    match job.indexes.as_mut() {
-        None => pods.len() as i32,
-        Some(ix) => indexes
-            .into_iter()
-            .flatten()
-            .filter(|&i| ix.mark_succeeded(i))
-            .count() as i32,
+/// Once the Job has a failure condition, every pod still holding the finalizer that did
+/// not succeed counts as failed, the pods deleted in this sync included (§6.2, §6.3).
+fn count_remaining_as_failed(w: &mut World<'_>, id: JobId) -> i32 {
+    let job = w.store.job(id);
+    let candidates: Vec<PodId> = if job.terminating > 0 || !job.uncounted.is_empty() {
+        job.pods.clone()
+    } else {
+        job.active.iter().copied().collect()
+    };
+    let mut n = 0;
+    for p in candidates {
+        let Some(pod) = w.store.pods.get_mut(p.0) else {
+            continue;
+        };
+        if pod.tracked && pod.phase != PodPhase::Succeeded {
+            pod.tracked = false;
+            n += 1;
+        }
     }
+    let pods = &w.store.pods;
+    let job = w.store.jobs.get_mut(id.0).expect("job exists");
+    job.uncounted
+        .retain(|p| pods.get(p.0).is_some_and(|pod| pod.tracked));
+    n
 }
 
 /// `getFinishedTime` (§8.1), truncated to whole seconds as the API stores it.
 fn finish_time(w: &World<'_>, pod_id: PodId) -> SimTime {
     let pod = w.store.pod(pod_id);
     let all_terminated = !pod.containers.is_empty()
-        && pod.containers.iter().all(|c| {
-            c.finished_at.is_some() && c.phase == crate::world::ContainerPhase::Terminated
-        });
+        && pod
+            .containers
+            .iter()
+            .all(|c| c.finished_at.is_some() && c.phase == ContainerPhase::Terminated);
     let t = if all_terminated {
         pod.containers.iter().filter_map(|c| c.finished_at).max()
     } else {
@@ -397,20 +626,44 @@ fn failure_condition(
             job.restart_sum >= limit as u64
         };
     if failed_total > limit || restarts_exceed {
-        return Some(Finish {
-            failed: true,
-            reason: "BackoffLimitExceeded",
-            message: MSG_BACKOFF_LIMIT.to_string(),
-        });
+        return Some(Finish::failure("BackoffLimitExceeded", MSG_BACKOFF_LIMIT));
     }
     if !suspended && past_deadline(&job.spec, &job.status, now) {
-        return Some(Finish {
-            failed: true,
-            reason: "DeadlineExceeded",
-            message: MSG_DEADLINE.to_string(),
-        });
+        return Some(Finish::failure("DeadlineExceeded", MSG_DEADLINE));
     }
     None
+}
+
+/// §4.3 step 6.6 (§12): more failed indexes than `maxFailedIndexes`, or every index
+/// resolved with at least one failed.
+fn index_failure_condition(w: &World<'_>, id: JobId) -> Option<Finish> {
+    let job = w.store.job(id);
+    job.spec.backoff_limit_per_index?;
+    let ix = job.indexes.as_ref()?;
+    let failed = ix.failed_count();
+    if job
+        .spec
+        .max_failed_indexes
+        .is_some_and(|max| failed > max.max(0) as usize)
+    {
+        return Some(Finish::failure(
+            "MaxFailedIndexesExceeded",
+            MSG_MAX_FAILED_INDEXES,
+        ));
+    }
+    if failed > 0 && failed + ix.succeeded_count() >= ix.completions() as usize {
+        return Some(Finish::failure("FailedIndexes", MSG_FAILED_INDEXES));
+    }
+    None
+}
+
+/// §4.3 step 6.7 (§13): the first satisfied success-policy rule.
+fn success_policy_condition(w: &World<'_>, id: JobId) -> Option<Finish> {
+    let job = w.store.job(id);
+    let policy = job.spec.success_policy.as_ref()?;
+    let ix = job.indexes.as_ref()?;
+    success_policy::matched_rule(policy, |i| ix.is_succeeded(i), ix.succeeded_count())
+        .map(|rule| Finish::success("SuccessPolicy", format!("Matched rules at index {rule}")))
 }
 
 /// `now − startTime ≥ activeDeadlineSeconds` (§9).
@@ -429,235 +682,5 @@ fn schedule_deadline(w: &mut World<'_>, id: JobId, now: SimTime) {
         if at > now {
             requeue_after(w, id, at - now);
         }
-    }
-}
-
-/// `manageJob` (§5): delete surplus pods, or create missing ones unless the backoff runs.
-fn manage_job(
-    w: &mut World<'_>,
-    id: JobId,
-    now: SimTime,
-    succeeded: i32,
-    deleted_now: &mut Vec<PodId>,
-) {
-    let job = w.store.job(id);
-    if job.spec.suspended() {
-        let active: Vec<PodId> = job.active.iter().copied().collect();
-        for pod in active {
-            delete_pod(w, id, pod, true);
-            deleted_now.push(pod);
-        }
-        return;
-    }
-    let active = job.active.len() as i64;
-    let parallelism = i64::from(job.spec.parallelism());
-    let want = match job.spec.completions {
-        None if succeeded == 0 => parallelism,
-        None => active,
-        Some(c) => (i64::from(c) - i64::from(succeeded)).clamp(0, parallelism),
-    };
-    if active > want {
-        let n = ((active - want) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
-        for pod in pods_to_delete(w, id, n) {
-            delete_pod(w, id, pod, true);
-            deleted_now.push(pod);
-        }
-        return;
-    }
-    let terminating_hold = if job.spec.replacement_policy() == PodReplacementPolicy::Failed {
-        i64::from(job.terminating)
-    } else {
-        0
-    };
-    let diff = want - active - terminating_hold;
-    if diff <= 0 {
-        return;
-    }
-    let remaining = job.backoff.remaining(now);
-    if remaining > 0 {
-        requeue_after(w, id, remaining.max(MIN_REQUEUE));
-        return;
-    }
-    let diff = (diff as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
-    match &job.indexes {
-        Some(ix) => {
-            for index in ix.lowest_free(diff) {
-                create_pod(w, id, Some(index));
-            }
-        }
-        None => {
-            for _ in 0..diff {
-                create_pod(w, id, None);
-            }
-        }
-    }
-}
-
-/// Surplus pods, Indexed duplicates and out-of-range indexes first, then "least
-/// progressed first" (`controller.ActivePods`, §5).
-fn pods_to_delete(w: &World<'_>, id: JobId, n: usize) -> Vec<PodId> {
-    let job = w.store.job(id);
-    let mut first: Vec<PodId> = Vec::new();
-    if let Some(ix) = &job.indexes {
-        let mut seen = BTreeSet::new();
-        for &p in &job.active {
-            match w.store.pod(p).index {
-                Some(i) if i < ix.completions() && seen.insert(i) => {}
-                _ => first.push(p),
-            }
-        }
-    }
-    let mut rest: Vec<PodId> = job
-        .active
-        .iter()
-        .copied()
-        .filter(|p| !first.contains(p))
-        .collect();
-    rest.sort_by_key(|&p| least_progressed_key(w.store.pod(p), p));
-    first.into_iter().chain(rest).take(n).collect()
-}
-
-fn least_progressed_key(pod: &Pod, id: PodId) -> impl Ord {
-    let phase_rank = match pod.phase {
-        PodPhase::Pending => 0,
-        _ => 2,
-    };
-    (
-        pod.node.is_some(),
-        phase_rank,
-        pod.ready,
-        std::cmp::Reverse(pod.started.unwrap_or(0)),
-        std::cmp::Reverse(pod.restarts()),
-        std::cmp::Reverse(pod.created),
-        std::cmp::Reverse(id),
-    )
-}
-
-/// Creates one pod and hands it to the scheduler after the scheduling latency.
-fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
-    let now = w.now();
-    let pod_id = PodId(w.store.pods.next_id());
-    let job = w.store.jobs.get_mut(id.0).expect("job exists");
-    let attempt = match (job.indexes.as_mut(), index) {
-        (Some(ix), Some(i)) => ix.pod_created(i),
-        _ => job.created_pods + 1,
-    };
-    job.created_pods += 1;
-    let prefix = naming::pod_name_prefix(&job.metadata.name, index);
-    let name = loop {
-        let candidate = format!("{prefix}{}", naming::random_suffix(&mut job.name_rng));
-        if w.store.pod_names.insert(candidate.clone()) {
-            break candidate;
-        }
-    };
-    let pod = Pod::new(name, id, index, attempt, now, &job.template);
-    job.pods.push(pod_id);
-    job.active.insert(pod_id);
-    w.store.pods.push(pod);
-    let job_name = w.store.job(id).metadata.name.clone();
-    let message = format!("Created pod: {}", w.store.pod(pod_id).name);
-    w.emit(ObjectRef::Job(&job_name), "SuccessfulCreate", &message);
-    let mut rng = w.rng.stream("scheduling", u64::from(pod_id.0));
-    let latency = w.timing.scheduling.sample(&mut rng);
-    w.schedule(now + latency, Event::Schedule(pod_id));
-    // The informer sees the new pod: a batched sync follows (§4.1).
-    enqueue_batched(w, id);
-}
-
-/// Deletes a pod through the API. `remove_finalizer` is the path for surplus, suspended
-/// and success-policy pods: they are never counted as failed or succeeded (§5).
-fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_finalizer: bool) {
-    if remove_finalizer {
-        w.store.pod_mut(pod_id).tracked = false;
-    }
-    let job_name = w.store.job(id).metadata.name.clone();
-    let message = format!("Deleted pod: {}", w.store.pod(pod_id).name);
-    w.emit(ObjectRef::Job(&job_name), "SuccessfulDelete", &message);
-    w.delete_pod(pod_id);
-}
-
-/// Adds or flips the `Suspended` condition (§10).
-fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: SimTime) {
-    let job = w.store.job_mut(id);
-    let suspended = job.spec.suspended();
-    let existing = job
-        .status
-        .conditions
-        .iter()
-        .position(|c| c.kind == ConditionType::Suspended);
-    let currently = existing.is_some_and(|i| job.status.conditions[i].status);
-    if suspended == currently {
-        return;
-    }
-    let (reason, message, event) = if suspended {
-        ("JobSuspended", "Job suspended", "Suspended")
-    } else {
-        ("JobResumed", "Job resumed", "Resumed")
-    };
-    let cond = Condition {
-        kind: ConditionType::Suspended,
-        status: suspended,
-        reason,
-        message: message.to_string(),
-        time: ktime,
-    };
-    match existing {
-        Some(i) => job.status.conditions[i] = cond,
-        None => job.status.conditions.push(cond),
-    }
-    if suspended {
-        // v1.36: suspending a running Job clears startTime (reference, top note).
-        job.status.start_time = None;
-    } else {
-        // Resume resets startTime to now (§10).
-        job.status.start_time = Some(ktime);
-    }
-    let name = job.metadata.name.clone();
-    w.emit(ObjectRef::Job(&name), event, message);
-}
-
-/// Writes `Complete`/`Failed` (§16.2) with its event, and starts the TTL clock (§17).
-fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime, ktime: SimTime) {
-    let job = w.store.job_mut(id);
-    let terminal = if f.failed {
-        ConditionType::Failed
-    } else {
-        ConditionType::Complete
-    };
-    job.status.conditions.push(Condition {
-        kind: terminal,
-        status: true,
-        reason: f.reason,
-        message: f.message.clone(),
-        time: ktime,
-    });
-    if !f.failed {
-        job.status.completion_time = Some(ktime);
-    }
-    job.finished_at = Some(now);
-    job.backoff = Default::default();
-    job.timers.clear();
-    let name = job.metadata.name.clone();
-    let too_many = !f.failed
-        && job
-            .spec
-            .completions
-            .is_some_and(|c| job.status.succeeded > c);
-    let ttl = job.spec.ttl_seconds_after_finished;
-    if f.failed {
-        w.emit(ObjectRef::Job(&name), f.reason, &f.message);
-    } else {
-        w.emit(ObjectRef::Job(&name), "Completed", "Job completed");
-        if too_many {
-            w.emit(
-                ObjectRef::Job(&name),
-                "TooManySucceededPods",
-                "Too many succeeded pods running after completion count reached",
-            );
-        }
-    }
-    if let Some(ttl) = ttl {
-        // The TTL clock starts at the condition's lastTransitionTime.
-        w.schedule(ktime + (ttl.max(0) as u64) * SECOND, Event::TtlExpire(id));
     }
 }

@@ -1,0 +1,191 @@
+//! `manageJob` (reference job-semantics §5): how many pods a sync deletes or creates, and
+//! which. A sync either deletes or creates, never both; creation waits out the recreation
+//! backoff (§8.1, or per index §8.2); at most 500 of either per sync.
+
+use std::collections::BTreeSet;
+
+use super::naming;
+use super::{MAX_POD_CREATE_DELETE_PER_SYNC, MIN_REQUEUE, enqueue_batched, requeue_after};
+use crate::api::PodReplacementPolicy;
+use crate::record::ObjectRef;
+use crate::time::SimTime;
+use crate::world::{Event, JobId, Pod, PodId, PodPhase, World};
+
+/// Runs `manageJob` with `succeeded` already including this sync's new successes.
+/// Deleted pods are appended to `deleted_now`.
+pub(super) fn manage_job(
+    w: &mut World<'_>,
+    id: JobId,
+    now: SimTime,
+    succeeded: i32,
+    deleted_now: &mut Vec<PodId>,
+) {
+    let job = w.store.job(id);
+    if job.spec.suspended() {
+        let active: Vec<PodId> = job.active.iter().copied().collect();
+        for pod in active {
+            delete_pod(w, id, pod, true);
+            deleted_now.push(pod);
+        }
+        return;
+    }
+    let active = job.active.len() as i64;
+    let parallelism = i64::from(job.spec.parallelism());
+    let want = match job.spec.completions {
+        None if succeeded == 0 => parallelism,
+        None => active,
+        Some(c) => (i64::from(c) - i64::from(succeeded)).clamp(0, parallelism),
+    };
+    if active > want {
+        let n = ((active - want) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
+        for pod in pods_to_delete(w, id, n) {
+            delete_pod(w, id, pod, true);
+            deleted_now.push(pod);
+        }
+        return;
+    }
+    // Under `Failed` replacement, terminating pods still hold their place (§5, §14).
+    let terminating_hold = if job.spec.replacement_policy() == PodReplacementPolicy::Failed {
+        i64::from(job.terminating)
+    } else {
+        0
+    };
+    let diff = want - active - terminating_hold;
+    if diff <= 0 {
+        return;
+    }
+    let diff = (diff as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
+    let per_index = job.spec.backoff_limit_per_index.is_some();
+    if !per_index {
+        let remaining = job.backoff.remaining(now);
+        if remaining > 0 {
+            requeue_after(w, id, remaining.max(MIN_REQUEUE));
+            return;
+        }
+    }
+    match &job.indexes {
+        Some(ix) => {
+            // The `diff` lowest pending indexes, including those still in their per-index
+            // backoff: an index in backoff keeps its slot (reference, top note).
+            let pending = ix.lowest_free(diff);
+            let mut wait: Option<u64> = None;
+            let mut ready = Vec::with_capacity(pending.len());
+            for i in pending {
+                let remaining = if per_index {
+                    ix.backoff_remaining(i, now)
+                } else {
+                    0
+                };
+                if remaining == 0 {
+                    ready.push(i);
+                } else {
+                    wait = Some(wait.map_or(remaining, |w: u64| w.min(remaining)));
+                }
+            }
+            for i in ready {
+                create_pod(w, id, Some(i));
+            }
+            if let Some(remaining) = wait {
+                requeue_after(w, id, remaining.max(MIN_REQUEUE));
+            }
+        }
+        None => {
+            for _ in 0..diff {
+                create_pod(w, id, None);
+            }
+        }
+    }
+}
+
+/// Surplus pods, Indexed duplicates and out-of-range indexes first, then "least
+/// progressed first" (`controller.ActivePods`, §5).
+fn pods_to_delete(w: &World<'_>, id: JobId, n: usize) -> Vec<PodId> {
+    let job = w.store.job(id);
+    let mut first: Vec<PodId> = Vec::new();
+    if let Some(ix) = &job.indexes {
+        let mut seen = BTreeSet::new();
+        for &p in &job.active {
+            match w.store.pod(p).index {
+                Some(i) if i < ix.completions() && seen.insert(i) => {}
+                _ => first.push(p),
+            }
+        }
+    }
+    let mut rest: Vec<PodId> = job
+        .active
+        .iter()
+        .copied()
+        .filter(|p| !first.contains(p))
+        .collect();
+    rest.sort_by_key(|&p| least_progressed_key(w.store.pod(p), p));
+    first.into_iter().chain(rest).take(n).collect()
+}
+
+/// Unscheduled before scheduled, Pending before Running, not ready before ready, ready
+/// for a shorter time first, more restarts first, newer first.
+fn least_progressed_key(pod: &Pod, id: PodId) -> impl Ord {
+    let phase_rank = match pod.phase {
+        PodPhase::Pending => 0,
+        _ => 2,
+    };
+    (
+        pod.node.is_some(),
+        phase_rank,
+        pod.ready,
+        std::cmp::Reverse(pod.started.unwrap_or(0)),
+        std::cmp::Reverse(pod.restarts()),
+        std::cmp::Reverse(pod.created),
+        std::cmp::Reverse(id),
+    )
+}
+
+/// Creates one pod and hands it to the scheduler after the scheduling latency.
+pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
+    let now = w.now();
+    let pod_id = PodId(w.store.pods.next_id());
+    let job = w.store.jobs.get_mut(id.0).expect("job exists");
+    let (attempt, index_failures) = match (job.indexes.as_mut(), index) {
+        (Some(ix), Some(i)) => {
+            let counts = ix.next_counts(i);
+            (ix.pod_created(i), counts)
+        }
+        _ => (job.created_pods + 1, (0, 0)),
+    };
+    job.created_pods += 1;
+    let prefix = naming::pod_name_prefix(&job.metadata.name, index);
+    let name = loop {
+        let candidate = format!("{prefix}{}", naming::random_suffix(&mut job.name_rng));
+        if !w.store.pod_names.contains_key(&candidate) {
+            break candidate;
+        }
+    };
+    let mut pod = Pod::new(name.clone(), id, index, attempt, now, &job.template);
+    pod.index_failures = index_failures;
+    job.pods.push(pod_id);
+    job.active.insert(pod_id);
+    w.store.pods.push(pod);
+    w.store.pod_names.insert(name.clone(), pod_id);
+    let job_name = w.store.job(id).metadata.name.clone();
+    w.emit(
+        ObjectRef::Job(&job_name),
+        "SuccessfulCreate",
+        &format!("Created pod: {name}"),
+    );
+    let mut rng = w.rng.stream("scheduling", u64::from(pod_id.0));
+    let latency = w.timing.scheduling.sample(&mut rng);
+    w.schedule(now + latency, Event::Schedule(pod_id));
+    // The informer sees the new pod: a batched sync follows (§4.1).
+    enqueue_batched(w, id);
+}
+
+/// Deletes a pod through the API. `remove_finalizer` is the path for surplus, suspended
+/// and success-policy pods: they are never counted as failed or succeeded (§5).
+pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_finalizer: bool) {
+    if remove_finalizer {
+        w.store.pod_mut(pod_id).tracked = false;
+    }
+    let job_name = w.store.job(id).metadata.name.clone();
+    let message = format!("Deleted pod: {}", w.store.pod(pod_id).name);
+    w.emit(ObjectRef::Job(&job_name), "SuccessfulDelete", &message);
+    w.delete_pod(pod_id);
+}

@@ -1,0 +1,94 @@
+//! Writing the Job's status: the `Suspended` condition (reference job-semantics §10) and
+//! the terminal step of the two-phase finish with its events and the TTL clock (§16, §17).
+
+use super::Finish;
+use super::state::{Condition, ConditionType};
+use crate::record::ObjectRef;
+use crate::time::{SECOND, SimTime};
+use crate::world::{Event, JobId, World};
+
+/// Adds or flips the `Suspended` condition (§10).
+pub(super) fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: SimTime) {
+    let job = w.store.job_mut(id);
+    let suspended = job.spec.suspended();
+    let existing = job
+        .status
+        .conditions
+        .iter()
+        .position(|c| c.kind == ConditionType::Suspended);
+    let currently = existing.is_some_and(|i| job.status.conditions[i].status);
+    if suspended == currently {
+        return;
+    }
+    let (reason, message, event) = if suspended {
+        ("JobSuspended", "Job suspended", "Suspended")
+    } else {
+        ("JobResumed", "Job resumed", "Resumed")
+    };
+    let cond = Condition {
+        kind: ConditionType::Suspended,
+        status: suspended,
+        reason,
+        message: message.to_string(),
+        time: ktime,
+    };
+    match existing {
+        Some(i) => job.status.conditions[i] = cond,
+        None => job.status.conditions.push(cond),
+    }
+    if suspended {
+        // v1.36: suspending a running Job clears startTime (reference, top note).
+        job.status.start_time = None;
+    } else {
+        // Resume resets startTime to now (§10).
+        job.status.start_time = Some(ktime);
+    }
+    let name = job.metadata.name.clone();
+    w.emit(ObjectRef::Job(&name), event, message);
+}
+
+/// Writes `Complete`/`Failed` (§16.2) with its event, and starts the TTL clock (§17).
+pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime, ktime: SimTime) {
+    let job = w.store.job_mut(id);
+    let terminal = if f.failed {
+        ConditionType::Failed
+    } else {
+        ConditionType::Complete
+    };
+    job.status.conditions.push(Condition {
+        kind: terminal,
+        status: true,
+        reason: f.reason,
+        message: f.message.clone(),
+        time: ktime,
+    });
+    if !f.failed {
+        job.status.completion_time = Some(ktime);
+    }
+    job.finished_at = Some(now);
+    job.backoff = Default::default();
+    job.timers.clear();
+    let name = job.metadata.name.clone();
+    let too_many = !f.failed
+        && job
+            .spec
+            .completions
+            .is_some_and(|c| job.status.succeeded > c);
+    let ttl = job.spec.ttl_seconds_after_finished;
+    if f.failed {
+        w.emit(ObjectRef::Job(&name), f.reason, &f.message);
+    } else {
+        w.emit(ObjectRef::Job(&name), "Completed", "Job completed");
+        if too_many {
+            w.emit(
+                ObjectRef::Job(&name),
+                "TooManySucceededPods",
+                "Too many succeeded pods running after completion count reached",
+            );
+        }
+    }
+    if let Some(ttl) = ttl {
+        // The TTL clock starts at the condition's lastTransitionTime.
+        w.schedule(ktime + (ttl.max(0) as u64) * SECOND, Event::TtlExpire(id));
+    }
+}
