@@ -19,7 +19,8 @@ pub fn report(args: ReportArgs) -> i32 {
     if args.text.is_some() {
         match crate::report::read_run(&args.out_dir) {
             Ok(records) => {
-                if let Some(text) = crate::report::text_timeline(&records, args.text.unwrap_or(100)) {
+                if let Some(text) = crate::report::text_timeline(&records, args.text.unwrap_or(100))
+                {
                     print!("{text}");
                 }
             }

@@ -125,12 +125,19 @@ pub fn report_html(records: &RunRecords, charts: &[RenderedChart]) -> String {
 }
 
 fn kv(page: &mut String, key: &str, value: &str) {
-    let _ = writeln!(page, "<tr><th scope=\"row\">{}</th><td>{}</td></tr>", escape(key), escape(value));
+    let _ = writeln!(
+        page,
+        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+        escape(key),
+        escape(value)
+    );
 }
 
 fn summary_section(page: &mut String, records: &RunRecords) {
     let summary = &records.summary;
-    page.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"scroll\"><table class=\"kv\">\n");
+    page.push_str(
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"scroll\"><table class=\"kv\">\n",
+    );
     kv(page, "Scenario", &summary.scenario);
     kv(page, "Seed", &summary.seed.to_string());
     if !summary.start.is_empty() {
@@ -140,22 +147,44 @@ fn summary_section(page: &mut String, records: &RunRecords) {
         kv(page, "End", &summary.end);
     }
     kv(page, "Simulated time", &format_duration(records.end()));
-    let jobs_complete = records.jobs.iter().filter(|j| j.outcome == JobOutcome::Complete).count();
-    let jobs_failed = records.jobs.iter().filter(|j| j.outcome == JobOutcome::Failed).count();
+    let jobs_complete = records
+        .jobs
+        .iter()
+        .filter(|j| j.outcome == JobOutcome::Complete)
+        .count();
+    let jobs_failed = records
+        .jobs
+        .iter()
+        .filter(|j| j.outcome == JobOutcome::Failed)
+        .count();
     kv(
         page,
         "Jobs",
-        &format!("{} ({jobs_complete} complete, {jobs_failed} failed)", records.jobs.len().max(summary.jobs.len())),
+        &format!(
+            "{} ({jobs_complete} complete, {jobs_failed} failed)",
+            records.jobs.len().max(summary.jobs.len())
+        ),
     );
     if !summary.cronjobs.is_empty() {
         kv(page, "CronJobs", &summary.cronjobs.len().to_string());
     }
-    let succeeded = records.pods.iter().filter(|p| p.phase == PodPhase::Succeeded).count();
-    let failed = records.pods.iter().filter(|p| p.phase == PodPhase::Failed).count();
+    let succeeded = records
+        .pods
+        .iter()
+        .filter(|p| p.phase == PodPhase::Succeeded)
+        .count();
+    let failed = records
+        .pods
+        .iter()
+        .filter(|p| p.phase == PodPhase::Failed)
+        .count();
     kv(
         page,
         "Pods",
-        &format!("{} ({succeeded} succeeded, {failed} failed)", records.pods.len()),
+        &format!(
+            "{} ({succeeded} succeeded, {failed} failed)",
+            records.pods.len()
+        ),
     );
     let pools: BTreeSet<&str> = records.nodes.iter().map(|n| n.pool.as_str()).collect();
     kv(
@@ -176,11 +205,13 @@ fn summary_section(page: &mut String, records: &RunRecords) {
 fn charts_section(page: &mut String, charts: &[RenderedChart]) {
     page.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for chart in charts {
-        let _ = write!(page, "<figure id=\"chart-{}\">\n", chart.name);
+        let _ = writeln!(page, "<figure id=\"chart-{}\">", chart.name);
         // Plotters writes a bare <svg> element (no XML prolog), ready to inline.
         let svg = chart.svg.trim_start();
         let svg = match svg.strip_prefix("<?xml") {
-            Some(rest) => rest.split_once("?>").map_or(svg, |(_, body)| body.trim_start()),
+            Some(rest) => rest
+                .split_once("?>")
+                .map_or(svg, |(_, body)| body.trim_start()),
             None => svg,
         };
         page.push_str(svg);
@@ -262,7 +293,10 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
     }
     page.push_str("</tbody></table></div>\n");
     if total > MAX_JOB_ROWS {
-        let _ = writeln!(page, "<p class=\"note\">First {MAX_JOB_ROWS} of {total} Jobs shown; all are in jobs.csv.</p>");
+        let _ = writeln!(
+            page,
+            "<p class=\"note\">First {MAX_JOB_ROWS} of {total} Jobs shown; all are in jobs.csv.</p>"
+        );
     }
     conditions(page, records);
     page.push_str("</section>\n");
@@ -297,7 +331,11 @@ fn conditions(page: &mut String, records: &RunRecords) {
                     escape(&c.type_),
                     escape(&c.status),
                     escape(&c.reason),
-                    if c.message.is_empty() { String::new() } else { format!("— {} ", escape(&c.message)) },
+                    if c.message.is_empty() {
+                        String::new()
+                    } else {
+                        format!("— {} ", escape(&c.message))
+                    },
                     escape(&c.last_transition_time),
                 );
             }
@@ -363,6 +401,9 @@ mod tests {
 
     #[test]
     fn escape_covers_markup_and_quotes() {
-        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -56,7 +56,10 @@ pub enum ReportError {
     #[error("the embedded chart font could not be loaded")]
     Font,
     #[error("drawing the {chart} chart failed: {message}")]
-    Chart { chart: &'static str, message: String },
+    Chart {
+        chart: &'static str,
+        message: String,
+    },
 }
 
 /// Reads the records from `out_dir`, writes every chart (SVG and PNG) and `report.html` there,

@@ -43,12 +43,17 @@ impl RunRecords {
                 .into_iter()
                 .flatten()
         });
-        let job_times = self
-            .jobs
-            .iter()
-            .flat_map(|j| [j.created, j.started, j.finished, j.deleted].into_iter().flatten());
+        let job_times = self.jobs.iter().flat_map(|j| {
+            [j.created, j.started, j.finished, j.deleted]
+                .into_iter()
+                .flatten()
+        });
         let event_times = self.events.iter().map(|e| e.time);
-        pod_times.chain(job_times).chain(event_times).max().unwrap_or(0)
+        pod_times
+            .chain(job_times)
+            .chain(event_times)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The Job's summary entry, by name.
@@ -604,7 +609,9 @@ mod tests {
     use super::*;
 
     fn fixture(case: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(case)
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/report")
+            .join(case)
     }
 
     #[test]
@@ -645,8 +652,11 @@ mod tests {
     #[test]
     fn extra_and_reordered_columns_are_tolerated() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("summary.json"), r#"{"scenario":"x","later":1}"#)
-            .unwrap();
+        std::fs::write(
+            dir.path().join("summary.json"),
+            r#"{"scenario":"x","later":1}"#,
+        )
+        .unwrap();
         std::fs::write(
             dir.path().join("pods.csv"),
             "extra,phase,pod,job,index,attempt,node,created,scheduled,started,finished,reason,exit_code,restarts,more\n\
@@ -667,7 +677,10 @@ mod tests {
         std::fs::write(dir.path().join("summary.json"), "{}").unwrap();
         std::fs::write(dir.path().join("pods.csv"), "pod,job\np,j\n").unwrap();
         let err = read_run(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("pods.csv") && err.contains("\"index\""), "{err}");
+        assert!(
+            err.contains("pods.csv") && err.contains("\"index\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -702,7 +715,10 @@ mod tests {
         assert_eq!(job.kind, "Job");
         assert_eq!(job.conditions.len(), 2);
         assert_eq!(job.conditions[1].reason, "BackoffLimitExceeded");
-        assert!(job.counters.contains(&("failed".to_string(), "3".to_string())));
+        assert!(
+            job.counters
+                .contains(&("failed".to_string(), "3".to_string()))
+        );
     }
 
     #[test]

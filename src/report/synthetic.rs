@@ -31,14 +31,20 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut nodes = String::from("node,pool,cpu,memory,pods\n");
     for n in 0..NODES {
-        let pool = if n < NODES * 3 / 4 { "general" } else { "highmem" };
+        let pool = if n < NODES * 3 / 4 {
+            "general"
+        } else {
+            "highmem"
+        };
         let _ = writeln!(nodes, "node-{n:03},{pool},16000,68719476736,110");
     }
     let mut pod_rows = String::from(
         "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts\n",
     );
     let mut events = String::from("time,object,reason,message\n");
-    let mut jobs = String::from("job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n");
+    let mut jobs = String::from(
+        "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n",
+    );
     let mut summary_jobs = Vec::new();
     let per_job = pods.div_ceil(JOBS);
     let mut end = 0;
@@ -57,7 +63,7 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
             let created = slot_free[slot];
             let started = created + 500 + hash(id) % 1500;
             let finished = started + 30_000 + hash(id + 1) % 90_000;
-            let fail = hash(id + 2) % 33 == 0;
+            let fail = hash(id + 2).is_multiple_of(33);
             slot_free[slot] = finished + if fail { 10_000 } else { 0 };
             job_end = job_end.max(finished);
             let node = (j * 37 + slot) % NODES;
@@ -78,7 +84,11 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
                 secs(started),
                 secs(finished)
             );
-            let _ = writeln!(events, "{},job/{job},SuccessfulCreate,Created pod: {pod}", secs(created));
+            let _ = writeln!(
+                events,
+                "{},job/{job},SuccessfulCreate,Created pod: {pod}",
+                secs(created)
+            );
         }
         end = end.max(job_end);
         let _ = writeln!(
@@ -96,8 +106,16 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
             secs(job_end - job_start)
         ));
     }
-    let _ = writeln!(events, "{},node/node-007,NodeNotReady,Node node-007 status is now: NodeNotReady", secs(end / 3));
-    let _ = writeln!(events, "{},node/node-007,NodeReady,Node node-007 status is now: NodeReady", secs(end / 3 + 600_000));
+    let _ = writeln!(
+        events,
+        "{},node/node-007,NodeNotReady,Node node-007 status is now: NodeNotReady",
+        secs(end / 3)
+    );
+    let _ = writeln!(
+        events,
+        "{},node/node-007,NodeReady,Node node-007 status is now: NodeReady",
+        secs(end / 3 + 600_000)
+    );
     let summary = format!(
         r#"{{"scenario":"synthetic-{pods}","seed":1,"start":"2026-01-01T00:00:00Z","end":"","endSeconds":{},"jobsim":"synthetic","kubernetes":"v1.36","jobs":[{}],"cronjobs":[],"metrics":{{"attempts":{pods}}}}}"#,
         secs(end),

@@ -61,7 +61,10 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
                 }
             }
         }
-        let pods = records.pods.iter().filter(|p| p.node.as_deref() == Some(lane));
+        let pods = records
+            .pods
+            .iter()
+            .filter(|p| p.node.as_deref() == Some(lane));
         for pod in pods.clone() {
             let Some(start) = pod.started else { continue };
             let stop = pod.finished.unwrap_or(end).max(start);
@@ -97,8 +100,12 @@ mod tests {
     use std::path::Path;
 
     fn records(case: &str) -> RunRecords {
-        read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(case))
-            .unwrap()
+        read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap()
     }
 
     #[test]

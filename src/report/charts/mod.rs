@@ -90,7 +90,20 @@ impl TimeScale {
 pub fn tick(value: f64) -> String {
     let text = format!("{value:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// A tick on a count axis: whole numbers only (no "0.5 pods").
+pub fn count_tick(value: f64) -> String {
+    if (value - value.round()).abs() < 1e-9 {
+        format!("{}", value.round() as i64)
+    } else {
+        String::new()
+    }
 }
 
 /// Which colour each Job is drawn in. Jobs a CronJob created share their CronJob's colour;
@@ -237,7 +250,9 @@ const LEGEND_ROW: u32 = 20;
 
 /// The height a legend of `items` needs when laid out in `width` pixels.
 pub fn legend_height(items: &[LegendItem], width: u32) -> u32 {
-    legend_layout(items, width).last().map_or(0, |&(_, y)| y + LEGEND_ROW)
+    legend_layout(items, width)
+        .last()
+        .map_or(0, |&(_, y)| y + LEGEND_ROW)
 }
 
 fn legend_item_width(item: &LegendItem) -> u32 {
@@ -280,9 +295,10 @@ pub fn draw_legend<DB: DrawingBackend>(
             Swatch::Fill(c) => {
                 area.draw(&Rectangle::new([(x, y - 6), (x + 22, y + 6)], c.filled()))?
             }
-            Swatch::Line(c) => {
-                area.draw(&PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3)))?
-            }
+            Swatch::Line(c) => area.draw(&PathElement::new(
+                vec![(x, y), (x + 22, y)],
+                c.stroke_width(3),
+            ))?,
             Swatch::Dashed(c) => {
                 for dx in [0, 9, 18] {
                     let (a, b) = (x + dx, (x + dx + 5).min(x + 22));
@@ -381,7 +397,11 @@ pub fn render_charts(records: &RunRecords) -> Result<Vec<RenderedChart>, ReportE
 /// Reduces a list of `(time, change)` steps to a step line of at most about `max_points`
 /// points: exact when it fits, otherwise the highest value in each of `max_points / 2` equal
 /// time buckets (a peak never disappears).
-pub fn step_line(mut changes: Vec<(SimTime, i64)>, end: SimTime, max_points: usize) -> Vec<(SimTime, f64)> {
+pub fn step_line(
+    mut changes: Vec<(SimTime, i64)>,
+    end: SimTime,
+    max_points: usize,
+) -> Vec<(SimTime, f64)> {
     changes.sort_by_key(|&(t, _)| t);
     let mut level: i64 = 0;
     let mut points: Vec<(SimTime, f64)> = vec![(0, 0.0)];
@@ -442,6 +462,12 @@ mod tests {
     }
 
     #[test]
+    fn count_ticks_show_whole_numbers_only() {
+        assert_eq!(count_tick(3.0), "3");
+        assert_eq!(count_tick(0.5), "");
+    }
+
+    #[test]
     fn lighten_moves_towards_white() {
         assert_eq!(lighten(RGBColor(0, 100, 255), 0.5), RGBColor(128, 178, 255));
     }
@@ -451,15 +477,23 @@ mod tests {
         let line = step_line(vec![(1000, 1), (1000, 1), (3000, -2)], 5000, 100);
         assert_eq!(
             line,
-            vec![(0, 0.0), (1000, 0.0), (1000, 2.0), (3000, 2.0), (3000, 0.0), (5000, 0.0)]
+            vec![
+                (0, 0.0),
+                (1000, 0.0),
+                (1000, 2.0),
+                (3000, 2.0),
+                (3000, 0.0),
+                (5000, 0.0)
+            ]
         );
     }
 
     #[test]
     fn step_line_keeps_peaks_when_reduced() {
         // A one-millisecond spike to 50 among 10,000 small steps must survive the reduction.
-        let mut changes: Vec<(SimTime, i64)> =
-            (0..10_000).flat_map(|i| [(i * 10, 1), (i * 10 + 5, -1)]).collect();
+        let mut changes: Vec<(SimTime, i64)> = (0..10_000)
+            .flat_map(|i| [(i * 10, 1), (i * 10 + 5, -1)])
+            .collect();
         changes.push((55_551, 49));
         changes.push((55_552, -49));
         let line = step_line(changes, 100_000, 400);

@@ -141,9 +141,18 @@ impl ScheduleChart {
 
     fn legend(&self) -> Vec<LegendItem> {
         vec![
-            LegendItem::new("Job created", Swatch::Fill(palette::BLUE)),
-            LegendItem::new("run skipped (JobAlreadyActive)", Swatch::Cross(palette::ORANGE)),
-            LegendItem::new("run missed (MissSchedule)", Swatch::Cross(palette::VERMILLION)),
+            LegendItem::new(
+                "Job created (SuccessfulCreate)",
+                Swatch::Dot(palette::BLACK),
+            ),
+            LegendItem::new(
+                "run skipped (JobAlreadyActive)",
+                Swatch::Cross(palette::ORANGE),
+            ),
+            LegendItem::new(
+                "run missed (MissSchedule)",
+                Swatch::Cross(palette::VERMILLION),
+            ),
             LegendItem::new("Job complete", Swatch::Fill(palette::BLUISH_GREEN)),
             LegendItem::new("Job failed", Swatch::Fill(palette::VERMILLION)),
             LegendItem::new("Job running at end", Swatch::Fill(palette::BLUE)),
@@ -191,7 +200,8 @@ impl Chart for ScheduleChart {
             .x_label_formatter(&|v| super::tick(*v))
             .label_style((font::FAMILY, 13))
             .axis_desc_style((font::FAMILY, 14))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(RGBColor(240, 240, 240))
+            .max_light_lines(2)
             .draw()?;
         let x = |t: SimTime| scale.x(t);
         // The smallest visible width: a merged instant still shows as a sliver.
@@ -201,10 +211,14 @@ impl Chart for ScheduleChart {
             let top = rows - i as f64;
             let label = |text: &str, y: f64, size: u32| -> DrawResult<DB> {
                 let (px, py) = chart.backend_coord(&(0.0, y));
-                let style = (font::FAMILY, size).into_font().color(&BLACK).pos(text_anchor::Pos::new(
-                    text_anchor::HPos::Right,
-                    text_anchor::VPos::Center,
-                ));
+                let style =
+                    (font::FAMILY, size)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(text_anchor::Pos::new(
+                            text_anchor::HPos::Right,
+                            text_anchor::VPos::Center,
+                        ));
                 root.draw(&Text::new(text.to_string(), (px - 6, py), style))
             };
             label(&band.cronjob, top - 0.35, 13)?;
@@ -219,21 +233,42 @@ impl Chart for ScheduleChart {
             }
             // Event row (upper half).
             let event_y = top - 0.27;
-            chart.draw_series(band.marks.iter().filter(|m| m.0 == MarkKind::Created).map(|m| {
+            let created = band.marks.iter().filter(|m| m.0 == MarkKind::Created);
+            // A single creation is a triangle; merged ones a bar over the span they cover.
+            chart.draw_series(
+                created
+                    .clone()
+                    .filter(|m| m.3 == 1)
+                    .map(|m| TriangleMarker::new((x(m.1), event_y), 6, palette::BLACK.filled())),
+            )?;
+            chart.draw_series(created.filter(|m| m.3 > 1).map(|m| {
                 Rectangle::new(
-                    [(x(m.1), event_y - 0.15), (right(m.1, m.2), event_y + 0.15)],
-                    palette::BLUE.filled(),
+                    [(x(m.1), event_y - 0.12), (right(m.1, m.2), event_y + 0.12)],
+                    palette::BLACK.filled(),
                 )
             }))?;
-            chart.draw_series(band.marks.iter().filter(|m| m.0 != MarkKind::Created).map(|m| {
-                let colour = if m.0 == MarkKind::Skipped { palette::ORANGE } else { palette::VERMILLION };
-                Cross::new((x(m.1), event_y), 5, colour.stroke_width(2))
-            }))?;
+            chart.draw_series(
+                band.marks
+                    .iter()
+                    .filter(|m| m.0 != MarkKind::Created)
+                    .map(|m| {
+                        let colour = if m.0 == MarkKind::Skipped {
+                            palette::ORANGE
+                        } else {
+                            palette::VERMILLION
+                        };
+                        Cross::new((x(m.1), event_y), 5, colour.stroke_width(2))
+                    }),
+            )?;
             // Run row (lower half).
             let run_y = top - 0.68;
             chart.draw_series(band.runs.iter().map(|r| {
                 let colour = outcome_colour(&r.0);
-                let colour = if r.3 > 1 { lighten(colour, 0.15) } else { colour };
+                let colour = if r.3 > 1 {
+                    lighten(colour, 0.15)
+                } else {
+                    colour
+                };
                 Rectangle::new(
                     [(x(r.1), run_y - 0.2), (right(r.1, r.2), run_y + 0.2)],
                     colour.filled(),
@@ -251,8 +286,12 @@ mod tests {
     use std::path::Path;
 
     fn records(case: &str) -> RunRecords {
-        read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(case))
-            .unwrap()
+        read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap()
     }
 
     #[test]

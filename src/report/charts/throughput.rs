@@ -5,12 +5,10 @@
 //! It owns reducing pod records to those series (peaks kept when long series are thinned);
 //! it must not infer anything the pod and Job records do not state.
 
-use super::{
-    Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line,
-};
+use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line};
 use crate::report::font;
 use crate::report::records::{JobOutcome, PodPhase, RunRecords, seconds_to_ms};
-use crate::time::{HOUR, MINUTE, SECOND, SimTime, format_duration};
+use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -126,9 +124,8 @@ impl ThroughputChart {
         for &t in &failed_at {
             rate[bin_of(t)].1 += 1;
         }
-        let cumulative = |times: &[SimTime]| {
-            step_line(times.iter().map(|&t| (t, 1)).collect(), end, MAX_POINTS)
-        };
+        let cumulative =
+            |times: &[SimTime]| step_line(times.iter().map(|&t| (t, 1)).collect(), end, MAX_POINTS);
         ThroughputChart {
             frame: frame.clone(),
             succeeded: cumulative(&succeeded_at),
@@ -144,17 +141,32 @@ impl ThroughputChart {
 
     fn legend(&self) -> Vec<LegendItem> {
         let mut items = vec![
-            LegendItem::new("succeeded pods (cumulative)", Swatch::Line(palette::BLUISH_GREEN)),
-            LegendItem::new("failed pods (cumulative)", Swatch::Line(palette::VERMILLION)),
+            LegendItem::new(
+                "succeeded pods (cumulative)",
+                Swatch::Line(palette::BLUISH_GREEN),
+            ),
+            LegendItem::new(
+                "failed pods (cumulative)",
+                Swatch::Line(palette::VERMILLION),
+            ),
             LegendItem::new("running pods", Swatch::Line(palette::BLUE)),
             LegendItem::new("pending pods", Swatch::Line(palette::ORANGE)),
         ];
         if !self.parallelism.is_empty() {
-            items.push(LegendItem::new("Job parallelism", Swatch::Dashed(palette::GREY)));
+            items.push(LegendItem::new(
+                "Job parallelism",
+                Swatch::Dashed(palette::GREY),
+            ));
         }
         if !self.job_ends.is_empty() {
-            items.push(LegendItem::new("Job complete", Swatch::Dot(palette::BLUISH_GREEN)));
-            items.push(LegendItem::new("Job failed", Swatch::Cross(palette::VERMILLION)));
+            items.push(LegendItem::new(
+                "Job complete",
+                Swatch::Dot(palette::BLUISH_GREEN),
+            ));
+            items.push(LegendItem::new(
+                "Job failed",
+                Swatch::Cross(palette::VERMILLION),
+            ));
         }
         items
     }
@@ -207,6 +219,27 @@ fn job_ends(records: &RunRecords, succeeded_at: &[SimTime]) -> Vec<JobEnd> {
         .collect()
 }
 
+/// A bin width in the largest whole unit: `second`, `5 s`, `2 min`, `hour`, `7 days`, `100 ms`.
+pub fn interval_label(ms: SimTime) -> String {
+    let units = [
+        (24 * HOUR, "day", "days"),
+        (HOUR, "hour", "h"),
+        (MINUTE, "minute", "min"),
+        (SECOND, "second", "s"),
+    ];
+    for (unit, one, many) in units {
+        if ms.is_multiple_of(unit) {
+            let n = ms / unit;
+            return if n == 1 {
+                one.to_string()
+            } else {
+                format!("{n} {many}")
+            };
+        }
+    }
+    format!("{ms} ms")
+}
+
 fn peak(series: &[(SimTime, f64)]) -> f64 {
     series.iter().map(|p| p.1).fold(0.0, f64::max)
 }
@@ -246,10 +279,11 @@ impl Chart for ThroughputChart {
                 .x_desc(scale.label())
                 .y_desc(y_desc)
                 .x_label_formatter(&|v| super::tick(*v))
-                .y_label_formatter(&|v| super::tick(*v))
+                .y_label_formatter(&|v| super::count_tick(*v))
                 .label_style((font::FAMILY, 12))
                 .axis_desc_style((font::FAMILY, 13))
-                .light_line_style(RGBColor(235, 235, 235))
+                .light_line_style(RGBColor(240, 240, 240))
+                .max_light_lines(2)
                 .draw()?;
             Ok(chart)
         };
@@ -267,14 +301,26 @@ impl Chart for ThroughputChart {
             ))?;
         }
         chart.draw_series(self.job_ends.iter().filter(|e| !e.failed).map(|e| {
-            Circle::new((x(e.time), e.completed_so_far), 5, palette::BLUISH_GREEN.filled())
+            Circle::new(
+                (x(e.time), e.completed_so_far),
+                5,
+                palette::BLUISH_GREEN.filled(),
+            )
         }))?;
         chart.draw_series(self.job_ends.iter().filter(|e| e.failed).map(|e| {
-            Cross::new((x(e.time), e.completed_so_far), 6, palette::VERMILLION.stroke_width(3))
+            Cross::new(
+                (x(e.time), e.completed_so_far),
+                6,
+                palette::VERMILLION.stroke_width(3),
+            )
         }))?;
 
         // Running and pending pods against each Job's parallelism.
-        let reference = self.parallelism.iter().map(|p| p.parallelism as f64).fold(0.0, f64::max);
+        let reference = self
+            .parallelism
+            .iter()
+            .map(|p| p.parallelism as f64)
+            .fold(0.0, f64::max);
         let y_max = peak(&self.running).max(peak(&self.pending)).max(reference);
         let mut chart = panel(&middle, "Pods running and pending", y_max, "pods")?;
         for line in &self.parallelism {
@@ -286,7 +332,10 @@ impl Chart for ThroughputChart {
                 self.frame.colours.colour(line.key).stroke_width(2),
             ))?;
         }
-        for (series, colour) in [(&self.pending, palette::ORANGE), (&self.running, palette::BLUE)] {
+        for (series, colour) in [
+            (&self.pending, palette::ORANGE),
+            (&self.running, palette::BLUE),
+        ] {
             chart.draw_series(LineSeries::new(
                 series.iter().map(|&(t, v)| (x(t), v)),
                 colour.stroke_width(2),
@@ -294,21 +343,34 @@ impl Chart for ThroughputChart {
         }
 
         // Completions per interval: succeeded, with failed stacked on top.
-        let y_max = self.rate.iter().map(|&(s, f)| (s + f) as f64).fold(0.0, f64::max);
-        let caption = format!("Pods finished per {}", format_duration(self.bin_ms));
+        let y_max = self
+            .rate
+            .iter()
+            .map(|&(s, f)| (s + f) as f64)
+            .fold(0.0, f64::max);
+        let caption = format!("Pods finished per {}", interval_label(self.bin_ms));
         let mut chart = panel(&bottom, &caption, y_max, "pods")?;
-        let bin = |i: usize| (x(i as SimTime * self.bin_ms), x((i as SimTime + 1) * self.bin_ms));
-        chart.draw_series(self.rate.iter().enumerate().filter(|(_, r)| r.0 > 0).map(|(i, r)| {
-            let (a, b) = bin(i);
-            Rectangle::new([(a, 0.0), (b, r.0 as f64)], palette::BLUISH_GREEN.filled())
-        }))?;
-        chart.draw_series(self.rate.iter().enumerate().filter(|(_, r)| r.1 > 0).map(|(i, r)| {
-            let (a, b) = bin(i);
-            Rectangle::new(
-                [(a, r.0 as f64), (b, (r.0 + r.1) as f64)],
-                palette::VERMILLION.filled(),
+        let bin = |i: usize| {
+            (
+                x(i as SimTime * self.bin_ms),
+                x((i as SimTime + 1) * self.bin_ms),
             )
-        }))?;
+        };
+        chart.draw_series(self.rate.iter().enumerate().filter(|(_, r)| r.0 > 0).map(
+            |(i, r)| {
+                let (a, b) = bin(i);
+                Rectangle::new([(a, 0.0), (b, r.0 as f64)], palette::BLUISH_GREEN.filled())
+            },
+        ))?;
+        chart.draw_series(self.rate.iter().enumerate().filter(|(_, r)| r.1 > 0).map(
+            |(i, r)| {
+                let (a, b) = bin(i);
+                Rectangle::new(
+                    [(a, r.0 as f64), (b, (r.0 + r.1) as f64)],
+                    palette::VERMILLION.filled(),
+                )
+            },
+        ))?;
         Ok(())
     }
 }
@@ -320,9 +382,12 @@ mod tests {
     use std::path::Path;
 
     fn chart(case: &str) -> ThroughputChart {
-        let records =
-            read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(case))
-                .unwrap();
+        let records = read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap();
         ThroughputChart::build(&records, &Frame::new(&records))
     }
 
@@ -331,6 +396,15 @@ mod tests {
         assert_eq!(bin_width(12 * SECOND), 100);
         assert_eq!(bin_width(10 * MINUTE), 5 * SECOND);
         assert_eq!(bin_width(365 * 24 * HOUR), 7 * 24 * HOUR);
+    }
+
+    #[test]
+    fn interval_labels_use_the_largest_whole_unit() {
+        assert_eq!(interval_label(100), "100 ms");
+        assert_eq!(interval_label(5 * SECOND), "5 s");
+        assert_eq!(interval_label(2 * MINUTE), "2 min");
+        assert_eq!(interval_label(HOUR), "hour");
+        assert_eq!(interval_label(7 * 24 * HOUR), "7 days");
     }
 
     #[test]

@@ -114,7 +114,10 @@ impl TimelineChart {
         let end = frame.end;
         let single_indexed = records.summary.jobs.len() == 1
             && records.summary.jobs[0].is_indexed()
-            && records.pods.iter().all(|p| p.job == records.summary.jobs[0].name);
+            && records
+                .pods
+                .iter()
+                .all(|p| p.job == records.summary.jobs[0].name);
         let lanes = if single_indexed {
             index_lanes(&records.pods)
         } else {
@@ -177,8 +180,14 @@ impl TimelineChart {
                     "failed attempt",
                     Swatch::Fill(palette::VERMILLION),
                 ));
-                items.push(LegendItem::new("attempt ended failed", Swatch::Cross(palette::BLACK)));
-                items.push(LegendItem::new("backoff before retry", Swatch::Dashed(palette::GREY)));
+                items.push(LegendItem::new(
+                    "attempt ended failed",
+                    Swatch::Cross(palette::BLACK),
+                ));
+                items.push(LegendItem::new(
+                    "backoff before retry",
+                    Swatch::Dashed(palette::GREY),
+                ));
             }
             View::Density { .. } => {
                 items.push(LegendItem::new(
@@ -192,17 +201,30 @@ impl TimelineChart {
             }
         }
         if !self.outages.is_empty() {
-            items.push(LegendItem::new("node NotReady", Swatch::Fill(OUTAGE)));
+            let colour = if matches!(self.view, View::Density { .. }) {
+                OUTAGE_STRIP
+            } else {
+                OUTAGE
+            };
+            items.push(LegendItem::new("node NotReady", Swatch::Fill(colour)));
         }
         if self.has_mark_lane() {
-            items.push(LegendItem::new("Job complete", Swatch::Dot(palette::BLUISH_GREEN)));
-            items.push(LegendItem::new("Job failed", Swatch::Cross(palette::VERMILLION)));
+            items.push(LegendItem::new(
+                "Job complete",
+                Swatch::Dot(palette::BLUISH_GREEN),
+            ));
+            items.push(LegendItem::new(
+                "Job failed",
+                Swatch::Cross(palette::VERMILLION),
+            ));
         }
         items
     }
 }
 
-const OUTAGE: RGBColor = RGBColor(200, 200, 200);
+const OUTAGE: RGBColor = RGBColor(214, 214, 214);
+/// Outages over density cells need more contrast than behind bars.
+const OUTAGE_STRIP: RGBColor = RGBColor(85, 85, 85);
 
 fn index_lanes(pods: &[PodRecord]) -> LaneSet {
     let mut indexes: Vec<Option<u32>> = pods.iter().map(|p| p.index).collect();
@@ -400,7 +422,12 @@ fn job_marks(records: &RunRecords, frame: &Frame) -> Vec<JobMark> {
 
 /// The aggregated view: lanes binned to at most [`DENSITY_LANES`], time cut into columns,
 /// each cell shaded by how busy it was and coloured by the Job that used it most.
-fn density(records: &RunRecords, lanes: &LaneSet, frame: &Frame, end: SimTime) -> (Vec<Lane>, View) {
+fn density(
+    records: &RunRecords,
+    lanes: &LaneSet,
+    frame: &Frame,
+    end: SimTime,
+) -> (Vec<Lane>, View) {
     let lane_count = lanes.labels.len();
     let per_bin = lane_count.div_ceil(DENSITY_LANES).max(1);
     let bins = lane_count.div_ceil(per_bin);
@@ -421,7 +448,10 @@ fn density(records: &RunRecords, lanes: &LaneSet, frame: &Frame, end: SimTime) -
             label,
             first_row: bin,
             rows: 1,
-            nodes: members.clone().flat_map(|l| lanes.nodes[l].clone()).collect(),
+            nodes: members
+                .clone()
+                .flat_map(|l| lanes.nodes[l].clone())
+                .collect(),
         });
     }
     let columns = DENSITY_COLUMNS;
@@ -473,7 +503,8 @@ fn density(records: &RunRecords, lanes: &LaneSet, frame: &Frame, end: SimTime) -
             let total: f64 = by_key.iter().sum();
             let cell = (total > 0.0).then(|| {
                 let share = (total / column_ms / *lane_capacity).clamp(0.0, 1.0);
-                let level = ((share * DENSITY_LEVELS as f64).ceil() as u32).clamp(1, DENSITY_LEVELS);
+                let level =
+                    ((share * DENSITY_LEVELS as f64).ceil() as u32).clamp(1, DENSITY_LEVELS);
                 let key = (0..keys)
                     .max_by(|&a, &b| by_key[a].total_cmp(&by_key[b]).then(b.cmp(&a)))
                     .unwrap_or(0);
@@ -528,7 +559,11 @@ impl Chart for TimelineChart {
     }
 
     fn title(&self) -> String {
-        let lanes = if self.by_index { "per completion index" } else { "per node" };
+        let lanes = if self.by_index {
+            "per completion index"
+        } else {
+            "per node"
+        };
         self.frame.title(&format!("Pod timeline {lanes}"))
     }
 
@@ -563,12 +598,14 @@ impl Chart for TimelineChart {
             .x_label_formatter(&|v| super::tick(*v))
             .label_style((font::FAMILY, 13))
             .axis_desc_style((font::FAMILY, 14))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(RGBColor(240, 240, 240))
+            .max_light_lines(2)
             .draw()?;
         let scale = self.frame.scale;
         let x = |t: SimTime| scale.x(t);
-        // Rows count from the top; plotters' y grows upwards.
-        let y_top = |row: usize| rows - row as f64;
+        // Rows count from the top, below the Job marker lane; plotters' y grows upwards.
+        let offset = usize::from(self.has_mark_lane());
+        let y_top = |row: usize| rows - (row + offset) as f64;
         let x_end = self.frame.x_range().end;
 
         // Lane bands and labels.
@@ -581,35 +618,59 @@ impl Chart for TimelineChart {
                 )))?;
             }
             let (px, py) = chart.backend_coord(&(0.0, (top + bottom) / 2.0));
-            let style = (font::FAMILY, 13).into_font().color(&BLACK).pos(text_anchor::Pos::new(
-                text_anchor::HPos::Right,
-                text_anchor::VPos::Center,
-            ));
+            let style = (font::FAMILY, 13)
+                .into_font()
+                .color(&BLACK)
+                .pos(text_anchor::Pos::new(
+                    text_anchor::HPos::Right,
+                    text_anchor::VPos::Center,
+                ));
             root.draw(&Text::new(lane.label.clone(), (px - 6, py), style))?;
         }
         if self.has_mark_lane() {
             let (px, py) = chart.backend_coord(&(0.0, rows - 0.5));
-            let style = (font::FAMILY, 13).into_font().color(&BLACK).pos(text_anchor::Pos::new(
-                text_anchor::HPos::Right,
-                text_anchor::VPos::Center,
-            ));
+            let style = (font::FAMILY, 13)
+                .into_font()
+                .color(&BLACK)
+                .pos(text_anchor::Pos::new(
+                    text_anchor::HPos::Right,
+                    text_anchor::VPos::Center,
+                ));
             root.draw(&Text::new("Jobs", (px - 6, py), style))?;
         }
 
-        // Node outages: the lanes of those nodes (all rows when lanes are indexes).
-        for (node, from, to) in &self.outages {
-            let spans: Vec<(f64, f64)> = if self.by_index {
-                vec![(0.0, y_top(0))]
-            } else {
-                self.lanes
-                    .iter()
-                    .filter(|l| l.nodes.iter().any(|n| n == node))
-                    .map(|l| (y_top(l.first_row + l.rows), y_top(l.first_row)))
-                    .collect()
-            };
-            chart.draw_series(spans.into_iter().map(|(bottom, top)| {
-                Rectangle::new([(x(*from), bottom), (x(*to), top)], OUTAGE.mix(0.7).filled())
-            }))?;
+        // Node outages: the lanes of those nodes (all rows when lanes are indexes). Behind
+        // the bars in the detailed view; a strip over the top of the lane in the density view,
+        // where cells would hide a background.
+        let density = matches!(self.view, View::Density { .. });
+        let outage_spans: Vec<(SimTime, SimTime, f64, f64)> = self
+            .outages
+            .iter()
+            .flat_map(|(node, from, to)| {
+                let lanes: Vec<(f64, f64)> = if self.by_index {
+                    vec![(0.0, y_top(0))]
+                } else {
+                    self.lanes
+                        .iter()
+                        .filter(|l| l.nodes.iter().any(|n| n == node))
+                        .map(|l| (y_top(l.first_row + l.rows), y_top(l.first_row)))
+                        .collect()
+                };
+                lanes.into_iter().map(move |(bottom, top)| {
+                    let bottom = if density { top - 0.25 } else { bottom };
+                    (*from, *to, bottom, top)
+                })
+            })
+            .collect();
+        let draw_outages = |chart: &mut ChartContext<'_, DB, _>, colour: RGBColor| {
+            chart
+                .draw_series(outage_spans.iter().map(|&(from, to, bottom, top)| {
+                    Rectangle::new([(x(from), bottom), (x(to), top)], colour.filled())
+                }))
+                .map(|_| ())
+        };
+        if !density {
+            draw_outages(&mut chart, OUTAGE)?;
         }
 
         match &self.view {
@@ -625,22 +686,40 @@ impl Chart for TimelineChart {
                 }
                 chart.draw_series(bars.iter().filter_map(|b| {
                     let from = b.pending_from?;
-                    let colour = if b.failed { palette::VERMILLION } else { self.frame.colours.colour(b.key) };
+                    let colour = if b.failed {
+                        palette::VERMILLION
+                    } else {
+                        self.frame.colours.colour(b.key)
+                    };
                     Some(Rectangle::new(
-                        [(x(from), mid(b.row) - 0.22), (x(b.start), mid(b.row) + 0.22)],
+                        [
+                            (x(from), mid(b.row) - 0.22),
+                            (x(b.start), mid(b.row) + 0.22),
+                        ],
                         lighten(colour, 0.65).filled(),
                     ))
                 }))?;
                 chart.draw_series(bars.iter().filter(|b| b.end > b.start).map(|b| {
-                    let colour = if b.failed { palette::VERMILLION } else { self.frame.colours.colour(b.key) };
+                    let colour = if b.failed {
+                        palette::VERMILLION
+                    } else {
+                        self.frame.colours.colour(b.key)
+                    };
                     Rectangle::new(
-                        [(x(b.start), mid(b.row) - 0.38), (x(b.end), mid(b.row) + 0.38)],
+                        [
+                            (x(b.start), mid(b.row) - 0.38),
+                            (x(b.end), mid(b.row) + 0.38),
+                        ],
                         colour.filled(),
                     )
                 }))?;
                 let cross = (self.row_px() / 3).clamp(2, 7) as i32;
                 chart.draw_series(bars.iter().filter(|b| b.failed).map(|b| {
-                    Cross::new((x(b.end), mid(b.row)), cross, palette::BLACK.stroke_width(2))
+                    Cross::new(
+                        (x(b.end), mid(b.row)),
+                        cross,
+                        palette::BLACK.stroke_width(2),
+                    )
                 }))?;
             }
             View::Density {
@@ -654,10 +733,14 @@ impl Chart for TimelineChart {
                     let shade = 0.85 - 0.85 * c.level as f64 / DENSITY_LEVELS as f64;
                     let top = y_top(c.lane);
                     Rectangle::new(
-                        [(at(c.from_column), top - 0.92), (at(c.to_column), top - 0.08)],
+                        [
+                            (at(c.from_column), top - 0.92),
+                            (at(c.to_column), top - 0.08),
+                        ],
                         lighten(colour, shade).filled(),
                     )
                 }))?;
+                draw_outages(&mut chart, OUTAGE_STRIP)?;
                 chart.draw_series(failures.iter().map(|&(lane, from, to)| {
                     let top = y_top(lane);
                     Rectangle::new(
@@ -711,9 +794,12 @@ mod tests {
     use std::path::Path;
 
     fn chart(case: &str) -> TimelineChart {
-        let records =
-            read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(case))
-                .unwrap();
+        let records = read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap();
         TimelineChart::build(&records, &Frame::new(&records))
     }
 
@@ -769,10 +855,9 @@ mod tests {
 
     #[test]
     fn overlapping_pods_on_one_node_get_separate_rows() {
-        let mut records = read_run(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/parallel"),
-        )
-        .unwrap();
+        let mut records =
+            read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/parallel"))
+                .unwrap();
         for pod in &mut records.pods {
             pod.node = Some("worker-0".to_string());
         }

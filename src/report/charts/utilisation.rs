@@ -6,9 +6,7 @@
 //! It must not invent requests: a pod whose Job has no known requests counts as zero.
 
 use super::timeline::node_outages;
-use super::{
-    Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line,
-};
+use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line};
 use crate::report::font;
 use crate::report::records::{Resources, RunRecords};
 use crate::time::SimTime;
@@ -71,10 +69,13 @@ impl UtilisationChart {
         let mut pools: Vec<String> = Vec::new();
         let mut pool_of_node: BTreeMap<&str, usize> = BTreeMap::new();
         for node in &records.nodes {
-            let pool = pools.iter().position(|p| *p == node.pool).unwrap_or_else(|| {
-                pools.push(node.pool.clone());
-                pools.len() - 1
-            });
+            let pool = pools
+                .iter()
+                .position(|p| *p == node.pool)
+                .unwrap_or_else(|| {
+                    pools.push(node.pool.clone());
+                    pools.len() - 1
+                });
             pool_of_node.insert(&node.node, pool);
         }
         let unknown_pool = pools.len();
@@ -185,8 +186,12 @@ impl Chart for UtilisationChart {
         let x = |t: SimTime| scale.x(t);
         type Pick = fn(&PoolSeries) -> (&Vec<(SimTime, f64)>, &Vec<(SimTime, f64)>);
         let panels: [(&DrawingArea<DB, Shift>, &str, &str, Pick); 2] = [
-            (&top, "CPU", "cores", |p| (&p.cpu_requested, &p.cpu_allocatable)),
-            (&bottom, "Memory", "GiB", |p| (&p.memory_requested, &p.memory_allocatable)),
+            (&top, "CPU", "cores", |p| {
+                (&p.cpu_requested, &p.cpu_allocatable)
+            }),
+            (&bottom, "Memory", "GiB", |p| {
+                (&p.memory_requested, &p.memory_allocatable)
+            }),
         ];
         for (area, caption, unit, pick) in panels {
             let y_max = self
@@ -211,7 +216,8 @@ impl Chart for UtilisationChart {
                 .y_label_formatter(&|v| super::tick(*v))
                 .label_style((font::FAMILY, 12))
                 .axis_desc_style((font::FAMILY, 13))
-                .light_line_style(RGBColor(235, 235, 235))
+                .light_line_style(RGBColor(240, 240, 240))
+                .max_light_lines(2)
                 .draw()?;
             for (i, pool) in self.pools.iter().enumerate() {
                 let (requested, allocatable) = pick(pool);
@@ -228,8 +234,8 @@ impl Chart for UtilisationChart {
                 if allocatable.iter().any(|p| p.1 > 0.0) {
                     chart.draw_series(DashedLineSeries::new(
                         allocatable.iter().map(|&(t, v)| (x(t), v)),
-                        8,
-                        5,
+                        14,
+                        6,
                         colour.stroke_width(2),
                     ))?;
                 }
@@ -246,9 +252,12 @@ mod tests {
     use std::path::Path;
 
     fn chart(case: &str) -> UtilisationChart {
-        let records =
-            read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report").join(case))
-                .unwrap();
+        let records = read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap();
         UtilisationChart::build(&records, &Frame::new(&records))
     }
 
@@ -269,6 +278,9 @@ mod tests {
         assert_eq!(peak(&chart.pools[0].cpu_requested), 0.1);
         // worker-1 (the only spot node) is NotReady from 130 s to 170 s.
         let spot = &chart.pools[1].cpu_allocatable;
-        assert!(spot.contains(&(130_000, 0.0)) && spot.contains(&(170_000, 1.0)), "{spot:?}");
+        assert!(
+            spot.contains(&(130_000, 0.0)) && spot.contains(&(170_000, 1.0)),
+            "{spot:?}"
+        );
     }
 }
