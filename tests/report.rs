@@ -265,3 +265,46 @@ fn hundred_thousand_pods_keep_every_svg_under_two_megabytes() {
     let svg = read(dir.path(), "timeline.svg");
     assert!(elements(&svg, "rect").len() < 20_000);
 }
+
+#[test]
+fn a_year_of_an_hourly_cronjob_stays_small_and_reads_in_days() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic::write_cron_year(dir.path()).unwrap();
+    let written = render_all(dir.path()).unwrap();
+    assert!(names(&written).contains(&"schedule.svg".to_string()));
+    for path in written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+    {
+        let size = std::fs::metadata(path).unwrap().len();
+        assert!(size < SVG_LIMIT, "{} is {size} bytes", path.display());
+    }
+    let schedule = read(dir.path(), "schedule.svg");
+    assert_xmlish(&schedule);
+    assert!(schedule.contains("time since start (days)"));
+    // Skipped runs are marked (merged when closer than a pixel, so fewer than 175).
+    let orange_crosses = elements(&schedule, "line")
+        .iter()
+        .filter(|l| attr(l, "stroke") == Some("#E69F00"))
+        .count();
+    assert!(orange_crosses >= 2 * 10, "{orange_crosses}");
+    // The page lists at most 2,000 Jobs and says where the rest are.
+    let html = read(dir.path(), "report.html");
+    assert!(html.contains("all are in jobs.csv"));
+}
+
+#[test]
+fn a_run_with_no_pods_still_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("summary.json"), r#"{"scenario":"empty"}"#).unwrap();
+    std::fs::write(
+        dir.path().join("pods.csv"),
+        "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts\n",
+    )
+    .unwrap();
+    let written = render_all(dir.path()).unwrap();
+    assert_eq!(written.len(), 7);
+    assert!(
+        jobsim::report::text_timeline(&jobsim::report::read_run(dir.path()).unwrap(), 80).is_none()
+    );
+}

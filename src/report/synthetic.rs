@@ -127,3 +127,74 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
     std::fs::write(dir.join("jobs.csv"), jobs)?;
     std::fs::write(dir.join("summary.json"), summary)
 }
+
+/// Writes a year of an hourly CronJob (Forbid): 8,760 scheduled runs, every 50th skipped
+/// because the previous run was still active, every 40th run failed, on 3 nodes.
+pub fn write_cron_year(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let hour = 3_600_000u64;
+    let runs = 365 * 24;
+    let mut pods = String::from(
+        "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts\n",
+    );
+    let mut jobs = String::from(
+        "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n",
+    );
+    let mut events = String::from("time,object,reason,message\n");
+    for run in 1..=runs as u64 {
+        let at = run * hour;
+        if run % 50 == 0 {
+            let _ = writeln!(
+                events,
+                "{},cronjob/nightly,JobAlreadyActive,Not starting job because prior execution is running and concurrency policy is Forbid",
+                secs(at)
+            );
+            continue;
+        }
+        let job = format!("nightly-{}", 29_000_000 + run * 60);
+        let duration = 600_000 + hash(run) % 1_800_000;
+        let failed = run % 40 == 0;
+        let (phase, reason, outcome, job_reason, s, f) = if failed {
+            ("Failed", "Error", "Failed", "BackoffLimitExceeded", 0, 1)
+        } else {
+            ("Succeeded", "Completed", "Complete", "Completed", 1, 0)
+        };
+        let _ = writeln!(
+            events,
+            "{},cronjob/nightly,SuccessfulCreate,Created job {job}",
+            secs(at)
+        );
+        let _ = writeln!(
+            pods,
+            "{job}-x,{job},,1,node-{},{},{},{},{},{phase},{reason},{},0",
+            run % 3,
+            secs(at),
+            secs(at + 100),
+            secs(at + 1000),
+            secs(at + 1000 + duration),
+            u8::from(failed)
+        );
+        let _ = writeln!(
+            jobs,
+            "{job},cronjob/nightly,{},{},{},{outcome},{job_reason},{s},{f},1,",
+            secs(at),
+            secs(at),
+            secs(at + 1000 + duration)
+        );
+    }
+    let end = (runs as u64 + 1) * hour;
+    std::fs::write(dir.join("pods.csv"), pods)?;
+    std::fs::write(dir.join("jobs.csv"), jobs)?;
+    std::fs::write(dir.join("events.csv"), events)?;
+    std::fs::write(
+        dir.join("nodes.csv"),
+        "node,pool,cpu,memory,pods\nnode-0,default,4000,17179869184,110\nnode-1,default,4000,17179869184,110\nnode-2,default,4000,17179869184,110\n",
+    )?;
+    std::fs::write(
+        dir.join("summary.json"),
+        format!(
+            r#"{{"scenario":"synthetic-cron-year","seed":1,"endSeconds":{},"jobs":[],"cronjobs":[{{"name":"nightly","schedule":"0 * * * *","timeZone":null,"podRequests":{{"cpu":250,"memory":536870912}}}}]}}"#,
+            secs(end)
+        ),
+    )
+}

@@ -481,8 +481,14 @@ fn density(
     }
     // A lane's capacity: the pods its nodes may hold, or else the most it ever ran at once.
     let mut capacity = vec![0.0f64; bins];
+    let lane_of_node: BTreeMap<&str, usize> = lanes
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(lane, nodes)| nodes.iter().map(move |n| (n.as_str(), lane)))
+        .collect();
     for node in &records.nodes {
-        if let Some(lane) = lanes.labels.iter().position(|l| *l == node.node) {
+        if let Some(&lane) = lane_of_node.get(node.node.as_str()) {
             capacity[lane / per_bin] += node.pods as f64;
         }
     }
