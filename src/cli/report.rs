@@ -2,14 +2,15 @@
 //! It calls the report layer and prints what it wrote; it never simulates.
 
 use clap::Args;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The output directory of a `jobsim run` (with summary.json, pods.csv, …).
     pub out_dir: PathBuf,
-    /// Also print a text timeline of short runs, this many characters wide.
-    #[arg(long, value_name = "WIDTH", num_args = 0..=1, default_missing_value = "100")]
+    /// Also print a text timeline (one line per node) of short runs, WIDTH characters wide.
+    #[arg(long, value_name = "WIDTH")]
     pub text: Option<usize>,
 }
 
@@ -32,8 +33,9 @@ pub fn report(args: ReportArgs) -> i32 {
     }
     match crate::report::render_all(&args.out_dir) {
         Ok(written) => {
+            let mut stdout = std::io::stdout().lock();
             for path in written {
-                println!("{}", path.display());
+                let _ = writeln!(stdout, "{}", path.display());
             }
             0
         }

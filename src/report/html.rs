@@ -49,13 +49,14 @@ th{background:var(--band);position:sticky;top:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.kv{width:auto}table.kv th{position:static;background:none;font-weight:600}
 .ok{color:var(--ok)}.bad{color:var(--bad);font-weight:600}
-figure{margin:1rem 0}figure svg{width:100%;height:auto;display:block}
+figure{margin:1rem 0}.chart{overflow-x:auto;-webkit-overflow-scrolling:touch}
+.chart svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:.85rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
 .filters input,.filters select{font:inherit;padding:.25rem .4rem}
 .note{color:var(--muted);font-size:.85rem}
 ul.conds{margin:0;padding-left:1rem}
-@media (max-width:640px){body{padding:.5rem;font-size:14px}th,td{padding:.25rem .3rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}}
+@media (max-width:640px){body{padding:.5rem;font-size:14px}.chart svg{width:900px;max-width:none}th,td{padding:.25rem .3rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}}
 ";
 
 const SCRIPT: &str = "\
@@ -214,7 +215,10 @@ fn charts_section(page: &mut String, charts: &[RenderedChart]) {
                 .map_or(svg, |(_, body)| body.trim_start()),
             None => svg,
         };
+        // On narrow screens the chart keeps a legible width and scrolls sideways.
+        page.push_str("<div class=\"chart\">");
         page.push_str(svg);
+        page.push_str("</div>\n");
         let _ = write!(
             page,
             "<figcaption>{} — also {}.svg and {}.png beside this page</figcaption>\n</figure>\n",
