@@ -158,11 +158,13 @@ impl ThroughputChart {
                 Swatch::Dashed(palette::GREY),
             ));
         }
-        if !self.job_ends.is_empty() {
+        if self.job_ends.iter().any(|e| !e.failed) {
             items.push(LegendItem::new(
                 "Job complete",
                 Swatch::Dot(palette::BLUISH_GREEN),
             ));
+        }
+        if self.job_ends.iter().any(|e| e.failed) {
             items.push(LegendItem::new(
                 "Job failed",
                 Swatch::Cross(palette::VERMILLION),

@@ -168,56 +168,64 @@ impl TimelineChart {
         (700 / self.rows().max(1) as u32).clamp(4, 30)
     }
 
+    /// Legend entries for what this chart actually shows.
     fn legend(&self) -> Vec<LegendItem> {
         let mut items = self.frame.colours.legend();
-        match self.view {
-            View::Detailed { .. } => {
-                items.push(LegendItem::new(
+        let mut push = |shown: bool, label: &str, swatch: Swatch| {
+            if shown {
+                items.push(LegendItem::new(label, swatch));
+            }
+        };
+        match &self.view {
+            View::Detailed { bars, gaps } => {
+                let pending = lighten(palette::GREY, 0.6);
+                let any_failed = bars.iter().any(|b| b.failed);
+                let any_pending = bars.iter().any(|b| b.pending_from.is_some());
+                push(
+                    any_pending,
                     "pending (created → started)",
-                    Swatch::Fill(lighten(palette::GREY, 0.6)),
-                ));
-                items.push(LegendItem::new(
+                    Swatch::Fill(pending),
+                );
+                push(
+                    any_failed,
                     "failed attempt",
                     Swatch::Fill(palette::VERMILLION),
-                ));
-                items.push(LegendItem::new(
+                );
+                push(
+                    any_failed,
                     "attempt ended failed",
                     Swatch::Cross(palette::BLACK),
-                ));
-                items.push(LegendItem::new(
+                );
+                push(
+                    !gaps.is_empty(),
                     "backoff before retry",
                     Swatch::Dashed(palette::GREY),
-                ));
+                );
             }
-            View::Density { .. } => {
-                items.push(LegendItem::new(
+            View::Density { failures, .. } => {
+                let shade = Swatch::Fill(lighten(palette::BLUE, 0.5));
+                push(
+                    true,
                     "darker = more pods running (per lane capacity)",
-                    Swatch::Fill(lighten(palette::BLUE, 0.5)),
-                ));
-                items.push(LegendItem::new(
-                    "failed attempts ended here",
-                    Swatch::Fill(palette::VERMILLION),
-                ));
+                    shade,
+                );
+                let failed = Swatch::Fill(palette::VERMILLION);
+                push(!failures.is_empty(), "failed attempts ended here", failed);
             }
         }
-        if !self.outages.is_empty() {
-            let colour = if matches!(self.view, View::Density { .. }) {
-                OUTAGE_STRIP
-            } else {
-                OUTAGE
-            };
-            items.push(LegendItem::new("node NotReady", Swatch::Fill(colour)));
-        }
-        if self.has_mark_lane() {
-            items.push(LegendItem::new(
-                "Job complete",
-                Swatch::Dot(palette::BLUISH_GREEN),
-            ));
-            items.push(LegendItem::new(
-                "Job failed",
-                Swatch::Cross(palette::VERMILLION),
-            ));
-        }
+        let outage = match self.view {
+            View::Density { .. } => OUTAGE_STRIP,
+            View::Detailed { .. } => OUTAGE,
+        };
+        push(
+            !self.outages.is_empty(),
+            "node NotReady",
+            Swatch::Fill(outage),
+        );
+        let complete = self.marks.iter().any(|m| m.outcome == JobOutcome::Complete);
+        let failed = self.marks.iter().any(|m| m.outcome == JobOutcome::Failed);
+        push(complete, "Job complete", Swatch::Dot(palette::BLUISH_GREEN));
+        push(failed, "Job failed", Swatch::Cross(palette::VERMILLION));
         items
     }
 }
