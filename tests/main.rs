@@ -16,6 +16,7 @@ mod finish;
 mod job_modes;
 mod kubelet;
 mod manifests;
+mod report;
 mod scheduling;
 mod suspend;
 mod sync_timing;

@@ -2,6 +2,7 @@
 //! calls and prints; none simulates or parses YAML itself.
 
 pub mod cron;
+pub mod report;
 pub mod run;
 pub mod validate;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Print the next activation times of a cron schedule, as Kubernetes computes them.
     Cron(cron::CronArgs),
+    /// Rebuild the charts and report.html from a run's output directory.
+    Report(report::ReportArgs),
 }
 
 /// Runs the parsed command and returns the process exit code.
@@ -37,5 +40,6 @@ pub fn main(cli: Cli) -> i32 {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Cron(args) => cron::cron(args),
+        Command::Report(args) => report::report(args),
     }
 }

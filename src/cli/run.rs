@@ -36,7 +36,14 @@ pub struct RunArgs {
     /// Print events processed, wall and CPU time, events and pods per CPU-second.
     #[arg(long)]
     pub stats: bool,
+    /// Skip the charts and report.html (written by default; `jobsim report DIR` draws
+    /// them later from the records).
+    #[arg(long)]
+    pub no_charts: bool,
 }
+
+/// Width of the text timeline printed under the summary of short runs.
+const TEXT_TIMELINE_WIDTH: usize = 72;
 
 const RUN_HELP: &str = "\
 A bare manifest runs on the default cluster: 3 nodes worker-0..worker-2, each 4 CPU,
@@ -45,7 +52,9 @@ the N of a trailing `sleep N` in its command, else 10s, and exits 0. Scenario fi
 the cluster, timing, behaviour (durations, failures, scripted exit codes) and actions.
 
 Outputs (in the output folder): summary.json, objects.json, pods.csv, jobs.csv,
-events.csv, nodes.csv. See README.md for their columns.
+events.csv, nodes.csv, and unless --no-charts: timeline, throughput and utilisation
+charts (.svg and .png; a schedule strip for CronJobs) and a self-contained report.html.
+See README.md for their columns.
 
 Exit codes: 0 ran; 2 bad input or usage.";
 
@@ -86,12 +95,33 @@ fn run_inner(args: &RunArgs) -> Result<(), String> {
             (None, _) => Path::new("reports").join(&s.name),
         };
         let stats = run_one(s, &dir)?;
+        let chart_start = Instant::now();
+        let records = if args.no_charts && args.quiet {
+            None
+        } else {
+            Some(crate::report::read_run(&dir).map_err(|e| e.to_string())?)
+        };
+        if !args.no_charts
+            && let Some(records) = &records
+        {
+            crate::report::render_records(records).map_err(|e| e.to_string())?;
+        }
+        let chart_secs = chart_start.elapsed().as_secs_f64();
         if !args.quiet {
             print!("{}", crate::report::terminal::summary(&stats.result));
+            if let Some(timeline) = records
+                .as_ref()
+                .and_then(|r| crate::report::text_timeline(r, TEXT_TIMELINE_WIDTH))
+            {
+                print!("{timeline}");
+            }
             println!("  wrote {}", dir.display());
         }
         if args.stats {
             print_stats(&stats);
+            if !args.no_charts {
+                println!("  charts and report: {chart_secs:.3}s wall");
+            }
         }
     }
     Ok(())

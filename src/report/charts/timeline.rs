@@ -1,0 +1,881 @@
+//! The timeline (Gantt) chart: one lane per node — or per completion index when the run is a
+//! single Indexed Job — and a bar per pod attempt, pending time lighter, failed attempts in
+//! vermillion with a cross, recreation-backoff gaps as thin whiskers, node outages shaded and
+//! Job start/finish marks on a top lane.
+//!
+//! Beyond [`DETAIL_LIMIT`] attempts (or too many rows) it aggregates: lanes are binned and the
+//! bars merge into density cells, so files stay small whatever the run's size. It must not
+//! draw anything the records do not say.
+
+use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, lighten, palette};
+use crate::report::font;
+use crate::report::records::{JobOutcome, PodRecord, RunRecords};
+use crate::time::SimTime;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor;
+use std::collections::BTreeMap;
+
+/// Attempts above which the timeline switches to density cells.
+pub const DETAIL_LIMIT: usize = 3000;
+/// Rows above which the timeline switches to density cells.
+const ROW_LIMIT: usize = 250;
+/// At most this many lanes in the density view; nodes beyond are binned together.
+const DENSITY_LANES: usize = 40;
+/// Time columns in the density view.
+const DENSITY_COLUMNS: usize = 300;
+/// Shades of density (1 = lightest).
+const DENSITY_LEVELS: u32 = 6;
+/// At most this many Jobs get start/finish marks.
+const MARKED_JOBS: usize = 60;
+
+/// A lane of the chart: a node, a completion index or a bin of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    pub label: String,
+    /// First row (0 = top) and number of rows.
+    pub first_row: usize,
+    pub rows: usize,
+    /// The nodes this lane shows (for outage shading).
+    pub nodes: Vec<String>,
+}
+
+/// One pod attempt in the detailed view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub row: usize,
+    pub pod: String,
+    /// Created (pending) — drawn lighter up to `start`.
+    pub pending_from: Option<SimTime>,
+    /// Running from `start` to `end`; `start == end` when it never started.
+    pub start: SimTime,
+    pub end: SimTime,
+    pub key: usize,
+    pub failed: bool,
+}
+
+/// A Job's start and finish on the marker lane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobMark {
+    pub key: usize,
+    pub start: Option<SimTime>,
+    pub finish: Option<SimTime>,
+    pub outcome: JobOutcome,
+}
+
+/// A run of equal density cells in one lane of the aggregated view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub lane: usize,
+    pub from_column: usize,
+    pub to_column: usize,
+    pub key: usize,
+    /// 1..=DENSITY_LEVELS.
+    pub level: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum View {
+    Detailed {
+        bars: Vec<Bar>,
+        /// `(row, from, to)`: a failed attempt's finish to the creation of its replacement.
+        gaps: Vec<(usize, SimTime, SimTime)>,
+    },
+    Density {
+        column_ms: f64,
+        cells: Vec<Cell>,
+        /// `(lane, from_column, to_column)` where failed attempts ended.
+        failures: Vec<(usize, usize, usize)>,
+    },
+}
+
+/// The timeline's drawing model.
+#[derive(Debug, Clone)]
+pub struct TimelineChart {
+    pub frame: Frame,
+    pub by_index: bool,
+    pub lanes: Vec<Lane>,
+    pub view: View,
+    /// `(node, from, to)` intervals when a node was NotReady.
+    pub outages: Vec<(String, SimTime, SimTime)>,
+    pub marks: Vec<JobMark>,
+    pub attempts: usize,
+}
+
+/// Which lane a pod belongs to, before rows are assigned.
+struct LaneSet {
+    labels: Vec<String>,
+    nodes: Vec<Vec<String>>,
+    of_pod: Vec<usize>,
+}
+
+impl TimelineChart {
+    pub fn build(records: &RunRecords, frame: &Frame) -> TimelineChart {
+        let end = frame.end;
+        let single_indexed = records.summary.jobs.len() == 1
+            && records.summary.jobs[0].is_indexed()
+            && records
+                .pods
+                .iter()
+                .all(|p| p.job == records.summary.jobs[0].name);
+        let lanes = if single_indexed {
+            index_lanes(&records.pods)
+        } else {
+            node_lanes(records)
+        };
+        let outages = node_outages(records, end);
+        let marks = job_marks(records, frame);
+        let attempts = records.pods.len();
+        let mut chart = TimelineChart {
+            frame: frame.clone(),
+            by_index: single_indexed,
+            lanes: Vec::new(),
+            view: View::Detailed {
+                bars: Vec::new(),
+                gaps: Vec::new(),
+            },
+            outages,
+            marks,
+            attempts,
+        };
+        let packed = (attempts <= DETAIL_LIMIT)
+            .then(|| pack_rows(records, &lanes, frame, end))
+            .filter(|(lanes, _)| lanes.iter().map(|l| l.rows).sum::<usize>() <= ROW_LIMIT);
+        match packed {
+            Some((lanes, bars)) => {
+                let gaps = backoff_gaps(&records.pods, &bars, end);
+                chart.lanes = lanes;
+                chart.view = View::Detailed { bars, gaps };
+            }
+            None => {
+                let (lanes, view) = density(records, &lanes, frame, end);
+                chart.lanes = lanes;
+                chart.view = view;
+            }
+        }
+        chart
+    }
+
+    fn rows(&self) -> usize {
+        self.lanes.iter().map(|l| l.rows).sum::<usize>() + usize::from(self.has_mark_lane())
+    }
+
+    fn has_mark_lane(&self) -> bool {
+        !self.marks.is_empty()
+    }
+
+    fn row_px(&self) -> u32 {
+        (700 / self.rows().max(1) as u32).clamp(4, 30)
+    }
+
+    /// Legend entries for what this chart actually shows.
+    fn legend(&self) -> Vec<LegendItem> {
+        let mut items = self.frame.colours.legend();
+        let mut push = |shown: bool, label: &str, swatch: Swatch| {
+            if shown {
+                items.push(LegendItem::new(label, swatch));
+            }
+        };
+        match &self.view {
+            View::Detailed { bars, gaps } => {
+                let pending = lighten(palette::GREY, 0.6);
+                let any_failed = bars.iter().any(|b| b.failed);
+                let any_pending = bars.iter().any(|b| b.pending_from.is_some());
+                push(
+                    any_pending,
+                    "pending (created → started)",
+                    Swatch::Fill(pending),
+                );
+                push(
+                    any_failed,
+                    "failed attempt",
+                    Swatch::Fill(palette::VERMILLION),
+                );
+                push(
+                    any_failed,
+                    "attempt ended failed",
+                    Swatch::Cross(palette::BLACK),
+                );
+                push(
+                    !gaps.is_empty(),
+                    "backoff before retry",
+                    Swatch::Dashed(palette::GREY),
+                );
+            }
+            View::Density { failures, .. } => {
+                let shade = Swatch::Fill(lighten(palette::BLUE, 0.5));
+                push(
+                    true,
+                    "darker = more pods running (per lane capacity)",
+                    shade,
+                );
+                let failed = Swatch::Fill(palette::VERMILLION);
+                push(!failures.is_empty(), "failed attempts ended here", failed);
+            }
+        }
+        let outage = match self.view {
+            View::Density { .. } => OUTAGE_STRIP,
+            View::Detailed { .. } => OUTAGE,
+        };
+        push(
+            !self.outages.is_empty(),
+            "node NotReady",
+            Swatch::Fill(outage),
+        );
+        let complete = self.marks.iter().any(|m| m.outcome == JobOutcome::Complete);
+        let failed = self.marks.iter().any(|m| m.outcome == JobOutcome::Failed);
+        push(complete, "Job complete", Swatch::Dot(palette::BLUISH_GREEN));
+        push(failed, "Job failed", Swatch::Cross(palette::VERMILLION));
+        items
+    }
+}
+
+const OUTAGE: RGBColor = RGBColor(214, 214, 214);
+/// Outages over density cells need more contrast than behind bars.
+const OUTAGE_STRIP: RGBColor = RGBColor(85, 85, 85);
+
+fn index_lanes(pods: &[PodRecord]) -> LaneSet {
+    let mut indexes: Vec<Option<u32>> = pods.iter().map(|p| p.index).collect();
+    indexes.sort();
+    indexes.dedup();
+    let of_pod = pods
+        .iter()
+        .map(|p| indexes.binary_search(&p.index).unwrap_or(0))
+        .collect();
+    let labels = indexes
+        .iter()
+        .map(|i| i.map_or("(no index)".to_string(), |i| format!("index {i}")))
+        .collect::<Vec<_>>();
+    LaneSet {
+        nodes: vec![Vec::new(); labels.len()],
+        labels,
+        of_pod,
+    }
+}
+
+fn node_lanes(records: &RunRecords) -> LaneSet {
+    let mut names: Vec<String> = records.nodes.iter().map(|n| n.node.clone()).collect();
+    let mut position: BTreeMap<String, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i))
+        .collect();
+    const UNSCHEDULED: &str = "(not scheduled)";
+    let mut of_pod = Vec::with_capacity(records.pods.len());
+    let mut unscheduled = None;
+    for pod in &records.pods {
+        let lane = match &pod.node {
+            Some(node) => *position.entry(node.clone()).or_insert_with(|| {
+                names.push(node.clone());
+                names.len() - 1
+            }),
+            None => *unscheduled.get_or_insert(usize::MAX),
+        };
+        of_pod.push(lane);
+    }
+    let mut nodes: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
+    if unscheduled.is_some() {
+        names.push(UNSCHEDULED.to_string());
+        nodes.push(Vec::new());
+        let last = names.len() - 1;
+        for lane in &mut of_pod {
+            if *lane == usize::MAX {
+                *lane = last;
+            }
+        }
+    }
+    if names.is_empty() {
+        names.push("(no nodes)".to_string());
+        nodes.push(Vec::new());
+    }
+    LaneSet {
+        labels: names,
+        nodes,
+        of_pod,
+    }
+}
+
+/// The interval a pod occupies on its lane: from creation to its end (or the run's end).
+fn occupied(pod: &PodRecord, end: SimTime) -> Option<(SimTime, SimTime)> {
+    let from = pod.first_seen()?;
+    let to = pod.finished.unwrap_or(end).max(from);
+    Some((from, to))
+}
+
+/// Assigns every pod a row inside its lane (lowest free row first), giving the detailed view.
+fn pack_rows(
+    records: &RunRecords,
+    lanes: &LaneSet,
+    frame: &Frame,
+    end: SimTime,
+) -> (Vec<Lane>, Vec<Bar>) {
+    let mut by_lane: Vec<Vec<usize>> = vec![Vec::new(); lanes.labels.len()];
+    for (i, &lane) in lanes.of_pod.iter().enumerate() {
+        by_lane[lane].push(i);
+    }
+    let mut out_lanes = Vec::with_capacity(by_lane.len());
+    let mut bars = Vec::with_capacity(records.pods.len());
+    let mut first_row = 0;
+    for (lane, mut pods) in by_lane.into_iter().enumerate() {
+        pods.retain(|&i| occupied(&records.pods[i], end).is_some());
+        pods.sort_by_key(|&i| (occupied(&records.pods[i], end), i));
+        let mut free_from: Vec<SimTime> = Vec::new();
+        for i in pods {
+            let pod = &records.pods[i];
+            let Some((from, to)) = occupied(pod, end) else {
+                continue;
+            };
+            let slot = match free_from.iter().position(|&f| f <= from) {
+                Some(s) => s,
+                None => {
+                    free_from.push(0);
+                    free_from.len() - 1
+                }
+            };
+            // A zero-length attempt still blocks its row for a moment, so marks do not pile up.
+            free_from[slot] = to.max(from + 1);
+            let start = pod.started.unwrap_or(to).clamp(from, to);
+            bars.push(Bar {
+                row: first_row + slot,
+                pod: pod.pod.clone(),
+                pending_from: (pod.created.is_some() && start > from).then_some(from),
+                start,
+                end: to,
+                key: frame.colours.key(&pod.job),
+                failed: pod.failed(),
+            });
+        }
+        let rows = free_from.len().max(1);
+        out_lanes.push(Lane {
+            label: lanes.labels[lane].clone(),
+            first_row,
+            rows,
+            nodes: lanes.nodes[lane].clone(),
+        });
+        first_row += rows;
+    }
+    (out_lanes, bars)
+}
+
+/// For each failed attempt, the gap until the next attempt of the same Job (and index) was
+/// created: the recreation backoff made visible.
+fn backoff_gaps(pods: &[PodRecord], bars: &[Bar], end: SimTime) -> Vec<(usize, SimTime, SimTime)> {
+    let mut created: BTreeMap<(&str, Option<u32>), Vec<SimTime>> = BTreeMap::new();
+    for pod in pods {
+        if let Some(t) = pod.first_seen() {
+            created.entry((&pod.job, pod.index)).or_default().push(t);
+        }
+    }
+    for times in created.values_mut() {
+        times.sort_unstable();
+    }
+    let row_of: BTreeMap<&str, usize> = bars.iter().map(|b| (b.pod.as_str(), b.row)).collect();
+    let mut gaps = Vec::new();
+    for pod in pods.iter().filter(|p| p.failed()) {
+        let (Some(finished), Some(&row)) = (pod.finished, row_of.get(pod.pod.as_str())) else {
+            continue;
+        };
+        let Some(times) = created.get(&(pod.job.as_str(), pod.index)) else {
+            continue;
+        };
+        let next = times.partition_point(|&t| t < finished);
+        let until = times.get(next).copied().unwrap_or(end);
+        if until > finished && times.get(next).is_some() {
+            gaps.push((row, finished, until));
+        }
+    }
+    gaps
+}
+
+/// NodeNotReady → NodeReady intervals from the event log (open ones last to the run's end).
+pub fn node_outages(records: &RunRecords, end: SimTime) -> Vec<(String, SimTime, SimTime)> {
+    let mut down_since: BTreeMap<&str, SimTime> = BTreeMap::new();
+    let mut outages = Vec::new();
+    for event in records.events.iter().filter(|e| e.kind() == "node") {
+        match event.reason.as_str() {
+            "NodeNotReady" => {
+                down_since.entry(event.name()).or_insert(event.time);
+            }
+            "NodeReady" => {
+                if let Some(from) = down_since.remove(event.name()) {
+                    outages.push((event.name().to_string(), from, event.time));
+                }
+            }
+            _ => {}
+        }
+    }
+    outages.extend(
+        down_since
+            .into_iter()
+            .map(|(node, from)| (node.to_string(), from, end)),
+    );
+    outages
+}
+
+fn job_marks(records: &RunRecords, frame: &Frame) -> Vec<JobMark> {
+    if records.jobs.len() > MARKED_JOBS {
+        return Vec::new();
+    }
+    records
+        .jobs
+        .iter()
+        .map(|job| JobMark {
+            key: frame.colours.key(&job.job),
+            start: job.started.or(job.created),
+            finish: job.finished,
+            outcome: job.outcome.clone(),
+        })
+        .collect()
+}
+
+/// The aggregated view: lanes binned to at most [`DENSITY_LANES`], time cut into columns,
+/// each cell shaded by how busy it was and coloured by the Job that used it most.
+fn density(
+    records: &RunRecords,
+    lanes: &LaneSet,
+    frame: &Frame,
+    end: SimTime,
+) -> (Vec<Lane>, View) {
+    let lane_count = lanes.labels.len();
+    let per_bin = lane_count.div_ceil(DENSITY_LANES).max(1);
+    let bins = lane_count.div_ceil(per_bin);
+    let mut out_lanes = Vec::with_capacity(bins);
+    for bin in 0..bins {
+        let members = (bin * per_bin)..((bin + 1) * per_bin).min(lane_count);
+        let label = if members.len() == 1 {
+            lanes.labels[members.start].clone()
+        } else {
+            format!(
+                "{} … {} ({})",
+                lanes.labels[members.start],
+                lanes.labels[members.end - 1],
+                members.len()
+            )
+        };
+        out_lanes.push(Lane {
+            label,
+            first_row: bin,
+            rows: 1,
+            nodes: members
+                .clone()
+                .flat_map(|l| lanes.nodes[l].clone())
+                .collect(),
+        });
+    }
+    let columns = DENSITY_COLUMNS;
+    let column_ms = (end.max(1) as f64) / columns as f64;
+    let keys = palette::JOBS.len() + 1;
+    let key_slot = |key: usize| key.min(keys - 1);
+    // busy[lane][column][key] in milliseconds of running pods.
+    let mut busy = vec![0.0f64; bins * columns * keys];
+    let mut failed = vec![false; bins * columns];
+    let column_of = |t: SimTime| ((t as f64 / column_ms) as usize).min(columns - 1);
+    for (pod, &lane) in records.pods.iter().zip(&lanes.of_pod) {
+        let bin = lane / per_bin;
+        if let (true, Some(finished)) = (pod.failed(), pod.finished) {
+            failed[bin * columns + column_of(finished)] = true;
+        }
+        let Some(start) = pod.started else { continue };
+        let stop = pod.finished.unwrap_or(end).max(start);
+        let key = key_slot(frame.colours.key(&pod.job));
+        let (first, last) = (column_of(start), column_of(stop));
+        for column in first..=last {
+            let lo = (column as f64 * column_ms).max(start as f64);
+            let hi = ((column + 1) as f64 * column_ms).min(stop as f64);
+            if hi > lo {
+                busy[(bin * columns + column) * keys + key] += hi - lo;
+            }
+        }
+    }
+    // A lane's capacity: the pods its nodes may hold, or else the most it ever ran at once.
+    let mut capacity = vec![0.0f64; bins];
+    let lane_of_node: BTreeMap<&str, usize> = lanes
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(lane, nodes)| nodes.iter().map(move |n| (n.as_str(), lane)))
+        .collect();
+    for node in &records.nodes {
+        if let Some(&lane) = lane_of_node.get(node.node.as_str()) {
+            capacity[lane / per_bin] += node.pods as f64;
+        }
+    }
+    let mut cells = Vec::new();
+    for (bin, lane_capacity) in capacity.iter_mut().enumerate() {
+        let row = &busy[bin * columns * keys..(bin + 1) * columns * keys];
+        let peak = row
+            .chunks(keys)
+            .map(|c| c.iter().sum::<f64>() / column_ms)
+            .fold(0.0, f64::max);
+        if *lane_capacity <= 0.0 || *lane_capacity > 4.0 * peak {
+            // Allocatable pod slots (110 per node) dwarf most workloads; shade against the
+            // busiest moment instead so the chart shows the shape.
+            *lane_capacity = peak.max(1.0);
+        }
+        let mut current: Option<Cell> = None;
+        for (column, by_key) in row.chunks(keys).enumerate() {
+            let total: f64 = by_key.iter().sum();
+            let cell = (total > 0.0).then(|| {
+                let share = (total / column_ms / *lane_capacity).clamp(0.0, 1.0);
+                let level =
+                    ((share * DENSITY_LEVELS as f64).ceil() as u32).clamp(1, DENSITY_LEVELS);
+                let key = (0..keys)
+                    .max_by(|&a, &b| by_key[a].total_cmp(&by_key[b]).then(b.cmp(&a)))
+                    .unwrap_or(0);
+                (key, level)
+            });
+            match (&mut current, cell) {
+                (Some(run), Some((key, level))) if run.key == key && run.level == level => {
+                    run.to_column = column + 1;
+                }
+                (_, cell) => {
+                    cells.extend(current.take());
+                    current = cell.map(|(key, level)| Cell {
+                        lane: bin,
+                        from_column: column,
+                        to_column: column + 1,
+                        key,
+                        level,
+                    });
+                }
+            }
+        }
+        cells.extend(current);
+    }
+    let mut failures = Vec::new();
+    for bin in 0..bins {
+        let mut column = 0;
+        while column < columns {
+            if failed[bin * columns + column] {
+                let from = column;
+                while column < columns && failed[bin * columns + column] {
+                    column += 1;
+                }
+                failures.push((bin, from, column));
+            } else {
+                column += 1;
+            }
+        }
+    }
+    (
+        out_lanes,
+        View::Density {
+            column_ms,
+            cells,
+            failures,
+        },
+    )
+}
+
+impl Chart for TimelineChart {
+    fn name(&self) -> &'static str {
+        "timeline"
+    }
+
+    fn title(&self) -> String {
+        let lanes = if self.by_index {
+            "per completion index"
+        } else {
+            "per node"
+        };
+        self.frame.title(&format!("Pod timeline {lanes}"))
+    }
+
+    fn size(&self) -> (u32, u32) {
+        let legend = super::legend_height(&self.legend(), WIDTH - 32);
+        let plot = (self.rows() as u32 * self.row_px()).max(120);
+        (WIDTH, plot + legend + 140)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame_areas(root, &self.title(), &self.legend())?;
+        let rows = self.rows() as f64;
+        let label_width = self
+            .lanes
+            .iter()
+            .map(|l| l.label.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 40) as u32
+            * 8
+            + 14;
+        let mut chart = ChartBuilder::on(&body)
+            .margin_right(10)
+            .x_label_area_size(44)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(self.frame.x_range(), 0.0..rows)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc(self.frame.scale.label())
+            .x_label_formatter(&|v| super::tick(*v))
+            .label_style((font::FAMILY, 13))
+            .axis_desc_style((font::FAMILY, 14))
+            .light_line_style(RGBColor(240, 240, 240))
+            .max_light_lines(2)
+            .draw()?;
+        let scale = self.frame.scale;
+        let x = |t: SimTime| scale.x(t);
+        // Rows count from the top, below the Job marker lane; plotters' y grows upwards.
+        let offset = usize::from(self.has_mark_lane());
+        let y_top = |row: usize| rows - (row + offset) as f64;
+        let x_end = self.frame.x_range().end;
+
+        // Lane bands and labels.
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let (top, bottom) = (y_top(lane.first_row), y_top(lane.first_row + lane.rows));
+            if i % 2 == 1 {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, bottom), (x_end, top)],
+                    RGBColor(246, 246, 246).filled(),
+                )))?;
+            }
+            let (px, py) = chart.backend_coord(&(0.0, (top + bottom) / 2.0));
+            let style = (font::FAMILY, 13)
+                .into_font()
+                .color(&BLACK)
+                .pos(text_anchor::Pos::new(
+                    text_anchor::HPos::Right,
+                    text_anchor::VPos::Center,
+                ));
+            root.draw(&Text::new(lane.label.clone(), (px - 6, py), style))?;
+        }
+        if self.has_mark_lane() {
+            let (px, py) = chart.backend_coord(&(0.0, rows - 0.5));
+            let style = (font::FAMILY, 13)
+                .into_font()
+                .color(&BLACK)
+                .pos(text_anchor::Pos::new(
+                    text_anchor::HPos::Right,
+                    text_anchor::VPos::Center,
+                ));
+            root.draw(&Text::new("Jobs", (px - 6, py), style))?;
+        }
+
+        // Node outages: the lanes of those nodes (all rows when lanes are indexes). Behind
+        // the bars in the detailed view; a strip over the top of the lane in the density view,
+        // where cells would hide a background.
+        let density = matches!(self.view, View::Density { .. });
+        let outage_spans: Vec<(SimTime, SimTime, f64, f64)> = self
+            .outages
+            .iter()
+            .flat_map(|(node, from, to)| {
+                let lanes: Vec<(f64, f64)> = if self.by_index {
+                    vec![(0.0, y_top(0))]
+                } else {
+                    self.lanes
+                        .iter()
+                        .filter(|l| l.nodes.iter().any(|n| n == node))
+                        .map(|l| (y_top(l.first_row + l.rows), y_top(l.first_row)))
+                        .collect()
+                };
+                lanes.into_iter().map(move |(bottom, top)| {
+                    let bottom = if density { top - 0.25 } else { bottom };
+                    (*from, *to, bottom, top)
+                })
+            })
+            .collect();
+        let draw_outages = |chart: &mut ChartContext<'_, DB, _>, colour: RGBColor| {
+            chart
+                .draw_series(outage_spans.iter().map(|&(from, to, bottom, top)| {
+                    Rectangle::new([(x(from), bottom), (x(to), top)], colour.filled())
+                }))
+                .map(|_| ())
+        };
+        if !density {
+            draw_outages(&mut chart, OUTAGE)?;
+        }
+
+        match &self.view {
+            View::Detailed { bars, gaps } => {
+                let mid = |row: usize| y_top(row) - 0.5;
+                for &(row, from, to) in gaps {
+                    chart.draw_series(DashedLineSeries::new(
+                        [(x(from), mid(row)), (x(to), mid(row))],
+                        4,
+                        3,
+                        palette::GREY.stroke_width(1),
+                    ))?;
+                }
+                chart.draw_series(bars.iter().filter_map(|b| {
+                    let from = b.pending_from?;
+                    let colour = if b.failed {
+                        palette::VERMILLION
+                    } else {
+                        self.frame.colours.colour(b.key)
+                    };
+                    Some(Rectangle::new(
+                        [
+                            (x(from), mid(b.row) - 0.22),
+                            (x(b.start), mid(b.row) + 0.22),
+                        ],
+                        lighten(colour, 0.65).filled(),
+                    ))
+                }))?;
+                chart.draw_series(bars.iter().filter(|b| b.end > b.start).map(|b| {
+                    let colour = if b.failed {
+                        palette::VERMILLION
+                    } else {
+                        self.frame.colours.colour(b.key)
+                    };
+                    Rectangle::new(
+                        [
+                            (x(b.start), mid(b.row) - 0.38),
+                            (x(b.end), mid(b.row) + 0.38),
+                        ],
+                        colour.filled(),
+                    )
+                }))?;
+                let cross = (self.row_px() / 3).clamp(2, 7) as i32;
+                chart.draw_series(bars.iter().filter(|b| b.failed).map(|b| {
+                    Cross::new(
+                        (x(b.end), mid(b.row)),
+                        cross,
+                        palette::BLACK.stroke_width(2),
+                    )
+                }))?;
+            }
+            View::Density {
+                column_ms,
+                cells,
+                failures,
+            } => {
+                let at = |column: usize| scale.x((column as f64 * column_ms) as SimTime);
+                chart.draw_series(cells.iter().map(|c| {
+                    let colour = self.frame.colours.colour(c.key);
+                    let shade = 0.85 - 0.85 * c.level as f64 / DENSITY_LEVELS as f64;
+                    let top = y_top(c.lane);
+                    Rectangle::new(
+                        [
+                            (at(c.from_column), top - 0.92),
+                            (at(c.to_column), top - 0.08),
+                        ],
+                        lighten(colour, shade).filled(),
+                    )
+                }))?;
+                draw_outages(&mut chart, OUTAGE_STRIP)?;
+                chart.draw_series(failures.iter().map(|&(lane, from, to)| {
+                    let top = y_top(lane);
+                    Rectangle::new(
+                        [(at(from), top - 0.92), (at(to), top - 0.72)],
+                        palette::VERMILLION.filled(),
+                    )
+                }))?;
+            }
+        }
+
+        if self.has_mark_lane() {
+            let mid = rows - 0.5;
+            for mark in &self.marks {
+                let colour = self.frame.colours.colour(mark.key);
+                if let Some(start) = mark.start {
+                    let until = mark.finish.unwrap_or(self.frame.end);
+                    chart.draw_series(LineSeries::new(
+                        [(x(start), mid), (x(until), mid)],
+                        colour.stroke_width(2),
+                    ))?;
+                    chart.draw_series(std::iter::once(TriangleMarker::new(
+                        (x(start), mid),
+                        5,
+                        colour.filled(),
+                    )))?;
+                }
+                if let Some(finish) = mark.finish {
+                    match mark.outcome {
+                        JobOutcome::Failed => chart.draw_series(std::iter::once(Cross::new(
+                            (x(finish), mid),
+                            6,
+                            palette::VERMILLION.stroke_width(3),
+                        )))?,
+                        _ => chart.draw_series(std::iter::once(Circle::new(
+                            (x(finish), mid),
+                            5,
+                            palette::BLUISH_GREEN.filled(),
+                        )))?,
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::read_run;
+    use std::path::Path;
+
+    fn chart(case: &str) -> TimelineChart {
+        let records = read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap();
+        TimelineChart::build(&records, &Frame::new(&records))
+    }
+
+    fn bars(chart: &TimelineChart) -> &[Bar] {
+        match &chart.view {
+            View::Detailed { bars, .. } => bars,
+            View::Density { .. } => panic!("expected the detailed view"),
+        }
+    }
+
+    #[test]
+    fn parallel_job_has_one_lane_per_node_and_two_waves() {
+        let chart = chart("parallel");
+        let labels: Vec<&str> = chart.lanes.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["worker-0", "worker-1", "worker-2"]);
+        let mut starts: Vec<SimTime> = bars(&chart).iter().map(|b| b.start).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        assert_eq!(starts, [1_000, 7_000]);
+        // Each node ran its two pods one after the other, so one row per node suffices.
+        assert!(chart.lanes.iter().all(|l| l.rows == 1));
+        assert!(bars(&chart).iter().all(|b| b.pending_from.is_some()));
+    }
+
+    #[test]
+    fn failed_attempts_are_marked_and_backoff_gaps_widen() {
+        let chart = chart("backoff");
+        assert_eq!(bars(&chart).iter().filter(|b| b.failed).count(), 3);
+        let View::Detailed { gaps, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        let widths: Vec<SimTime> = gaps.iter().map(|&(_, from, to)| to - from).collect();
+        assert_eq!(widths, [10_000, 20_000]);
+        assert_eq!(chart.marks[0].outcome, JobOutcome::Failed);
+    }
+
+    #[test]
+    fn single_indexed_job_gets_a_lane_per_index() {
+        let chart = chart("indexed");
+        assert!(chart.by_index);
+        let labels: Vec<&str> = chart.lanes.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["index 0", "index 1", "index 2"]);
+        // Index 1 failed once, then its retry ran in the same lane after the backoff.
+        let lane1: Vec<&Bar> = bars(&chart).iter().filter(|b| b.row == 1).collect();
+        assert_eq!(lane1.len(), 2);
+    }
+
+    #[test]
+    fn node_outage_comes_from_not_ready_and_ready_events() {
+        let chart = chart("cronjob");
+        assert_eq!(chart.outages, [("worker-1".to_string(), 130_000, 170_000)]);
+    }
+
+    #[test]
+    fn overlapping_pods_on_one_node_get_separate_rows() {
+        let mut records =
+            read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/parallel"))
+                .unwrap();
+        for pod in &mut records.pods {
+            pod.node = Some("worker-0".to_string());
+        }
+        let chart = TimelineChart::build(&records, &Frame::new(&records));
+        assert_eq!(chart.lanes[0].rows, 3);
+    }
+}

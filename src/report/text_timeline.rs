@@ -1,0 +1,147 @@
+//! A small text timeline for the terminal: one line per node, one character per time slot.
+//!
+//! ```text
+//! worker-0 |  #########  #########|
+//! worker-1 |  ####x      ####x    |
+//!           0s                 42s
+//! ```
+//!
+//! It is for short, small runs only; it returns `None` when the run is too large for the
+//! picture to help (the charts cover those). It reads records only and never prints.
+
+use super::charts::timeline::node_outages;
+use super::records::RunRecords;
+use crate::time::{SimTime, format_duration};
+
+/// Pods above which the text timeline is not drawn.
+const MAX_PODS: usize = 300;
+/// Lanes (nodes) above which the text timeline is not drawn.
+const MAX_LANES: usize = 30;
+/// The fewest time slots that still show something.
+const MIN_SLOTS: usize = 10;
+
+const RUNNING: char = '#';
+const FAILED_END: char = 'x';
+const NOT_READY: char = '.';
+const IDLE: char = ' ';
+
+/// The text timeline of a short run, `width` characters wide (lane label included), or
+/// `None` when the run has no scheduled pods, too many pods or nodes, or `width` leaves fewer
+/// than 10 time slots.
+pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
+    if records.pods.is_empty() || records.pods.len() > MAX_PODS {
+        return None;
+    }
+    let mut lanes: Vec<&str> = records.nodes.iter().map(|n| n.node.as_str()).collect();
+    for node in records.pods.iter().filter_map(|p| p.node.as_deref()) {
+        if !lanes.contains(&node) {
+            lanes.push(node);
+        }
+    }
+    if lanes.is_empty() || lanes.len() > MAX_LANES {
+        return None;
+    }
+    let label_width = lanes.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let slots = width.checked_sub(label_width + 3)?;
+    if slots < MIN_SLOTS {
+        return None;
+    }
+    let end = records.end().max(1);
+    // Slot i covers [i*end/slots, (i+1)*end/slots).
+    let slot_start = |i: usize| (i as u128 * end as u128 / slots as u128) as SimTime;
+    let slot_of = |t: SimTime| ((t as u128 * slots as u128 / end as u128) as usize).min(slots - 1);
+    let outages = node_outages(records, end);
+    let mut out = String::new();
+    for lane in &lanes {
+        let mut cells = vec![IDLE; slots];
+        for (_, from, to) in outages.iter().filter(|(n, _, _)| n == lane) {
+            for (i, cell) in cells.iter_mut().enumerate() {
+                if slot_start(i) < *to && slot_start(i + 1) > *from {
+                    *cell = NOT_READY;
+                }
+            }
+        }
+        let pods = records
+            .pods
+            .iter()
+            .filter(|p| p.node.as_deref() == Some(lane));
+        for pod in pods.clone() {
+            let Some(start) = pod.started else { continue };
+            let stop = pod.finished.unwrap_or(end).max(start);
+            for (i, cell) in cells.iter_mut().enumerate() {
+                let (a, b) = (slot_start(i), slot_start(i + 1));
+                if start < b.max(a + 1) && stop > a {
+                    *cell = RUNNING;
+                }
+            }
+        }
+        for pod in pods.filter(|p| p.failed()) {
+            if let Some(finished) = pod.finished {
+                cells[slot_of(finished.saturating_sub(1))] = FAILED_END;
+            }
+        }
+        let line: String = cells.into_iter().collect();
+        out.push_str(&format!("{lane:<label_width$} |{line}|\n"));
+    }
+    let (first, last) = ("0s".to_string(), format_duration(end));
+    let pad = (slots + 2).saturating_sub(first.len() + last.len());
+    out.push_str(&format!("{:label_width$} {first}{:pad$}{last}\n", "", ""));
+    out.push_str(&format!(
+        "{:label_width$} {RUNNING} running  {FAILED_END} failed attempt ended  {NOT_READY} node NotReady\n",
+        ""
+    ));
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::read_run;
+    use std::path::Path;
+
+    fn records(case: &str) -> RunRecords {
+        read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/report")
+                .join(case),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn parallel_job_shows_two_runs_per_node() {
+        // 12 s over 24 slots: half a second each. Pods run 1–6 s and 7–12 s.
+        let text = text_timeline(&records("parallel"), 8 + 3 + 24).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "worker-0 |  ##########  ##########|");
+        assert_eq!(lines[1], lines[0].replace("worker-0", "worker-1"));
+        assert_eq!(lines[2], lines[0].replace("worker-0", "worker-2"));
+        assert!(lines[3].trim_start().starts_with("0s") && lines[3].ends_with("12s"));
+    }
+
+    #[test]
+    fn failed_attempts_end_in_a_cross() {
+        let text = text_timeline(&records("backoff"), 8 + 3 + 42).unwrap();
+        let worker0 = text.lines().next().unwrap();
+        // One slot per second: flaky-2dq9s runs 1–4 s, flaky-p3n8z 39–42 s on worker-0.
+        assert_eq!(&worker0[..14], "worker-0 | ##x");
+        assert!(worker0.ends_with("##x|"));
+        assert_eq!(text.matches('x').count(), 3 + 1, "{text}"); // three ends + the legend
+    }
+
+    #[test]
+    fn not_ready_node_is_dotted() {
+        let text = text_timeline(&records("cronjob"), 8 + 3 + 30).unwrap();
+        let worker1 = text.lines().nth(1).unwrap();
+        // 300 s over 30 slots; worker-1 is NotReady from 130 s to 170 s: slots 13..17.
+        assert_eq!(&worker1[10 + 12..10 + 18], " .... ");
+    }
+
+    #[test]
+    fn too_narrow_or_too_large_gives_none() {
+        assert!(text_timeline(&records("parallel"), 15).is_none());
+        let mut big = records("parallel");
+        big.pods = (0..MAX_PODS + 1).map(|_| big.pods[0].clone()).collect();
+        assert!(text_timeline(&big, 80).is_none());
+    }
+}
