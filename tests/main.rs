@@ -12,6 +12,7 @@ mod backoff;
 mod cli;
 mod deadline;
 mod determinism;
+mod examples;
 mod finish;
 mod job_modes;
 mod kubelet;
