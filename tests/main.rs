@@ -9,6 +9,7 @@ mod binary;
 mod common;
 
 mod backoff;
+mod browser;
 mod cli;
 mod deadline;
 mod determinism;
