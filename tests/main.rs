@@ -20,3 +20,5 @@ mod scheduling;
 mod suspend;
 mod sync_timing;
 mod ttl;
+mod pod_failure_policy;
+mod scenario_text;
