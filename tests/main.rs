@@ -22,3 +22,5 @@ mod sync_timing;
 mod ttl;
 mod pod_failure_policy;
 mod scenario_text;
+mod backoff_limit_per_index;
+mod success_policy;
