@@ -24,3 +24,4 @@ mod pod_failure_policy;
 mod scenario_text;
 mod backoff_limit_per_index;
 mod success_policy;
+mod replacement_policy;
