@@ -25,3 +25,4 @@ mod scenario_text;
 mod backoff_limit_per_index;
 mod success_policy;
 mod replacement_policy;
+mod node_failure;
