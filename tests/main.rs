@@ -26,3 +26,4 @@ mod backoff_limit_per_index;
 mod success_policy;
 mod replacement_policy;
 mod node_failure;
+mod oom;
