@@ -27,3 +27,4 @@ mod success_policy;
 mod replacement_policy;
 mod node_failure;
 mod oom;
+mod pod_deadline;
