@@ -28,3 +28,4 @@ mod replacement_policy;
 mod node_failure;
 mod oom;
 mod pod_deadline;
+mod actions;
