@@ -127,7 +127,11 @@ fn elastic_scale_down_drops_completed_indexes_above_the_new_completions() {
         10_500,
     );
     let st = &r.obj("el")["status"];
-    assert_eq!(st["completedIndexes"].as_str().unwrap_or(""), "", "status {st}");
+    assert_eq!(
+        st["completedIndexes"].as_str().unwrap_or(""),
+        "",
+        "status {st}"
+    );
     assert_eq!(r.status_count("el", "succeeded"), 0);
 }
 
@@ -176,7 +180,11 @@ fn an_indexed_completions_change_without_equal_parallelism_is_rejected() {
         "{duration: 30s}",
         "[{at: 10s, scale: job/el, completions: 3}]",
     ));
-    assert!(r.events_of("job/el").iter().any(|e| e.reason == "FailedUpdate"));
+    assert!(
+        r.events_of("job/el")
+            .iter()
+            .any(|e| e.reason == "FailedUpdate")
+    );
     assert_eq!(r.obj("el")["spec"]["completions"], 2);
 }
 
@@ -188,7 +196,10 @@ fn deleting_a_job_removes_it_and_its_pods() {
         "{duration: 60s}",
         "[{at: 10s, delete: job/gone}]",
     ));
-    assert!(r.object("gone").is_none(), "the Job is still in objects.json");
+    assert!(
+        r.object("gone").is_none(),
+        "the Job is still in objects.json"
+    );
     assert_eq!(r.job_row("gone")[10], "10.000");
     let pods = r.pods_of("gone");
     assert_eq!(pods.len(), 2);
@@ -250,7 +261,11 @@ fn a_job_name_target_picks_its_oldest_active_pod() {
 
 #[test]
 fn a_job_index_target_picks_that_index() {
-    let r = run(&elastic(3, "{duration: 30s}", "[{at: 10s, delete: pod/el-1}]"));
+    let r = run(&elastic(
+        3,
+        "{duration: 30s}",
+        "[{at: 10s, delete: pod/el-1}]",
+    ));
     let ended: Vec<u32> = r
         .pods_of("el")
         .iter()

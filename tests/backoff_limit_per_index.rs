@@ -18,7 +18,8 @@ const DOCS_JOB: &str = "job-backoff-limit-per-index-example";
 
 fn docs_example() -> Run {
     run_file(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/teaching/backoff-limit-per-index.yaml"),
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/teaching/backoff-limit-per-index.yaml"),
         None,
     )
 }
@@ -92,7 +93,10 @@ fn docs_example_an_index_in_backoff_keeps_its_parallelism_slot() {
             (8, 2, 43_000),
         ]
     );
-    assert_eq!(r.condition(DOCS_JOB, "Failed").expect("Failed").time, rfc(48));
+    assert_eq!(
+        r.condition(DOCS_JOB, "Failed").expect("Failed").time,
+        rfc(48)
+    );
 }
 
 /// An Indexed Job with `completions` = `parallelism` = `n` and the extra spec fields.
@@ -151,7 +155,9 @@ fn exceeding_max_failed_indexes_fails_the_job_and_counts_the_killed_pods() {
     assert_eq!((job.failed, job.pods), (4, 4));
     assert_eq!(r.obj("ix")["status"]["failedIndexes"], "0,1");
     assert_eq!(
-        r.condition("ix", "FailureTarget").expect("FailureTarget").time,
+        r.condition("ix", "FailureTarget")
+            .expect("FailureTarget")
+            .time,
         rfc(4)
     );
     assert_eq!(r.condition("ix", "Failed").expect("Failed").time, rfc(5));
@@ -183,7 +189,10 @@ fn per_index_backoff_is_ten_then_twenty_seconds_and_independent_across_indexes()
     // Index 0's attempt 3 succeeds at 37.020 + 5 = 42.020: Complete at 43.020, failed 3.
     let job = r.job("ix");
     assert_eq!((job.outcome, job.failed, job.succeeded), ("Complete", 3, 2));
-    assert_eq!(r.condition("ix", "Complete").expect("Complete").time, rfc(43));
+    assert_eq!(
+        r.condition("ix", "Complete").expect("Complete").time,
+        rfc(43)
+    );
 }
 
 #[test]
@@ -224,7 +233,9 @@ fn global_backoff_limit_still_applies_with_backoff_limit_per_index() {
         ("Failed", "BackoffLimitExceeded", 4, 4)
     );
     assert_eq!(
-        r.condition("ix", "FailureTarget").expect("FailureTarget").time,
+        r.condition("ix", "FailureTarget")
+            .expect("FailureTarget")
+            .time,
         rfc(4)
     );
 }
@@ -256,4 +267,21 @@ fn a_failed_pod_is_counted_once_its_replacement_exists() {
     let full = run(&one_retry_yaml());
     let job = full.job("lag");
     assert_eq!((job.outcome, job.failed, job.succeeded), ("Complete", 1, 1));
+}
+
+#[test]
+fn an_ignored_failure_lengthens_the_per_index_backoff_but_not_the_budget() {
+    // backoffLimitPerIndex 1, Ignore on exit 3. Index 0: attempt 1 exits 3 at 3.020
+    // (ignored; n = 0 + 0 + 1 → 10 s → 13.000); attempt 2 exits 1 at 14.020 + 2 = 16.020
+    // (counted, failure-count 0 < 1: index not failed; its pod carries 1 ignored failure,
+    // so n = 0 + 1 + 1 → 20 s → 36.000); attempt 3 succeeds. failed 1 (§8.2, §11).
+    let r = indexed(
+        1,
+        "backoffLimitPerIndex: 1, podFailurePolicy: {rules: [{action: Ignore, onExitCodes: {operator: In, values: [3]}}]}",
+        "{duration: 5s, outcomes: [{attempt: 1, exitCode: 3, after: 2s}, {attempt: 2, exitCode: 1, after: 2s}]}",
+    );
+    assert_eq!(r.creations("ix"), vec![0, 13_000, 36_000]);
+    let job = r.job("ix");
+    assert_eq!((job.outcome, job.failed, job.succeeded), ("Complete", 1, 1));
+    assert_eq!(r.obj("ix")["status"]["failedIndexes"], "");
 }

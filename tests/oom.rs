@@ -34,7 +34,12 @@ const LIMIT_256: &str = "{requests: {memory: 128Mi}, limits: {memory: 256Mi}}";
 #[test]
 fn instant_use_above_the_limit_is_killed_as_it_starts() {
     // Peak 300Mi > limit 256Mi, reached at start (1.020): OOMKilled, 137, pod Failed.
-    let r = hog("Never", "backoffLimit: 0, ", LIMIT_256, "{duration: 30s, memory: 300Mi}");
+    let r = hog(
+        "Never",
+        "backoffLimit: 0, ",
+        LIMIT_256,
+        "{duration: 30s, memory: 300Mi}",
+    );
     let p = &r.pods_of("hog")[0];
     assert_eq!(
         (p.phase.as_str(), p.reason.as_str(), p.exit_code, p.finished),
@@ -75,7 +80,12 @@ fn linear_growth_is_killed_when_it_crosses_the_limit() {
 fn never_counts_each_oom_killed_pod_as_a_failure() {
     // backoffLimit 1: pod 1 OOM at 1.020 (second 1) → pod 2 at 11.000, OOM at 12.020 →
     // failed 2 > 1 at the sync 13.020.
-    let r = hog("Never", "backoffLimit: 1, ", LIMIT_256, "{duration: 30s, memory: 300Mi}");
+    let r = hog(
+        "Never",
+        "backoffLimit: 1, ",
+        LIMIT_256,
+        "{duration: 30s, memory: 300Mi}",
+    );
     assert_eq!(r.creations("hog"), vec![0, 11_000]);
     let job = r.job("hog");
     assert_eq!(
@@ -106,7 +116,9 @@ fn on_failure_restarts_an_oom_killed_container_in_place_with_backoff() {
         ("Failed", "BackoffLimitExceeded", 1)
     );
     assert_eq!(
-        r.condition("hog", "FailureTarget").expect("FailureTarget").time,
+        r.condition("hog", "FailureTarget")
+            .expect("FailureTarget")
+            .time,
         rfc(32)
     );
 }
@@ -182,7 +194,10 @@ fn fail_job_rule_on_137_fails_the_job_at_the_first_oom_kill() {
         None,
     );
     let p = &r.pods_of("memory-hog")[0];
-    assert_eq!((p.reason.as_str(), p.exit_code, p.finished), ("OOMKilled", Some(137), Some(31_020)));
+    assert_eq!(
+        (p.reason.as_str(), p.exit_code, p.finished),
+        ("OOMKilled", Some(137), Some(31_020))
+    );
     let job = r.job("memory-hog");
     assert_eq!(
         (job.outcome, job.reason.as_str(), job.pods, job.failed),
@@ -195,5 +210,8 @@ fn fail_job_rule_on_137_fails_the_job_at_the_first_oom_kill() {
             p.name
         )
     );
-    assert_eq!(r.condition("memory-hog", "Failed").expect("Failed").time, rfc(32));
+    assert_eq!(
+        r.condition("memory-hog", "Failed").expect("Failed").time,
+        rfc(32)
+    );
 }

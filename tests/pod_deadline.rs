@@ -53,7 +53,10 @@ fn with_on_failure_a_pod_deadline_ends_the_pod_and_counts_it() {
     // Failed (§7): failed 1 > backoffLimit 0 at the sync 11.020.
     let r = with_pod_deadline("OnFailure", 0);
     let p = &r.pods_of("pd")[0];
-    assert_eq!((p.phase.as_str(), p.reason.as_str()), ("Failed", "DeadlineExceeded"));
+    assert_eq!(
+        (p.phase.as_str(), p.reason.as_str()),
+        ("Failed", "DeadlineExceeded")
+    );
     let job = r.job("pd");
     assert_eq!(
         (job.outcome, job.reason.as_str(), job.failed, job.pods),

@@ -60,7 +60,12 @@ fn docs_example_fails_the_job_with_reason_pod_failure_policy_and_the_rule_messag
     assert_eq!(
         summary,
         vec![
-            ("FailureTarget", "PodFailurePolicy", message.as_str(), at.as_str()),
+            (
+                "FailureTarget",
+                "PodFailurePolicy",
+                message.as_str(),
+                at.as_str()
+            ),
             ("Failed", "PodFailurePolicy", message.as_str(), at.as_str()),
         ]
     );
@@ -71,7 +76,10 @@ fn docs_example_fails_the_job_with_reason_pod_failure_policy_and_the_rule_messag
         .filter(|e| e.reason == "PodFailurePolicy")
         .collect();
     assert_eq!(events.len(), 1);
-    assert_eq!((events[0].time, events[0].message.as_str()), (45_020, message.as_str()));
+    assert_eq!(
+        (events[0].time, events[0].message.as_str()),
+        (45_020, message.as_str())
+    );
 }
 
 #[test]
@@ -165,7 +173,9 @@ fn fail_job_on_a_pod_condition_names_the_condition_in_the_message() {
     );
     assert_eq!(
         job.message,
-        format!("Pod default/{pod} has condition DisruptionTarget matching FailJob rule at index 0")
+        format!(
+            "Pod default/{pod} has condition DisruptionTarget matching FailJob rule at index 0"
+        )
     );
     assert_eq!(r.condition("pfp", "Failed").expect("Failed").time, rfc(2));
 }
@@ -196,7 +206,10 @@ fn a_later_rule_matches_when_the_earlier_ones_do_not() {
     );
     let pod = &r.pods_of("pfp")[0].name;
     let job = r.job("pfp");
-    assert_eq!((job.outcome, job.reason.as_str()), ("Failed", "PodFailurePolicy"));
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Failed", "PodFailurePolicy")
+    );
     assert_eq!(
         job.message,
         format!(
@@ -257,7 +270,10 @@ fn container_name_restricts_an_exit_code_rule_to_that_container() {
         42,
     );
     let job = r.job("two");
-    assert_eq!((job.outcome, job.reason.as_str()), ("Failed", "BackoffLimitExceeded"));
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Failed", "BackoffLimitExceeded")
+    );
 }
 
 #[test]
@@ -268,7 +284,10 @@ fn container_name_rule_matches_the_named_container() {
     );
     let pod = &r.pods_of("two")[0].name;
     let job = r.job("two");
-    assert_eq!((job.outcome, job.reason.as_str()), ("Failed", "PodFailurePolicy"));
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Failed", "PodFailurePolicy")
+    );
     assert_eq!(
         job.message,
         format!(
@@ -286,7 +305,10 @@ fn not_in_skips_containers_that_exited_zero() {
         3,
     );
     let job = r.job("two");
-    assert_eq!((job.outcome, job.reason.as_str()), ("Failed", "BackoffLimitExceeded"));
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Failed", "BackoffLimitExceeded")
+    );
 }
 
 #[test]
@@ -347,7 +369,9 @@ fn fail_job_deletes_the_other_active_pods_and_counts_them_failed() {
         ("Failed", "PodFailurePolicy", 2, 2)
     );
     assert_eq!(
-        r.condition("fj", "FailureTarget").expect("FailureTarget").time,
+        r.condition("fj", "FailureTarget")
+            .expect("FailureTarget")
+            .time,
         rfc(4)
     );
     assert_eq!(r.condition("fj", "Failed").expect("Failed").time, rfc(5));

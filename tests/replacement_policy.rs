@@ -73,7 +73,11 @@ fn both_policies_end_complete_with_one_failure() {
     let r = teaching(None);
     for (job, done) in [("eager", 82), ("patient", 102)] {
         let j = r.job(job);
-        assert_eq!((j.outcome, j.succeeded, j.failed), ("Complete", 2, 1), "{job}");
+        assert_eq!(
+            (j.outcome, j.succeeded, j.failed),
+            ("Complete", 2, 1),
+            "{job}"
+        );
         assert_eq!(
             r.condition(job, "Complete").expect("Complete").time,
             rfc(done),
@@ -81,7 +85,10 @@ fn both_policies_end_complete_with_one_failure() {
         );
     }
     let pods = r.pods_of("eager");
-    assert_eq!((pods[0].finished, pods[0].exit_code), (Some(30_000), Some(143)));
+    assert_eq!(
+        (pods[0].finished, pods[0].exit_code),
+        (Some(30_000), Some(143))
+    );
 }
 
 #[test]
@@ -102,10 +109,15 @@ fn a_terminating_pod_holds_back_complete() {
     let r = run(&yaml);
     assert_eq!(r.creations("held"), vec![0, 0, 20_000]);
     assert_eq!(
-        r.condition("held", "SuccessCriteriaMet").expect("SuccessCriteriaMet").time,
+        r.condition("held", "SuccessCriteriaMet")
+            .expect("SuccessCriteriaMet")
+            .time,
         rfc(27)
     );
-    assert_eq!(r.condition("held", "Complete").expect("Complete").time, rfc(31));
+    assert_eq!(
+        r.condition("held", "Complete").expect("Complete").time,
+        rfc(31)
+    );
     assert_eq!(r.obj("held")["status"]["completionTime"], rfc(31).as_str());
     let job = r.job("held");
     assert_eq!((job.succeeded, job.failed), (2, 1));
@@ -144,7 +156,9 @@ fn a_terminating_pod_holds_back_failed() {
         "",
     ));
     assert_eq!(
-        r.condition("dl", "FailureTarget").expect("FailureTarget").time,
+        r.condition("dl", "FailureTarget")
+            .expect("FailureTarget")
+            .time,
         rfc(5)
     );
     assert_eq!(r.condition("dl", "Failed").expect("Failed").time, rfc(26));
@@ -162,7 +176,10 @@ fn a_shutdown_longer_than_the_grace_period_is_killed_with_137() {
         "[{at: 10s, delete: pod/kill}]",
     ));
     let pods = r.pods_of("kill");
-    assert_eq!((pods[0].finished, pods[0].exit_code), (Some(15_000), Some(137)));
+    assert_eq!(
+        (pods[0].finished, pods[0].exit_code),
+        (Some(15_000), Some(137))
+    );
     assert_eq!(pods[0].phase, "Failed");
     assert_eq!(r.creations("kill"), vec![0, 20_000]);
     assert_eq!(r.job("kill").failed, 1);

@@ -36,7 +36,12 @@ fn docs_example_completes_with_reason_success_policy() {
     assert_eq!(
         conds,
         vec![
-            ("SuccessCriteriaMet".into(), "SuccessPolicy".into(), msg.clone(), rfc(7)),
+            (
+                "SuccessCriteriaMet".into(),
+                "SuccessPolicy".into(),
+                msg.clone(),
+                rfc(7)
+            ),
             ("Complete".into(), "SuccessPolicy".into(), msg, rfc(8)),
         ]
     );
@@ -82,7 +87,11 @@ fn docs_example_race_all_pods_in_one_sync_window_fails_with_backoff_limit_exceed
     assert_eq!(
         conds,
         vec![
-            ("FailureTarget".into(), "BackoffLimitExceeded".into(), rfc(10)),
+            (
+                "FailureTarget".into(),
+                "BackoffLimitExceeded".into(),
+                rfc(10)
+            ),
             ("Failed".into(), "BackoffLimitExceeded".into(), rfc(10)),
         ]
     );
@@ -125,10 +134,15 @@ fn succeeded_indexes_rule_needs_every_listed_index() {
     );
     assert_eq!((job.succeeded, job.failed, job.pods), (1, 0, 3));
     assert_eq!(
-        r.condition("sp", "SuccessCriteriaMet").expect("SuccessCriteriaMet").time,
+        r.condition("sp", "SuccessCriteriaMet")
+            .expect("SuccessCriteriaMet")
+            .time,
         rfc(4)
     );
-    assert_eq!(r.condition("sp", "Complete").expect("Complete").time, rfc(5));
+    assert_eq!(
+        r.condition("sp", "Complete").expect("Complete").time,
+        rfc(5)
+    );
     assert_eq!(r.obj("sp")["status"]["completedIndexes"], "1");
 }
 
@@ -165,10 +179,15 @@ fn succeeded_count_rule_counts_any_indexes() {
         "",
     ));
     assert_eq!(
-        r.condition("sp", "SuccessCriteriaMet").expect("SuccessCriteriaMet").time,
+        r.condition("sp", "SuccessCriteriaMet")
+            .expect("SuccessCriteriaMet")
+            .time,
         rfc(6)
     );
-    assert_eq!(r.condition("sp", "Complete").expect("Complete").time, rfc(7));
+    assert_eq!(
+        r.condition("sp", "Complete").expect("Complete").time,
+        rfc(7)
+    );
     let st = &r.obj("sp")["status"];
     assert_eq!(st["completedIndexes"], "0,3");
     assert_eq!((r.job("sp").succeeded, r.job("sp").failed), (2, 0));
@@ -185,7 +204,9 @@ fn both_fields_count_only_succeeded_indexes_inside_the_set() {
         "",
     ));
     assert_eq!(
-        r.condition("sp", "SuccessCriteriaMet").expect("SuccessCriteriaMet").time,
+        r.condition("sp", "SuccessCriteriaMet")
+            .expect("SuccessCriteriaMet")
+            .time,
         rfc(6)
     );
     assert_eq!(r.obj("sp")["status"]["completedIndexes"], "1,3");
@@ -203,7 +224,9 @@ fn the_message_names_the_first_satisfied_rule() {
     ));
     assert_eq!(r.job("sp").message, "Matched rules at index 1");
     assert_eq!(
-        r.condition("sp", "SuccessCriteriaMet").expect("SuccessCriteriaMet").message,
+        r.condition("sp", "SuccessCriteriaMet")
+            .expect("SuccessCriteriaMet")
+            .message,
         "Matched rules at index 1"
     );
 }
@@ -223,11 +246,17 @@ fn slow_lingering() -> String {
 fn complete_waits_until_the_lingering_pods_are_gone() {
     // The sync at 25.020 finds nothing terminating: Complete, completionTime 25.
     let r = run(&slow_lingering());
-    assert_eq!(r.condition("sp", "Complete").expect("Complete").time, rfc(25));
+    assert_eq!(
+        r.condition("sp", "Complete").expect("Complete").time,
+        rfc(25)
+    );
     assert_eq!(r.obj("sp")["status"]["completionTime"], rfc(25).as_str());
     assert_eq!(r.job("sp").failed, 0);
     let pods = r.pods_of("sp");
-    assert_eq!((pods[0].finished, pods[2].finished), (Some(24_020), Some(24_020)));
+    assert_eq!(
+        (pods[0].finished, pods[2].finished),
+        (Some(24_020), Some(24_020))
+    );
 }
 
 #[test]
