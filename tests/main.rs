@@ -8,7 +8,9 @@
 mod binary;
 mod common;
 
+mod actions;
 mod backoff;
+mod backoff_limit_per_index;
 mod browser;
 mod cli;
 mod deadline;
@@ -18,8 +20,15 @@ mod finish;
 mod job_modes;
 mod kubelet;
 mod manifests;
+mod node_failure;
+mod oom;
+mod pod_deadline;
+mod pod_failure_policy;
+mod replacement_policy;
 mod report;
+mod scenario_text;
 mod scheduling;
+mod success_policy;
 mod suspend;
 mod sync_timing;
 mod ttl;
