@@ -217,7 +217,6 @@ fn fail_index_action_fails_the_index_at_once() {
 }
 
 #[test]
-#[ignore = "BUG: with backoffLimitPerIndex, failed pods awaiting their replacement are left out of the `failed > backoffLimit` check (upstream counts every new failed pod still holding its finalizer), so the Job fails a sync after the retries are created"]
 fn global_backoff_limit_still_applies_with_backoff_limit_per_index() {
     // backoffLimitPerIndex 1 lets each index retry, but backoffLimit 1 allows one failed
     // pod in all: 0 and 1 fail at 3.020, the sync at 4.020 sees failed 2 > 1 →

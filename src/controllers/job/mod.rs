@@ -265,6 +265,9 @@ struct NewlyFinished {
     succeeded: i32,
     /// Counted failures whose finalizer comes off now.
     failed: i32,
+    /// Counted failures whose finalizer stays on until their replacement exists
+    /// (`backoffLimitPerIndex`): not yet in `status.failed`, but seen by backoffLimit.
+    failed_pending: i32,
     /// The first `FailJob` match.
     fail_job: Option<String>,
 }
@@ -304,7 +307,7 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
     let (failed_total, succeeded_total) = {
         let job = w.store.job(id);
         (
-            job.status.failed + newly.failed,
+            job.status.failed + newly.failed + newly.failed_pending,
             job.status.succeeded + newly.succeeded,
         )
     };
@@ -423,6 +426,7 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
         pods: Vec::with_capacity(queued.len()),
         succeeded: 0,
         failed: 0,
+        failed_pending: 0,
         fail_job: None,
     };
     let mut backoff_input: Vec<FinishedPod> = Vec::new();
@@ -528,6 +532,11 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                     _ => false,
                 };
                 if retried && !has_finish {
+                    // Its finalizer stays until the replacement exists, but it already
+                    // counts toward backoffLimit (`newFailedPods` upstream).
+                    if *counted {
+                        out.failed_pending += 1;
+                    }
                     delayed.push(pod_id);
                     continue;
                 }
