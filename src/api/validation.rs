@@ -161,6 +161,9 @@ pub fn validate_job(job: &Job) -> Vec<FieldError> {
     errs
 }
 
+/// jobsim's own limit on Indexed completions: it keeps a few bytes of state per index.
+pub const MAX_SIMULATED_INDEXED_COMPLETIONS: i32 = 10_000_000;
+
 /// Validates a defaulted CronJob as the API server does on create (`ValidateCronJobCreate`).
 pub fn validate_cronjob(cj: &CronJob) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&cj.metadata, &FieldPath::of("metadata"), true);
@@ -501,6 +504,20 @@ pub fn validate_job_spec(spec: &JobSpec, path: &FieldPath) -> Vec<FieldError> {
     }
     if spec.pod_failure_policy.is_some() {
         errs.extend(validate_pod_failure_policy(spec, &at("podFailurePolicy")));
+    }
+    if spec.is_indexed()
+        && let Some(c) = spec
+            .completions
+            .filter(|&c| c > MAX_SIMULATED_INDEXED_COMPLETIONS)
+    {
+        // Not a Kubernetes rule: jobsim keeps per-index state for every index.
+        errs.push(FieldError::invalid(
+            at("completions"),
+            c.to_string(),
+            &format!(
+                "jobsim simulates Indexed Jobs of at most {MAX_SIMULATED_INDEXED_COMPLETIONS} completions (Kubernetes itself allows more)"
+            ),
+        ));
     }
     if let Some(policy) = &spec.success_policy {
         if spec.is_indexed() {

@@ -647,3 +647,14 @@ fn dns_label_with_dots_says_must_not_contain_dots() {
     assert_eq!(dns1123_label_errors("a.b"), ["must not contain dots"]);
     assert!(dns1123_label_errors("a-b-1").is_empty());
 }
+
+#[test]
+fn indexed_completions_above_the_simulators_limit_are_refused_with_why() {
+    assert_valid(&job("  completionMode: Indexed\n  completions: 10000000\n"));
+    assert_only(
+        &job("  completionMode: Indexed\n  completions: 10000001\n"),
+        "spec.completions: Invalid value: 10000001: jobsim simulates Indexed Jobs of at most 10000000 completions (Kubernetes itself allows more)",
+    );
+    // NonIndexed Jobs keep counters only: no such limit.
+    assert_valid(&job("  completions: 2000000000\n"));
+}

@@ -3,7 +3,7 @@
 //! of `backoffLimitPerIndex`, and the interval format of `status.completedIndexes` and
 //! `status.failedIndexes` (reference job-semantics §5, §8.2, §12, §15.2).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::backoff::backoff_delay;
 use crate::time::{SimDuration, SimTime};
@@ -13,18 +13,25 @@ use crate::time::{SimDuration, SimTime};
 pub struct IndexState {
     succeeded: Vec<bool>,
     succeeded_count: usize,
-    active: Vec<u32>,
+    active: Vec<u16>,
     /// Pods created so far per index (the next pod's `attempt` is this + 1).
     attempts: Vec<u32>,
-    /// Indexes neither succeeded, failed nor held by a pod, lowest first.
-    free: BTreeSet<u32>,
+    /// Indexes neither succeeded, failed nor held by a pod.
+    free: FreeIndexes,
     failed: Vec<bool>,
     failed_count: usize,
+    /// Failure history of the indexes that failed at least once (few, so kept sparse).
+    failures: BTreeMap<u32, IndexFailures>,
+}
+
+/// What the next pod of an index inherits from its failed predecessor (§2, §8.2).
+#[derive(Debug, Clone, Copy, Default)]
+struct IndexFailures {
     /// `job-index-failure-count` and `job-index-ignored-failure-count` for the next pod.
-    next_failure_count: Vec<u32>,
-    next_ignored_count: Vec<u32>,
+    next_failure_count: u32,
+    next_ignored_count: u32,
     /// Per-index backoff: failures counted for the delay and the last failure's time.
-    backoff: Vec<Option<(u32, SimTime)>>,
+    backoff: Option<(u32, SimTime)>,
 }
 
 impl IndexState {
@@ -34,12 +41,10 @@ impl IndexState {
             succeeded_count: 0,
             active: vec![0; completions as usize],
             attempts: vec![0; completions as usize],
-            free: (0..completions).collect(),
+            free: FreeIndexes::new(completions),
             failed: vec![false; completions as usize],
             failed_count: 0,
-            next_failure_count: vec![0; completions as usize],
-            next_ignored_count: vec![0; completions as usize],
-            backoff: vec![None; completions as usize],
+            failures: BTreeMap::new(),
         }
     }
 
@@ -47,20 +52,14 @@ impl IndexState {
     /// value stop counting; their successes are dropped from `completedIndexes`.
     pub fn resize(&mut self, completions: u32) {
         let n = completions as usize;
-        let old = self.succeeded.len();
         self.succeeded.resize(n, false);
         self.active.resize(n, 0);
         self.attempts.resize(n, 0);
         self.failed.resize(n, false);
-        self.next_failure_count.resize(n, 0);
-        self.next_ignored_count.resize(n, 0);
-        self.backoff.resize(n, None);
+        self.failures.retain(|&i, _| i < completions);
         self.succeeded_count = self.succeeded.iter().filter(|s| **s).count();
         self.failed_count = self.failed.iter().filter(|s| **s).count();
-        self.free.retain(|&i| i < completions);
-        for i in old as u32..completions {
-            self.free.insert(i);
-        }
+        self.free.resize(completions);
     }
 
     pub fn is_failed(&self, index: u32) -> bool {
@@ -78,11 +77,9 @@ impl IndexState {
 
     /// The failure-count annotations the next pod of `index` carries.
     pub fn next_counts(&self, index: u32) -> (u32, u32) {
-        let i = index as usize;
-        (
-            self.next_failure_count.get(i).copied().unwrap_or(0),
-            self.next_ignored_count.get(i).copied().unwrap_or(0),
-        )
+        self.failures
+            .get(&index)
+            .map_or((0, 0), |f| (f.next_failure_count, f.next_ignored_count))
     }
 
     /// A pod of `index` with annotations `(failures, ignored)` failed at `finish_time`.
@@ -106,23 +103,28 @@ impl IndexState {
         if newly_failed {
             self.failed[i] = true;
             self.failed_count += 1;
-            self.free.remove(&index);
+            self.free.remove(index);
         }
         let (next_f, next_i) = if counted {
             (failures + 1, ignored)
         } else {
             (failures, ignored + 1)
         };
-        self.next_failure_count[i] = next_f;
-        self.next_ignored_count[i] = next_i;
-        // §8.2: n = failure count + ignored count of the failed pod, + 1.
-        self.backoff[i] = Some((failures + ignored + 1, finish_time));
+        self.failures.insert(
+            index,
+            IndexFailures {
+                next_failure_count: next_f,
+                next_ignored_count: next_i,
+                // §8.2: n = failure count + ignored count of the failed pod, + 1.
+                backoff: Some((failures + ignored + 1, finish_time)),
+            },
+        );
         newly_failed
     }
 
     /// Per-index backoff left for `index` at `now` (§8.2).
     pub fn backoff_remaining(&self, index: u32, now: SimTime) -> SimDuration {
-        match self.backoff.get(index as usize).copied().flatten() {
+        match self.failures.get(&index).and_then(|f| f.backoff) {
             Some((n, last)) => backoff_delay(n).saturating_sub(now.saturating_sub(last)),
             None => 0,
         }
@@ -153,21 +155,21 @@ impl IndexState {
 
     /// Active pods holding `index` (more than one only transiently).
     pub fn active_count(&self, index: u32) -> u32 {
-        self.active.get(index as usize).copied().unwrap_or(0)
+        self.active.get(index as usize).map_or(0, |&a| u32::from(a))
     }
 
     /// The `n` lowest indexes that are not succeeded and not held by an active pod.
     pub fn lowest_free(&self, n: usize) -> Vec<u32> {
-        self.free.iter().take(n).copied().collect()
+        self.free.lowest(n)
     }
 
     /// A pod for `index` was created; returns its attempt number (from 1).
     pub fn pod_created(&mut self, index: u32) -> u32 {
         let i = index as usize;
         if i < self.active.len() {
-            self.active[i] += 1;
+            self.active[i] = self.active[i].saturating_add(1);
             self.attempts[i] += 1;
-            self.free.remove(&index);
+            self.free.remove(index);
             self.attempts[i]
         } else {
             1
@@ -198,7 +200,7 @@ impl IndexState {
         }
         self.succeeded[i] = true;
         self.succeeded_count += 1;
-        self.free.remove(&index);
+        self.free.remove(index);
         true
     }
 
@@ -211,6 +213,57 @@ impl IndexState {
                 .filter(|(_, s)| **s)
                 .map(|(i, _)| i as u32),
         )
+    }
+}
+
+/// The free indexes, stored so that memory grows with the indexes that were started and
+/// came back, not with `completions`: every index from `fresh` to `end` was never started;
+/// `returned` holds the lower ones that are free again.
+#[derive(Debug, Clone, Default)]
+struct FreeIndexes {
+    fresh: u32,
+    end: u32,
+    returned: BTreeSet<u32>,
+}
+
+impl FreeIndexes {
+    fn new(end: u32) -> Self {
+        FreeIndexes {
+            fresh: 0,
+            end,
+            returned: BTreeSet::new(),
+        }
+    }
+
+    /// The `n` lowest free indexes, ascending (every returned index is below `fresh`).
+    fn lowest(&self, n: usize) -> Vec<u32> {
+        self.returned
+            .iter()
+            .copied()
+            .chain(self.fresh..self.end)
+            .take(n)
+            .collect()
+    }
+
+    fn remove(&mut self, i: u32) {
+        if self.returned.remove(&i) || i < self.fresh || i >= self.end {
+            return;
+        }
+        // Indexes skipped over stay free.
+        self.returned.extend(self.fresh..i);
+        self.fresh = i + 1;
+    }
+
+    fn insert(&mut self, i: u32) {
+        if i < self.fresh {
+            self.returned.insert(i);
+        }
+    }
+
+    fn resize(&mut self, end: u32) {
+        self.returned.retain(|&i| i < end);
+        self.fresh = self.fresh.min(end);
+        self.end = end;
     }
 }
 
@@ -278,6 +331,21 @@ mod tests {
         assert!(s.is_failed(0));
         assert_eq!(s.lowest_free(3), vec![1, 2]);
         assert_eq!(s.failed_indexes(), "0");
+    }
+
+    #[test]
+    fn free_indexes_cost_memory_only_for_indexes_that_came_back() {
+        let mut s = IndexState::new(1_000_000);
+        assert_eq!(s.lowest_free(3), vec![0, 1, 2]);
+        for i in 0..3 {
+            s.pod_created(i);
+        }
+        s.pod_inactive(1); // index 1 failed and is free again, lowest first
+        assert_eq!(s.lowest_free(3), vec![1, 3, 4]);
+        assert_eq!(s.free.returned.len(), 1);
+        // creating a later index leaves the skipped ones free
+        s.pod_created(5);
+        assert_eq!(s.lowest_free(4), vec![1, 3, 4, 6]);
     }
 
     #[test]
