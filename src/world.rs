@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::api::{Manifest, PodSpec, RestartPolicy};
 use crate::controllers::job::JobState;
-use crate::controllers::{job, kubelet, node_lifecycle, scheduler, ttl};
+use crate::controllers::{job, kubelet, node_lifecycle, pod_gc, scheduler, ttl};
 use rand::RngExt;
 
 use crate::engine::{Arena, EventQueue, RngStreams};
@@ -65,6 +65,8 @@ pub enum Event {
     TaintEvict { pod: PodId, epoch: u32 },
     /// A random node fault fires.
     NodeFault(NodeId),
+    /// PodGC collects the pods of a deleted node.
+    PodGc(NodeId),
 }
 
 /// A node: allocatable capacity and what the scheduler has placed on it.
@@ -90,6 +92,8 @@ pub struct Node {
     pub heartbeat_phase: SimTime,
     /// Random faults drawn so far (keys the fault streams).
     pub faults_seen: u32,
+    /// The Node object was deleted: gone for good.
+    pub deleted: bool,
 }
 
 /// CPU in millicores and memory in bytes.
@@ -316,6 +320,8 @@ pub struct World<'s> {
     submits_left: usize,
     /// Offset of the node controller's 5-second monitor rhythm.
     pub node_monitor_phase: SimTime,
+    /// Offset of PodGC's 20-second rhythm.
+    pub pod_gc_phase: SimTime,
     /// Results of standalone Jobs, kept as they are recorded (deleted ones included).
     job_results: Vec<(JobId, result::JobResult)>,
 }
@@ -351,6 +357,7 @@ impl<'s> World<'s> {
                     epoch: 0,
                     heartbeat_phase: 0,
                     faults_seen: 0,
+                    deleted: false,
                 });
             }
         }
@@ -375,6 +382,7 @@ impl<'s> World<'s> {
             pod_stats: result::PodStats::default(),
             submits_left: scenario.workloads.len(),
             node_monitor_phase: 0,
+            pod_gc_phase: 0,
             job_results: Vec::new(),
         };
         // The kubelets' heartbeats and the node controller's checks run on their own
@@ -383,6 +391,9 @@ impl<'s> World<'s> {
         world.node_monitor_phase = streams
             .stream("node-monitor", 0)
             .random_range(0..node_lifecycle::NODE_MONITOR_PERIOD);
+        world.pod_gc_phase = streams
+            .stream("pod-gc", 0)
+            .random_range(0..pod_gc::POD_GC_PERIOD);
         for (i, node) in world.store.nodes.iter_mut().enumerate() {
             node.heartbeat_phase = streams
                 .stream("heartbeat", i as u64)
@@ -487,7 +498,8 @@ impl<'s> World<'s> {
             | Event::SchedulerRetry
             | Event::NodeNotReady { .. }
             | Event::NodeUp { .. }
-            | Event::NodeFault(_) => true,
+            | Event::NodeFault(_)
+            | Event::PodGc(_) => true,
         }
     }
 
@@ -519,6 +531,7 @@ impl<'s> World<'s> {
             Event::NodeUp { node, epoch } => node_lifecycle::node_up(self, node, epoch),
             Event::TaintEvict { pod, epoch } => node_lifecycle::taint_evict(self, pod, epoch),
             Event::NodeFault(node) => node_lifecycle::node_fault(self, node),
+            Event::PodGc(node) => pod_gc::collect(self, node),
         }
     }
 
@@ -565,6 +578,11 @@ impl<'s> World<'s> {
             ActionKind::EvictPod(target) => {
                 if let Some(pod) = self.find_pod(target) {
                     self.disrupt_pod(pod, "EvictionByEvictionAPI");
+                }
+            }
+            ActionKind::DeleteNode(node) => {
+                if let Some(i) = self.store.nodes.iter().position(|n| &n.name == node) {
+                    pod_gc::node_deleted(self, NodeId(i as u32));
                 }
             }
             ActionKind::NodeDown { node, duration } => {

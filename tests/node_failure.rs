@@ -198,3 +198,91 @@ fn a_run_with_random_faults_still_ends() {
         job.outcome
     );
 }
+
+/// A node that goes down for good and whose Node object is then deleted.
+const DELETED_NODE: &str = r#"
+apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: gc}
+spec:
+  cluster:
+    nodePools:
+      - {name: big, count: 1, capacity: {cpu: "16", memory: 64Gi}}
+      - {name: small, count: 1, capacity: {cpu: "4", memory: 16Gi}}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: tolerant}
+        spec:
+          podFailurePolicy:
+            rules:
+              - action: Ignore
+                onPodConditions: [{type: DisruptionTarget}]
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "sleep 900"]}]
+  actions:
+    - {at: 60s, nodeDown: big-0}
+    - {at: 10m, delete: node/big-0}
+"#;
+
+#[test]
+fn pod_gc_fails_the_pods_of_a_deleted_node_after_its_quarantine() {
+    // The evicted pod (eviction ≈ 410 s) is stuck terminating on a node that never returns,
+    // so under `Failed` replacement nothing replaces it — until the Node object is deleted
+    // at 600 s: PodGC's first 20-second pass after the 40 s quarantine (in (640, 660]) marks
+    // it Failed with DisruptionTarget DeletionByPodGC, which the Ignore rule matches.
+    let r = run(DELETED_NODE);
+    let pods = r.pods_of("tolerant");
+    assert_eq!(pods.len(), 2, "{pods:?}");
+    let gone = pods[0].finished.expect("collected");
+    assert!((640_000..=660_000).contains(&gone), "collected at {gone}");
+    assert_eq!(pods[0].phase, "Failed");
+    assert_eq!(pods[0].reason, "NodeLost");
+    // Replaced after the 10 s recreation backoff from its whole-second finish, on small-0,
+    // and not counted (the Ignore rule matched the PodGC disruption).
+    assert_eq!(pods[1].created, (gone / 1000) * 1000 + 10_000);
+    assert_eq!(pods[1].node.as_deref(), Some("small-0"));
+    assert_eq!(r.job("tolerant").failed, 0);
+    assert_eq!(r.job("tolerant").outcome, "Complete");
+}
+
+#[test]
+fn a_deleted_node_is_gone_for_the_scheduler() {
+    // At 700 s, after big-0's deletion, two 3-CPU pods arrive: only one fits on small-0
+    // (4 CPU, already running a pod without requests); the other waits, and the scheduler
+    // counts one node, not two.
+    let extra = r#"
+    - at: 700s
+      object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: late}
+        spec:
+          completions: 2
+          parallelism: 2
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - {name: main, image: busybox, command: ["sleep", "60"], resources: {requests: {cpu: "3"}}}
+  actions:"#;
+    let r = run(&DELETED_NODE.replacen("\n  actions:", extra, 1));
+    let late = r.pods_of("late");
+    assert!(
+        late.iter().all(|p| p.node.as_deref() != Some("big-0")),
+        "{late:?}"
+    );
+    let waits: Vec<_> = r
+        .events()
+        .into_iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .map(|e| e.message)
+        .collect();
+    assert_eq!(
+        waits,
+        vec!["0/1 nodes are available: 1 Insufficient cpu.".to_string()]
+    );
+}

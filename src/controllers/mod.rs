@@ -6,5 +6,6 @@ pub mod cronjob;
 pub mod job;
 pub mod kubelet;
 pub mod node_lifecycle;
+pub mod pod_gc;
 pub mod scheduler;
 pub mod ttl;

@@ -204,6 +204,9 @@ pub fn node_fault(w: &mut World<'_>, node: NodeId) {
         return;
     }
     let n = &mut w.store.nodes[node.0 as usize];
+    if n.deleted {
+        return;
+    }
     n.faults_seen += 1;
     if n.down {
         schedule_next_fault(w, node);

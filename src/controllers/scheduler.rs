@@ -152,7 +152,12 @@ fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
     let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut best: Vec<NodeId> = Vec::new();
     let mut best_score = -1;
+    let mut deleted = 0;
     for (i, node) in w.store.nodes.iter().enumerate() {
+        if node.deleted {
+            deleted += 1;
+            continue;
+        }
         let matches = selector.iter().all(|(k, v)| {
             node.labels
                 .get(k)
@@ -200,7 +205,7 @@ fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
         }
     }
     match best.len() {
-        0 => Err(fit_error(w.store.nodes.len(), &reasons)),
+        0 => Err(fit_error(w.store.nodes.len() - deleted, &reasons)),
         1 => Ok(best[0]),
         n => {
             let mut rng = w.rng.stream("scheduler-tie", u64::from(pod_id.0));
@@ -299,6 +304,7 @@ mod tests {
             epoch: 0,
             heartbeat_phase: 0,
             faults_seen: 0,
+            deleted: false,
         };
         let pod = nonzero(Resources::default());
         assert!(least_allocated_score(&node(0), pod) > least_allocated_score(&node(1000), pod));

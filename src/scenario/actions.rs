@@ -34,6 +34,9 @@ pub enum ActionKind {
     DeletePod(String),
     /// Evicts a pod through the Eviction API (`DisruptionTarget`: `EvictionByEvictionAPI`).
     EvictPod(String),
+    /// Deletes a Node object (a cloud provider or an operator removing it): PodGC then
+    /// fails and removes the pods still bound to it.
+    DeleteNode(String),
     /// Takes a node down (kubelet and containers gone), for a while or for good.
     NodeDown {
         node: String,
@@ -66,7 +69,7 @@ pub struct ActionSpec {
     for_: Option<String>,
 }
 
-const VERBS: &str = "suspend: job/NAME, resume: job/NAME, scale: job/NAME (with parallelism and/or completions), delete: job/NAME or pod/NAME, evict: pod/NAME, nodeDown: NODE (with an optional `for`)";
+const VERBS: &str = "suspend: job/NAME, resume: job/NAME, scale: job/NAME (with parallelism and/or completions), delete: job/NAME, pod/NAME or node/NAME, evict: pod/NAME, nodeDown: NODE (with an optional `for`)";
 
 impl ActionSpec {
     /// Checks the action against the scenario's workloads and nodes.
@@ -126,6 +129,13 @@ impl ActionSpec {
         } else if let Some(t) = &self.delete {
             if let Some(pod) = t.strip_prefix("pod/") {
                 ActionKind::DeletePod(pod.to_string())
+            } else if let Some(node) = t.strip_prefix("node/") {
+                if !nodes.iter().any(|n| n == node) {
+                    return Err(format!(
+                        "{path}.delete: no node named {node:?} (nodes are named <pool>-<n>, n from 0)"
+                    ));
+                }
+                ActionKind::DeleteNode(node.to_string())
             } else {
                 ActionKind::DeleteJob(job_target(path, t, workloads)?)
             }
