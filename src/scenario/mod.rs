@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::api::position::index_documents;
 use crate::api::{self, FieldPath, Manifest, ManifestError, Quantity, Warning};
-use crate::time::{SimDuration, SimTime, parse_duration};
+use crate::time::{HOUR, SimDuration, SimTime, parse_duration};
 pub use behavior::Behavior;
 use behavior::BehaviorSpec;
 pub use distribution::Distribution;
@@ -38,6 +38,11 @@ pub const DEFAULT_SCHEDULING_MS: SimDuration = 20;
 /// container creation.
 pub const DEFAULT_POD_STARTUP_MS: SimDuration = 1_000;
 
+/// How long a scenario with CronJobs runs when it sets no `horizon` (and `jobsim run` on a
+/// bare CronJob manifest): a CronJob never runs out of work, so the run needs an end. One
+/// day shows every daily schedule once.
+pub const DEFAULT_CRONJOB_HORIZON: SimDuration = 24 * HOUR;
+
 /// A checked scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -49,8 +54,24 @@ pub struct Scenario {
     pub timing: Timing,
     pub workloads: Vec<Workload>,
     pub actions: Vec<Action>,
+    /// The CronJob controller's own zone (`cluster.controllerTimeZone`, an IANA name): where
+    /// a CronJob without `timeZone` reads its schedule. `None` is UTC.
+    pub controller_time_zone: Option<String>,
     /// Where it was read from (for messages).
     pub source: PathBuf,
+}
+
+impl Scenario {
+    /// The horizon the run stops at: the scenario's, else [`DEFAULT_CRONJOB_HORIZON`] when
+    /// it has a CronJob, else none (the run ends when nothing is left to do).
+    pub fn effective_horizon(&self) -> Option<SimDuration> {
+        self.horizon.or_else(|| {
+            self.workloads
+                .iter()
+                .any(|w| matches!(w.manifest, Manifest::CronJob(_)))
+                .then_some(DEFAULT_CRONJOB_HORIZON)
+        })
+    }
 }
 
 /// A group of identical nodes, named `<pool>-<n>`.
@@ -101,6 +122,12 @@ pub enum ActionKind {
     SuspendJob(String),
     /// Sets `spec.suspend: false` on a Job.
     ResumeJob(String),
+    /// Sets `spec.suspend: true` on a CronJob.
+    SuspendCronJob(String),
+    /// Sets `spec.suspend: false` on a CronJob.
+    ResumeCronJob(String),
+    /// Sets `spec.schedule` of a CronJob.
+    ScheduleCronJob { name: String, to: String },
 }
 
 /// Why a scenario or manifest could not be loaded. Fatal for the run (exit code 2).
@@ -167,6 +194,8 @@ struct ClusterSpec {
     node_pools: Vec<NodePoolSpec>,
     #[serde(default)]
     timing: Option<TimingSpec>,
+    #[serde(default)]
+    controller_time_zone: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +252,10 @@ struct ActionSpec {
     suspend: Option<String>,
     #[serde(default)]
     resume: Option<String>,
+    #[serde(default)]
+    schedule: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
     #[serde(flatten)]
     other: BTreeMap<String, yaml_serde::Value>,
 }
@@ -289,6 +322,7 @@ pub fn default_scenario(name: String, source: PathBuf, workloads: Vec<Workload>)
         timing: Timing::default(),
         workloads,
         actions: Vec::new(),
+        controller_time_zone: None,
         source,
     }
 }
@@ -353,6 +387,14 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         .map(|h| parse_duration(h).map_err(|e| invalid(format!("spec.horizon: {e}"))))
         .transpose()?;
     let cluster = spec.cluster.unwrap_or_default();
+    if let Some(zone) = &cluster.controller_time_zone {
+        let errors = crate::controllers::cronjob::validation::validate_time_zone_field(Some(zone));
+        if let Some((_, message)) = errors.into_iter().next() {
+            return Err(invalid(format!(
+                "spec.cluster.controllerTimeZone: {message} (an IANA zone such as Europe/Berlin)"
+            )));
+        }
+    }
     let mut pools = Vec::new();
     for (i, p) in cluster.node_pools.iter().enumerate() {
         let path = format!("spec.cluster.nodePools[{i}]");
@@ -443,21 +485,31 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
     for (i, a) in spec.actions.iter().enumerate() {
         let path = format!("spec.actions[{i}]");
         let at = parse_duration(&a.at).map_err(|e| invalid(format!("{path}.at: {e}")))?;
-        let kind = match (&a.suspend, &a.resume, a.other.keys().next()) {
-            (Some(t), None, None) => {
-                ActionKind::SuspendJob(job_target(&path, t, &workloads).map_err(invalid)?)
+        if a.to.is_some() && a.schedule.is_none() {
+            return Err(invalid(format!(
+                "{path}.to: only a schedule action takes `to` (schedule: cronjob/NAME, to: \"0 * * * *\")"
+            )));
+        }
+        let kind = match (&a.suspend, &a.resume, &a.schedule, a.other.keys().next()) {
+            (Some(t), None, None, None) => match target(&path, t, &workloads).map_err(invalid)? {
+                Target::Job(name) => ActionKind::SuspendJob(name),
+                Target::CronJob(name) => ActionKind::SuspendCronJob(name),
+            },
+            (None, Some(t), None, None) => match target(&path, t, &workloads).map_err(invalid)? {
+                Target::Job(name) => ActionKind::ResumeJob(name),
+                Target::CronJob(name) => ActionKind::ResumeCronJob(name),
+            },
+            (None, None, Some(t), None) => {
+                schedule_action(&path, t, a.to.as_deref(), &workloads).map_err(invalid)?
             }
-            (None, Some(t), None) => {
-                ActionKind::ResumeJob(job_target(&path, t, &workloads).map_err(invalid)?)
-            }
-            (None, None, Some(other)) => {
+            (None, None, None, Some(other)) => {
                 return Err(invalid(format!(
-                    "{path}: action `{other}` is not supported in this version of jobsim (supported: suspend, resume)"
+                    "{path}: action `{other}` is not supported in this version of jobsim (supported: suspend, resume, schedule)"
                 )));
             }
             _ => {
                 return Err(invalid(format!(
-                    "{path}: give exactly one action (suspend: job/NAME or resume: job/NAME)"
+                    "{path}: give exactly one action (suspend: job/NAME or cronjob/NAME, resume: job/NAME or cronjob/NAME, or schedule: cronjob/NAME with to: SCHEDULE)"
                 )));
             }
         };
@@ -473,6 +525,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             timing,
             workloads,
             actions,
+            controller_time_zone: cluster.controller_time_zone.clone(),
             source: file.to_path_buf(),
         },
         warnings,
@@ -496,17 +549,69 @@ fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
     Ok(())
 }
 
-fn job_target(path: &str, target: &str, workloads: &[Workload]) -> Result<String, String> {
-    let name = target
-        .strip_prefix("job/")
-        .ok_or_else(|| format!("{path}: target {target:?} must be written job/NAME"))?;
+/// The object an action names.
+enum Target {
+    Job(String),
+    CronJob(String),
+}
+
+fn target(path: &str, target: &str, workloads: &[Workload]) -> Result<Target, String> {
+    if let Some(name) = target.strip_prefix("cronjob/") {
+        return cronjob_target(path, name, workloads).map(|_| Target::CronJob(name.to_string()));
+    }
+    let name = target.strip_prefix("job/").ok_or_else(|| {
+        format!("{path}: target {target:?} must be written job/NAME or cronjob/NAME")
+    })?;
     let known = workloads
         .iter()
         .any(|w| matches!(&w.manifest, Manifest::Job(j) if j.metadata.name == name));
     if !known {
         return Err(format!("{path}: no Job named {name:?} among the workloads"));
     }
-    Ok(name.to_string())
+    Ok(Target::Job(name.to_string()))
+}
+
+fn cronjob_target<'w>(
+    path: &str,
+    name: &str,
+    workloads: &'w [Workload],
+) -> Result<&'w api::CronJob, String> {
+    workloads
+        .iter()
+        .find_map(|w| match &w.manifest {
+            Manifest::CronJob(c) if c.metadata.name == name => Some(&**c),
+            _ => None,
+        })
+        .ok_or_else(|| format!("{path}: no CronJob named {name:?} among the workloads"))
+}
+
+/// `{schedule: cronjob/NAME, to: "0 * * * *"}`: the new schedule is validated as the API
+/// server validates an update of the CronJob.
+fn schedule_action(
+    path: &str,
+    target: &str,
+    to: Option<&str>,
+    workloads: &[Workload],
+) -> Result<ActionKind, String> {
+    let name = target
+        .strip_prefix("cronjob/")
+        .ok_or_else(|| format!("{path}: target {target:?} must be written cronjob/NAME"))?;
+    let cj = cronjob_target(path, name, workloads)?;
+    let to = to.ok_or_else(|| format!("{path}.to: Required value (the new schedule)"))?;
+    let zone = cj.spec.time_zone.as_deref();
+    let errors = crate::controllers::cronjob::validation::validate_schedule_update(
+        to,
+        zone,
+        &cj.spec.schedule,
+        zone,
+    );
+    if let Some((_, message)) = errors.into_iter().next() {
+        return Err(format!("{path}.to: {message}"));
+    }
+    Ok(ActionKind::ScheduleCronJob {
+        name: name.to_string(),
+        to: to.to_string(),
+    })
 }
 
 fn is_dns_label(s: &str) -> bool {
