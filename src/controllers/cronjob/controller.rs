@@ -901,16 +901,19 @@ pub(crate) fn account_lost(
     }
     if let Some(last) = lost.pop()
         && stats.deadline_until.is_some_and(|d| last <= d)
-        && stats.blocked.binary_search(&last).is_err()
     {
         count(last, stats);
     }
 }
 
 /// At the end of the run: times that came due and never ran are counted; the most recent
-/// one is left out while the CronJob is not suspended, since its Job may still come.
+/// one is left out while the CronJob is not suspended, since its Job may still come —
+/// unless it is already older than the starting deadline.
 pub fn finish_accounting(w: &mut World<'_>, id: CronJobId, end: SimTime) {
     let until = w.clock.instant(end);
+    if let Some(sds) = w.store.cronjob(id).spec.starting_deadline_seconds {
+        note_deadline(w, id, until, sds);
+    }
     let cj = w.store.cronjob_mut(id);
     let Ok(schedule) = &cj.parsed.schedule else {
         return;
