@@ -809,15 +809,7 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
         // Usually nothing was lost: the first time after the previous run is this one.
         let previous = cj.stats.accounted_until;
         let first = previous.and_then(|p| next_after(&mut cj.parsed, &schedule, p));
-        if first == Some(scheduled) {
-            cj.stats.accounted_until = Some(scheduled);
-            if cj.stats.blocked.binary_search(&scheduled).is_ok() {
-                cj.stats.delayed += 1;
-            }
-            cj.stats.blocked.retain(|&b| b > scheduled);
-        } else {
-            account_run(&mut cj.stats, &schedule, scheduled);
-        }
+        account_run(&mut cj.stats, &schedule, scheduled, first);
     }
     emit(w, id, "SuccessfulCreate", &format!("Created job {name}"));
     // The Job add event.
@@ -846,12 +838,20 @@ fn note_deadline(w: &mut World<'_>, id: CronJobId, now: Timestamp, sds: i64) {
 }
 
 /// A Job was created for `scheduled`: the times since the last accounted one that did not
-/// run are lost, and `scheduled` ran (late, if Forbid had blocked it).
-fn account_run(stats: &mut CronJobStats, schedule: &Schedule, scheduled: Timestamp) {
+/// run are lost, and `scheduled` ran (late, if Forbid had blocked it). `first` is the first
+/// activation after the last accounted time, when the caller knows it.
+fn account_run(
+    stats: &mut CronJobStats,
+    schedule: &Schedule,
+    scheduled: Timestamp,
+    first: Option<Timestamp>,
+) {
     if stats.accounted_until.is_some_and(|a| a >= scheduled) {
         return;
     }
-    account_lost(stats, schedule, scheduled, false, false);
+    if first != Some(scheduled) {
+        account_lost(stats, schedule, scheduled, false, false);
+    }
     if stats.blocked.binary_search(&scheduled).is_ok() {
         stats.delayed += 1;
     }
@@ -970,7 +970,7 @@ mod tests {
             ..CronJobStats::default()
         };
         // 00:05 … 00:30 lost before a run at 00:35.
-        account_run(&mut stats, &schedule, ts("2026-01-01T00:35:00Z"));
+        account_run(&mut stats, &schedule, ts("2026-01-01T00:35:00Z"), None);
         assert_eq!(stats.skipped, 1); // 00:10
         assert_eq!(stats.missed_deadline, 3); // 00:05, 00:15, 00:20
         assert_eq!(stats.missed, 2); // 00:25, 00:30
@@ -986,7 +986,7 @@ mod tests {
             blocked: vec![ts("2026-01-01T00:10:00Z"), ts("2026-01-01T00:15:00Z")],
             ..CronJobStats::default()
         };
-        account_run(&mut stats, &schedule, ts("2026-01-01T00:15:00Z"));
+        account_run(&mut stats, &schedule, ts("2026-01-01T00:15:00Z"), None);
         assert_eq!((stats.skipped, stats.delayed, stats.missed), (1, 1, 0));
     }
 
