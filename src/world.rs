@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::{Manifest, PodSpec, RestartPolicy};
+use crate::controllers::cronjob::{self, CronJobState};
 use crate::controllers::job::JobState;
 use crate::controllers::{job, kubelet, node_lifecycle, pod_gc, scheduler, ttl};
 use rand::RngExt;
@@ -27,6 +28,10 @@ pub struct PodId(pub u32);
 /// Index of a Job in [`Store::jobs`]; ids grow with creation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JobId(pub u32);
+
+/// Index of a CronJob in [`Store::cronjobs`]; ids grow with creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CronJobId(pub u32);
 
 /// Everything that can happen. Same-time events run in the order they were scheduled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +72,8 @@ pub enum Event {
     NodeFault(NodeId),
     /// PodGC collects the pods of a deleted node.
     PodGc(NodeId),
+    /// The CronJob controller's workqueue hands out a CronJob's key.
+    CronJobSync(CronJobId),
 }
 
 /// A node: allocatable capacity and what the scheduler has placed on it.
@@ -266,6 +273,12 @@ pub struct Store {
     /// Names of the pods in the store, so generated names never collide and actions can
     /// find pods by name. Never iterated.
     pub pod_names: std::collections::HashMap<String, PodId>,
+    pub cronjobs: Arena<CronJobState>,
+    /// CronJob names (namespace/name) to ids.
+    pub cronjob_names: BTreeMap<String, CronJobId>,
+    /// The controlling CronJob of each Job a CronJob created and that is not deleted (the
+    /// informer's ownerReference index). Never iterated.
+    pub job_owners: std::collections::HashMap<JobId, CronJobId>,
 }
 
 impl Store {
@@ -288,6 +301,12 @@ impl Store {
     }
     pub fn has_job(&self, id: JobId) -> bool {
         self.jobs.contains(id.0)
+    }
+    pub fn cronjob(&self, id: CronJobId) -> &CronJobState {
+        self.cronjobs.get(id.0).expect("cronjob exists")
+    }
+    pub fn cronjob_mut(&mut self, id: CronJobId) -> &mut CronJobState {
+        self.cronjobs.get_mut(id.0).expect("cronjob exists")
     }
 }
 
@@ -493,6 +512,7 @@ impl<'s> World<'s> {
             | Event::ContainerExit { pod: p, .. }
             | Event::ContainerRestart { pod: p, .. }
             | Event::TaintEvict { pod: p, .. } => self.store.has_pod(p),
+            Event::CronJobSync(id) => self.store.cronjobs.contains(id.0),
             Event::Submit(_)
             | Event::Action(_)
             | Event::SchedulerRetry
@@ -510,7 +530,7 @@ impl<'s> World<'s> {
         match event {
             Event::Submit(i) => self.submit(i as usize),
             Event::Action(i) => self.action(i as usize),
-            Event::JobSync(id) => job::sync(self, id),
+            Event::JobSync(id) => self.job_sync(id),
             Event::Schedule(pod) => scheduler::schedule_new(self, pod),
             Event::SchedulerRetry => scheduler::retry(self),
             Event::PodStart(pod) => kubelet::pod_start(self, pod),
@@ -532,7 +552,24 @@ impl<'s> World<'s> {
             Event::TaintEvict { pod, epoch } => node_lifecycle::taint_evict(self, pod, epoch),
             Event::NodeFault(node) => node_lifecycle::node_fault(self, node),
             Event::PodGc(node) => pod_gc::collect(self, node),
+            Event::CronJobSync(id) => cronjob::controller::on_event(self, id),
         }
+    }
+
+    /// A Job sync; a status change of a Job a CronJob owns reaches the CronJob
+    /// controller's informer as an update event.
+    fn job_sync(&mut self, id: JobId) {
+        let owner = match self.store.job(id).owner {
+            Some(_) => self.store.job_owners.get(&id).copied(),
+            None => None,
+        };
+        let Some(cj) = owner else {
+            job::sync(self, id);
+            return;
+        };
+        let before = cronjob::JobStatusView::of(self.store.job(id));
+        job::sync(self, id);
+        cronjob::controller::job_synced(self, cj, id, before);
     }
 
     fn submit(&mut self, i: usize) {
@@ -544,13 +581,7 @@ impl<'s> World<'s> {
                 job::create(self, job, &workload.behavior, None);
             }
             Manifest::CronJob(cj) => {
-                // The CronJob controller is not modelled yet; say so in the event log
-                // rather than silently dropping the object.
-                self.emit(
-                    ObjectRef::CronJob(&cj.metadata.name),
-                    "NotSimulated",
-                    "CronJob scheduling is not modelled in this version of jobsim",
-                );
+                cronjob::controller::create(self, cj, &workload.behavior);
             }
         }
     }
@@ -589,6 +620,11 @@ impl<'s> World<'s> {
                 if let Some(i) = self.store.nodes.iter().position(|n| &n.name == node) {
                     node_lifecycle::node_down(self, NodeId(i as u32), *duration);
                 }
+            }
+            ActionKind::SuspendCronJob(name) => cronjob::controller::set_suspend(self, name, true),
+            ActionKind::ResumeCronJob(name) => cronjob::controller::set_suspend(self, name, false),
+            ActionKind::ScheduleCronJob { name, to } => {
+                cronjob::controller::set_schedule(self, name, to)
             }
         }
     }
@@ -733,9 +769,10 @@ impl Pod {
 
 /// Runs a scenario to its end (or `horizon`), reports every pod and Job record to `sink`
 /// and returns the final state. The one entry point of a simulation.
+/// Without `horizon`, the scenario's own (or the default for scenarios with CronJobs).
 pub fn simulate(scenario: &Scenario, sink: &mut dyn Sink, horizon: Option<SimTime>) -> RunResult {
     let mut w = World::new(scenario, sink);
-    let outcome = w.run(horizon);
+    let outcome = w.run(horizon.or(scenario.effective_horizon()));
     w.flush_records(outcome.end);
     w.result(outcome)
 }
@@ -802,6 +839,9 @@ impl World<'_> {
             self.delete_pod(pod);
         }
         self.reap_job(id);
+        if let Some(cj) = self.store.job_owners.remove(&id) {
+            cronjob::controller::job_deleted(self, cj, id);
+        }
     }
 
     /// Removes a deleted Job whose pods are all terminal, with its pods.
@@ -845,13 +885,42 @@ impl World<'_> {
     fn result(&mut self, outcome: RunOutcome) -> RunResult {
         let mut jobs = std::mem::take(&mut self.job_results);
         jobs.sort_by_key(|(id, _)| *id);
-        let items: Vec<serde_json::Value> = self
+        let cronjob_ids: Vec<CronJobId> = self
+            .store
+            .cronjobs
+            .iter()
+            .map(|(i, _)| CronJobId(i))
+            .collect();
+        for &id in &cronjob_ids {
+            cronjob::controller::finish_accounting(self, id, outcome.end);
+        }
+        let seed = self.scenario.seed;
+        let mut items: Vec<serde_json::Value> = self
             .store
             .jobs
             .iter()
             .filter(|(_, j)| j.deleted_at.is_none())
-            .map(|(_, j)| result::job_object(j, &self.clock, self.scenario.seed))
+            .map(|(i, j)| {
+                let mut object = result::job_object(j, &self.clock, seed);
+                if let Some(cj) = self.store.job_owners.get(&JobId(i)) {
+                    cronjob::output::add_owner_reference(
+                        &mut object,
+                        self.store.cronjob(*cj),
+                        seed,
+                    );
+                }
+                object
+            })
             .collect();
+        let cronjobs = cronjob_ids
+            .iter()
+            .map(|&id| cronjob::output::cronjob_result(self.store.cronjob(id), &self.clock))
+            .collect();
+        items.extend(
+            cronjob_ids.iter().map(|&id| {
+                cronjob::output::cronjob_object(self.store.cronjob(id), &self.clock, seed)
+            }),
+        );
         let nodes = self
             .store
             .nodes
@@ -876,6 +945,7 @@ impl World<'_> {
             horizon_reached: outcome.horizon_reached,
             metrics,
             jobs,
+            cronjobs,
             nodes,
             objects: serde_json::json!({
                 "apiVersion": "v1",

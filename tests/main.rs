@@ -13,6 +13,7 @@ mod backoff;
 mod backoff_limit_per_index;
 mod browser;
 mod cli;
+mod cronjob;
 mod deadline;
 mod determinism;
 mod examples;

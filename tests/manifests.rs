@@ -229,17 +229,20 @@ fn seed_indexed_parallel_job_runs_unchanged_and_completes() {
 }
 
 #[test]
-#[ignore = "BUG: the CronJob controller is not modelled yet; the seed CronJob creates no Job (event NotSimulated)"]
 fn seed_cron_sample_job_runs_unchanged_and_its_jobs_complete() {
     // "*/5 * * * *" from 00:00: Jobs at 00:05 and 00:10 within 11 minutes, each one pod
     // of `sleep 5` that completes.
+    // Job names are `<cronjob>-<scheduled unix minutes>`: 2026-01-01T00:05Z is minute
+    // 29,453,765 (1,767,225,900 s / 60) of the Unix epoch. jobs.csv lists them with owner `cronjob/NAME`.
     let r = run_file(&seed("cron-sample-job.yaml"), Some(11 * 60_000));
     let jobs: Vec<_> = r
-        .result
+        .sink
         .jobs
         .iter()
-        .filter(|j| j.owner.as_deref() == Some("cron-sample-job"))
+        .filter(|row| row[1] == "cronjob/cron-sample-job")
         .collect();
-    assert_eq!(jobs.len(), 2);
-    assert!(jobs.iter().all(|j| j.outcome == "Complete"));
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    assert_eq!(jobs[0][0], "cron-sample-job-29453765");
+    assert_eq!(jobs[1][0], "cron-sample-job-29453770");
+    assert!(jobs.iter().all(|row| row[5] == "Complete"), "{jobs:?}");
 }

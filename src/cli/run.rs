@@ -51,6 +51,11 @@ A bare manifest runs on the default cluster: 3 nodes worker-0..worker-2, each 4 
 the N of a trailing `sleep N` in its command, else 10s, and exits 0. Scenario files set
 the cluster, timing, behaviour (durations, failures, scripted exit codes) and actions.
 
+CronJobs never run out of work: a scenario with a CronJob and no `horizon` (and a bare
+CronJob manifest) stops after 24h of simulated time; set `spec.horizon` or --horizon for
+longer. A CronJob without `timeZone` reads its schedule in UTC (the simulated controller's
+zone; a scenario can set `cluster.controllerTimeZone`).
+
 Outputs (in the output folder): summary.json, objects.json, pods.csv, jobs.csv,
 events.csv, nodes.csv, and unless --no-charts: timeline, throughput and utilisation
 charts (.svg and .png; a schedule strip for CronJobs) and a self-contained report.html.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::result::{JobResult, RunResult};
+use super::result::{CronJobResult, JobResult, RunResult};
 use crate::time::{Clock, SimTime};
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.
@@ -48,6 +48,40 @@ fn job_json(j: &JobResult) -> Value {
     })
 }
 
+fn lag_json(lag: Option<[u64; 3]>) -> Value {
+    match lag {
+        Some([p50, p99, max]) => json!({"p50": secs(p50), "p99": secs(p99), "max": secs(max)}),
+        None => Value::Null,
+    }
+}
+
+fn cronjob_json(c: &CronJobResult) -> Value {
+    json!({
+        "name": c.name,
+        "namespace": c.namespace,
+        "schedule": c.schedule,
+        "timeZone": c.time_zone,
+        "concurrencyPolicy": c.concurrency_policy,
+        "suspend": c.suspend,
+        "jobsCreated": c.jobs_created,
+        "succeeded": c.succeeded,
+        "failed": c.failed,
+        "skipped": c.skipped,
+        "delayed": c.delayed,
+        "replaced": c.replaced,
+        "missedDeadline": c.missed_deadline,
+        "missed": c.missed,
+        "active": c.active,
+        "lastScheduleTime": c.last_schedule_time,
+        "lastSuccessfulTime": c.last_successful_time,
+        "lagSeconds": {
+            "created": lag_json(c.create_lag_ms),
+            "started": lag_json(c.start_lag_ms),
+        },
+        "podRequests": {"cpu": c.pod_requests.cpu_m, "memory": c.pod_requests.memory},
+    })
+}
+
 /// `summary.json`: the scenario, versions, per-Job results and aggregate metrics.
 pub fn summary_json(r: &RunResult) -> Value {
     let clock = Clock::new(r.start);
@@ -63,7 +97,7 @@ pub fn summary_json(r: &RunResult) -> Value {
         "kubernetes": crate::KUBERNETES_VERSION,
         "eventsProcessed": r.events_processed,
         "jobs": r.jobs.iter().map(job_json).collect::<Vec<_>>(),
-        "cronjobs": [],
+        "cronjobs": r.cronjobs.iter().map(cronjob_json).collect::<Vec<_>>(),
         "metrics": {
             "makespan": opt_secs(m.makespan),
             "podsCreated": m.pods_created,

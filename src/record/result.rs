@@ -41,6 +41,40 @@ impl JobResult {
     }
 }
 
+/// The result of one CronJob: what became of its schedule times and its Jobs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CronJobResult {
+    pub name: String,
+    pub namespace: String,
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    pub concurrency_policy: &'static str,
+    pub suspend: bool,
+    pub jobs_created: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Due times blocked by Forbid (`JobAlreadyActive`) that never got a Job.
+    pub skipped: u64,
+    /// Due times blocked by Forbid that got their Job once the active one finished.
+    pub delayed: u64,
+    /// Active Jobs deleted by Replace.
+    pub replaced: u64,
+    /// Times dropped because they were older than `startingDeadlineSeconds`.
+    pub missed_deadline: u64,
+    /// Other times that never got a Job (suspended, or superseded in a catch-up).
+    pub missed: u64,
+    /// Jobs in `status.active` at the end.
+    pub active: usize,
+    pub last_schedule_time: Option<String>,
+    pub last_successful_time: Option<String>,
+    /// Created − scheduled, milliseconds: p50, p99, max (`None` without Jobs).
+    pub create_lag_ms: Option<[u64; 3]>,
+    /// Job `startTime` − scheduled, milliseconds: p50, p99, max.
+    pub start_lag_ms: Option<[u64; 3]>,
+    /// Effective requests of one pod of its Job template.
+    pub pod_requests: Resources,
+}
+
 /// One node's allocatable capacity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeResult {
@@ -78,9 +112,11 @@ pub struct RunResult {
     pub events_processed: u64,
     pub horizon_reached: bool,
     pub jobs: Vec<JobResult>,
+    /// One per CronJob, in creation order.
+    pub cronjobs: Vec<CronJobResult>,
     pub nodes: Vec<NodeResult>,
     pub metrics: Metrics,
-    /// `objects.json`: a Kubernetes `List` of the Jobs that exist at the end.
+    /// `objects.json`: a Kubernetes `List` of the Jobs and CronJobs that exist at the end.
     pub objects: Value,
 }
 

@@ -1,10 +1,11 @@
 //! The short summary `jobsim run` prints: one line per Job with its outcome, reason,
-//! counters, start → finish and makespan.
+//! counters, start → finish and makespan, then one line per CronJob with what became of its
+//! schedule times (Jobs created, succeeded, failed, skipped under Forbid, missed).
 
 use crate::record::result::RunResult;
 use crate::time::{format_duration, seconds_str};
 
-/// The summary as text, one line per Job after a header line.
+/// The summary as text: a header line, one line per standalone Job, one per CronJob.
 pub fn summary(r: &RunResult) -> String {
     let mut out = format!(
         "scenario {} · seed {} · Kubernetes {} model · ended at {}s{}\n",
@@ -45,6 +46,31 @@ pub fn summary(r: &RunResult) -> String {
             "  job {:width$}  {outcome:<34} succeeded {:>3}  failed {:>3}  {span}{makespan}{indexes}\n",
             j.name, j.succeeded, j.failed,
         ));
+    }
+    let width = r.cronjobs.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    for c in &r.cronjobs {
+        let zone = c.time_zone.as_deref().unwrap_or("UTC");
+        let mut line = format!(
+            "  cronjob {:width$}  {:<16} {zone:<16} created {:>3}  succeeded {:>3}  failed {:>3}  skipped {:>3}  missed {:>3}",
+            c.name,
+            format!("\"{}\"", c.schedule),
+            c.jobs_created,
+            c.succeeded,
+            c.failed,
+            c.skipped,
+            c.missed + c.missed_deadline,
+        );
+        if c.missed_deadline > 0 {
+            line.push_str(&format!(" ({} past the deadline)", c.missed_deadline));
+        }
+        if c.replaced > 0 {
+            line.push_str(&format!("  replaced {}", c.replaced));
+        }
+        if c.suspend {
+            line.push_str("  suspended");
+        }
+        out.push_str(&line);
+        out.push('\n');
     }
     out
 }

@@ -42,6 +42,12 @@ pub enum ActionKind {
         node: String,
         duration: Option<SimDuration>,
     },
+    /// Sets `spec.suspend: true` on a CronJob.
+    SuspendCronJob(String),
+    /// Sets `spec.suspend: false` on a CronJob.
+    ResumeCronJob(String),
+    /// Sets `spec.schedule` of a CronJob.
+    ScheduleCronJob { name: String, to: String },
 }
 
 /// The YAML form of an action: `at` and exactly one verb.
@@ -67,9 +73,13 @@ pub struct ActionSpec {
     node_down: Option<String>,
     #[serde(default, rename = "for")]
     for_: Option<String>,
+    #[serde(default)]
+    schedule: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
 }
 
-const VERBS: &str = "suspend: job/NAME, resume: job/NAME, scale: job/NAME (with parallelism and/or completions), delete: job/NAME, pod/NAME or node/NAME, evict: pod/NAME, nodeDown: NODE (with an optional `for`)";
+const VERBS: &str = "suspend: job/NAME or cronjob/NAME, resume: job/NAME or cronjob/NAME, schedule: cronjob/NAME (with to: SCHEDULE), scale: job/NAME (with parallelism and/or completions), delete: job/NAME, pod/NAME or node/NAME, evict: pod/NAME, nodeDown: NODE (with an optional `for`)";
 
 impl ActionSpec {
     /// Checks the action against the scenario's workloads and nodes.
@@ -87,6 +97,7 @@ impl ActionSpec {
             self.delete.is_some(),
             self.evict.is_some(),
             self.node_down.is_some(),
+            self.schedule.is_some(),
         ];
         if verbs.iter().filter(|v| **v).count() != 1 {
             return Err(format!("{path}: give exactly one action: {VERBS}"));
@@ -100,10 +111,23 @@ impl ActionSpec {
         if self.for_.is_some() && self.node_down.is_none() {
             return Err(format!("{path}.for: goes with `nodeDown: NODE`"));
         }
+        if self.to.is_some() && self.schedule.is_none() {
+            return Err(format!(
+                "{path}.to: only a schedule action takes `to` (schedule: cronjob/NAME, to: \"0 * * * *\")"
+            ));
+        }
         let kind = if let Some(t) = &self.suspend {
-            ActionKind::SuspendJob(job_target(path, t, workloads)?)
+            match target(path, t, workloads)? {
+                Target::Job(name) => ActionKind::SuspendJob(name),
+                Target::CronJob(name) => ActionKind::SuspendCronJob(name),
+            }
         } else if let Some(t) = &self.resume {
-            ActionKind::ResumeJob(job_target(path, t, workloads)?)
+            match target(path, t, workloads)? {
+                Target::Job(name) => ActionKind::ResumeJob(name),
+                Target::CronJob(name) => ActionKind::ResumeCronJob(name),
+            }
+        } else if let Some(t) = &self.schedule {
+            schedule_action(path, t, self.to.as_deref(), workloads)?
         } else if let Some(t) = &self.scale {
             if !extra_scale {
                 return Err(format!(
@@ -173,4 +197,69 @@ fn job_target(path: &str, target: &str, workloads: &[Workload]) -> Result<String
         return Err(format!("{path}: no Job named {name:?} among the workloads"));
     }
     Ok(name.to_string())
+}
+
+/// The object an action names.
+enum Target {
+    Job(String),
+    CronJob(String),
+}
+
+fn target(path: &str, target: &str, workloads: &[Workload]) -> Result<Target, String> {
+    if let Some(name) = target.strip_prefix("cronjob/") {
+        return cronjob_target(path, name, workloads).map(|_| Target::CronJob(name.to_string()));
+    }
+    let name = target.strip_prefix("job/").ok_or_else(|| {
+        format!("{path}: target {target:?} must be written job/NAME or cronjob/NAME")
+    })?;
+    let known = workloads
+        .iter()
+        .any(|w| matches!(&w.manifest, Manifest::Job(j) if j.metadata.name == name));
+    if !known {
+        return Err(format!("{path}: no Job named {name:?} among the workloads"));
+    }
+    Ok(Target::Job(name.to_string()))
+}
+
+fn cronjob_target<'w>(
+    path: &str,
+    name: &str,
+    workloads: &'w [Workload],
+) -> Result<&'w crate::api::CronJob, String> {
+    workloads
+        .iter()
+        .find_map(|w| match &w.manifest {
+            Manifest::CronJob(c) if c.metadata.name == name => Some(&**c),
+            _ => None,
+        })
+        .ok_or_else(|| format!("{path}: no CronJob named {name:?} among the workloads"))
+}
+
+/// `{schedule: cronjob/NAME, to: "0 * * * *"}`: the new schedule is validated as the API
+/// server validates an update of the CronJob.
+fn schedule_action(
+    path: &str,
+    target: &str,
+    to: Option<&str>,
+    workloads: &[Workload],
+) -> Result<ActionKind, String> {
+    let name = target
+        .strip_prefix("cronjob/")
+        .ok_or_else(|| format!("{path}: target {target:?} must be written cronjob/NAME"))?;
+    let cj = cronjob_target(path, name, workloads)?;
+    let to = to.ok_or_else(|| format!("{path}.to: Required value (the new schedule)"))?;
+    let zone = cj.spec.time_zone.as_deref();
+    let errors = crate::controllers::cronjob::validation::validate_schedule_update(
+        to,
+        zone,
+        &cj.spec.schedule,
+        zone,
+    );
+    if let Some((_, message)) = errors.into_iter().next() {
+        return Err(format!("{path}.to: {message}"));
+    }
+    Ok(ActionKind::ScheduleCronJob {
+        name: name.to_string(),
+        to: to.to_string(),
+    })
 }

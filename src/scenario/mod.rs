@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::api::position::index_documents;
 use crate::api::{self, FieldPath, Manifest, ManifestError, Quantity, Warning};
-use crate::time::{SimDuration, SimTime, parse_duration};
+use crate::time::{HOUR, SimDuration, SimTime, parse_duration};
 pub use behavior::Behavior;
 use behavior::BehaviorSpec;
 pub use distribution::Distribution;
@@ -39,6 +39,11 @@ pub const DEFAULT_SCHEDULING_MS: SimDuration = 20;
 /// container creation.
 pub const DEFAULT_POD_STARTUP_MS: SimDuration = 1_000;
 
+/// How long a scenario with CronJobs runs when it sets no `horizon` (and `jobsim run` on a
+/// bare CronJob manifest): a CronJob never runs out of work, so the run needs an end. One
+/// day shows every daily schedule once.
+pub const DEFAULT_CRONJOB_HORIZON: SimDuration = 24 * HOUR;
+
 /// A checked scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -50,8 +55,24 @@ pub struct Scenario {
     pub timing: Timing,
     pub workloads: Vec<Workload>,
     pub actions: Vec<Action>,
+    /// The CronJob controller's own zone (`cluster.controllerTimeZone`, an IANA name): where
+    /// a CronJob without `timeZone` reads its schedule. `None` is UTC.
+    pub controller_time_zone: Option<String>,
     /// Where it was read from (for messages).
     pub source: PathBuf,
+}
+
+impl Scenario {
+    /// The horizon the run stops at: the scenario's, else [`DEFAULT_CRONJOB_HORIZON`] when
+    /// it has a CronJob, else none (the run ends when nothing is left to do).
+    pub fn effective_horizon(&self) -> Option<SimDuration> {
+        self.horizon.or_else(|| {
+            self.workloads
+                .iter()
+                .any(|w| matches!(w.manifest, Manifest::CronJob(_)))
+                .then_some(DEFAULT_CRONJOB_HORIZON)
+        })
+    }
 }
 
 /// A group of identical nodes, named `<pool>-<n>`.
@@ -194,6 +215,8 @@ struct ClusterSpec {
     node_pools: Vec<NodePoolSpec>,
     #[serde(default)]
     timing: Option<TimingSpec>,
+    #[serde(default)]
+    controller_time_zone: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,6 +329,7 @@ pub fn default_scenario(name: String, source: PathBuf, workloads: Vec<Workload>)
         timing: Timing::default(),
         workloads,
         actions: Vec::new(),
+        controller_time_zone: None,
         source,
     }
 }
@@ -371,6 +395,14 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         .map(|h| parse_duration(h).map_err(|e| invalid(format!("spec.horizon: {e}"))))
         .transpose()?;
     let cluster = spec.cluster.unwrap_or_default();
+    if let Some(zone) = &cluster.controller_time_zone {
+        let errors = crate::controllers::cronjob::validation::validate_time_zone_field(Some(zone));
+        if let Some((_, message)) = errors.into_iter().next() {
+            return Err(invalid(format!(
+                "spec.cluster.controllerTimeZone: {message} (an IANA zone such as Europe/Berlin)"
+            )));
+        }
+    }
     let mut pools = Vec::new();
     for (i, p) in cluster.node_pools.iter().enumerate() {
         let path = format!("spec.cluster.nodePools[{i}]");
@@ -494,6 +526,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             timing,
             workloads,
             actions,
+            controller_time_zone: cluster.controller_time_zone.clone(),
             source: file.to_path_buf(),
         },
         warnings,

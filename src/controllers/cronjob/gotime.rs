@@ -57,6 +57,14 @@ pub enum Location {
 }
 
 impl Location {
+    /// The offset never changes (UTC, `Local` as the simulator reads it, `Etc/GMT+5`).
+    pub(crate) fn is_fixed_offset(&self) -> bool {
+        match self {
+            Location::Local => true,
+            Location::Zone(tz) => tz.to_fixed_offset().is_ok(),
+        }
+    }
+
     /// The UTC offset in seconds at the instant `unix` (Go's `Location.lookup`), or `None`
     /// when the instant is outside the range jiff supports.
     pub(crate) fn offset_at(&self, unix: i64) -> Option<i64> {

@@ -1,6 +1,13 @@
 //! The CronJob controller and the cron language it schedules with.
 
+pub mod controller;
 mod gotime;
+pub mod history;
 pub mod missed;
+pub mod output;
 pub mod schedule;
+pub mod state;
 pub mod validation;
+
+pub use controller::JobStatusView;
+pub use state::CronJobState;

@@ -1,0 +1,140 @@
+//! A CronJob as the outputs show it when the run ends: the object as `kubectl get cronjob
+//! -o json` would print it, the `ownerReferences` of the Jobs it created, and its summary
+//! result (what became of its schedule times, the schedule lag, its pods' requests).
+//!
+//! Read-only over the store; it must not change the run.
+
+use serde_json::{Value, json};
+
+use super::state::CronJobState;
+use crate::api::ConcurrencyPolicy;
+use crate::record::result::{CronJobResult, uid_string};
+use crate::time::Clock;
+use crate::world::template_info;
+
+/// `metadata.ownerReferences` of a Job the CronJob created (§5.9): one controller
+/// reference with `blockOwnerDeletion`.
+pub fn add_owner_reference(job: &mut Value, cj: &CronJobState, seed: u64) {
+    if let Some(metadata) = job.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.insert(
+            "ownerReferences".into(),
+            json!([{
+                "apiVersion": "batch/v1",
+                "kind": "CronJob",
+                "name": cj.metadata.name,
+                "uid": uid_string(seed, cj.uid),
+                "controller": true,
+                "blockOwnerDeletion": true,
+            }]),
+        );
+    }
+}
+
+/// The CronJob with its defaulted `spec` and its `status`.
+pub fn cronjob_object(cj: &CronJobState, clock: &Clock, seed: u64) -> Value {
+    let mut metadata = json!({
+        "name": cj.metadata.name,
+        "namespace": cj.metadata.namespace(),
+        "uid": uid_string(seed, cj.uid),
+        "creationTimestamp": clock.rfc3339(cj.created),
+    });
+    if !cj.metadata.labels.is_empty() {
+        metadata["labels"] = json!(cj.metadata.labels);
+    }
+    if !cj.metadata.annotations.is_empty() {
+        metadata["annotations"] = json!(cj.metadata.annotations);
+    }
+    let mut status = serde_json::Map::new();
+    if !cj.status.active.is_empty() {
+        let active: Vec<Value> = cj
+            .status
+            .active
+            .iter()
+            .map(|a| {
+                json!({
+                    "apiVersion": "batch/v1",
+                    "kind": "Job",
+                    "name": a.name,
+                    "namespace": cj.metadata.namespace(),
+                    "uid": uid_string(seed, a.uid),
+                })
+            })
+            .collect();
+        status.insert("active".into(), Value::Array(active));
+    }
+    if let Some(t) = cj.status.last_schedule_time {
+        status.insert("lastScheduleTime".into(), json!(utc_seconds(t)));
+    }
+    if let Some(t) = cj.status.last_successful_time {
+        status.insert("lastSuccessfulTime".into(), json!(clock.rfc3339(t)));
+    }
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": metadata,
+        "spec": serde_json::to_value(&cj.spec).unwrap_or(Value::Null),
+        "status": Value::Object(status),
+    })
+}
+
+fn utc_seconds(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// p50, p99 and max of a sample (nearest rank below, as the run's wait-time metrics).
+fn percentiles(samples: &[u64]) -> Option<[u64; 3]> {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    let last = *sorted.last()?;
+    let at = |p: usize| sorted[(sorted.len() - 1) * p / 100];
+    Some([at(50), at(99), last])
+}
+
+/// The summary of one CronJob (call after the end-of-run accounting).
+pub fn cronjob_result(cj: &CronJobState, clock: &Clock) -> CronJobResult {
+    let s = &cj.stats;
+    let pod_requests = cj
+        .job_request
+        .as_ref()
+        .map(|r| template_info(&r.job.spec.template.spec, &r.behavior).request)
+        .unwrap_or_default();
+    CronJobResult {
+        name: cj.metadata.name.clone(),
+        namespace: cj.metadata.namespace().to_string(),
+        schedule: cj.spec.schedule.clone(),
+        time_zone: cj.spec.time_zone.clone(),
+        concurrency_policy: match cj.spec.concurrency_policy {
+            Some(ConcurrencyPolicy::Forbid) => "Forbid",
+            Some(ConcurrencyPolicy::Replace) => "Replace",
+            _ => "Allow",
+        },
+        suspend: cj.suspended(),
+        jobs_created: s.jobs_created,
+        succeeded: s.succeeded,
+        failed: s.failed,
+        skipped: s.skipped,
+        delayed: s.delayed,
+        replaced: s.replaced,
+        missed_deadline: s.missed_deadline,
+        missed: s.missed,
+        active: cj.status.active.len(),
+        last_schedule_time: cj.status.last_schedule_time.map(utc_seconds),
+        last_successful_time: cj.status.last_successful_time.map(|t| clock.rfc3339(t)),
+        create_lag_ms: percentiles(&s.create_lag_ms),
+        start_lag_ms: percentiles(&s.start_lag_ms),
+        pod_requests,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_take_the_nearest_rank_below() {
+        assert_eq!(percentiles(&[]), None);
+        assert_eq!(percentiles(&[7]), Some([7, 7, 7]));
+        let hundred: Vec<u64> = (1..=100).rev().collect();
+        assert_eq!(percentiles(&hundred), Some([50, 99, 100]));
+    }
+}

@@ -1,0 +1,139 @@
+//! What the store keeps for each CronJob: its defaulted spec, its status as the controller
+//! writes it (`active`, `lastScheduleTime`, `lastSuccessfulTime`), and the controller's own
+//! in-memory bookkeeping — the informer's index of owned Jobs, the workqueue entry of this
+//! key, the parsed schedule and the per-CronJob statistics of the run.
+//!
+//! Data only: the rules that change it live in [`super::controller`]. Nothing here reads the
+//! clock or emits events.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::schedule::Schedule;
+use crate::api::{CronJobSpec, Job, ObjectMeta};
+use crate::scenario::Behavior;
+use crate::time::SimTime;
+use crate::world::JobId;
+
+/// An entry of `status.active`: an `ObjectReference` to a Job this controller created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveJob {
+    pub id: JobId,
+    pub uid: u64,
+    pub name: String,
+}
+
+/// `status` of a CronJob.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CronJobStatus {
+    pub active: Vec<ActiveJob>,
+    /// The scheduled instant of the last Job created (whole seconds).
+    pub last_schedule_time: Option<Timestamp>,
+    /// The latest `completionTime` of a `Complete` owned Job (simulated, whole-second).
+    pub last_successful_time: Option<SimTime>,
+}
+
+impl CronJobStatus {
+    pub fn is_active(&self, uid: u64) -> bool {
+        self.active.iter().any(|a| a.uid == uid)
+    }
+
+    /// Removes the entry of `uid`; true if there was one.
+    pub fn remove_active(&mut self, uid: u64) -> bool {
+        let before = self.active.len();
+        self.active.retain(|a| a.uid != uid);
+        self.active.len() != before
+    }
+}
+
+/// The schedule as the controller parses it on each sync (`formatSchedule` then
+/// `ParseStandard`), kept until the schedule is edited.
+#[derive(Debug, Clone)]
+pub struct ParsedSchedule {
+    /// The parsed schedule, or robfig's error text.
+    pub schedule: Result<Arc<Schedule>, String>,
+    /// The schedule itself contains `TZ`: `UnsupportedSchedule` on every sync.
+    pub tz_in_schedule: bool,
+    /// `spec.timeZone` does not load (`UnknownTimeZone`): Go's error text.
+    pub time_zone_error: Option<String>,
+    /// `Next` of the last two instants asked, remembered because every sync between two
+    /// runs asks for them again (`Next` is a pure function of its argument).
+    pub next_after: [Option<(Timestamp, Option<Timestamp>)>; 2],
+}
+
+/// What became of the CronJob's schedule times, for the summary. Each time that came due is
+/// counted once, when its fate is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CronJobStats {
+    pub jobs_created: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Due times reported `JobAlreadyActive` under Forbid that never got a Job.
+    pub skipped: u64,
+    /// Due times reported `JobAlreadyActive` that got their Job later, once the active Job
+    /// finished.
+    pub delayed: u64,
+    /// Active Jobs deleted by `Replace`.
+    pub replaced: u64,
+    /// Times older than `now − startingDeadlineSeconds` when the controller looked.
+    pub missed_deadline: u64,
+    /// Other times that never got a Job: suspended, superseded by a later time in the same
+    /// catch-up sync, or passed over by the controller's missed-time estimate.
+    pub missed: u64,
+    /// Created − scheduled, per Job, in milliseconds.
+    pub create_lag_ms: Vec<u64>,
+    /// Job `startTime` set − scheduled, per Job, in milliseconds.
+    pub start_lag_ms: Vec<u64>,
+    /// Every schedule time up to here has been counted above.
+    pub accounted_until: Option<Timestamp>,
+    /// Due times reported `JobAlreadyActive` since `accounted_until`, ascending.
+    pub blocked: Vec<Timestamp>,
+    /// Times up to here are past the starting deadline (the latest `now − SDS` seen).
+    pub deadline_until: Option<Timestamp>,
+}
+
+/// What a creation submits: the Job built from `spec.jobTemplate` and the workload's
+/// behaviour for its pods.
+#[derive(Debug, Clone)]
+pub struct JobRequest {
+    pub job: Job,
+    pub behavior: Behavior,
+}
+
+/// One CronJob in the store.
+#[derive(Debug, Clone)]
+pub struct CronJobState {
+    pub metadata: ObjectMeta,
+    pub uid: u64,
+    /// The defaulted spec (history limits, policy and suspend are always set).
+    pub spec: CronJobSpec,
+    /// `metadata.creationTimestamp` (simulated, whole-second).
+    pub created: SimTime,
+    pub status: CronJobStatus,
+
+    // ---- controller bookkeeping (informer index, workqueue, caches) ----
+    /// Jobs whose controller owner is this CronJob and that are not deleted, in creation
+    /// order (the lister's answer to "Jobs owned by this CronJob").
+    pub owned: Vec<JobId>,
+    /// An immediate sync is queued and not yet processed (the workqueue's dirty set).
+    pub sync_queued: bool,
+    /// The delaying queue's ready time for this key (`AddAfter` keeps the earliest).
+    pub waiting: Option<SimTime>,
+    pub parsed: ParsedSchedule,
+    /// The Job the next creation submits (its name and annotation are set per creation)
+    /// and the behaviour of its pods. Taken out while `job::create` runs.
+    pub job_request: Option<JobRequest>,
+    /// The scheduled time of each owned Job that has not started yet (for the lag).
+    pub unstarted: Vec<(JobId, Timestamp)>,
+    pub stats: CronJobStats,
+}
+
+impl CronJobState {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+    pub fn suspended(&self) -> bool {
+        self.spec.suspend == Some(true)
+    }
+}
