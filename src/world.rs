@@ -15,7 +15,7 @@ use rand::RngExt;
 
 use crate::engine::{Arena, EventQueue, RngStreams};
 use crate::record::result::{self, NodeResult, RunResult};
-use crate::record::{EventRecord, JobRecord, ObjectRef, PodRecord, Sink};
+use crate::record::{EventRecord, ObjectRef, PodRecord, Sink};
 use crate::scenario::{ActionKind, Behavior, Scenario, Timing};
 use crate::time::{Clock, SimTime};
 
@@ -803,22 +803,10 @@ impl World<'_> {
 
     /// Reports a Job to the sink; standalone Jobs are also kept for the summary.
     fn record_job(&mut self, id: JobId) {
-        let r = result::job_result(self.store.job(id));
-        self.sink.job(&JobRecord {
-            job: &r.name,
-            owner: r.owner.as_deref(),
-            created: r.created,
-            started: r.started,
-            finished: r.finished,
-            outcome: r.outcome,
-            reason: &r.reason,
-            succeeded: r.succeeded,
-            failed: r.failed,
-            pods: r.pods,
-            deleted: r.deleted,
-        });
-        if r.owner.is_none() {
-            self.job_results.push((id, r));
+        let job = self.store.job(id);
+        self.sink.job(&result::job_record(job));
+        if job.owner.is_none() {
+            self.job_results.push((id, result::job_result(job)));
         }
     }
 

@@ -7,6 +7,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use super::{EVENT_COLUMNS, EventRecord, JOB_COLUMNS, JobRecord, POD_COLUMNS, PodRecord, Sink};
+use crate::time::SimTime;
 
 /// Writes the three CSV files of a run into a folder.
 pub struct CsvSink {
@@ -15,6 +16,8 @@ pub struct CsvSink {
     pods: CsvFile,
     jobs: CsvFile,
     error: Option<std::io::Error>,
+    /// Scratch space for formatted fields, reused so that writing a row allocates nothing.
+    scratch: String,
 }
 
 type CsvFile = csv::Writer<BufWriter<File>>;
@@ -40,6 +43,7 @@ impl CsvSink {
             pods,
             jobs,
             error: None,
+            scratch: String::with_capacity(64),
         })
     }
 
@@ -67,17 +71,203 @@ impl CsvSink {
     }
 }
 
+/// Writes one row field by field; every value is formatted into `scratch`, reused.
+struct Row<'a> {
+    out: &'a mut CsvFile,
+    scratch: &'a mut String,
+    result: csv::Result<()>,
+}
+
+impl<'a> Row<'a> {
+    fn new(out: &'a mut CsvFile, scratch: &'a mut String) -> Self {
+        Row {
+            out,
+            scratch,
+            result: Ok(()),
+        }
+    }
+
+    fn text(mut self, value: &str) -> Self {
+        if self.result.is_ok() {
+            self.result = self.out.write_field(value);
+        }
+        self
+    }
+
+    fn fmt(mut self, value: impl std::fmt::Display) -> Self {
+        use std::fmt::Write;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        if self.result.is_ok() {
+            self.result = self.out.write_field(self.scratch.as_bytes());
+        }
+        self
+    }
+
+    fn opt(self, value: Option<impl std::fmt::Display>) -> Self {
+        match value {
+            Some(v) => self.fmt(v),
+            None => self.text(""),
+        }
+    }
+
+    fn time(mut self, t: SimTime) -> Self {
+        self.scratch.clear();
+        push_seconds(self.scratch, t);
+        if self.result.is_ok() {
+            self.result = self.out.write_field(self.scratch.as_bytes());
+        }
+        self
+    }
+
+    fn opt_time(self, t: Option<SimTime>) -> Self {
+        match t {
+            Some(t) => self.time(t),
+            None => self.text(""),
+        }
+    }
+
+    fn end(self) -> csv::Result<()> {
+        self.result?;
+        self.out.write_record(None::<&[u8]>)
+    }
+}
+
+/// Appends `t` as seconds with millisecond precision (`12.345`), as
+/// [`crate::time::seconds_str`] writes it, without the formatting machinery: the record
+/// path writes millions of these.
+fn push_seconds(buf: &mut String, t: SimTime) {
+    let mut digits = [0u8; 24];
+    let mut n = t;
+    let mut i = digits.len();
+    // at least four digits: "0.005"
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 && digits.len() - i >= 4 {
+            break;
+        }
+    }
+    let text = &digits[i..];
+    let (whole, frac) = text.split_at(text.len() - 3);
+    for &d in whole.iter().chain(b".").chain(frac) {
+        buf.push(d as char);
+    }
+}
+
 impl Sink for CsvSink {
-    fn event(&mut self, record: &EventRecord<'_>) {
-        let r = self.events.write_record(record.fields());
-        self.keep(r);
+    fn event(&mut self, r: &EventRecord<'_>) {
+        let result = Row::new(&mut self.events, &mut self.scratch)
+            .time(r.time)
+            .fmt(r.object)
+            .text(r.reason)
+            .text(r.message)
+            .end();
+        self.keep(result);
     }
-    fn pod(&mut self, record: &PodRecord<'_>) {
-        let r = self.pods.write_record(record.fields());
-        self.keep(r);
+    fn pod(&mut self, r: &PodRecord<'_>) {
+        let result = Row::new(&mut self.pods, &mut self.scratch)
+            .text(r.pod)
+            .text(r.job)
+            .opt(r.index)
+            .fmt(r.attempt)
+            .text(r.node.unwrap_or(""))
+            .time(r.created)
+            .opt_time(r.scheduled)
+            .opt_time(r.started)
+            .opt_time(r.finished)
+            .text(r.phase)
+            .text(r.reason)
+            .opt(r.exit_code)
+            .fmt(r.restarts)
+            .end();
+        self.keep(result);
     }
-    fn job(&mut self, record: &JobRecord<'_>) {
-        let r = self.jobs.write_record(record.fields());
-        self.keep(r);
+    fn job(&mut self, r: &JobRecord<'_>) {
+        let result = Row::new(&mut self.jobs, &mut self.scratch)
+            .text(r.job)
+            .text(r.owner.unwrap_or(""))
+            .time(r.created)
+            .opt_time(r.started)
+            .opt_time(r.finished)
+            .text(r.outcome)
+            .text(r.reason)
+            .fmt(r.succeeded)
+            .fmt(r.failed)
+            .fmt(r.pods)
+            .opt_time(r.deleted)
+            .end();
+        self.keep(result);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{MemorySink, ObjectRef};
+    use crate::time::seconds_str;
+
+    /// The streaming writer writes exactly the fields the records define (`fields()`, which
+    /// the in-memory sink uses), quoting included.
+    #[test]
+    fn csv_rows_match_the_record_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = CsvSink::create(dir.path()).unwrap();
+        let mut mem = MemorySink::default();
+        let event = EventRecord {
+            time: 12_345,
+            object: ObjectRef::Pod("p-1"),
+            reason: "FailedScheduling",
+            message: "0/3 nodes are available: 1 Insufficient cpu, 2 Too many pods.",
+        };
+        let pod = PodRecord {
+            pod: "p-1",
+            job: "j",
+            index: Some(3),
+            attempt: 2,
+            node: None,
+            created: 5,
+            scheduled: Some(1_000),
+            started: None,
+            finished: Some(61_020),
+            phase: "Failed",
+            reason: "Error",
+            exit_code: Some(1),
+            restarts: 0,
+        };
+        let job = JobRecord {
+            job: "j",
+            owner: Some("cronjob/c"),
+            created: 0,
+            started: Some(0),
+            finished: None,
+            outcome: "Running",
+            reason: "",
+            succeeded: 1,
+            failed: 2,
+            pods: 3,
+            deleted: None,
+        };
+        for s in [&mut sink as &mut dyn Sink, &mut mem as &mut dyn Sink] {
+            s.event(&event);
+            s.pod(&pod);
+            s.job(&job);
+        }
+        sink.finish().unwrap();
+        let read = |name: &str| -> Vec<Vec<String>> {
+            let mut r = csv::Reader::from_path(dir.path().join(name)).unwrap();
+            r.records()
+                .map(|row| row.unwrap().iter().map(str::to_string).collect())
+                .collect()
+        };
+        assert_eq!(read("events.csv"), vec![mem.events[0].to_vec()]);
+        assert_eq!(read("pods.csv"), vec![mem.pods[0].to_vec()]);
+        assert_eq!(read("jobs.csv"), vec![mem.jobs[0].to_vec()]);
+        for t in [0, 5, 999, 1_000, 12_345, 31_536_000_000, u64::MAX] {
+            let mut fast = String::new();
+            push_seconds(&mut fast, t);
+            assert_eq!(fast, seconds_str(t));
+        }
     }
 }

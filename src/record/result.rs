@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::controllers::job::{ConditionType, JobState};
+use super::JobRecord;
+use crate::controllers::job::{Condition, ConditionType, JobState};
 use crate::time::{Clock, SimTime};
 use crate::world::{Node, Pod, PodPhase, Resources};
 
@@ -120,9 +121,11 @@ pub struct RunResult {
     pub objects: Value,
 }
 
-pub(crate) fn job_result(job: &JobState) -> JobResult {
+/// A Job's outcome (`Complete`, `Failed`, `Suspended` or `Running`) and the condition
+/// that says why.
+fn outcome(job: &JobState) -> (&'static str, Option<&Condition>) {
     let status = &job.status;
-    let (outcome, cond) = if let Some(c) = status.condition(ConditionType::Complete) {
+    if let Some(c) = status.condition(ConditionType::Complete) {
         ("Complete", Some(c))
     } else if let Some(c) = status.condition(ConditionType::Failed) {
         ("Failed", Some(c))
@@ -135,7 +138,29 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
                 .condition(ConditionType::FailureTarget)
                 .or(status.condition(ConditionType::SuccessCriteriaMet)),
         )
-    };
+    }
+}
+
+/// The `jobs.csv` row of a Job, borrowed from the store (no copies on the record path).
+pub(crate) fn job_record(job: &JobState) -> JobRecord<'_> {
+    let (outcome, cond) = outcome(job);
+    JobRecord {
+        job: &job.metadata.name,
+        owner: job.owner.as_deref(),
+        created: job.created,
+        started: job.first_started,
+        finished: job.finished_at,
+        outcome,
+        reason: cond.map_or("", |c| c.reason),
+        succeeded: job.status.succeeded,
+        failed: job.status.failed,
+        pods: job.pods.len() as u32,
+        deleted: job.deleted_at,
+    }
+}
+
+pub(crate) fn job_result(job: &JobState) -> JobResult {
+    let (outcome, cond) = outcome(job);
     JobResult {
         name: job.metadata.name.clone(),
         namespace: job.metadata.namespace().to_string(),
@@ -150,8 +175,8 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
         outcome,
         reason: cond.map(|c| c.reason.to_string()).unwrap_or_default(),
         message: cond.map(|c| c.message.clone()).unwrap_or_default(),
-        succeeded: status.succeeded,
-        failed: status.failed,
+        succeeded: job.status.succeeded,
+        failed: job.status.failed,
         pods: job.pods.len() as u32,
         created: job.created,
         started: job.first_started,
