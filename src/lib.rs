@@ -14,6 +14,43 @@
 //!
 //! The simulation never does I/O; the report layer never changes the simulation. Same
 //! inputs and seed give byte-identical outputs.
+//!
+//! ## Using it as a library
+//!
+//! Load a scenario (or bare manifests with [`scenario::load_inputs`]), simulate it into a
+//! [`record::Sink`], and read the result:
+//!
+//! ```
+//! use std::path::Path;
+//! use jobsim::record::MemorySink;
+//!
+//! let yaml = r#"
+//! apiVersion: jobsim/v1
+//! kind: Scenario
+//! metadata: {name: doc}
+//! spec:
+//!   workloads:
+//!     - object:
+//!         apiVersion: batch/v1
+//!         kind: Job
+//!         metadata: {name: pi}
+//!         spec:
+//!           completions: 4
+//!           parallelism: 2
+//!           template:
+//!             spec:
+//!               restartPolicy: Never
+//!               containers: [{name: pi, image: perl, command: ["sleep", "5"]}]
+//! "#;
+//! let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("doc.yaml"))?;
+//! let mut sink = MemorySink::default();
+//! let result = jobsim::world::simulate(&scenario, &mut sink, None);
+//! let job = &result.jobs[0];
+//! assert_eq!((job.outcome, job.reason.as_str()), ("Complete", "CompletionsReached"));
+//! assert_eq!(job.succeeded, 4);
+//! assert_eq!(sink.pods.len(), 4); // one pods.csv row per pod
+//! # Ok::<(), jobsim::scenario::LoadError>(())
+//! ```
 
 pub mod api;
 pub mod cli;
