@@ -294,6 +294,26 @@ fn a_year_of_an_hourly_cronjob_stays_small_and_reads_in_days() {
 }
 
 #[test]
+fn events_past_the_listed_rows_are_counted_and_node_outages_still_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    // One SuccessfulCreate per pod, then a NodeNotReady/NodeReady pair written last.
+    synthetic::write_run(dir.path(), 10_000).unwrap();
+    let records = jobsim::report::read_run(dir.path()).unwrap();
+    assert_eq!(records.events.total, 10_002);
+    assert_eq!(
+        records.events.listed.len(),
+        jobsim::report::records::LISTED_EVENTS
+    );
+    assert_eq!(records.events.nodes.len(), 2);
+    render_all(dir.path()).unwrap();
+    assert!(read(dir.path(), "timeline.svg").contains("node NotReady"));
+    let html = read(dir.path(), "report.html");
+    assert_eq!(html.matches("<tr data-kind=\"job\"").count(), 5000);
+    assert!(html.contains("First 5000 of 10002 events listed; all are in events.csv."));
+    assert!(html.contains("<select id=\"f-kind\">"));
+}
+
+#[test]
 fn a_run_with_no_pods_still_renders() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("summary.json"), r#"{"scenario":"empty"}"#).unwrap();

@@ -7,17 +7,19 @@
 //! script, style or font), so the file can be mailed or archived as it is.
 
 use super::charts::RenderedChart;
-use super::records::{JobOutcome, PodPhase, RunRecords};
+use super::records::{JobOutcome, LISTED_EVENTS, LISTED_JOBS, PodPhase, RunRecords};
 use crate::time::{SimTime, format_duration, seconds_str};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// Rows of the Job table shown at most (the rest are in `jobs.csv`).
-const MAX_JOB_ROWS: usize = 2000;
+/// Rows of the Job table shown at most (the rest are in `jobs.csv`); the records keep this
+/// many rows of `jobs.csv` whole.
+const MAX_JOB_ROWS: usize = LISTED_JOBS;
 /// Objects whose conditions are shown at most.
 const MAX_OBJECT_ROWS: usize = 2000;
-/// Events listed at most (the rest are in `events.csv`).
-const MAX_EVENT_ROWS: usize = 5000;
+/// Events listed at most (the rest are in `events.csv`); the records keep this many rows of
+/// `events.csv` as written.
+const MAX_EVENT_ROWS: usize = LISTED_EVENTS;
 
 /// Escapes text for HTML element content and double- or single-quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -270,7 +272,7 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
         }
     } else {
         total = records.jobs.len();
-        for job in records.jobs.iter().take(MAX_JOB_ROWS) {
+        for job in records.listed_jobs.iter().take(MAX_JOB_ROWS) {
             let makespan = match (job.created, job.finished) {
                 (Some(a), Some(b)) if b >= a => format_duration(b - a),
                 _ => String::new(),
@@ -282,8 +284,8 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape(&job.job),
                 escape(job.owner.as_deref().unwrap_or("")),
-                outcome_class(job.outcome.as_str()),
-                escape(job.outcome.as_str()),
+                outcome_class(&job.outcome),
+                escape(&job.outcome),
                 escape(&job.reason),
                 job.succeeded,
                 job.failed,
@@ -357,11 +359,12 @@ fn conditions(page: &mut String, records: &RunRecords) {
 
 fn events_section(page: &mut String, records: &RunRecords) {
     page.push_str("<section id=\"events\">\n<h2>Events</h2>\n");
-    if records.events.is_empty() {
+    if records.events.total == 0 {
         page.push_str("<p class=\"note\">No events were recorded.</p>\n</section>\n");
         return;
     }
-    let shown = &records.events[..records.events.len().min(MAX_EVENT_ROWS)];
+    let listed = &records.events.listed;
+    let shown = &listed[..listed.len().min(MAX_EVENT_ROWS)];
     let kinds: BTreeSet<&str> = shown.iter().map(|e| e.kind()).collect();
     let reasons: BTreeSet<&str> = shown.iter().map(|e| e.reason.as_str()).collect();
     page.push_str("<div class=\"filters\">\n<label>Kind <select id=\"f-kind\"><option value=\"\">all</option>");
@@ -389,11 +392,12 @@ fn events_section(page: &mut String, records: &RunRecords) {
         );
     }
     page.push_str("</tbody></table></div>\n");
-    if records.events.len() > MAX_EVENT_ROWS {
+    if records.events.total > shown.len() {
         let _ = writeln!(
             page,
-            "<p class=\"note\">First {MAX_EVENT_ROWS} of {} events listed; all are in events.csv.</p>",
-            records.events.len()
+            "<p class=\"note\">First {} of {} events listed; all are in events.csv.</p>",
+            shown.len(),
+            records.events.total
         );
     }
     page.push_str("</section>\n");

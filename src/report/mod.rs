@@ -10,6 +10,7 @@
 pub mod charts;
 pub mod font;
 pub mod html;
+pub mod names;
 pub mod records;
 pub mod terminal;
 pub mod text_timeline;

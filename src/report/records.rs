@@ -1,30 +1,46 @@
-//! Reading a run's output directory back into typed, in-memory records.
+//! Reading a run's output directory back into typed, in-memory records, compactly enough that
+//! a year of an every-minute CronJob (half a million pods and Jobs, three million events) reads
+//! in a fraction of a second and a few tens of megabytes.
 //!
 //! It owns the tolerant reading of the output formats of DESIGN §6: columns are found by their
 //! header name (extra and reordered columns are fine, later issues add some), JSON keys that
-//! are unknown are ignored and missing ones take defaults. It must not interpret the records
-//! (that is the charts' job) nor guess values: a malformed cell is an error naming the file,
-//! line and column.
+//! are unknown are ignored and missing ones take defaults. The CSV files are streamed row by
+//! row; names are interned ([`Names`]); pods and Jobs become small `Copy` records holding what
+//! the report draws; of the event log it keeps what the charts draw (node and CronJob events)
+//! and the first [`LISTED_EVENTS`] rows as written, for the page. Every cell is still checked.
+//! It must not interpret the records (that is the charts' job) nor guess values: a malformed
+//! cell is an error naming the file, line and column.
 //!
 //! Required files: `summary.json` and `pods.csv`. `jobs.csv`, `events.csv`, `nodes.csv` and
 //! `objects.json` are read when present and empty otherwise.
 
 use super::ReportError;
+use super::names::{Name, Names};
 use crate::time::SimTime;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// Rows of `events.csv` kept as written, for the event log of `report.html`; the rest are
+/// counted (and the node and CronJob events the charts draw are kept compactly).
+pub const LISTED_EVENTS: usize = 5000;
+/// Rows of `jobs.csv` kept with every column, for the Job table of `report.html`.
+pub const LISTED_JOBS: usize = 2000;
 
 /// Everything a report is built from: one run's output directory, read back.
 #[derive(Debug, Clone, Default)]
 pub struct RunRecords {
     pub out_dir: PathBuf,
     pub summary: Summary,
+    /// The text behind every [`Name`] in the records: Job, node and owner names.
+    pub names: Names,
     /// One row per pod, in file order.
     pub pods: Vec<PodRecord>,
     /// One row per Job ever created, in file order.
     pub jobs: Vec<JobRecord>,
-    /// Kubernetes-style events, in file order (time order as the run wrote them).
-    pub events: Vec<EventRecord>,
+    /// The first [`LISTED_JOBS`] rows of `jobs.csv` with every column, as written.
+    pub listed_jobs: Vec<JobRow>,
+    /// What the report uses of `events.csv`.
+    pub events: Events,
     /// Allocatable capacity per node, in file order.
     pub nodes: Vec<NodeRecord>,
     /// Jobs and CronJobs from `objects.json` (conditions and counters); empty when absent.
@@ -39,19 +55,18 @@ impl RunRecords {
             return end;
         }
         let pod_times = self.pods.iter().flat_map(|p| {
-            [p.created, p.scheduled, p.started, p.finished]
+            [p.created(), p.scheduled(), p.started(), p.finished()]
                 .into_iter()
                 .flatten()
         });
         let job_times = self.jobs.iter().flat_map(|j| {
-            [j.created, j.started, j.finished, j.deleted]
+            [j.created(), j.started(), j.finished(), j.deleted()]
                 .into_iter()
                 .flatten()
         });
-        let event_times = self.events.iter().map(|e| e.time);
         pod_times
             .chain(job_times)
-            .chain(event_times)
+            .chain(self.events.latest)
             .max()
             .unwrap_or(0)
     }
@@ -60,55 +75,109 @@ impl RunRecords {
     pub fn job_summary(&self, name: &str) -> Option<&JobSummary> {
         self.summary.jobs.iter().find(|j| j.name == name)
     }
+
+    /// The text of a name in these records.
+    pub fn name(&self, name: Name) -> &str {
+        self.names.text(name)
+    }
+}
+
+/// A time as the records keep it: 6 bytes, milliseconds since start up to 2^48 − 2 (about
+/// 8,900 years), or never.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp([u8; 6]);
+
+impl Stamp {
+    const NEVER: Stamp = Stamp([0xff; 6]);
+    /// The latest time a stamp holds.
+    const LATEST: SimTime = (1 << 48) - 2;
+
+    fn new(t: Option<SimTime>) -> Option<Stamp> {
+        match t {
+            None => Some(Stamp::NEVER),
+            Some(t) if t <= Stamp::LATEST => {
+                let mut bytes = [0u8; 6];
+                bytes.copy_from_slice(&t.to_le_bytes()[..6]);
+                Some(Stamp(bytes))
+            }
+            Some(_) => None,
+        }
+    }
+
+    fn get(self) -> Option<SimTime> {
+        (self != Stamp::NEVER).then(|| {
+            let mut bytes = [0u8; 8];
+            bytes[..6].copy_from_slice(&self.0);
+            u64::from_le_bytes(bytes)
+        })
+    }
+}
+
+impl std::fmt::Debug for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 /// The phase a pod ended the run in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PodPhase {
     Pending,
     Running,
     Succeeded,
     Failed,
-    /// A phase this reader does not know (kept, not rejected).
-    Other(String),
+    /// A phase this reader does not know (kept as such, not rejected; its text is not kept).
+    Other,
 }
 
 impl PodPhase {
-    fn parse(text: &str) -> PodPhase {
+    fn parse(text: &[u8]) -> PodPhase {
         match text {
-            "Pending" => PodPhase::Pending,
-            "Running" => PodPhase::Running,
-            "Succeeded" => PodPhase::Succeeded,
-            "Failed" => PodPhase::Failed,
-            other => PodPhase::Other(other.to_string()),
+            b"Pending" => PodPhase::Pending,
+            b"Running" => PodPhase::Running,
+            b"Succeeded" => PodPhase::Succeeded,
+            b"Failed" => PodPhase::Failed,
+            _ => PodPhase::Other,
         }
     }
 }
 
-/// One row of `pods.csv`: one pod (one attempt).
-#[derive(Debug, Clone, PartialEq)]
+/// One row of `pods.csv`: one pod (one attempt), reduced to what the report draws (the pod's
+/// own name, attempt, reason, exit code and restarts are checked but not kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PodRecord {
-    pub pod: String,
-    pub job: String,
-    /// The completion index; `None` for NonIndexed Jobs.
-    pub index: Option<u32>,
-    pub attempt: Option<u32>,
+    pub job: Name,
     /// The node it was bound to; `None` if never scheduled.
-    pub node: Option<String>,
-    pub created: Option<SimTime>,
-    pub scheduled: Option<SimTime>,
-    pub started: Option<SimTime>,
-    pub finished: Option<SimTime>,
+    pub node: Option<Name>,
     pub phase: PodPhase,
-    pub reason: String,
-    pub exit_code: Option<i64>,
-    pub restarts: u32,
+    /// The completion index, or `u32::MAX` for NonIndexed Jobs.
+    index: u32,
+    created: Stamp,
+    scheduled: Stamp,
+    started: Stamp,
+    finished: Stamp,
 }
 
 impl PodRecord {
+    /// The completion index; `None` for NonIndexed Jobs.
+    pub fn index(&self) -> Option<u32> {
+        (self.index != u32::MAX).then_some(self.index)
+    }
+    pub fn created(&self) -> Option<SimTime> {
+        self.created.get()
+    }
+    pub fn scheduled(&self) -> Option<SimTime> {
+        self.scheduled.get()
+    }
+    pub fn started(&self) -> Option<SimTime> {
+        self.started.get()
+    }
+    pub fn finished(&self) -> Option<SimTime> {
+        self.finished.get()
+    }
     /// The earliest time the pod existed.
     pub fn first_seen(&self) -> Option<SimTime> {
-        self.created.or(self.scheduled).or(self.started)
+        self.created().or(self.scheduled()).or(self.started())
     }
     pub fn failed(&self) -> bool {
         self.phase == PodPhase::Failed
@@ -116,13 +185,14 @@ impl PodRecord {
 }
 
 /// A Job's outcome at the end of the run.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum JobOutcome {
     Complete,
     Failed,
     Running,
     Suspended,
-    Other(String),
+    /// An outcome this reader does not know (its text is in [`JobRow::outcome`]).
+    Other,
 }
 
 impl JobOutcome {
@@ -132,42 +202,58 @@ impl JobOutcome {
             "Failed" => JobOutcome::Failed,
             "Running" => JobOutcome::Running,
             "Suspended" => JobOutcome::Suspended,
-            other => JobOutcome::Other(other.to_string()),
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        match self {
-            JobOutcome::Complete => "Complete",
-            JobOutcome::Failed => "Failed",
-            JobOutcome::Running => "Running",
-            JobOutcome::Suspended => "Suspended",
-            JobOutcome::Other(s) => s,
+            _ => JobOutcome::Other,
         }
     }
 }
 
-/// One row of `jobs.csv`.
-#[derive(Debug, Clone, PartialEq)]
+/// One row of `jobs.csv`, reduced to what the charts draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobRecord {
+    pub job: Name,
+    /// `cronjob/NAME` when a CronJob created it.
+    pub owner: Option<Name>,
+    pub outcome: JobOutcome,
+    created: Stamp,
+    started: Stamp,
+    finished: Stamp,
+    deleted: Stamp,
+}
+
+impl JobRecord {
+    pub fn created(&self) -> Option<SimTime> {
+        self.created.get()
+    }
+    pub fn started(&self) -> Option<SimTime> {
+        self.started.get()
+    }
+    pub fn finished(&self) -> Option<SimTime> {
+        self.finished.get()
+    }
+    pub fn deleted(&self) -> Option<SimTime> {
+        self.deleted.get()
+    }
+    /// The owning CronJob's name, if any.
+    pub fn cronjob<'a>(&self, names: &'a Names) -> Option<&'a str> {
+        names.text(self.owner?).strip_prefix("cronjob/")
+    }
+}
+
+/// One row of `jobs.csv` with every column, as written (the first [`LISTED_JOBS`] only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRow {
     pub job: String,
     /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<String>,
     pub created: Option<SimTime>,
     pub started: Option<SimTime>,
     pub finished: Option<SimTime>,
-    pub outcome: JobOutcome,
+    pub outcome: String,
     pub reason: String,
     pub succeeded: u32,
     pub failed: u32,
     pub pods: u32,
     pub deleted: Option<SimTime>,
-}
-
-impl JobRecord {
-    /// The owning CronJob's name, if any.
-    pub fn cronjob(&self) -> Option<&str> {
-        self.owner.as_deref()?.strip_prefix("cronjob/")
-    }
 }
 
 /// One row of `events.csv`.
@@ -188,6 +274,93 @@ impl EventRecord {
     /// The name after the slash.
     pub fn name(&self) -> &str {
         self.object.split_once('/').map_or(&self.object, |(_, n)| n)
+    }
+}
+
+/// What the report keeps of `events.csv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Events {
+    /// The first [`LISTED_EVENTS`] rows, as written (file order, which is time order).
+    pub listed: Vec<EventRecord>,
+    /// How many rows the file has.
+    pub total: usize,
+    /// The latest time of any event.
+    pub latest: Option<SimTime>,
+    /// Every `node/…` event (NodeNotReady, NodeReady, …), in file order.
+    pub nodes: Vec<EventRecord>,
+    /// Every CronJob that has an event, in order of its first event, with the times of the
+    /// events the schedule strip draws.
+    pub cronjobs: Vec<CronJobEvents>,
+    cronjob_position: std::collections::BTreeMap<String, usize>,
+    last_cronjob: usize,
+}
+
+/// One CronJob's scheduling events, each list in file (time) order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CronJobEvents {
+    pub cronjob: String,
+    /// `SuccessfulCreate`: it created a Job.
+    pub successful_create: Vec<SimTime>,
+    /// `JobAlreadyActive`: a due run was skipped (concurrencyPolicy Forbid).
+    pub job_already_active: Vec<SimTime>,
+    /// `MissSchedule`: a run was missed.
+    pub miss_schedule: Vec<SimTime>,
+}
+
+impl Events {
+    /// Counts one event and keeps what the report uses of it.
+    fn add(&mut self, time: SimTime, object: &str, reason: &str, message: impl FnOnce() -> String) {
+        self.total += 1;
+        self.latest = self.latest.max(Some(time));
+        let record = |message: String| EventRecord {
+            time,
+            object: object.to_string(),
+            reason: reason.to_string(),
+            message,
+        };
+        if self.listed.len() < LISTED_EVENTS {
+            self.listed.push(record(message()));
+            if object.starts_with("node/") {
+                self.nodes.push(self.listed[self.listed.len() - 1].clone());
+            }
+        } else if object.starts_with("node/") {
+            self.nodes.push(record(message()));
+        }
+        let Some(cronjob) = object.strip_prefix("cronjob/") else {
+            return;
+        };
+        // A CronJob's events usually follow each other: try the last one first.
+        let last = self.last_cronjob;
+        let i = if self
+            .cronjobs
+            .get(last)
+            .is_some_and(|c| c.cronjob == cronjob)
+        {
+            last
+        } else if let Some(&i) = self.cronjob_position.get(cronjob) {
+            i
+        } else {
+            self.cronjobs.push(CronJobEvents {
+                cronjob: cronjob.to_string(),
+                ..CronJobEvents::default()
+            });
+            self.cronjob_position
+                .insert(cronjob.to_string(), self.cronjobs.len() - 1);
+            self.cronjobs.len() - 1
+        };
+        self.last_cronjob = i;
+        let entry = &mut self.cronjobs[i];
+        match reason {
+            "SuccessfulCreate" => entry.successful_create.push(time),
+            "JobAlreadyActive" => entry.job_already_active.push(time),
+            "MissSchedule" => entry.miss_schedule.push(time),
+            _ => {}
+        }
+    }
+
+    /// The scheduling events of one CronJob, by name.
+    pub fn cronjob(&self, name: &str) -> Option<&CronJobEvents> {
+        self.cronjobs.iter().find(|c| c.cronjob == name)
     }
 }
 
@@ -304,7 +477,8 @@ pub fn seconds_to_ms(seconds: f64) -> Option<SimTime> {
     (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as SimTime)
 }
 
-/// Reads every record file of `out_dir`.
+/// Reads every record file of `out_dir`. `events.csv` is read on a second thread while
+/// `jobs.csv` and then `pods.csv` are read on this one.
 pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
     let summary_path = out_dir.join("summary.json");
     let summary_text = read_required(&summary_path)?;
@@ -313,99 +487,163 @@ pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
             path: summary_path.clone(),
             source,
         })?;
-    let pods = read_csv(&out_dir.join("pods.csv"), true, pod_row)?;
-    let jobs = read_csv(&out_dir.join("jobs.csv"), false, job_row)?;
-    let events = read_csv(&out_dir.join("events.csv"), false, event_row)?;
-    let nodes = read_csv(&out_dir.join("nodes.csv"), false, node_row)?;
+    drop(summary_text);
+    let mut names = Names::default();
+    for job in &summary.jobs {
+        intern(&mut names, &summary_path, &job.name)?;
+        if let Some(owner) = &job.owner {
+            intern(&mut names, &summary_path, owner)?;
+        }
+    }
+    let (events, jobs_and_pods) = rayon::join(
+        || read_events(&out_dir.join("events.csv")),
+        || -> Result<_, ReportError> {
+            let (jobs, listed_jobs) = read_jobs(&out_dir.join("jobs.csv"), &mut names)?;
+            let pods = read_pods(&out_dir.join("pods.csv"), &mut names)?;
+            Ok((jobs, listed_jobs, pods))
+        },
+    );
+    let (jobs, listed_jobs, pods) = jobs_and_pods?;
+    let events = events?;
+    let mut nodes = Vec::new();
+    read_csv(
+        &out_dir.join("nodes.csv"),
+        false,
+        NodeColumns::find,
+        |c, row| {
+            nodes.push(node_row(c, row)?);
+            Ok(())
+        },
+    )?;
     let objects = read_objects(&out_dir.join("objects.json"))?;
     Ok(RunRecords {
         out_dir: out_dir.to_path_buf(),
         summary,
+        names,
         pods,
         jobs,
+        listed_jobs,
         events,
         nodes,
         objects,
     })
 }
 
-fn read_required(path: &Path) -> Result<String, ReportError> {
-    std::fs::read_to_string(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            ReportError::Missing {
-                path: path.to_path_buf(),
-            }
-        } else {
-            ReportError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
+fn intern(names: &mut Names, path: &Path, text: &str) -> Result<Name, ReportError> {
+    names.intern(text).map_err(|_| ReportError::Csv {
+        path: path.to_path_buf(),
+        line: 0,
+        message: "more than 4 GiB of distinct names; the report cannot hold them".to_string(),
     })
 }
 
-/// One CSV row with its columns looked up by header name.
-struct Row<'a> {
-    path: &'a Path,
-    line: u64,
-    header: &'a Header,
-    record: &'a csv::StringRecord,
+fn read_required(path: &Path) -> Result<String, ReportError> {
+    std::fs::read_to_string(path).map_err(|source| open_error(path, source))
 }
 
-/// Column positions by name for one file.
-struct Header {
-    names: Vec<String>,
-}
-
-impl Header {
-    fn position(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
+fn open_error(path: &Path, source: std::io::Error) -> ReportError {
+    if source.kind() == std::io::ErrorKind::NotFound {
+        ReportError::Missing {
+            path: path.to_path_buf(),
+        }
+    } else {
+        ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
+/// A column of one file: its position and its name (for error messages).
+#[derive(Clone, Copy)]
+struct Column {
+    position: usize,
+    name: &'static str,
+}
+
+/// The header of one CSV file.
+struct Header<'a> {
+    path: &'a Path,
+    names: Vec<String>,
+}
+
+impl Header<'_> {
+    /// The position of a column the format requires.
+    fn column(&self, name: &'static str) -> Result<Column, ReportError> {
+        let position = self.names.iter().position(|n| n == name).ok_or_else(|| {
+            ReportError::MissingColumn {
+                path: self.path.to_path_buf(),
+                column: name.to_string(),
+            }
+        })?;
+        Ok(Column { position, name })
+    }
+}
+
+/// One CSV row.
+struct Row<'a> {
+    path: &'a Path,
+    line: u64,
+    record: &'a csv::ByteRecord,
+}
+
 impl Row<'_> {
-    fn value_error(&self, column: &str, message: String) -> ReportError {
+    fn value_error(&self, column: Column, message: String) -> ReportError {
         ReportError::Value {
             path: self.path.to_path_buf(),
             line: self.line,
-            column: column.to_string(),
+            column: column.name.to_string(),
             message,
         }
     }
 
-    /// The cell of a column the format requires.
-    fn text(&self, column: &str) -> Result<&str, ReportError> {
-        let position = self
-            .header
-            .position(column)
-            .ok_or_else(|| ReportError::MissingColumn {
-                path: self.path.to_path_buf(),
-                column: column.to_string(),
-            })?;
-        Ok(self.record.get(position).unwrap_or("").trim())
+    fn bytes(&self, column: Column) -> &[u8] {
+        self.record.get(column.position).unwrap_or(b"").trim_ascii()
     }
 
-    fn optional_text(&self, column: &str) -> Result<Option<String>, ReportError> {
+    fn text(&self, column: Column) -> Result<&str, ReportError> {
+        std::str::from_utf8(self.bytes(column))
+            .map_err(|_| self.value_error(column, "the text is not valid UTF-8".to_string()))
+    }
+
+    fn optional_text(&self, column: Column) -> Result<Option<&str>, ReportError> {
         let text = self.text(column)?;
-        Ok((!text.is_empty()).then(|| text.to_string()))
+        Ok((!text.is_empty()).then_some(text))
     }
 
-    fn time(&self, column: &str) -> Result<Option<SimTime>, ReportError> {
-        let text = self.text(column)?;
-        parse_seconds(text).map_err(|message| self.value_error(column, message))
+    fn time(&self, column: Column) -> Result<Option<SimTime>, ReportError> {
+        let bytes = self.bytes(column);
+        parse_seconds_bytes(bytes).ok_or_else(|| {
+            let text = String::from_utf8_lossy(bytes);
+            self.value_error(
+                column,
+                format!("{text:?} is not a time in seconds since start (write e.g. 12.345)"),
+            )
+        })
     }
 
-    fn required_time(&self, column: &str) -> Result<SimTime, ReportError> {
+    fn required_time(&self, column: Column) -> Result<SimTime, ReportError> {
         self.time(column)?
             .ok_or_else(|| self.value_error(column, "a time is required here".to_string()))
     }
 
-    fn number<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, ReportError> {
-        let text = self.text(column)?;
-        if text.is_empty() {
+    fn stamp(&self, column: Column) -> Result<Stamp, ReportError> {
+        Stamp::new(self.time(column)?).ok_or_else(|| {
+            self.value_error(
+                column,
+                "the time is later than the report can show (at most 8,900 years)".to_string(),
+            )
+        })
+    }
+
+    fn number<T: std::str::FromStr>(&self, column: Column) -> Result<Option<T>, ReportError> {
+        let bytes = self.bytes(column);
+        if bytes.is_empty() {
             return Ok(None);
         }
-        text.parse().map(Some).map_err(|_| {
+        let parsed = std::str::from_utf8(bytes).ok().and_then(|t| t.parse().ok());
+        parsed.map(Some).ok_or_else(|| {
+            let text = String::from_utf8_lossy(bytes);
             self.value_error(
                 column,
                 format!("{text:?} is not a whole number (write e.g. 0, 3, 250)"),
@@ -417,129 +655,313 @@ impl Row<'_> {
 /// Parses seconds since start with up to millisecond precision (`12.345`, `7`, `0.5`) into
 /// milliseconds; empty text means "never happened".
 pub fn parse_seconds(text: &str) -> Result<Option<SimTime>, String> {
+    parse_seconds_bytes(text.as_bytes())
+        .ok_or_else(|| format!("{text:?} is not a time in seconds since start (write e.g. 12.345)"))
+}
+
+/// [`parse_seconds`] on bytes, without allocating; `None` when malformed.
+fn parse_seconds_bytes(text: &[u8]) -> Option<Option<SimTime>> {
     if text.is_empty() {
-        return Ok(None);
+        return Some(None);
     }
-    let bad = || format!("{text:?} is not a time in seconds since start (write e.g. 12.345)");
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 9 {
-        return Err(bad());
-    }
-    let seconds: SimTime = whole.parse().map_err(|_| bad())?;
-    // Pad or cut the fraction to nanoseconds, then round to the nearest millisecond.
-    let nanos: u64 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<9}").parse().map_err(|_| bad())?
+    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => (&text[..dot], &text[dot + 1..]),
+        None => (text, &b""[..]),
     };
+    let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 9 {
+        return None;
+    }
+    let mut seconds: SimTime = 0;
+    for &digit in whole {
+        seconds = seconds
+            .checked_mul(10)?
+            .checked_add(u64::from(digit - b'0'))?;
+    }
+    // Pad or cut the fraction to nanoseconds, then round to the nearest millisecond.
+    let mut nanos: u64 = 0;
+    for i in 0..9 {
+        nanos = nanos * 10 + fraction.get(i).map_or(0, |&d| u64::from(d - b'0'));
+    }
     let millis = (nanos + 500_000) / 1_000_000;
     seconds
         .checked_mul(1000)
         .and_then(|ms| ms.checked_add(millis))
         .map(Some)
-        .ok_or_else(bad)
 }
 
-fn read_csv<T>(
+/// Streams the rows of one CSV file: `columns` finds the columns in the header (its error is
+/// reported at the first row, so a file with a header only is fine), `each` takes every
+/// non-blank row. A file that is not `required` and absent has no rows.
+fn read_csv<C>(
     path: &Path,
     required: bool,
-    parse: impl Fn(&Row) -> Result<T, ReportError>,
-) -> Result<Vec<T>, ReportError> {
-    let text = match read_required(path) {
-        Ok(text) => text,
-        Err(ReportError::Missing { .. }) if !required => return Ok(Vec::new()),
-        Err(e) => return Err(e),
+    columns: impl FnOnce(&Header) -> Result<C, ReportError>,
+    mut each: impl FnMut(&C, &Row) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(open_error(path, e)),
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .buffer_capacity(1 << 18)
+        .from_reader(file);
     let csv_error = |e: csv::Error| ReportError::Csv {
         path: path.to_path_buf(),
         line: e.position().map_or(0, |p| p.line()),
         message: e.to_string(),
     };
     let header = Header {
+        path,
         names: reader
-            .headers()
+            .byte_headers()
             .map_err(csv_error)?
             .iter()
-            .map(|h| h.trim().to_string())
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect(),
     };
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let columns = columns(&header);
+    let mut record = csv::ByteRecord::new();
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(csv_error(e)),
         }
-        if record.iter().all(|cell| cell.trim().is_empty()) {
+        if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
             continue;
         }
+        let columns = match &columns {
+            Ok(columns) => columns,
+            Err(_) => return columns.map(|_| ()),
+        };
         let row = Row {
             path,
             line: record.position().map_or(0, |p| p.line()),
-            header: &header,
             record: &record,
         };
-        rows.push(parse(&row)?);
+        each(columns, &row)?;
     }
-    Ok(rows)
+    Ok(())
 }
 
-fn pod_row(row: &Row) -> Result<PodRecord, ReportError> {
-    Ok(PodRecord {
-        pod: row.text("pod")?.to_string(),
-        job: row.text("job")?.to_string(),
-        index: row.number("index")?,
-        attempt: row.number("attempt")?,
-        node: row.optional_text("node")?,
-        created: row.time("created")?,
-        scheduled: row.time("scheduled")?,
-        started: row.time("started")?,
-        finished: row.time("finished")?,
-        phase: PodPhase::parse(row.text("phase")?),
-        reason: row.text("reason")?.to_string(),
-        exit_code: row.number("exit_code")?,
-        restarts: row.number("restarts")?.unwrap_or(0),
-    })
+struct PodColumns {
+    pod: Column,
+    job: Column,
+    index: Column,
+    attempt: Column,
+    node: Column,
+    created: Column,
+    scheduled: Column,
+    started: Column,
+    finished: Column,
+    phase: Column,
+    reason: Column,
+    exit_code: Column,
+    restarts: Column,
 }
 
-fn job_row(row: &Row) -> Result<JobRecord, ReportError> {
-    Ok(JobRecord {
-        job: row.text("job")?.to_string(),
-        owner: row.optional_text("owner")?,
-        created: row.time("created")?,
-        started: row.time("started")?,
-        finished: row.time("finished")?,
-        outcome: JobOutcome::parse(row.text("outcome")?),
-        reason: row.text("reason")?.to_string(),
-        succeeded: row.number("succeeded")?.unwrap_or(0),
-        failed: row.number("failed")?.unwrap_or(0),
-        pods: row.number("pods")?.unwrap_or(0),
-        deleted: row.time("deleted")?,
-    })
+impl PodColumns {
+    fn find(h: &Header) -> Result<PodColumns, ReportError> {
+        Ok(PodColumns {
+            pod: h.column("pod")?,
+            job: h.column("job")?,
+            index: h.column("index")?,
+            attempt: h.column("attempt")?,
+            node: h.column("node")?,
+            created: h.column("created")?,
+            scheduled: h.column("scheduled")?,
+            started: h.column("started")?,
+            finished: h.column("finished")?,
+            phase: h.column("phase")?,
+            reason: h.column("reason")?,
+            exit_code: h.column("exit_code")?,
+            restarts: h.column("restarts")?,
+        })
+    }
 }
 
-fn event_row(row: &Row) -> Result<EventRecord, ReportError> {
-    Ok(EventRecord {
-        time: row.required_time("time")?,
-        object: row.text("object")?.to_string(),
-        reason: row.text("reason")?.to_string(),
-        message: row.text("message")?.to_string(),
-    })
+fn read_pods(path: &Path, names: &mut Names) -> Result<Vec<PodRecord>, ReportError> {
+    let mut pods = Vec::new();
+    read_csv(path, true, PodColumns::find, |c, row| {
+        row.text(c.pod)?;
+        let job = intern(names, path, row.text(c.job)?)?;
+        let index = match row.number::<u32>(c.index)? {
+            None => u32::MAX,
+            Some(u32::MAX) => {
+                let message = format!("{} is not a completion index", u32::MAX);
+                return Err(row.value_error(c.index, message));
+            }
+            Some(index) => index,
+        };
+        row.number::<u32>(c.attempt)?;
+        let node = match row.optional_text(c.node)? {
+            Some(node) => Some(intern(names, path, node)?),
+            None => None,
+        };
+        let created = row.stamp(c.created)?;
+        let scheduled = row.stamp(c.scheduled)?;
+        let started = row.stamp(c.started)?;
+        let finished = row.stamp(c.finished)?;
+        let phase = PodPhase::parse(row.bytes(c.phase));
+        row.text(c.reason)?;
+        row.number::<i64>(c.exit_code)?;
+        row.number::<u32>(c.restarts)?;
+        pods.push(PodRecord {
+            job,
+            node,
+            index,
+            phase,
+            created,
+            scheduled,
+            started,
+            finished,
+        });
+        Ok(())
+    })?;
+    Ok(pods)
 }
 
-fn node_row(row: &Row) -> Result<NodeRecord, ReportError> {
+struct JobColumns {
+    job: Column,
+    owner: Column,
+    created: Column,
+    started: Column,
+    finished: Column,
+    outcome: Column,
+    reason: Column,
+    succeeded: Column,
+    failed: Column,
+    pods: Column,
+    deleted: Column,
+}
+
+impl JobColumns {
+    fn find(h: &Header) -> Result<JobColumns, ReportError> {
+        Ok(JobColumns {
+            job: h.column("job")?,
+            owner: h.column("owner")?,
+            created: h.column("created")?,
+            started: h.column("started")?,
+            finished: h.column("finished")?,
+            outcome: h.column("outcome")?,
+            reason: h.column("reason")?,
+            succeeded: h.column("succeeded")?,
+            failed: h.column("failed")?,
+            pods: h.column("pods")?,
+            deleted: h.column("deleted")?,
+        })
+    }
+}
+
+fn read_jobs(path: &Path, names: &mut Names) -> Result<(Vec<JobRecord>, Vec<JobRow>), ReportError> {
+    let mut jobs = Vec::new();
+    let mut listed = Vec::new();
+    read_csv(path, false, JobColumns::find, |c, row| {
+        let job = row.text(c.job)?;
+        let owner = row.optional_text(c.owner)?;
+        let created = row.time(c.created)?;
+        let started = row.time(c.started)?;
+        let finished = row.time(c.finished)?;
+        let outcome = row.text(c.outcome)?;
+        let reason = row.text(c.reason)?;
+        let succeeded = row.number(c.succeeded)?.unwrap_or(0);
+        let failed = row.number(c.failed)?.unwrap_or(0);
+        let pods = row.number(c.pods)?.unwrap_or(0);
+        let deleted = row.time(c.deleted)?;
+        if listed.len() < LISTED_JOBS {
+            listed.push(JobRow {
+                job: job.to_string(),
+                owner: owner.map(str::to_string),
+                created,
+                started,
+                finished,
+                outcome: outcome.to_string(),
+                reason: reason.to_string(),
+                succeeded,
+                failed,
+                pods,
+                deleted,
+            });
+        }
+        jobs.push(JobRecord {
+            job: intern(names, path, job)?,
+            owner: match owner {
+                Some(owner) => Some(intern(names, path, owner)?),
+                None => None,
+            },
+            outcome: JobOutcome::parse(outcome),
+            created: row.stamp(c.created)?,
+            started: row.stamp(c.started)?,
+            finished: row.stamp(c.finished)?,
+            deleted: row.stamp(c.deleted)?,
+        });
+        Ok(())
+    })?;
+    Ok((jobs, listed))
+}
+
+struct EventColumns {
+    time: Column,
+    object: Column,
+    reason: Column,
+    message: Column,
+}
+
+impl EventColumns {
+    fn find(h: &Header) -> Result<EventColumns, ReportError> {
+        Ok(EventColumns {
+            time: h.column("time")?,
+            object: h.column("object")?,
+            reason: h.column("reason")?,
+            message: h.column("message")?,
+        })
+    }
+}
+
+fn read_events(path: &Path) -> Result<Events, ReportError> {
+    let mut events = Events::default();
+    read_csv(path, false, EventColumns::find, |c, row| {
+        let time = row.required_time(c.time)?;
+        let object = row.text(c.object)?;
+        let reason = row.text(c.reason)?;
+        let message = row.text(c.message)?;
+        events.add(time, object, reason, || message.to_string());
+        Ok(())
+    })?;
+    Ok(events)
+}
+
+struct NodeColumns {
+    node: Column,
+    pool: Column,
+    cpu: Column,
+    memory: Column,
+    pods: Column,
+}
+
+impl NodeColumns {
+    fn find(h: &Header) -> Result<NodeColumns, ReportError> {
+        Ok(NodeColumns {
+            node: h.column("node")?,
+            pool: h.column("pool")?,
+            cpu: h.column("cpu")?,
+            memory: h.column("memory")?,
+            pods: h.column("pods")?,
+        })
+    }
+}
+
+fn node_row(c: &NodeColumns, row: &Row) -> Result<NodeRecord, ReportError> {
     Ok(NodeRecord {
-        node: row.text("node")?.to_string(),
-        pool: row.text("pool")?.to_string(),
-        cpu: row.number("cpu")?.unwrap_or(0),
-        memory: row.number("memory")?.unwrap_or(0),
-        pods: row.number("pods")?.unwrap_or(0),
+        node: row.text(c.node)?.to_string(),
+        pool: row.text(c.pool)?.to_string(),
+        cpu: row.number(c.cpu)?.unwrap_or(0),
+        memory: row.number(c.memory)?.unwrap_or(0),
+        pods: row.number(c.pods)?.unwrap_or(0),
     })
 }
 
@@ -641,9 +1063,10 @@ mod tests {
         assert_eq!(run.nodes.len(), 3);
         assert_eq!(run.jobs.len(), 1);
         assert_eq!(run.jobs[0].outcome, JobOutcome::Complete);
-        assert_eq!(run.pods[0].index, None);
-        assert_eq!(run.pods[0].node.as_deref(), Some("worker-0"));
-        assert_eq!(run.pods[0].started, Some(1_000));
+        assert_eq!(run.pods[0].index(), None);
+        assert_eq!(run.pods[0].node.map(|n| run.name(n)), Some("worker-0"));
+        assert_eq!(run.name(run.pods[0].job), "pi");
+        assert_eq!(run.pods[0].started(), Some(1_000));
         assert_eq!(run.summary.jobs[0].parallelism, Some(3));
         assert_eq!(run.summary.jobs[0].pod_requests.cpu, 500.0);
         assert_eq!(run.end(), 12_000);
@@ -664,11 +1087,13 @@ mod tests {
         )
         .unwrap();
         let run = read_run(dir.path()).unwrap();
-        assert_eq!(run.pods[0].pod, "p-1");
-        assert_eq!(run.pods[0].index, Some(2));
-        assert_eq!(run.pods[0].phase, PodPhase::Failed);
-        assert_eq!(run.pods[0].exit_code, Some(1));
-        assert!(run.jobs.is_empty() && run.events.is_empty() && run.objects.is_empty());
+        let pod = run.pods[0];
+        assert_eq!(run.name(pod.job), "j");
+        assert_eq!(pod.node.map(|n| run.name(n)), Some("n0"));
+        assert_eq!(pod.index(), Some(2));
+        assert_eq!(pod.phase, PodPhase::Failed);
+        assert_eq!((pod.scheduled(), pod.finished()), (Some(100), Some(3_000)));
+        assert!(run.jobs.is_empty() && run.events.total == 0 && run.objects.is_empty());
     }
 
     #[test]
@@ -719,6 +1144,61 @@ mod tests {
             job.counters
                 .contains(&("failed".to_string(), "3".to_string()))
         );
+    }
+
+    #[test]
+    fn pod_and_job_records_stay_small() {
+        // A year of an every-minute CronJob keeps half a million of each in memory.
+        assert!(std::mem::size_of::<PodRecord>() <= 40);
+        assert!(std::mem::size_of::<JobRecord>() <= 36);
+    }
+
+    #[test]
+    fn stamps_hold_every_time_up_to_the_latest_and_refuse_later_ones() {
+        for t in [None, Some(0), Some(31_536_000_000), Some(Stamp::LATEST)] {
+            assert_eq!(Stamp::new(t).map(Stamp::get), Some(t));
+        }
+        assert!(Stamp::new(Some(Stamp::LATEST + 1)).is_none());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("summary.json"), "{}").unwrap();
+        std::fs::write(
+            dir.path().join("pods.csv"),
+            "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts\n\
+             p,j,,1,n,0.0,,,999999999999999.000,Pending,,,0\n",
+        )
+        .unwrap();
+        let err = read_run(dir.path()).unwrap_err();
+        assert!(
+            matches!(&err, ReportError::Value { line: 2, column, .. } if column == "finished"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_year_of_hourly_runs_lists_only_the_first_rows_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::report::synthetic::write_cron_year(dir.path()).unwrap();
+        let run = read_run(dir.path()).unwrap();
+        // 8,760 hourly times, every 50th skipped under Forbid.
+        assert_eq!((run.jobs.len(), run.pods.len()), (8760 - 175, 8760 - 175));
+        assert_eq!(run.listed_jobs.len(), LISTED_JOBS);
+        assert_eq!(run.listed_jobs[1999].job, run.name(run.jobs[1999].job));
+        assert_eq!(run.listed_jobs[0].outcome, "Complete");
+        assert!(
+            run.jobs
+                .iter()
+                .all(|j| j.cronjob(&run.names) == Some("nightly"))
+        );
+        // Every event is counted, the first ones are kept as written, and the CronJob's
+        // scheduling events are all kept for the schedule strip, past the listed rows too.
+        assert_eq!(run.events.total, 8760);
+        assert_eq!(run.events.listed.len(), LISTED_EVENTS);
+        assert_eq!(run.events.listed[0].reason, "SuccessfulCreate");
+        let nightly = run.events.cronjob("nightly").unwrap();
+        assert_eq!(nightly.successful_create.len(), 8760 - 175);
+        assert_eq!(nightly.job_already_active.len(), 175);
+        assert_eq!(nightly.job_already_active.last(), Some(&(8750 * 3_600_000)));
+        assert_eq!(run.events.latest, Some(8760 * 3_600_000));
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
         return None;
     }
     let mut lanes: Vec<&str> = records.nodes.iter().map(|n| n.node.as_str()).collect();
-    for node in records.pods.iter().filter_map(|p| p.node.as_deref()) {
+    for node in records.pods.iter().filter_map(|p| p.node) {
+        let node = records.name(node);
         if !lanes.contains(&node) {
             lanes.push(node);
         }
@@ -64,10 +65,10 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
         let pods = records
             .pods
             .iter()
-            .filter(|p| p.node.as_deref() == Some(lane));
+            .filter(|p| p.node.map(|n| records.name(n)) == Some(*lane));
         for pod in pods.clone() {
-            let Some(start) = pod.started else { continue };
-            let stop = pod.finished.unwrap_or(end).max(start);
+            let Some(start) = pod.started() else { continue };
+            let stop = pod.finished().unwrap_or(end).max(start);
             for (i, cell) in cells.iter_mut().enumerate() {
                 let (a, b) = (slot_start(i), slot_start(i + 1));
                 if start < b.max(a + 1) && stop > a {
@@ -76,7 +77,7 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
             }
         }
         for pod in pods.filter(|p| p.failed()) {
-            if let Some(finished) = pod.finished {
+            if let Some(finished) = pod.finished() {
                 cells[slot_of(finished.saturating_sub(1))] = FAILED_END;
             }
         }
@@ -141,7 +142,7 @@ mod tests {
     fn too_narrow_or_too_large_gives_none() {
         assert!(text_timeline(&records("parallel"), 15).is_none());
         let mut big = records("parallel");
-        big.pods = (0..MAX_PODS + 1).map(|_| big.pods[0].clone()).collect();
+        big.pods = vec![big.pods[0]; MAX_PODS + 1];
         assert!(text_timeline(&big, 80).is_none());
     }
 }

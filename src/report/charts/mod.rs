@@ -12,12 +12,12 @@ pub mod utilisation;
 
 use super::ReportError;
 use super::font;
+use super::names::Name;
 use super::records::RunRecords;
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
-use std::collections::BTreeMap;
 
 /// The width of every chart, in pixels.
 pub const WIDTH: u32 = 1400;
@@ -112,49 +112,61 @@ pub fn count_tick(value: f64) -> String {
 pub struct JobColours {
     /// Distinct keys in order of first appearance: a Job name or `cronjob/NAME`.
     pub keys: Vec<String>,
-    key_of_job: BTreeMap<String, usize>,
+    /// Per [`Name`] index: the key index of that Job, or `u32::MAX` for names that are not
+    /// Jobs.
+    key_of_job: Vec<u32>,
 }
 
 impl JobColours {
     pub fn new(records: &RunRecords) -> JobColours {
-        let mut owner_of: BTreeMap<&str, &str> = BTreeMap::new();
+        let names = &records.names;
+        // The owner of each Job, by name index; the summary's word wins over jobs.csv.
+        let mut owner_of: Vec<Option<Name>> = vec![None; names.len()];
         for job in &records.jobs {
-            if let Some(owner) = job.owner.as_deref() {
-                owner_of.insert(&job.job, owner);
+            if let Some(owner) = job.owner {
+                owner_of[job.job.index()] = Some(owner);
             }
         }
-        for job in &records.summary.jobs {
-            if let Some(owner) = job.owner.as_deref() {
-                owner_of.insert(&job.name, owner);
-            }
-        }
-        let job_names = records
+        let summary_jobs: Vec<Name> = records
             .summary
             .jobs
             .iter()
-            .map(|j| j.name.as_str())
-            .chain(records.jobs.iter().map(|j| j.job.as_str()))
-            .chain(records.pods.iter().map(|p| p.job.as_str()));
-        let mut colours = JobColours::default();
-        for job in job_names {
-            if colours.key_of_job.contains_key(job) {
+            .filter_map(|j| names.get(&j.name))
+            .collect();
+        for (job, summary) in summary_jobs.iter().zip(&records.summary.jobs) {
+            if let Some(owner) = summary.owner.as_deref().and_then(|o| names.get(o)) {
+                owner_of[job.index()] = Some(owner);
+            }
+        }
+        let jobs = summary_jobs
+            .iter()
+            .copied()
+            .chain(records.jobs.iter().map(|j| j.job))
+            .chain(records.pods.iter().map(|p| p.job));
+        let mut colours = JobColours {
+            keys: Vec::new(),
+            key_of_job: vec![u32::MAX; names.len()],
+        };
+        let mut index_of_key: Vec<u32> = vec![u32::MAX; names.len()];
+        for job in jobs {
+            if colours.key_of_job[job.index()] != u32::MAX {
                 continue;
             }
-            let key = owner_of.get(job).copied().unwrap_or(job);
-            let index = match colours.keys.iter().position(|k| k == key) {
-                Some(i) => i,
-                None => {
-                    colours.keys.push(key.to_string());
-                    colours.keys.len() - 1
-                }
-            };
-            colours.key_of_job.insert(job.to_string(), index);
+            let key = owner_of[job.index()].unwrap_or(job);
+            if index_of_key[key.index()] == u32::MAX {
+                colours.keys.push(names.text(key).to_string());
+                index_of_key[key.index()] = (colours.keys.len() - 1) as u32;
+            }
+            colours.key_of_job[job.index()] = index_of_key[key.index()];
         }
         colours
     }
     /// The colour key of a Job (its index in `keys`).
-    pub fn key(&self, job: &str) -> usize {
-        self.key_of_job.get(job).copied().unwrap_or(usize::MAX)
+    pub fn key(&self, job: Name) -> usize {
+        match self.key_of_job.get(job.index()) {
+            Some(&key) if key != u32::MAX => key as usize,
+            _ => usize::MAX,
+        }
     }
     pub fn colour(&self, key: usize) -> RGBColor {
         palette::JOBS.get(key).copied().unwrap_or(palette::GREY)
@@ -402,43 +414,142 @@ pub fn step_line(
     end: SimTime,
     max_points: usize,
 ) -> Vec<(SimTime, f64)> {
-    changes.sort_by_key(|&(t, _)| t);
+    // Changes at one time are summed before a point is drawn, so their order does not matter.
+    changes.sort_unstable_by_key(|&(t, _)| t);
+    step_line_sorted(changes.into_iter(), end, max_points)
+}
+
+/// [`step_line`] of changes already in time order, streamed: it holds at most `max_points`
+/// points at a time, however many changes there are.
+pub fn step_line_sorted(
+    changes: impl Iterator<Item = (SimTime, i64)>,
+    end: SimTime,
+    max_points: usize,
+) -> Vec<(SimTime, f64)> {
+    let mut line = Thinning::new(end, max_points);
+    line.push(0, 0.0);
+    let mut changes = changes.peekable();
     let mut level: i64 = 0;
-    let mut points: Vec<(SimTime, f64)> = vec![(0, 0.0)];
-    let mut i = 0;
-    while i < changes.len() {
-        let t = changes[i].0;
-        while i < changes.len() && changes[i].0 == t {
-            level += changes[i].1;
-            i += 1;
+    let mut shown = 0.0;
+    while let Some((t, change)) = changes.next() {
+        level += change;
+        while let Some(&(_, change)) = changes.peek().filter(|&&(next, _)| next == t) {
+            level += change;
+            changes.next();
         }
-        points.push((t, points.last().map_or(0.0, |p| p.1)));
-        points.push((t, level as f64));
+        line.push(t, shown);
+        shown = level as f64;
+        line.push(t, shown);
     }
-    points.push((end.max(points.last().map_or(0, |p| p.0)), level as f64));
-    if points.len() <= max_points {
-        return points;
-    }
-    let buckets = (max_points / 2).max(2) as u64;
-    let width = (end / buckets).max(1);
-    let mut reduced: Vec<(SimTime, f64)> = Vec::with_capacity(max_points + 2);
-    let mut bucket = 0u64;
-    let mut peak = f64::MIN;
-    for &(t, v) in &points {
-        let b = (t / width).min(buckets - 1);
-        if b != bucket && peak > f64::MIN {
-            reduced.push((bucket * width, peak));
-            reduced.push(((bucket + 1) * width, peak));
-            peak = f64::MIN;
+    let last = line.last_time;
+    line.push(end.max(last), shown);
+    line.finish()
+}
+
+/// The `+1` and `-1` changes of a count (`ups` and `downs`, each sorted), merged in time order.
+pub fn count_changes<'a>(
+    ups: &'a [SimTime],
+    downs: &'a [SimTime],
+) -> impl Iterator<Item = (SimTime, i64)> + 'a {
+    let (mut u, mut d) = (0, 0);
+    std::iter::from_fn(move || match (ups.get(u), downs.get(d)) {
+        (Some(&a), Some(&b)) if a <= b => {
+            u += 1;
+            Some((a, 1))
         }
-        bucket = b;
-        peak = peak.max(v);
+        (_, Some(&b)) => {
+            d += 1;
+            Some((b, -1))
+        }
+        (Some(&a), None) => {
+            u += 1;
+            Some((a, 1))
+        }
+        (None, None) => None,
+    })
+}
+
+/// The points of a step line, kept exactly up to `max_points`, then thinned to the peak of
+/// each time bucket.
+struct Thinning {
+    end: SimTime,
+    max_points: usize,
+    exact: Vec<(SimTime, f64)>,
+    last_time: SimTime,
+    /// Set once the exact points overflowed.
+    buckets: Option<Buckets>,
+}
+
+struct Buckets {
+    count: u64,
+    width: SimTime,
+    current: u64,
+    peak: f64,
+    reduced: Vec<(SimTime, f64)>,
+}
+
+impl Buckets {
+    fn push(&mut self, t: SimTime, v: f64) {
+        let b = (t / self.width).min(self.count - 1);
+        if b != self.current && self.peak > f64::MIN {
+            self.reduced.push((self.current * self.width, self.peak));
+            self.reduced
+                .push(((self.current + 1) * self.width, self.peak));
+            self.peak = f64::MIN;
+        }
+        self.current = b;
+        self.peak = self.peak.max(v);
     }
-    if peak > f64::MIN {
-        reduced.push((bucket * width, peak));
-        reduced.push((end, peak));
+}
+
+impl Thinning {
+    fn new(end: SimTime, max_points: usize) -> Thinning {
+        Thinning {
+            end,
+            max_points,
+            exact: Vec::new(),
+            last_time: 0,
+            buckets: None,
+        }
     }
-    reduced
+
+    fn push(&mut self, t: SimTime, v: f64) {
+        self.last_time = t;
+        if let Some(buckets) = &mut self.buckets {
+            buckets.push(t, v);
+            return;
+        }
+        if self.exact.len() < self.max_points {
+            self.exact.push((t, v));
+            return;
+        }
+        let count = (self.max_points / 2).max(2) as u64;
+        let mut buckets = Buckets {
+            count,
+            width: (self.end / count).max(1),
+            current: 0,
+            peak: f64::MIN,
+            reduced: Vec::with_capacity(self.max_points + 2),
+        };
+        for (t, v) in std::mem::take(&mut self.exact) {
+            buckets.push(t, v);
+        }
+        buckets.push(t, v);
+        self.buckets = Some(buckets);
+    }
+
+    fn finish(self) -> Vec<(SimTime, f64)> {
+        let Some(mut buckets) = self.buckets else {
+            return self.exact;
+        };
+        if buckets.peak > f64::MIN {
+            buckets
+                .reduced
+                .push((buckets.current * buckets.width, buckets.peak));
+            buckets.reduced.push((self.end, buckets.peak));
+        }
+        buckets.reduced
+    }
 }
 
 #[cfg(test)]
@@ -502,6 +613,24 @@ mod tests {
     }
 
     #[test]
+    fn counted_changes_give_the_same_line_as_signed_pairs() {
+        let ups = [0, 5, 5, 9, 20];
+        let downs = [3, 5, 12, 12, 30];
+        let pairs: Vec<(SimTime, i64)> = ups
+            .iter()
+            .map(|&t| (t, 1))
+            .chain(downs.iter().map(|&t| (t, -1)))
+            .collect();
+        for max_points in [4, 100] {
+            assert_eq!(
+                step_line_sorted(count_changes(&ups, &downs), 40, max_points),
+                step_line(pairs.clone(), 40, max_points)
+            );
+        }
+        assert_eq!(step_line(pairs, 40, 100)[3], (3, 1.0));
+    }
+
+    #[test]
     fn cronjob_jobs_share_their_cronjob_colour() {
         let records = crate::report::read_run(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/cronjob"),
@@ -509,6 +638,8 @@ mod tests {
         .unwrap();
         let colours = JobColours::new(&records);
         assert_eq!(colours.keys, vec!["cronjob/hello".to_string()]);
-        assert_eq!(colours.key("hello-29000001"), colours.key("hello-29000004"));
+        let key = |job: &str| colours.key(records.names.get(job).unwrap());
+        assert_eq!(key("hello-29000001"), 0);
+        assert_eq!(key("hello-29000001"), key("hello-29000004"));
     }
 }

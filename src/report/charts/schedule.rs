@@ -9,6 +9,7 @@
 
 use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, lighten, palette};
 use crate::report::font;
+use crate::report::names::Name;
 use crate::report::records::{JobOutcome, RunRecords};
 use crate::time::SimTime;
 use plotters::coord::Shift;
@@ -50,7 +51,16 @@ fn merge<K: Clone + PartialEq + Ord>(
     mut items: Vec<(K, SimTime, SimTime)>,
     gap: SimTime,
 ) -> Vec<(K, SimTime, SimTime, usize)> {
-    items.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    // Equal items are interchangeable, so an unstable sort (no scratch copy) is enough.
+    items.sort_unstable_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    merge_sorted(items.into_iter(), gap)
+}
+
+/// [`merge`] of items already sorted.
+fn merge_sorted<K: Clone + PartialEq + Ord>(
+    items: impl Iterator<Item = (K, SimTime, SimTime)>,
+    gap: SimTime,
+) -> Vec<(K, SimTime, SimTime, usize)> {
     let mut merged: Vec<(K, SimTime, SimTime, usize)> = Vec::new();
     for (kind, from, to) in items {
         match merged.last_mut() {
@@ -64,7 +74,86 @@ fn merge<K: Clone + PartialEq + Ord>(
     merged
 }
 
-fn outcome_colour(outcome: &JobOutcome) -> RGBColor {
+/// [`merge`] of instants, given by kind in kind order, each list in time order (so nothing is
+/// copied or sorted: a year of every-minute events stays cheap).
+fn merge_marks(
+    by_kind: [(MarkKind, &Vec<SimTime>); 3],
+    gap: SimTime,
+) -> Vec<(MarkKind, SimTime, SimTime, usize)> {
+    let mut merged: Vec<(MarkKind, SimTime, SimTime, usize)> = Vec::new();
+    for (kind, times) in by_kind {
+        if !times.is_sorted() {
+            let mut sorted = times.clone();
+            sorted.sort_unstable();
+            merged.extend(merge_marks_sorted(kind, &sorted, gap));
+        } else {
+            merged.extend(merge_marks_sorted(kind, times, gap));
+        }
+    }
+    merged
+}
+
+fn merge_marks_sorted(
+    kind: MarkKind,
+    times: &[SimTime],
+    gap: SimTime,
+) -> Vec<(MarkKind, SimTime, SimTime, usize)> {
+    let mut merged: Vec<(MarkKind, SimTime, SimTime, usize)> = Vec::new();
+    for &t in times {
+        match merged.last_mut() {
+            Some(last) if t <= last.2 + gap => {
+                last.2 = last.2.max(t);
+                last.3 += 1;
+            }
+            _ => merged.push((kind, t, t, 1)),
+        }
+    }
+    merged
+}
+
+/// [`merge`] of the runs of the Jobs `owner` created, from creation to finish (or deletion, or
+/// the end). Outcome by outcome; the Jobs of a CronJob are usually already in time order, and
+/// then they are merged as they are read, without a copy.
+fn merge_runs(
+    records: &RunRecords,
+    owner: Name,
+    end: SimTime,
+    gap: SimTime,
+) -> Vec<(JobOutcome, SimTime, SimTime, usize)> {
+    const OUTCOMES: [JobOutcome; 5] = [
+        JobOutcome::Complete,
+        JobOutcome::Failed,
+        JobOutcome::Running,
+        JobOutcome::Suspended,
+        JobOutcome::Other,
+    ];
+    let mut merged = Vec::new();
+    for outcome in OUTCOMES {
+        let runs = records
+            .jobs
+            .iter()
+            .filter(|j| j.owner == Some(owner) && j.outcome == outcome)
+            .filter_map(|j| {
+                let from = j.created().or(j.started())?;
+                let to = j.finished().or(j.deleted()).unwrap_or(end).max(from);
+                Some((outcome, from, to))
+            });
+        let mut previous = None;
+        let in_order = runs.clone().all(|(_, from, to)| {
+            let ordered = previous <= Some((from, to));
+            previous = Some((from, to));
+            ordered
+        });
+        if in_order {
+            merged.extend(merge_sorted(runs, gap));
+        } else {
+            merged.extend(merge(runs.collect(), gap));
+        }
+    }
+    merged
+}
+
+fn outcome_colour(outcome: JobOutcome) -> RGBColor {
     match outcome {
         JobOutcome::Complete => palette::BLUISH_GREEN,
         JobOutcome::Failed => palette::VERMILLION,
@@ -82,12 +171,17 @@ impl ScheduleChart {
             .iter()
             .map(|c| (c.name.clone(), c.schedule.clone()))
             .collect();
-        let owners = records.jobs.iter().filter_map(|j| j.cronjob());
-        let from_events = records
-            .events
-            .iter()
-            .filter(|e| e.kind() == "cronjob")
-            .map(|e| e.name());
+        // Owners in order of first appearance; a CronJob's Jobs repeat one owner many times.
+        let mut owners: Vec<Name> = Vec::new();
+        for owner in records.jobs.iter().filter_map(|j| j.owner) {
+            if owners.last() != Some(&owner) && !owners.contains(&owner) {
+                owners.push(owner);
+            }
+        }
+        let owners = owners
+            .into_iter()
+            .filter_map(|o| records.names.text(o).strip_prefix("cronjob/"));
+        let from_events = records.events.cronjobs.iter().map(|c| c.cronjob.as_str());
         for name in owners.chain(from_events) {
             if !names.iter().any(|(n, _)| n == name) {
                 names.push((name.to_string(), String::new()));
@@ -101,35 +195,26 @@ impl ScheduleChart {
             .into_iter()
             .take(MAX_CRONJOBS)
             .map(|(cronjob, schedule)| {
-                let marks = records
-                    .events
-                    .iter()
-                    .filter(|e| e.kind() == "cronjob" && e.name() == cronjob)
-                    .filter_map(|e| {
-                        let kind = match e.reason.as_str() {
-                            "SuccessfulCreate" => MarkKind::Created,
-                            "JobAlreadyActive" => MarkKind::Skipped,
-                            "MissSchedule" => MarkKind::Missed,
-                            _ => return None,
-                        };
-                        Some((kind, e.time, e.time))
-                    })
-                    .collect();
-                let runs = records
-                    .jobs
-                    .iter()
-                    .filter(|j| j.cronjob() == Some(cronjob.as_str()))
-                    .filter_map(|j| {
-                        let from = j.created.or(j.started)?;
-                        let to = j.finished.or(j.deleted).unwrap_or(frame.end).max(from);
-                        Some((j.outcome.clone(), from, to))
-                    })
-                    .collect();
+                let marks = match records.events.cronjob(&cronjob) {
+                    Some(events) => merge_marks(
+                        [
+                            (MarkKind::Created, &events.successful_create),
+                            (MarkKind::Skipped, &events.job_already_active),
+                            (MarkKind::Missed, &events.miss_schedule),
+                        ],
+                        gap,
+                    ),
+                    None => Vec::new(),
+                };
+                let runs = match records.names.get(&format!("cronjob/{cronjob}")) {
+                    Some(owner) => merge_runs(records, owner, frame.end, gap),
+                    None => Vec::new(),
+                };
                 Band {
                     cronjob,
                     schedule,
-                    marks: merge(marks, gap),
-                    runs: merge(runs, gap),
+                    marks,
+                    runs,
                 }
             })
             .collect();
@@ -263,7 +348,7 @@ impl Chart for ScheduleChart {
             // Run row (lower half).
             let run_y = top - 0.68;
             chart.draw_series(band.runs.iter().map(|r| {
-                let colour = outcome_colour(&r.0);
+                let colour = outcome_colour(r.0);
                 let colour = if r.3 > 1 {
                     lighten(colour, 0.15)
                 } else {
@@ -319,7 +404,7 @@ mod tests {
             ]
         );
         let runs: Vec<(JobOutcome, SimTime, SimTime)> =
-            band.runs.iter().map(|r| (r.0.clone(), r.1, r.2)).collect();
+            band.runs.iter().map(|r| (r.0, r.1, r.2)).collect();
         assert_eq!(
             runs,
             [

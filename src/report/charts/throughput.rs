@@ -5,9 +5,12 @@
 //! It owns reducing pod records to those series (peaks kept when long series are thinned);
 //! it must not infer anything the pod and Job records do not state.
 
-use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line};
+use super::{
+    Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, count_changes, frame_areas, palette,
+    step_line_sorted,
+};
 use crate::report::font;
-use crate::report::records::{JobOutcome, PodPhase, RunRecords, seconds_to_ms};
+use crate::report::records::{JobOutcome, PodPhase, PodRecord, RunRecords, seconds_to_ms};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -89,27 +92,18 @@ pub fn bin_width(span: SimTime) -> SimTime {
 impl ThroughputChart {
     pub fn build(records: &RunRecords, frame: &Frame) -> ThroughputChart {
         let end = frame.end;
-        let mut succeeded_at = Vec::new();
-        let mut failed_at = Vec::new();
-        let mut running = Vec::new();
-        let mut pending = Vec::new();
+        let finished = |phase| {
+            let pods = records.pods.iter();
+            pods.filter(|p| p.phase == phase && p.finished().is_some())
+                .count()
+        };
+        let mut succeeded_at = Vec::with_capacity(finished(PodPhase::Succeeded));
+        let mut failed_at = Vec::with_capacity(finished(PodPhase::Failed));
         for pod in &records.pods {
-            match (&pod.phase, pod.finished) {
+            match (pod.phase, pod.finished()) {
                 (PodPhase::Succeeded, Some(t)) => succeeded_at.push(t),
                 (PodPhase::Failed, Some(t)) => failed_at.push(t),
                 _ => {}
-            }
-            if let Some(start) = pod.started {
-                running.push((start, 1));
-                if let Some(finish) = pod.finished {
-                    running.push((finish.max(start), -1));
-                }
-            }
-            if let Some(created) = pod.created {
-                pending.push((created, 1));
-                if let Some(left) = pod.started.or(pod.finished) {
-                    pending.push((left.max(created), -1));
-                }
             }
         }
         succeeded_at.sort_unstable();
@@ -125,13 +119,23 @@ impl ThroughputChart {
             rate[bin_of(t)].1 += 1;
         }
         let cumulative =
-            |times: &[SimTime]| step_line(times.iter().map(|&t| (t, 1)).collect(), end, MAX_POINTS);
+            |times: &[SimTime]| step_line_sorted(times.iter().map(|&t| (t, 1)), end, MAX_POINTS);
+        // One series at a time, so a run of a million pods holds one pair of time lists.
+        let running = count_line(records, end, |pod| {
+            let start = pod.started()?;
+            Some((start, pod.finished().map(|finish| finish.max(start))))
+        });
+        let pending = count_line(records, end, |pod| {
+            let created = pod.created()?;
+            let left = pod.started().or(pod.finished());
+            Some((created, left.map(|left| left.max(created))))
+        });
         ThroughputChart {
             frame: frame.clone(),
             succeeded: cumulative(&succeeded_at),
             failed: cumulative(&failed_at),
-            running: step_line(running, end, MAX_POINTS),
-            pending: step_line(pending, end, MAX_POINTS),
+            running,
+            pending,
             bin_ms,
             rate,
             parallelism: parallelism_lines(records, frame),
@@ -174,6 +178,24 @@ impl ThroughputChart {
     }
 }
 
+/// The step line of how many pods are inside an interval: `interval` gives a pod's entry and,
+/// if it left, its exit.
+fn count_line(
+    records: &RunRecords,
+    end: SimTime,
+    interval: impl Fn(&PodRecord) -> Option<(SimTime, Option<SimTime>)>,
+) -> Vec<(SimTime, f64)> {
+    let mut ups = Vec::with_capacity(records.pods.len());
+    let mut downs = Vec::with_capacity(records.pods.len());
+    for (from, to) in records.pods.iter().filter_map(interval) {
+        ups.push(from);
+        downs.extend(to);
+    }
+    ups.sort_unstable();
+    downs.sort_unstable();
+    step_line_sorted(count_changes(&ups, &downs), end, MAX_POINTS)
+}
+
 fn parallelism_lines(records: &RunRecords, frame: &Frame) -> Vec<ParallelismLine> {
     if records.summary.jobs.len() > PARALLELISM_LINES {
         return Vec::new();
@@ -185,7 +207,10 @@ fn parallelism_lines(records: &RunRecords, frame: &Frame) -> Vec<ParallelismLine
         .filter_map(|job| {
             let from = job.started_ms().or(job.created_ms())?;
             Some(ParallelismLine {
-                key: frame.colours.key(&job.name),
+                key: records
+                    .names
+                    .get(&job.name)
+                    .map_or(usize::MAX, |job| frame.colours.key(job)),
                 parallelism: job.parallelism?,
                 from,
                 to: job.finished_ms().unwrap_or(frame.end).max(from),
@@ -206,7 +231,7 @@ fn job_ends(records: &RunRecords, succeeded_at: &[SimTime]) -> Vec<JobEnd> {
         records
             .jobs
             .iter()
-            .filter_map(|j| Some((j.finished?, j.outcome == JobOutcome::Failed)))
+            .filter_map(|j| Some((j.finished()?, j.outcome == JobOutcome::Failed)))
             .collect()
     };
     if ends.len() > MARKED_JOBS {

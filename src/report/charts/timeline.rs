@@ -9,6 +9,7 @@
 
 use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, lighten, palette};
 use crate::report::font;
+use crate::report::names::Name;
 use crate::report::records::{JobOutcome, PodRecord, RunRecords};
 use crate::time::SimTime;
 use plotters::coord::Shift;
@@ -44,7 +45,8 @@ pub struct Lane {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub row: usize,
-    pub pod: String,
+    /// The pod's position in `RunRecords::pods`.
+    pub pod: usize,
     /// Created (pending) — drawn lighter up to `start`.
     pub pending_from: Option<SimTime>,
     /// Running from `start` to `end`; `start == end` when it never started.
@@ -106,18 +108,17 @@ pub struct TimelineChart {
 struct LaneSet {
     labels: Vec<String>,
     nodes: Vec<Vec<String>>,
-    of_pod: Vec<usize>,
+    of_pod: Vec<u32>,
 }
 
 impl TimelineChart {
     pub fn build(records: &RunRecords, frame: &Frame) -> TimelineChart {
         let end = frame.end;
-        let single_indexed = records.summary.jobs.len() == 1
-            && records.summary.jobs[0].is_indexed()
-            && records
-                .pods
-                .iter()
-                .all(|p| p.job == records.summary.jobs[0].name);
+        let only_job = match records.summary.jobs.as_slice() {
+            [job] if job.is_indexed() => records.names.get(&job.name),
+            _ => None,
+        };
+        let single_indexed = only_job.is_some_and(|job| records.pods.iter().all(|p| p.job == job));
         let lanes = if single_indexed {
             index_lanes(&records.pods)
         } else {
@@ -235,12 +236,12 @@ const OUTAGE: RGBColor = RGBColor(214, 214, 214);
 const OUTAGE_STRIP: RGBColor = RGBColor(85, 85, 85);
 
 fn index_lanes(pods: &[PodRecord]) -> LaneSet {
-    let mut indexes: Vec<Option<u32>> = pods.iter().map(|p| p.index).collect();
+    let mut indexes: Vec<Option<u32>> = pods.iter().map(|p| p.index()).collect();
     indexes.sort();
     indexes.dedup();
     let of_pod = pods
         .iter()
-        .map(|p| indexes.binary_search(&p.index).unwrap_or(0))
+        .map(|p| indexes.binary_search(&p.index()).unwrap_or(0) as u32)
         .collect();
     let labels = indexes
         .iter()
@@ -255,31 +256,45 @@ fn index_lanes(pods: &[PodRecord]) -> LaneSet {
 
 fn node_lanes(records: &RunRecords) -> LaneSet {
     let mut names: Vec<String> = records.nodes.iter().map(|n| n.node.clone()).collect();
-    let mut position: BTreeMap<String, usize> = names
+    let mut position: BTreeMap<&str, u32> = records
+        .nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| (n.clone(), i))
+        .map(|(i, n)| (n.node.as_str(), i as u32))
         .collect();
+    // Lanes by node name index, filled as pods name nodes (pods.csv repeats a few names).
+    let mut lane_of_name: Vec<u32> = vec![u32::MAX; records.names.len()];
     const UNSCHEDULED: &str = "(not scheduled)";
+    const NONE: u32 = u32::MAX;
     let mut of_pod = Vec::with_capacity(records.pods.len());
-    let mut unscheduled = None;
+    let mut unscheduled = false;
     for pod in &records.pods {
-        let lane = match &pod.node {
-            Some(node) => *position.entry(node.clone()).or_insert_with(|| {
-                names.push(node.clone());
-                names.len() - 1
-            }),
-            None => *unscheduled.get_or_insert(usize::MAX),
+        let lane = match pod.node {
+            Some(node) => {
+                let lane = &mut lane_of_name[node.index()];
+                if *lane == NONE {
+                    let text = records.names.text(node);
+                    *lane = *position.entry(text).or_insert_with(|| {
+                        names.push(text.to_string());
+                        names.len() as u32 - 1
+                    });
+                }
+                *lane
+            }
+            None => {
+                unscheduled = true;
+                NONE
+            }
         };
         of_pod.push(lane);
     }
     let mut nodes: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
-    if unscheduled.is_some() {
+    if unscheduled {
         names.push(UNSCHEDULED.to_string());
         nodes.push(Vec::new());
-        let last = names.len() - 1;
+        let last = names.len() as u32 - 1;
         for lane in &mut of_pod {
-            if *lane == usize::MAX {
+            if *lane == NONE {
                 *lane = last;
             }
         }
@@ -298,7 +313,7 @@ fn node_lanes(records: &RunRecords) -> LaneSet {
 /// The interval a pod occupies on its lane: from creation to its end (or the run's end).
 fn occupied(pod: &PodRecord, end: SimTime) -> Option<(SimTime, SimTime)> {
     let from = pod.first_seen()?;
-    let to = pod.finished.unwrap_or(end).max(from);
+    let to = pod.finished().unwrap_or(end).max(from);
     Some((from, to))
 }
 
@@ -311,7 +326,7 @@ fn pack_rows(
 ) -> (Vec<Lane>, Vec<Bar>) {
     let mut by_lane: Vec<Vec<usize>> = vec![Vec::new(); lanes.labels.len()];
     for (i, &lane) in lanes.of_pod.iter().enumerate() {
-        by_lane[lane].push(i);
+        by_lane[lane as usize].push(i);
     }
     let mut out_lanes = Vec::with_capacity(by_lane.len());
     let mut bars = Vec::with_capacity(records.pods.len());
@@ -334,14 +349,14 @@ fn pack_rows(
             };
             // A zero-length attempt still blocks its row for a moment, so marks do not pile up.
             free_from[slot] = to.max(from + 1);
-            let start = pod.started.unwrap_or(to).clamp(from, to);
+            let start = pod.started().unwrap_or(to).clamp(from, to);
             bars.push(Bar {
                 row: first_row + slot,
-                pod: pod.pod.clone(),
-                pending_from: (pod.created.is_some() && start > from).then_some(from),
+                pod: i,
+                pending_from: (pod.created().is_some() && start > from).then_some(from),
                 start,
                 end: to,
-                key: frame.colours.key(&pod.job),
+                key: frame.colours.key(pod.job),
                 failed: pod.failed(),
             });
         }
@@ -360,22 +375,22 @@ fn pack_rows(
 /// For each failed attempt, the gap until the next attempt of the same Job (and index) was
 /// created: the recreation backoff made visible.
 fn backoff_gaps(pods: &[PodRecord], bars: &[Bar], end: SimTime) -> Vec<(usize, SimTime, SimTime)> {
-    let mut created: BTreeMap<(&str, Option<u32>), Vec<SimTime>> = BTreeMap::new();
+    let mut created: BTreeMap<(Name, Option<u32>), Vec<SimTime>> = BTreeMap::new();
     for pod in pods {
         if let Some(t) = pod.first_seen() {
-            created.entry((&pod.job, pod.index)).or_default().push(t);
+            created.entry((pod.job, pod.index())).or_default().push(t);
         }
     }
     for times in created.values_mut() {
         times.sort_unstable();
     }
-    let row_of: BTreeMap<&str, usize> = bars.iter().map(|b| (b.pod.as_str(), b.row)).collect();
+    let row_of: BTreeMap<usize, usize> = bars.iter().map(|b| (b.pod, b.row)).collect();
     let mut gaps = Vec::new();
-    for pod in pods.iter().filter(|p| p.failed()) {
-        let (Some(finished), Some(&row)) = (pod.finished, row_of.get(pod.pod.as_str())) else {
+    for (i, pod) in pods.iter().enumerate().filter(|(_, p)| p.failed()) {
+        let (Some(finished), Some(&row)) = (pod.finished(), row_of.get(&i)) else {
             continue;
         };
-        let Some(times) = created.get(&(pod.job.as_str(), pod.index)) else {
+        let Some(times) = created.get(&(pod.job, pod.index())) else {
             continue;
         };
         let next = times.partition_point(|&t| t < finished);
@@ -391,7 +406,7 @@ fn backoff_gaps(pods: &[PodRecord], bars: &[Bar], end: SimTime) -> Vec<(usize, S
 pub fn node_outages(records: &RunRecords, end: SimTime) -> Vec<(String, SimTime, SimTime)> {
     let mut down_since: BTreeMap<&str, SimTime> = BTreeMap::new();
     let mut outages = Vec::new();
-    for event in records.events.iter().filter(|e| e.kind() == "node") {
+    for event in records.events.nodes.iter().filter(|e| e.kind() == "node") {
         match event.reason.as_str() {
             "NodeNotReady" => {
                 down_since.entry(event.name()).or_insert(event.time);
@@ -420,10 +435,10 @@ fn job_marks(records: &RunRecords, frame: &Frame) -> Vec<JobMark> {
         .jobs
         .iter()
         .map(|job| JobMark {
-            key: frame.colours.key(&job.job),
-            start: job.started.or(job.created),
-            finish: job.finished,
-            outcome: job.outcome.clone(),
+            key: frame.colours.key(job.job),
+            start: job.started().or(job.created()),
+            finish: job.finished(),
+            outcome: job.outcome,
         })
         .collect()
 }
@@ -471,13 +486,13 @@ fn density(
     let mut failed = vec![false; bins * columns];
     let column_of = |t: SimTime| ((t as f64 / column_ms) as usize).min(columns - 1);
     for (pod, &lane) in records.pods.iter().zip(&lanes.of_pod) {
-        let bin = lane / per_bin;
-        if let (true, Some(finished)) = (pod.failed(), pod.finished) {
+        let bin = lane as usize / per_bin;
+        if let (true, Some(finished)) = (pod.failed(), pod.finished()) {
             failed[bin * columns + column_of(finished)] = true;
         }
-        let Some(start) = pod.started else { continue };
-        let stop = pod.finished.unwrap_or(end).max(start);
-        let key = key_slot(frame.colours.key(&pod.job));
+        let Some(start) = pod.started() else { continue };
+        let stop = pod.finished().unwrap_or(end).max(start);
+        let key = key_slot(frame.colours.key(pod.job));
         let (first, last) = (column_of(start), column_of(stop));
         for column in first..=last {
             let lo = (column as f64 * column_ms).max(start as f64);
@@ -872,8 +887,9 @@ mod tests {
         let mut records =
             read_run(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/parallel"))
                 .unwrap();
+        let worker0 = records.names.get("worker-0");
         for pod in &mut records.pods {
-            pod.node = Some("worker-0".to_string());
+            pod.node = worker0;
         }
         let chart = TimelineChart::build(&records, &Frame::new(&records));
         assert_eq!(chart.lanes[0].rows, 3);

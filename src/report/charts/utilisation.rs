@@ -6,13 +6,18 @@
 //! It must not invent requests: a pod whose Job has no known requests counts as zero.
 
 use super::timeline::node_outages;
-use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line};
+use super::{
+    Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line,
+    step_line_sorted,
+};
 use crate::report::font;
+use crate::report::names::Name;
 use crate::report::records::{Resources, RunRecords};
 use crate::time::SimTime;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 const MAX_POINTS: usize = 2000;
 /// Pools drawn; more are rare and would make the chart unreadable.
@@ -43,24 +48,49 @@ pub struct UtilisationChart {
     pub pools: Vec<PoolSeries>,
 }
 
-/// Requests per Job name: the Job's own, else its owning CronJob's.
-fn requests_by_job(records: &RunRecords) -> BTreeMap<&str, Resources> {
-    let by_cronjob: BTreeMap<&str, Resources> = records
-        .summary
-        .cronjobs
-        .iter()
-        .map(|c| (c.name.as_str(), c.pod_requests))
-        .collect();
-    let mut by_job: BTreeMap<&str, Resources> = BTreeMap::new();
-    for job in &records.jobs {
-        if let Some(r) = job.cronjob().and_then(|c| by_cronjob.get(c)) {
-            by_job.insert(&job.job, *r);
+/// Requests per Job: the Job's own, else its owning CronJob's. `requests[by_job[name index]]`,
+/// `u32::MAX` where unknown (4 bytes per name, for runs with half a million Jobs).
+struct JobRequests {
+    requests: Vec<Resources>,
+    by_job: Vec<u32>,
+}
+
+impl JobRequests {
+    fn new(records: &RunRecords) -> JobRequests {
+        let names = &records.names;
+        let summary = &records.summary;
+        // The CronJobs' requests first, then the summary's Jobs'.
+        let requests: Vec<Resources> = summary
+            .cronjobs
+            .iter()
+            .map(|c| c.pod_requests)
+            .chain(summary.jobs.iter().map(|j| j.pod_requests))
+            .collect();
+        let by_cronjob: BTreeMap<&str, u32> = summary
+            .cronjobs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.as_str(), i as u32))
+            .collect();
+        let mut by_job = vec![u32::MAX; names.len()];
+        for job in &records.jobs {
+            if let Some(&r) = job.cronjob(names).and_then(|c| by_cronjob.get(c)) {
+                by_job[job.job.index()] = r;
+            }
         }
+        for (i, job) in summary.jobs.iter().enumerate() {
+            if let Some(name) = names.get(&job.name) {
+                by_job[name.index()] = (summary.cronjobs.len() + i) as u32;
+            }
+        }
+        JobRequests { requests, by_job }
     }
-    for job in &records.summary.jobs {
-        by_job.insert(&job.name, job.pod_requests);
+
+    fn of(&self, job: Name) -> Option<Resources> {
+        self.requests
+            .get(*self.by_job.get(job.index())? as usize)
+            .copied()
     }
-    by_job
 }
 
 impl UtilisationChart {
@@ -79,43 +109,43 @@ impl UtilisationChart {
             pool_of_node.insert(&node.node, pool);
         }
         let unknown_pool = pools.len();
-        let mut cpu_req: Vec<Vec<(SimTime, i64)>> = vec![Vec::new(); pools.len() + 1];
-        let mut mem_req = cpu_req.clone();
-        let requests = requests_by_job(records);
-        let mut unknown_used = false;
-        for pod in &records.pods {
-            let (Some(node), Some(bound)) = (&pod.node, pod.scheduled.or(pod.started)) else {
-                continue;
-            };
-            let Some(r) = requests.get(pod.job.as_str()) else {
-                continue;
-            };
-            let pool = pool_of_node.get(node.as_str()).copied().unwrap_or_else(|| {
-                unknown_used = true;
-                unknown_pool
-            });
-            let (cpu, mem) = (r.cpu.round() as i64, r.memory.round() as i64);
-            cpu_req[pool].push((bound, cpu));
-            mem_req[pool].push((bound, mem));
-            if let Some(finished) = pod.finished {
-                cpu_req[pool].push((finished.max(bound), -cpu));
-                mem_req[pool].push((finished.max(bound), -mem));
+        // The pool of each node a pod names, by name index.
+        let mut pool_of_name: Vec<u32> = vec![u32::MAX; records.names.len()];
+        for (node, &pool) in &pool_of_node {
+            if let Some(name) = records.names.get(node) {
+                pool_of_name[name.index()] = pool as u32;
             }
         }
-        let mut cpu_alloc: Vec<Vec<(SimTime, i64)>> = vec![Vec::new(); pools.len() + 1];
-        let mut mem_alloc = cpu_alloc.clone();
+        let requests = JobRequests::new(records);
+        // Each bound pod with known requests: (pool, bound, finished, requests).
+        let requesting = || {
+            records.pods.iter().filter_map(|pod| {
+                let (Some(node), Some(bound)) = (pod.node, pod.scheduled().or(pod.started()))
+                else {
+                    return None;
+                };
+                let r = requests.of(pod.job)?;
+                let pool = match pool_of_name[node.index()] {
+                    u32::MAX => unknown_pool,
+                    pool => pool as usize,
+                };
+                Some((pool, bound, pod.finished().map(|f| f.max(bound)), r))
+            })
+        };
+        let unknown_used = requesting().any(|(pool, ..)| pool == unknown_pool);
+        let mut alloc: Vec<(Changes, Changes)> = vec![(Vec::new(), Vec::new()); pools.len() + 1];
         for node in &records.nodes {
-            let pool = pool_of_node[node.node.as_str()];
-            cpu_alloc[pool].push((0, node.cpu as i64));
-            mem_alloc[pool].push((0, node.memory as i64));
+            let (cpu, mem) = &mut alloc[pool_of_node[node.node.as_str()]];
+            cpu.push((0, node.cpu as i64));
+            mem.push((0, node.memory as i64));
         }
         for (node, from, to) in node_outages(records, end) {
             let Some(node) = records.nodes.iter().find(|n| n.node == node) else {
                 continue;
             };
-            let pool = pool_of_node[node.node.as_str()];
-            cpu_alloc[pool].extend([(from, -(node.cpu as i64)), (to, node.cpu as i64)]);
-            mem_alloc[pool].extend([(from, -(node.memory as i64)), (to, node.memory as i64)]);
+            let (cpu, mem) = &mut alloc[pool_of_node[node.node.as_str()]];
+            cpu.extend([(from, -(node.cpu as i64)), (to, node.cpu as i64)]);
+            mem.extend([(from, -(node.memory as i64)), (to, node.memory as i64)]);
         }
         if unknown_used {
             pools.push("(unknown pool)".to_string());
@@ -126,16 +156,27 @@ impl UtilisationChart {
                 .map(|(t, v)| (t, v / unit))
                 .collect()
         };
+        // One pool at a time, so a run of a million pods holds one pool's bind and release
+        // times (8 bytes each) and nothing more.
         let pools = pools
             .into_iter()
             .enumerate()
             .take(MAX_POOLS)
-            .map(|(i, pool)| PoolSeries {
-                pool,
-                cpu_requested: scaled(std::mem::take(&mut cpu_req[i]), 1000.0),
-                cpu_allocatable: scaled(std::mem::take(&mut cpu_alloc[i]), 1000.0),
-                memory_requested: scaled(std::mem::take(&mut mem_req[i]), GIB),
-                memory_allocatable: scaled(std::mem::take(&mut mem_alloc[i]), GIB),
+            .map(|(i, pool)| {
+                let requested = RequestTimes::new(requesting().filter(|p| p.0 == i));
+                let line = |changes, unit| {
+                    step_line_sorted(changes, end, MAX_POINTS)
+                        .into_iter()
+                        .map(|(t, v)| (t, v / unit))
+                        .collect()
+                };
+                PoolSeries {
+                    pool,
+                    cpu_requested: line(requested.changes(|(cpu, _)| cpu), 1000.0),
+                    cpu_allocatable: scaled(std::mem::take(&mut alloc[i].0), 1000.0),
+                    memory_requested: line(requested.changes(|(_, memory)| memory), GIB),
+                    memory_allocatable: scaled(std::mem::take(&mut alloc[i].1), GIB),
+                }
             })
             .collect();
         UtilisationChart {
@@ -157,6 +198,77 @@ impl UtilisationChart {
             ));
         }
         items
+    }
+}
+
+/// `(time, change)` steps of a series.
+type Changes = Vec<(SimTime, i64)>;
+
+/// One distinct request (CPU millicores, memory bytes, rounded) and when pods holding it were
+/// bound and released, each list sorted.
+type RequestClass = ((i64, i64), Vec<SimTime>, Vec<SimTime>);
+
+/// Pods' requests as bind and release times, grouped by the request (CPU millicores, memory
+/// bytes, rounded) and sorted: a few distinct requests, many pods.
+struct RequestTimes {
+    /// `(request, bound, released)`, times sorted.
+    classes: Vec<RequestClass>,
+}
+
+impl RequestTimes {
+    fn new(
+        pods: impl Iterator<Item = (usize, SimTime, Option<SimTime>, Resources)> + Clone,
+    ) -> RequestTimes {
+        let request = |r: &Resources| (r.cpu.round() as i64, r.memory.round() as i64);
+        // Count first, so each list is allocated once at its size.
+        let mut sizes: BTreeMap<(i64, i64), (usize, usize)> = BTreeMap::new();
+        for (_, _, released, r) in pods.clone() {
+            let size = sizes.entry(request(&r)).or_default();
+            size.0 += 1;
+            size.1 += usize::from(released.is_some());
+        }
+        let position: BTreeMap<(i64, i64), usize> =
+            sizes.keys().enumerate().map(|(i, &k)| (k, i)).collect();
+        let mut classes: Vec<RequestClass> = sizes
+            .into_iter()
+            .map(|(k, (up, down))| (k, Vec::with_capacity(up), Vec::with_capacity(down)))
+            .collect();
+        for (_, bound, released, r) in pods {
+            let class = &mut classes[position[&request(&r)]];
+            class.1.push(bound);
+            class.2.extend(released);
+        }
+        for (_, bound, released) in &mut classes {
+            bound.sort_unstable();
+            released.sort_unstable();
+        }
+        RequestTimes { classes }
+    }
+
+    /// The changes of one resource (picked from the request), in time order.
+    fn changes(&self, amount: fn((i64, i64)) -> i64) -> impl Iterator<Item = (SimTime, i64)> + '_ {
+        let lists: Vec<(&[SimTime], i64)> = self
+            .classes
+            .iter()
+            .flat_map(|(request, bound, released)| {
+                let a = amount(*request);
+                [(bound.as_slice(), a), (released.as_slice(), -a)]
+            })
+            .collect();
+        let mut cursors = vec![0usize; lists.len()];
+        let mut heads: BinaryHeap<Reverse<(SimTime, usize)>> = lists
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (times, _))| Some(Reverse((*times.first()?, i))))
+            .collect();
+        std::iter::from_fn(move || {
+            let Reverse((t, i)) = heads.pop()?;
+            cursors[i] += 1;
+            if let Some(&next) = lists[i].0.get(cursors[i]) {
+                heads.push(Reverse((next, i)));
+            }
+            Some((t, lists[i].1))
+        })
     }
 }
 
