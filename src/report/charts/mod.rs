@@ -230,6 +230,7 @@ pub enum Swatch {
     Dashed(RGBColor),
     Cross(RGBColor),
     Dot(RGBColor),
+    Triangle(RGBColor),
 }
 
 #[derive(Debug, Clone)]
@@ -319,6 +320,7 @@ pub fn draw_legend<DB: DrawingBackend>(
             }
             Swatch::Cross(c) => area.draw(&Cross::new((x + 11, y), 5, c.stroke_width(2)))?,
             Swatch::Dot(c) => area.draw(&Circle::new((x + 11, y), 5, c.filled()))?,
+            Swatch::Triangle(c) => area.draw(&TriangleMarker::new((x + 11, y), 6, c.filled()))?,
         }
         area.draw(&Text::new(item.label.clone(), (x + 28, y), text.clone()))?;
     }

@@ -46,7 +46,8 @@ pub struct ScheduleChart {
     pub bands: Vec<Band>,
 }
 
-/// Merges sorted `(kind, from, to)` items of equal kind that are closer than `gap`.
+/// Merges sorted `(kind, from, to)` items of equal kind that are closer than `gap` and
+/// too narrow to see on their own (narrower than `gap`): wide runs stay separate bars.
 fn merge<K: Clone + PartialEq + Ord>(
     mut items: Vec<(K, SimTime, SimTime)>,
     gap: SimTime,
@@ -63,8 +64,14 @@ fn merge_sorted<K: Clone + PartialEq + Ord>(
 ) -> Vec<(K, SimTime, SimTime, usize)> {
     let mut merged: Vec<(K, SimTime, SimTime, usize)> = Vec::new();
     for (kind, from, to) in items {
+        let narrow = to - from < gap;
         match merged.last_mut() {
-            Some(last) if last.0 == kind && from <= last.2 + gap => {
+            Some(last)
+                if last.0 == kind
+                    && from <= last.2 + gap
+                    && narrow
+                    && (last.3 > 1 || last.2 - last.1 < gap) =>
+            {
                 last.2 = last.2.max(to);
                 last.3 += 1;
             }
@@ -228,7 +235,7 @@ impl ScheduleChart {
         vec![
             LegendItem::new(
                 "Job created (SuccessfulCreate)",
-                Swatch::Dot(palette::BLACK),
+                Swatch::Triangle(palette::BLACK),
             ),
             LegendItem::new(
                 "run skipped (JobAlreadyActive)",
@@ -359,6 +366,14 @@ impl Chart for ScheduleChart {
                     colour.filled(),
                 )
             }))?;
+            // A thin white edge at each run's start, so that back-to-back Jobs (Forbid
+            // starts the next as the previous ends) read as separate runs.
+            chart.draw_series(band.runs.iter().filter(|r| r.3 == 1).map(|r| {
+                PathElement::new(
+                    vec![(x(r.1), run_y - 0.2), (x(r.1), run_y + 0.2)],
+                    WHITE.stroke_width(2),
+                )
+            }))?;
         }
         Ok(())
     }
@@ -416,16 +431,32 @@ mod tests {
     }
 
     #[test]
-    fn runs_closer_than_a_pixel_merge() {
+    fn narrow_runs_closer_than_a_pixel_merge() {
+        // gap (one pixel) 5: runs 4 wide, 1 apart, merge; the far one stays alone
         let merged = merge(
             vec![
-                (JobOutcome::Complete, 0, 10),
-                (JobOutcome::Complete, 12, 20),
-                (JobOutcome::Complete, 100, 110),
+                (JobOutcome::Complete, 0, 4),
+                (JobOutcome::Complete, 5, 9),
+                (JobOutcome::Complete, 100, 104),
             ],
             5,
         );
         assert_eq!(merged.len(), 2);
-        assert_eq!(merged[0], (JobOutcome::Complete, 0, 20, 2));
+        assert_eq!(merged[0], (JobOutcome::Complete, 0, 9, 2));
+    }
+
+    #[test]
+    fn wide_back_to_back_runs_stay_separate_bars() {
+        // Forbid starts the next Job as the previous ends: each run is many pixels wide
+        let merged = merge(
+            vec![
+                (JobOutcome::Complete, 0, 720),
+                (JobOutcome::Complete, 720, 1_440),
+                (JobOutcome::Complete, 1_440, 2_160),
+            ],
+            5,
+        );
+        assert_eq!(merged.len(), 3);
+        assert!(merged.iter().all(|m| m.3 == 1));
     }
 }
