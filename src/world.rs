@@ -337,6 +337,8 @@ pub struct World<'s> {
     pod_stats: result::PodStats,
     /// Workloads not yet submitted.
     submits_left: usize,
+    /// Scripted actions not yet carried out.
+    actions_left: usize,
     /// Offset of the node controller's 5-second monitor rhythm.
     pub node_monitor_phase: SimTime,
     /// Offset of PodGC's 20-second rhythm.
@@ -400,6 +402,7 @@ impl<'s> World<'s> {
             last_activity: 0,
             pod_stats: result::PodStats::default(),
             submits_left: scenario.workloads.len(),
+            actions_left: scenario.actions.len(),
             node_monitor_phase: 0,
             pod_gc_phase: 0,
             job_results: Vec::new(),
@@ -587,6 +590,7 @@ impl<'s> World<'s> {
     }
 
     fn action(&mut self, i: usize) {
+        self.actions_left -= 1;
         let scenario = self.scenario;
         match &scenario.actions[i].kind {
             ActionKind::SuspendJob(name) => job::set_suspend(self, name, true),
@@ -657,10 +661,17 @@ impl<'s> World<'s> {
         found
     }
 
-    /// False once nothing can change any more: every Job is finished or gone and no
-    /// workload waits to be submitted. Random node faults stop then, so runs end.
+    /// False once nothing can change any more: every Job is finished or gone, no
+    /// workload or action waits its turn and no CronJob will create more Jobs. Random node
+    /// faults stop then, so runs end.
     pub fn work_left(&self) -> bool {
         self.submits_left > 0
+            || self.actions_left > 0
+            || self
+                .store
+                .cronjobs
+                .iter()
+                .any(|(_, c)| c.spec.suspend != Some(true))
             || self
                 .store
                 .jobs

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::common::{Run, run, run_file};
+use crate::common::{Run, run, run_file, run_until};
 use crate::scenario_text::{Wl, scenario_on};
 
 /// The teaching scenario: node big-0 (both Jobs' pods on it) goes down at 60 s for 20 min.
@@ -285,4 +285,44 @@ fn a_deleted_node_is_gone_for_the_scheduler() {
         waits,
         vec!["0/1 nodes are available: 1 Insufficient cpu.".to_string()]
     );
+}
+
+#[test]
+fn random_faults_go_on_between_the_runs_of_a_cronjob() {
+    // A CronJob's Jobs leave quiet gaps between runs; faults must keep coming as long as the
+    // CronJob will create more work (here until the 6 h horizon). 3 nodes, mean time
+    // between failures 30 min: about 36 outages in 6 h, so some after the third hour.
+    let r = run_until(
+        r#"
+apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: cron-faults}
+spec:
+  seed: 9
+  faults:
+    nodes: {mtbf: 30m, repair: 1m}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: tick}
+        spec:
+          schedule: "*/10 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: main, image: busybox, command: ["sleep", "60"]}]
+"#,
+        6 * 3_600_000,
+    );
+    let downs: Vec<u64> = r
+        .events()
+        .into_iter()
+        .filter(|e| e.reason == "NodeDown")
+        .map(|e| e.time)
+        .collect();
+    assert!(downs.len() >= 10, "{} outages", downs.len());
+    assert!(downs.iter().any(|&t| t > 3 * 3_600_000), "{downs:?}");
 }
