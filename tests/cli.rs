@@ -172,3 +172,15 @@ fn help_names_the_modelled_kubernetes_version() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("v1.36"));
 }
+
+#[test]
+fn scenario_errors_name_the_file_line_column_and_field() {
+    let o = run(&["validate", "tests/data/bad-duration-scenario.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("tests/data/bad-duration-scenario.yaml:8:11: spec.workloads[0].at: invalid duration \"soon\""),
+        "{err}"
+    );
+    assert!(err.contains("write e.g. 500ms, 90s"), "{err}");
+}

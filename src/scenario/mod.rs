@@ -152,8 +152,13 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
-    #[error("{}: {message}", file.display())]
-    Invalid { file: PathBuf, message: String },
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    Invalid {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 // ---- the YAML form -------------------------------------------------------------------
@@ -299,6 +304,8 @@ pub fn load_inputs(files: &[PathBuf]) -> Result<(Vec<Scenario>, Vec<Warning>), L
         if bare.is_empty() {
             return Err(LoadError::Invalid {
                 file: first.clone(),
+                line: 1,
+                column: 1,
                 message: "no Job or CronJob found".to_string(),
             });
         }
@@ -365,9 +372,16 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             message: e.to_string(),
         }
     })?;
-    let invalid = |message: String| LoadError::Invalid {
-        file: file.to_path_buf(),
-        message,
+    let positions = index_documents(text).into_iter().next().unwrap_or_default();
+    // Messages start with the field path they are about; point at it in the file.
+    let invalid = |message: String| {
+        let pos = positions.value_pos(&leading_path(&message));
+        LoadError::Invalid {
+            file: file.to_path_buf(),
+            line: pos.line,
+            column: pos.column,
+            message,
+        }
     };
     if raw.api_version != "jobsim/v1" || raw.kind != "Scenario" {
         return Err(invalid(format!(
@@ -406,11 +420,9 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
     let mut pools = Vec::new();
     for (i, p) in cluster.node_pools.iter().enumerate() {
         let path = format!("spec.cluster.nodePools[{i}]");
-        if !is_dns_label(&p.name) {
-            return Err(invalid(format!(
-                "{path}.name: {:?} must be a DNS label (lower-case letters, digits and '-')",
-                p.name
-            )));
+        // Node names are `<pool>-<n>`: the pool name must be a DNS label like them.
+        if let Some(problem) = crate::api::validation::dns1123_label_errors(&p.name).first() {
+            return Err(invalid(format!("{path}.name: {:?}: {problem}", p.name)));
         }
         if pools.iter().any(|q: &NodePool| q.name == p.name) {
             return Err(invalid(format!("{path}.name: duplicate pool {:?}", p.name)));
@@ -445,7 +457,6 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         }
     }
     let base = file.parent().unwrap_or(Path::new("."));
-    let positions = index_documents(text).into_iter().next().unwrap_or_default();
     let mut workloads = Vec::new();
     let mut warnings = Vec::new();
     for (i, w) in spec.workloads.iter().enumerate() {
@@ -533,6 +544,29 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
     ))
 }
 
+/// The field path a message starts with: `spec.workloads[2].behavior.duration: …` gives
+/// that path; a message that starts otherwise gives the root (the document's start).
+fn leading_path(message: &str) -> FieldPath {
+    let head = message.split(": ").next().unwrap_or("");
+    if head.is_empty() || head.contains(' ') {
+        return FieldPath::root();
+    }
+    let mut path = FieldPath::root();
+    for part in head.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(name) = pieces.next().filter(|n| !n.is_empty()) {
+            path = path.child(name);
+        }
+        for index in pieces {
+            match index.trim_end_matches(']').parse::<usize>() {
+                Ok(i) => path = path.index(i),
+                Err(_) => return path,
+            }
+        }
+    }
+    path
+}
+
 fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
     let mut seen = std::collections::BTreeSet::new();
     for w in workloads {
@@ -550,11 +584,25 @@ fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
     Ok(())
 }
 
-fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::PathSeg;
+
+    #[test]
+    fn messages_lead_with_the_path_they_point_at() {
+        let p = leading_path("spec.workloads[2].behavior.duration: bad");
+        assert_eq!(
+            p.0,
+            vec![
+                PathSeg::Field("spec".into()),
+                PathSeg::Field("workloads".into()),
+                PathSeg::Index(2),
+                PathSeg::Field("behavior".into()),
+                PathSeg::Field("duration".into()),
+            ]
+        );
+        assert!(leading_path("no Job or CronJob found").is_empty());
+        assert!(leading_path("give exactly one action").is_empty());
+    }
 }
