@@ -247,13 +247,15 @@ fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
     pod.scheduled = Some(now);
     let (req, nz) = (pod.request, nonzero(pod.request));
     let pod_name = pod.name.clone();
+    let job = pod.job;
+    let namespace = w.store.job(job).metadata.namespace().to_string();
     let node = &mut w.store.nodes[node_id.0 as usize];
     node.requested.cpu_m += req.cpu_m;
     node.requested.memory += req.memory;
     node.requested_nonzero.cpu_m += nz.cpu_m;
     node.requested_nonzero.memory += nz.memory;
     node.pod_count += 1;
-    let message = format!("Successfully assigned default/{pod_name} to {}", node.name);
+    let message = format!("Successfully assigned {namespace}/{pod_name} to {}", node.name);
     w.emit(ObjectRef::Pod(&pod_name), "Scheduled", &message);
     let mut rng = w.rng.stream("pod-startup", u64::from(pod_id.0));
     let startup = w.timing.pod_startup.sample(&mut rng);
