@@ -255,7 +255,10 @@ fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
     node.requested_nonzero.cpu_m += nz.cpu_m;
     node.requested_nonzero.memory += nz.memory;
     node.pod_count += 1;
-    let message = format!("Successfully assigned {namespace}/{pod_name} to {}", node.name);
+    let message = format!(
+        "Successfully assigned {namespace}/{pod_name} to {}",
+        node.name
+    );
     w.emit(ObjectRef::Pod(&pod_name), "Scheduled", &message);
     let mut rng = w.rng.stream("pod-startup", u64::from(pod_id.0));
     let startup = w.timing.pod_startup.sample(&mut rng);
