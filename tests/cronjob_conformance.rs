@@ -855,7 +855,6 @@ fn repeated_hour_at_fall_back_fires_twice_with_distinct_names() {
 // ---- §5.1: reconciling status.active --------------------------------------------------
 
 #[test]
-#[ignore = "BUG: a ttlSecondsAfterFinished: 0 Job vanishes before the CronJob sees it Complete (MissingJob, no lastSuccessfulTime)"]
 fn ttl_zero_job_is_still_seen_completed() {
     // §4: the Job's Complete update enqueues the CronJob at once; the TTL controller deletes
     // with foreground propagation (job-semantics §17), so the Job stays listed (with a

@@ -57,10 +57,14 @@ fn ttl_clock_of_a_failed_job_starts_at_the_failed_condition() {
 #[test]
 fn ttl_zero_deletes_the_job_as_soon_as_it_finishes() {
     // completionTime (second 7) + 0 is already past when Complete is written at 7.020, so
-    // the TTL controller deletes it then — never before the Job finished.
+    // the TTL controller deletes it as it handles that update: one reaction step
+    // (TTL_REACTION, 1 ms) later, after the other watchers saw the Job complete.
     let r = with_ttl(Some(0), 0);
     let job = r.job("short");
-    assert_eq!(job.deleted, Some(7_020));
+    assert_eq!(
+        job.deleted,
+        Some(7_020 + jobsim::controllers::job::TTL_REACTION)
+    );
     assert!(job.deleted >= job.finished);
     assert!(r.object("short").is_none());
 }

@@ -27,6 +27,7 @@ use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World, templat
 use backoff::FinishedPod;
 use pod_failure_policy::ContainerNames;
 pub use state::{Condition, ConditionType, JobState, Status};
+pub use status::TTL_REACTION;
 
 /// `syncJobBatchPeriod`: pod events are collapsed into one sync this long after the first.
 pub const SYNC_BATCH_PERIOD: SimDuration = SECOND;

@@ -4,8 +4,12 @@
 use super::Finish;
 use super::state::{Condition, ConditionType};
 use crate::record::ObjectRef;
-use crate::time::{SECOND, SimTime};
+use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::{Event, JobId, World};
+
+/// The least time between a Job's finish and its TTL deletion: the TTL controller acts on
+/// the update event, after the informers of other controllers have received it.
+pub const TTL_REACTION: SimDuration = 1;
 
 /// Adds or flips the `Suspended` condition (§10).
 pub(super) fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: SimTime) {
@@ -88,7 +92,11 @@ pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime,
         }
     }
     if let Some(ttl) = ttl {
-        // The TTL clock starts at the condition's lastTransitionTime.
-        w.schedule(ktime + (ttl.max(0) as u64) * SECOND, Event::TtlExpire(id));
+        // The TTL clock starts at the condition's lastTransitionTime. The TTL controller
+        // learns of the finish from the same update event as every other watcher, so it
+        // never deletes within the instant of the status write: with ttl 0 the CronJob
+        // controller still sees the Job completed before it goes.
+        let due = (ktime + (ttl.max(0) as u64) * SECOND).max(now + TTL_REACTION);
+        w.schedule(due, Event::TtlExpire(id));
     }
 }
