@@ -246,3 +246,58 @@ fn seed_cron_sample_job_runs_unchanged_and_its_jobs_complete() {
     assert_eq!(jobs[1][0], "cron-sample-job-29453770");
     assert!(jobs.iter().all(|row| row[5] == "Complete"), "{jobs:?}");
 }
+
+#[test]
+fn job_without_labels_reads_back_with_the_generated_template_labels() {
+    // §1.1 (copy the template's labels) applied again when the stored Job is read, after
+    // §1.2 added the controller-uid and job-name labels to the template.
+    let r = run(r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: plain}
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: main, image: busybox}]
+              behavior: {duration: 1s}
+    "#);
+    let job = r.obj("plain");
+    let labels = &job["metadata"]["labels"];
+    let uid = job["metadata"]["uid"].as_str().unwrap();
+    assert_eq!(labels["batch.kubernetes.io/job-name"], "plain");
+    assert_eq!(labels["job-name"], "plain");
+    assert_eq!(labels["batch.kubernetes.io/controller-uid"], uid);
+    assert_eq!(labels["controller-uid"], uid);
+}
+
+#[test]
+fn job_with_its_own_labels_keeps_only_them() {
+    let r = run(r#"
+        apiVersion: jobsim/v1
+        kind: Scenario
+        spec:
+          workloads:
+            - object:
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: own, labels: {team: data}}
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: main, image: busybox}]
+              behavior: {duration: 1s}
+    "#);
+    let labels = r.obj("own")["metadata"]["labels"]
+        .as_object()
+        .unwrap()
+        .clone();
+    assert_eq!(labels.len(), 1, "{labels:?}");
+    assert_eq!(labels["team"], "data");
+}

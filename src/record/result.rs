@@ -313,6 +313,11 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
     });
     if !job.metadata.labels.is_empty() {
         metadata["labels"] = json!(job.metadata.labels);
+    } else if let Some(template_labels) = spec.pointer("/template/metadata/labels") {
+        // A Job created without labels reads back with its template's labels, the
+        // generated ones included: defaulting (reference §1.1) runs again when the API
+        // server decodes the stored object, after §1.2 added them to the template.
+        metadata["labels"] = template_labels.clone();
     }
     if !job.metadata.annotations.is_empty() {
         metadata["annotations"] = json!(job.metadata.annotations);
