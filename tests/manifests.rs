@@ -301,3 +301,25 @@ fn job_with_its_own_labels_keeps_only_them() {
     assert_eq!(labels.len(), 1, "{labels:?}");
     assert_eq!(labels["team"], "data");
 }
+
+#[test]
+fn cronjob_template_keeps_job_fields_unset_while_its_jobs_are_defaulted() {
+    // `SetDefaults_Job` applies to Job objects only: the seed CronJob reads back without
+    // parallelism/completions/backoffLimit in its jobTemplate, its Jobs with them.
+    let r = run_file(&seed("cron-sample-job.yaml"), Some(6 * 60_000));
+    let cronjob = r.obj("cron-sample-job");
+    assert_eq!(cronjob["kind"], "CronJob");
+    let template = &cronjob["spec"]["jobTemplate"]["spec"];
+    for field in [
+        "parallelism",
+        "completions",
+        "backoffLimit",
+        "completionMode",
+    ] {
+        assert!(template.get(field).is_none(), "{field} in {template}");
+    }
+    let job = r.obj("cron-sample-job-29453765");
+    assert_eq!(job["spec"]["backoffLimit"], 6);
+    assert_eq!(job["spec"]["completions"], 1);
+    assert_eq!(job["spec"]["parallelism"], 1);
+}

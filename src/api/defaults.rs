@@ -89,7 +89,8 @@ pub fn default_pod_from_template(spec: &mut PodSpec) {
     }
 }
 
-/// Fills the defaults of a CronJob (`SetDefaults_CronJob`) and of its Job template.
+/// Fills the defaults of a CronJob (`SetDefaults_CronJob`) and the pod-spec defaults of its
+/// template.
 pub fn default_cronjob(cj: &mut CronJob) {
     let spec = &mut cj.spec;
     spec.concurrency_policy
@@ -99,7 +100,9 @@ pub fn default_cronjob(cj: &mut CronJob) {
         .get_or_insert(DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT);
     spec.failed_jobs_history_limit
         .get_or_insert(DEFAULT_FAILED_JOBS_HISTORY_LIMIT);
-    default_job_spec(&mut spec.job_template.spec);
+    // The Job defaults (`SetDefaults_Job`) apply to Jobs, not to a CronJob's template: the
+    // controller's Jobs get them when they are created. Pod-spec defaults apply everywhere.
+    default_pod_spec(&mut spec.job_template.spec.template.spec);
 }
 
 #[cfg(test)]
@@ -254,7 +257,16 @@ mod tests {
         assert_eq!(cj.spec.failed_jobs_history_limit, Some(1));
         assert_eq!(cj.spec.starting_deadline_seconds, None);
         assert_eq!(cj.spec.time_zone, None);
-        assert_eq!(cj.spec.job_template.spec.backoff_limit, Some(6));
+        // `SetDefaults_Job` takes a Job: a CronJob's template keeps its Job fields unset
+        // (the Jobs created from it are defaulted then); pod-spec defaults apply.
+        let template = &cj.spec.job_template.spec;
+        assert_eq!(template.backoff_limit, None);
+        assert_eq!(template.completions, None);
+        assert_eq!(template.parallelism, None);
+        assert_eq!(
+            template.template.spec.termination_grace_period_seconds,
+            Some(30)
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn create(w: &mut World<'_>, cj: &CronJob, behavior: &Behavior) -> CronJobId
     let now = w.now();
     let controller_zone = w.scenario.controller_time_zone.clone();
     let template = &cj.spec.job_template;
-    let job = Job {
+    let mut job = Job {
         api_version: "batch/v1".to_string(),
         kind: "Job".to_string(),
         metadata: ObjectMeta {
@@ -59,6 +59,8 @@ pub fn create(w: &mut World<'_>, cj: &CronJob, behavior: &Behavior) -> CronJobId
         },
         spec: template.spec.clone(),
     };
+    // Each created Job is defaulted by the API server like any other Job.
+    crate::api::defaults::default_job_spec(&mut job.spec);
     let state = CronJobState {
         metadata: cj.metadata.clone(),
         uid,
