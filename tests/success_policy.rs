@@ -268,3 +268,45 @@ fn while_lingering_pods_terminate_only_success_criteria_met_is_set() {
     assert_eq!(r.status_count("sp", "failed"), 0);
     assert!(r.obj("sp")["status"].get("completionTime").is_none());
 }
+
+#[test]
+fn success_with_a_failure_awaiting_its_replacement_still_completes() {
+    // backoffLimitPerIndex keeps index 0's failed pod (4.020) uncounted until a replacement
+    // exists, and its per-index backoff (10 s from second 4) would create that at 14 s. Index
+    // 1 succeeds at 6.020; the sync at 7.020 meets the success policy (SuccessCriteriaMet).
+    // The failed pod is no longer retried, so it is counted once the status write brings
+    // the next sync, 1 s later: Complete at 8.020 with failed 1, and no replacement.
+    let r = run(r#"
+apiVersion: jobsim/v1
+kind: Scenario
+spec:
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: sp}
+        spec:
+          completions: 2
+          parallelism: 2
+          completionMode: Indexed
+          backoffLimitPerIndex: 1
+          successPolicy:
+            rules: [{succeededIndexes: "1"}]
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox}]
+      behavior:
+        duration: 5s
+        outcomes:
+          - {index: 0, exitCode: 1, after: 3s}
+"#);
+    let job = r.job("sp");
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Complete", "SuccessPolicy")
+    );
+    assert_eq!(job.finished, Some(8_020));
+    assert_eq!(job.failed, 1);
+    assert_eq!(r.pods_of("sp").len(), 2, "no replacement for index 0");
+}

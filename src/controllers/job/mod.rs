@@ -393,6 +393,10 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
         }
         if job.terminating == 0 && job.uncounted.is_empty() {
             status::finish_job(w, id, &f, now, ktime);
+        } else if !job.uncounted.is_empty() {
+            // Pods left to count (a per-index failure kept for its replacement): the status
+            // write is itself an update event, which brings the next sync (§4.1).
+            enqueue_batched(w, id);
         }
     }
 }
