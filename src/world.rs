@@ -482,16 +482,29 @@ impl<'s> World<'s> {
 
     /// Runs until nothing is left to do or the horizon is reached.
     pub fn run(&mut self, horizon: Option<SimTime>) -> RunOutcome {
+        self.run_observed(horizon, &mut |_| {})
+    }
+
+    /// [`World::run`], calling `progress` with the simulated time every
+    /// [`PROGRESS_EVERY`] events (for a progress bar; it cannot affect the run).
+    pub fn run_observed(
+        &mut self,
+        horizon: Option<SimTime>,
+        progress: &mut dyn FnMut(SimTime),
+    ) -> RunOutcome {
         let mut horizon_reached = false;
         while let Some(next) = self.queue.peek_time() {
             if horizon.is_some_and(|h| next > h) {
                 horizon_reached = true;
                 break;
             }
-            let Some((_, event)) = self.queue.pop() else {
+            let Some((now, event)) = self.queue.pop() else {
                 break;
             };
             self.dispatch(event);
+            if self.queue.processed().is_multiple_of(PROGRESS_EVERY) {
+                progress(now);
+            }
         }
         let end = match horizon {
             Some(h) if horizon_reached => h,
@@ -782,8 +795,21 @@ impl Pod {
 /// and returns the final state. The one entry point of a simulation.
 /// Without `horizon`, the scenario's own (or the default for scenarios with CronJobs).
 pub fn simulate(scenario: &Scenario, sink: &mut dyn Sink, horizon: Option<SimTime>) -> RunResult {
+    simulate_observed(scenario, sink, horizon, &mut |_| {})
+}
+
+/// How often (in events) a run reports its progress.
+pub const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// [`simulate`] with a progress callback (simulated time, every [`PROGRESS_EVERY`] events).
+pub fn simulate_observed(
+    scenario: &Scenario,
+    sink: &mut dyn Sink,
+    horizon: Option<SimTime>,
+    progress: &mut dyn FnMut(SimTime),
+) -> RunResult {
     let mut w = World::new(scenario, sink);
-    let outcome = w.run(horizon.or(scenario.effective_horizon()));
+    let outcome = w.run_observed(horizon.or(scenario.effective_horizon()), progress);
     w.flush_records(outcome.end);
     w.result(outcome)
 }

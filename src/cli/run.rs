@@ -11,7 +11,9 @@ use crate::record::files::write_run_files;
 use crate::record::result::RunResult;
 use crate::scenario::{self, Scenario};
 use crate::time::{SimTime, parse_duration};
-use crate::world::simulate;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::world::simulate_observed;
 
 #[derive(Debug, Args)]
 #[command(after_long_help = RUN_HELP)]
@@ -99,7 +101,7 @@ fn run_inner(args: &RunArgs) -> Result<(), String> {
             (Some(out), true) => out.join(&s.name),
             (None, _) => Path::new("reports").join(&s.name),
         };
-        let stats = run_one(s, &dir)?;
+        let stats = run_one(s, &dir, args.quiet)?;
         let chart_start = Instant::now();
         let records = if args.no_charts && args.quiet {
             None
@@ -138,14 +140,33 @@ struct RunStats {
     cpu: f64,
 }
 
-/// Simulates one scenario into `dir`.
-fn run_one(s: &Scenario, dir: &Path) -> Result<RunStats, String> {
+/// Simulates one scenario into `dir`, with a progress bar unless `quiet`.
+fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let io_err = |e: std::io::Error| format!("{}: cannot write: {e}", dir.display());
     let mut sink = CsvSink::create(dir).map_err(io_err)?;
     let wall_start = Instant::now();
     let cpu_start = cpu_seconds();
-    let result = simulate(s, &mut sink, s.horizon.map(|h| h as SimTime));
+    let horizon = s.horizon.map(|h| h as SimTime).or(s.effective_horizon());
+    // A progress bar on stderr for runs long enough to notice; indicatif hides it when
+    // stderr is not a terminal, so piped and CI output stay clean.
+    let bar = match horizon {
+        _ if quiet => ProgressBar::hidden(),
+        Some(h) => ProgressBar::new(h.max(1)).with_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:40}] {percent:>3}% of the horizon, {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_message(format!("simulating {}", s.name));
+    let mut progress = |now: SimTime| {
+        bar.set_position(now);
+        bar.tick();
+    };
+    let result = simulate_observed(s, &mut sink, horizon, &mut progress);
+    bar.finish_and_clear();
     let cpu = cpu_seconds() - cpu_start;
     let wall = wall_start.elapsed().as_secs_f64();
     sink.finish().map_err(io_err)?;
