@@ -82,7 +82,7 @@ pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime,
     if f.failed {
         w.emit(ObjectRef::Job(&name), f.reason, &f.message);
     } else {
-        w.emit(ObjectRef::Job(&name), "Completed", "Job completed");
+        // Upstream records the warning first, then `Completed`.
         if too_many {
             w.emit(
                 ObjectRef::Job(&name),
@@ -90,6 +90,7 @@ pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime,
                 "Too many succeeded pods running after completion count reached",
             );
         }
+        w.emit(ObjectRef::Job(&name), "Completed", "Job completed");
     }
     if let Some(ttl) = ttl {
         // The TTL clock starts at the condition's lastTransitionTime. The TTL controller
