@@ -677,6 +677,9 @@ fn owned_jobs_are_summarised_per_cronjob_only() {
     let c = &r.result.cronjobs[0];
     assert_eq!((c.name.as_str(), c.schedule.as_str()), ("c", "*/5 * * * *"));
     assert_eq!(c.create_lag_ms, Some([100, 100, 100]));
+    // Started lag: the first pod running − the scheduled time: created at +100 ms,
+    // scheduled 20 ms later, running after the 1 s start-up → 1.120 s (p50, p99, max).
+    assert_eq!(c.start_lag_ms, Some([1_120, 1_120, 1_120]));
     assert_eq!(r.sink.jobs.len(), 2);
     assert!(r.sink.jobs.iter().all(|j| j[1] == "cronjob/c"));
 }

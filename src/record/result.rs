@@ -70,7 +70,7 @@ pub struct CronJobResult {
     pub last_successful_time: Option<String>,
     /// Created − scheduled, milliseconds: p50, p99, max (`None` without Jobs).
     pub create_lag_ms: Option<[u64; 3]>,
-    /// Job `startTime` − scheduled, milliseconds: p50, p99, max.
+    /// First pod running − scheduled, milliseconds: p50, p99, max.
     pub start_lag_ms: Option<[u64; 3]>,
     /// Effective requests of one pod of its Job template.
     pub pod_requests: Resources,

@@ -213,28 +213,30 @@ pub fn job_synced(w: &mut World<'_>, id: CronJobId, job_id: JobId, before: JobSt
         return;
     };
     let after = JobStatusView::of(job);
-    if after == before {
-        return;
-    }
-    let first_started = job.first_started;
+    let first_pod_running = job.first_pod_running;
     let clock = w.clock;
     let Some(cj) = w.store.cronjobs.get_mut(id.0) else {
         return;
     };
-    if before.finished.is_none() {
-        match after.finished {
-            Some(Finished::Complete) => cj.stats.succeeded += 1,
-            Some(Finished::Failed) => cj.stats.failed += 1,
-            None => {}
-        }
-    }
-    if let Some(started) = first_started
+    // The start lag is jobsim's own statistic (how late the work really began), noted
+    // whether or not the sync changed the status the CronJob controller watches.
+    if let Some(started) = first_pod_running
         && let Some(pos) = cj.unstarted.iter().position(|(j, _)| *j == job_id)
     {
         let (_, scheduled) = cj.unstarted.swap_remove(pos);
         cj.stats
             .start_lag_ms
             .push(lag_ms(&clock, started, scheduled));
+    }
+    if after == before {
+        return;
+    }
+    if before.finished.is_none() {
+        match after.finished {
+            Some(Finished::Complete) => cj.stats.succeeded += 1,
+            Some(Finished::Failed) => cj.stats.failed += 1,
+            None => {}
+        }
     }
     enqueue(w, id);
 }

@@ -83,7 +83,7 @@ pub struct CronJobStats {
     pub missed: u64,
     /// Created − scheduled, per Job, in milliseconds.
     pub create_lag_ms: Vec<u64>,
-    /// Job `startTime` set − scheduled, per Job, in milliseconds.
+    /// First pod running − scheduled, per Job, in milliseconds.
     pub start_lag_ms: Vec<u64>,
     /// Every schedule time up to here has been counted above.
     pub accounted_until: Option<Timestamp>,

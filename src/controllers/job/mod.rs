@@ -67,6 +67,7 @@ pub fn create(w: &mut World<'_>, job: &Job, behavior: &Behavior, owner: Option<S
         owner,
         created: now,
         first_started: None,
+        first_pod_running: None,
         status: Status::default(),
         finished_at: None,
         deleted_at: None,
@@ -194,6 +195,9 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
     if terminating_now != pod.seen.terminating {
         job.terminating += if terminating_now { 1 } else { -1 };
         pod.seen.terminating = terminating_now;
+    }
+    if job.first_pod_running.is_none() {
+        job.first_pod_running = pod.started;
     }
     let restarts_now = if terminal { 0 } else { pod.restarts() };
     if restarts_now != pod.seen.restarts {

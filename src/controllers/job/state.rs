@@ -80,6 +80,8 @@ pub struct JobState {
     pub created: SimTime,
     /// When `startTime` was first set (simulated, not truncated).
     pub first_started: Option<SimTime>,
+    /// When the first of its pods had its containers running.
+    pub first_pod_running: Option<SimTime>,
     pub status: Status,
     /// When `Complete`/`Failed` was set (simulated, not truncated).
     pub finished_at: Option<SimTime>,
