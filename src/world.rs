@@ -222,6 +222,8 @@ pub struct Pod {
     pub holds_index: bool,
     /// The Job has already processed this pod's failure (backoff, per-index counts).
     pub failure_recorded: bool,
+    /// A podFailurePolicy `Ignore` rule matched this pod's failure: it never counts.
+    pub failure_ignored: bool,
     /// Reason of the `DisruptionTarget=True` condition, when one was added.
     pub disruption: Option<&'static str>,
     /// Exit code the containers get when the kubelet stops them (143 SIGTERM, 137 SIGKILL).
@@ -784,6 +786,7 @@ impl Pod {
             index_failures: (0, 0),
             holds_index: index.is_some(),
             failure_recorded: false,
+            failure_ignored: false,
             disruption: None,
             kill_code: 143,
             kill_reason: None,

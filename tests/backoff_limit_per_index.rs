@@ -284,3 +284,48 @@ fn an_ignored_failure_lengthens_the_per_index_backoff_but_not_the_budget() {
     assert_eq!((job.outcome, job.failed, job.succeeded), ("Complete", 1, 1));
     assert_eq!(r.obj("ix")["status"]["failedIndexes"], "");
 }
+
+#[test]
+fn an_ignored_failure_awaiting_its_replacement_stays_uncounted_when_the_job_fails() {
+    // Both pods fail at 4.020. Index 0 exits 3, which the Ignore rule matches: not counted
+    // (§11), and kept for its replacement. Index 1 exits 1: counted, and with
+    // backoffLimitPerIndex 0 its index fails at once; one failed index exceeds
+    // maxFailedIndexes 0, so the sync at 5.020 fails the Job (MaxFailedIndexesExceeded).
+    // Only index 1's pod counts: failed 1.
+    let r = run(r#"
+apiVersion: jobsim/v1
+kind: Scenario
+spec:
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: mix}
+        spec:
+          completions: 2
+          parallelism: 2
+          completionMode: Indexed
+          backoffLimitPerIndex: 0
+          maxFailedIndexes: 0
+          podFailurePolicy:
+            rules:
+              - action: Ignore
+                onExitCodes: {operator: In, values: [3]}
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox}]
+      behavior:
+        duration: 3s
+        outcomes:
+          - {index: 0, exitCode: 3}
+          - {index: 1, exitCode: 1}
+"#);
+    let job = r.job("mix");
+    assert_eq!(
+        (job.outcome, job.reason.as_str()),
+        ("Failed", "MaxFailedIndexesExceeded")
+    );
+    assert_eq!(job.failed, 1);
+    assert_eq!(job.finished, Some(5_020));
+}

@@ -510,7 +510,9 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                 message,
             } => {
                 if first_look {
-                    w.store.pod_mut(pod_id).failure_recorded = true;
+                    let pod = w.store.pod_mut(pod_id);
+                    pod.failure_recorded = true;
+                    pod.failure_ignored = !*counted;
                     backoff_input.push(FinishedPod {
                         succeeded: false,
                         finish_time,
@@ -582,7 +584,10 @@ fn count_remaining_as_failed(w: &mut World<'_>, id: JobId) -> i32 {
         };
         if pod.tracked && pod.phase != PodPhase::Succeeded {
             pod.tracked = false;
-            n += 1;
+            // A failure an `Ignore` rule matched stays uncounted (§11).
+            if !pod.failure_ignored {
+                n += 1;
+            }
         }
     }
     let pods = &w.store.pods;
