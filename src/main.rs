@@ -1,3 +1,6 @@
+//! The `jobsim` binary: parses the command line and hands it to [`jobsim::cli`], which maps
+//! every outcome to an exit code. No logic lives here.
+
 use clap::Parser;
 
 /// Allocations above this size are served by mmap and handed back to the system when
