@@ -28,6 +28,7 @@ mod pod_deadline;
 mod pod_failure_policy;
 mod replacement_policy;
 mod report;
+mod review;
 mod scenario_text;
 mod scheduling;
 mod success_policy;
