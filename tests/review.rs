@@ -403,3 +403,51 @@ fn success_policy_sync_counts_a_failure_kept_for_its_replacement_and_completes_a
     assert_eq!(job.failed, 1);
     assert_eq!(r.obj("sp")["status"]["completionTime"], rfc(7));
 }
+
+#[test]
+#[ignore = "BUG: PodGC gives the orphan's containers a finishedAt, so backoff counts from GC time, not PodReady=False"]
+fn pod_gc_failure_backs_off_from_the_pod_ready_false_time_not_the_gc_time() {
+    // §20 step 3: PodGC only patches phase Failed and adds DisruptionTarget (server-side
+    // apply of those two fields); the dead kubelet never reported the container as
+    // terminated, so it is still `running` in the pod status. §8.1 getFinishedTime: rule 1
+    // fails (a container not terminated); rule 2: PodReady=False, set by the node
+    // controller when big-0 went NotReady (§20 step 1, ≈ 110–125 s) — long before the GC
+    // pass in (640, 660]. The 10 s delay from then has expired, so the replacement is
+    // created by the sync 1 s after the pod turned Failed.
+    // (tests/node_failure.rs `pod_gc_fails_the_pods_of_a_deleted_node_after_its_quarantine`
+    // pins whole-second GC time + 10 s instead.)
+    let r = run(r#"
+apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: gc}
+spec:
+  cluster:
+    nodePools:
+      - {name: big, count: 1, capacity: {cpu: "16", memory: 64Gi}}
+      - {name: small, count: 1, capacity: {cpu: "4", memory: 16Gi}}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: tolerant}
+        spec:
+          podFailurePolicy:
+            rules:
+              - action: Ignore
+                onPodConditions: [{type: DisruptionTarget}]
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "sleep 900"]}]
+  actions:
+    - {at: 60s, nodeDown: big-0}
+    - {at: 10m, delete: node/big-0}
+"#);
+    let pods = r.pods_of("tolerant");
+    assert_eq!(pods.len(), 2, "{pods:?}");
+    assert_eq!(pods[0].node.as_deref(), Some("big-0"));
+    let gone = pods[0].finished.expect("collected");
+    assert!((640_000..=660_000).contains(&gone), "collected at {gone}");
+    assert_eq!(pods[1].created, gone + 1_000);
+    assert_eq!(r.job("tolerant").failed, 0);
+}
