@@ -196,8 +196,11 @@ pub struct Pod {
     /// When deletion was requested (`deletionTimestamp − grace period`).
     pub deletion_requested: Option<SimTime>,
     pub ready: bool,
-    /// Last transition of PodReady to False, for the controller's finish-time rule.
+    /// Last transition of PodReady to False, for the controller's finish-time rule; `None`
+    /// while PodReady is True or before the kubelet reported the pod.
     pub unready_at: Option<SimTime>,
+    /// Last transition of PodReady to True.
+    pub ready_since: Option<SimTime>,
     /// Init containers first, then app containers.
     pub containers: Vec<ContainerStatus>,
     pub init_count: u16,
@@ -773,6 +776,7 @@ impl Pod {
             deletion_requested: None,
             ready: false,
             unready_at: None,
+            ready_since: None,
             containers: (0..n).map(|_| ContainerStatus::new()).collect(),
             init_count: template.spec.init_containers.len() as u16,
             init_done: 0,

@@ -241,9 +241,11 @@ fn pod_gc_fails_the_pods_of_a_deleted_node_after_its_quarantine() {
     assert!((640_000..=660_000).contains(&gone), "collected at {gone}");
     assert_eq!(pods[0].phase, "Failed");
     assert_eq!(pods[0].reason, "NodeLost");
-    // Replaced after the 10 s recreation backoff from its whole-second finish, on small-0,
-    // and not counted (the Ignore rule matched the PodGC disruption).
-    assert_eq!(pods[1].created, (gone / 1000) * 1000 + 10_000);
+    // PodGC only patches the phase: its containers get no finishedAt, so the finish time
+    // is the PodReady=False time of the NotReady node (≈110 s, §8.1 rule 2), whose 10 s
+    // backoff is long over. The sync 1 s after the collection creates the replacement, on
+    // small-0, without counting the failure (the Ignore rule matched the PodGC disruption).
+    assert_eq!(pods[1].created, gone + 1_000);
     assert_eq!(pods[1].node.as_deref(), Some("small-0"));
     assert_eq!(r.job("tolerant").failed, 0);
     assert_eq!(r.job("tolerant").outcome, "Complete");

@@ -1,7 +1,6 @@
 //! A last independent review of the Job controller and kubelet against the reference
 //! (`job-semantics.md`, v1.36 defaults). Each test is named after the rule it pins; the
 //! expected values are derived in comments from the reference. A test the simulator does
-//! not meet yet is `#[ignore = "BUG: …"]`, never loosened.
 //!
 //! Timing used below (default cluster): a pod created at `c` is bound at `c + 0.020` and
 //! its containers start at `c + 1.020`; a Job add or spec change syncs at once; pod
@@ -80,7 +79,6 @@ fn suspended_job_with_completions_zero_completes_without_start_time() {
 }
 
 #[test]
-#[ignore = "BUG: objects.json writes ready/terminating/uncountedTerminatedPods for a Job the controller never synced"]
 fn job_managed_by_another_controller_is_left_with_an_empty_status() {
     // §4.3 step 2 / §23: spec.managedBy naming another controller → the Job controller does
     // nothing at all: no pods, and no status write, so `kubectl get job -o json` shows
@@ -103,7 +101,6 @@ fn job_managed_by_another_controller_is_left_with_an_empty_status() {
 // ---- §5 manageJob ----------------------------------------------------------------------
 
 #[test]
-#[ignore = "BUG: Indexed out-of-range pods are deleted only when active > wantActive; upstream deletes them all"]
 fn indexed_out_of_range_pods_are_deleted_even_without_surplus() {
     // §5 "Too many": for Indexed Jobs the pods with index ≥ completions (and duplicates)
     // are removed first — upstream `activePodsForRemoval` puts *all* of them in the delete
@@ -135,7 +132,6 @@ fn indexed_out_of_range_pods_are_deleted_even_without_surplus() {
 }
 
 #[test]
-#[ignore = "BUG: surplus order uses the pod's first start, not its PodReady time (rule 4)"]
 fn surplus_ready_pods_go_most_recently_ready_first() {
     // §5 order (controller.ActivePods): both pods scheduled, Running and ready, so rule 4
     // decides: "ready for a shorter time first" — the PodReady lastTransitionTime.
@@ -183,7 +179,6 @@ fn a_surplus_deletion_sync_reports_ready_minus_and_terminating_plus_the_deleted_
 // ---- §8.1 finish time ------------------------------------------------------------------
 
 #[test]
-#[ignore = "BUG: a never-ready pod has no PodReady=False time, so finish time falls to the deletion time"]
 fn finish_time_of_a_pod_deleted_in_its_init_container_is_its_pod_ready_false_time() {
     // §8.1 getFinishedTime: rule 1 needs every container terminated with a finishedAt; the
     // app container never started (Waiting/PodInitializing), so rule 1 fails. Rule 2: the
@@ -277,7 +272,6 @@ fn deletions_are_capped_at_500_per_sync() {
 // ---- §6 counting -----------------------------------------------------------------------
 
 #[test]
-#[ignore = "BUG: a failed pod whose index is >= completions is counted in status.failed"]
 fn a_failed_pod_with_an_index_beyond_completions_is_never_counted() {
     // §6.1: Indexed pods whose index is ≥ completions are never counted (upstream
     // trackJobStatusAndRemoveFinalizers counts a failed pod only when ix < completions).
@@ -297,7 +291,6 @@ fn a_failed_pod_with_an_index_beyond_completions_is_never_counted() {
 }
 
 #[test]
-#[ignore = "BUG: surplus order compares start times of not-ready pods before their restart counts"]
 fn surplus_not_ready_pods_with_more_restarts_go_first() {
     // §5 order (controller.ActivePods): rule 4 (ready time) applies only when *both* pods
     // are ready; for two not-ready Running pods rule 5 decides: more container restarts
@@ -349,7 +342,6 @@ fn surplus_not_ready_pods_with_more_restarts_go_first() {
 // ---- §6.3 / §13 / §16.2 two-phase finish -------------------------------------------------
 
 #[test]
-#[ignore = "BUG: a failed pod kept for its replacement is counted one sync late when a success policy is met"]
 fn success_policy_sync_counts_a_failure_kept_for_its_replacement_and_completes_at_once() {
     // §13: in the sync that sets SuccessCriteriaMet, canRemoveFinalizer is true for every pod
     // because a finished condition exists — including a failed pod whose finalizer §6.3
@@ -405,7 +397,6 @@ fn success_policy_sync_counts_a_failure_kept_for_its_replacement_and_completes_a
 }
 
 #[test]
-#[ignore = "BUG: PodGC gives the orphan's containers a finishedAt, so backoff counts from GC time, not PodReady=False"]
 fn pod_gc_failure_backs_off_from_the_pod_ready_false_time_not_the_gc_time() {
     // §20 step 3: PodGC only patches phase Failed and adds DisruptionTarget (server-side
     // apply of those two fields); the dead kubelet never reported the container as

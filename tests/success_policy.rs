@@ -274,8 +274,9 @@ fn success_with_a_failure_awaiting_its_replacement_still_completes() {
     // backoffLimitPerIndex keeps index 0's failed pod (4.020) uncounted until a replacement
     // exists, and its per-index backoff (10 s from second 4) would create that at 14 s. Index
     // 1 succeeds at 6.020; the sync at 7.020 meets the success policy (SuccessCriteriaMet).
-    // The failed pod is no longer retried, so it is counted once the status write brings
-    // the next sync, 1 s later: Complete at 8.020 with failed 1, and no replacement.
+    // In that sync finalizers come off every pod (§13, §6.3): the failed pod is counted
+    // there, nothing is terminating, so Complete is written in the same sync at 7.020,
+    // with failed 1 and no replacement.
     let r = run(r#"
 apiVersion: jobsim/v1
 kind: Scenario
@@ -306,7 +307,7 @@ spec:
         (job.outcome, job.reason.as_str()),
         ("Complete", "SuccessPolicy")
     );
-    assert_eq!(job.finished, Some(8_020));
+    assert_eq!(job.finished, Some(7_020));
     assert_eq!(job.failed, 1);
     assert_eq!(r.pods_of("sp").len(), 2, "no replacement for index 0");
 }

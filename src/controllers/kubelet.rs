@@ -61,7 +61,7 @@ fn start_app_containers(w: &mut World<'_>, pod_id: PodId) {
     let pod = w.store.pod_mut(pod_id);
     pod.phase = PodPhase::Running;
     pod.started.get_or_insert(now);
-    pod.ready = true;
+    set_ready(pod, now);
     w.pod_changed(pod_id);
 }
 
@@ -282,9 +282,21 @@ pub fn container_restart(w: &mut World<'_>, pod_id: PodId, c: u16) {
         .iter()
         .all(|s| s.phase == ContainerPhase::Running);
     if c >= pod.init_count && app_running {
-        pod.ready = true;
+        let now = w.now();
+        let pod = w.store.pod_mut(pod_id);
+        set_ready(pod, now);
     }
     w.pod_changed(pod_id);
+}
+
+/// PodReady turns True: the PodReady=False time no longer applies (§8.1 rule 2), and the
+/// ready-since time orders surplus deletions (§5).
+fn set_ready(pod: &mut crate::world::Pod, now: SimTime) {
+    if !pod.ready {
+        pod.ready = true;
+        pod.unready_at = None;
+        pod.ready_since = Some(now);
+    }
 }
 
 /// Ends the pod: Succeeded when every app container exited 0, else Failed. The pod's

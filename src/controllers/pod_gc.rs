@@ -5,7 +5,7 @@
 
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration};
-use crate::world::{Event, NodeId, PodId, World};
+use crate::world::{Event, NodeId, PodId, PodPhase, World};
 
 /// How often PodGC runs (`gcCheckPeriod`).
 pub const POD_GC_PERIOD: SimDuration = 20 * SECOND;
@@ -40,8 +40,12 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
     w.schedule(pass, Event::PodGc(node));
 }
 
-/// PodGC's pass over the pods of a deleted node.
+/// PodGC's pass over the pods of a deleted node: it patches each orphan's phase to
+/// `Failed` with `DisruptionTarget` and force-deletes it. Nothing reports its containers
+/// (their kubelet is gone), so they keep no `finishedAt` and the Job's finish-time rule
+/// falls back to the PodReady=False time (§8.1).
 pub fn collect(w: &mut World<'_>, node: NodeId) {
+    let now = w.now();
     let orphans: Vec<PodId> = w
         .store
         .pods
@@ -54,9 +58,15 @@ pub fn collect(w: &mut World<'_>, node: NodeId) {
         if p.disruption.is_none() {
             p.disruption = Some("DeletionByPodGC");
         }
-        p.deletion_requested.get_or_insert(w.queue.now());
-        p.kill_reason = Some("NodeLost");
-        p.kill_code = crate::controllers::kubelet::EXIT_SIGKILL;
-        crate::controllers::kubelet::pod_killed(w, pod);
+        p.deletion_requested.get_or_insert(now);
+        p.phase = PodPhase::Failed;
+        p.reason = "NodeLost";
+        p.finished = Some(now);
+        if p.ready {
+            p.ready = false;
+            p.unready_at = Some(now);
+        }
+        crate::controllers::scheduler::release(w, pod);
+        w.pod_changed(pod);
     }
 }

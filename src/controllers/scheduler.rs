@@ -245,6 +245,8 @@ fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
     let pod = w.store.pod_mut(pod_id);
     pod.node = Some(node_id);
     pod.scheduled = Some(now);
+    // The kubelet's first status of the pod carries PodReady=False (§8.1 rule 2).
+    pod.unready_at = Some(now);
     let (req, nz) = (pod.request, nonzero(pod.request));
     let pod_name = pod.name.clone();
     let job = pod.job;

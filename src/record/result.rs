@@ -324,6 +324,21 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
     }
     let s = &job.status;
     let mut status = serde_json::Map::new();
+    if job
+        .spec
+        .managed_by
+        .as_deref()
+        .is_some_and(|m| m != "kubernetes.io/job-controller")
+    {
+        // The Job controller never writes a Job another controller manages (§4.3 step 2).
+        return json!({
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": metadata,
+            "spec": spec,
+            "status": {},
+        });
+    }
     if !s.conditions.is_empty() {
         let conds: Vec<Value> = s
             .conditions

@@ -22,6 +22,10 @@ pub struct IndexState {
     failed_count: usize,
     /// Failure history of the indexes that failed at least once (few, so kept sparse).
     failures: BTreeMap<u32, IndexFailures>,
+    /// Indexes held by more than one active pod.
+    crowded: usize,
+    /// `completions` shrank and pods above it may still run.
+    shrunk: bool,
 }
 
 /// What the next pod of an index inherits from its failed predecessor (§2, §8.2).
@@ -45,6 +49,8 @@ impl IndexState {
             failed: vec![false; completions as usize],
             failed_count: 0,
             failures: BTreeMap::new(),
+            crowded: 0,
+            shrunk: false,
         }
     }
 
@@ -52,6 +58,7 @@ impl IndexState {
     /// value stop counting; their successes are dropped from `completedIndexes`.
     pub fn resize(&mut self, completions: u32) {
         let n = completions as usize;
+        self.shrunk |= n < self.active.len();
         self.succeeded.resize(n, false);
         self.active.resize(n, 0);
         self.attempts.resize(n, 0);
@@ -59,7 +66,19 @@ impl IndexState {
         self.failures.retain(|&i, _| i < completions);
         self.succeeded_count = self.succeeded.iter().filter(|s| **s).count();
         self.failed_count = self.failed.iter().filter(|s| **s).count();
+        self.crowded = self.active.iter().filter(|&&a| a > 1).count();
         self.free.resize(completions);
+    }
+
+    /// Whether active pods may hold a duplicated or out-of-range index, which manageJob
+    /// deletes whatever the surplus (§5). Cheap, so a sync only scans when it says so.
+    pub fn may_need_cleanup(&self) -> bool {
+        self.crowded > 0 || self.shrunk
+    }
+
+    /// A scan found no active pod above `completions` any more.
+    pub fn cleanup_done(&mut self) {
+        self.shrunk = false;
     }
 
     pub fn is_failed(&self, index: u32) -> bool {
@@ -168,6 +187,9 @@ impl IndexState {
         let i = index as usize;
         if i < self.active.len() {
             self.active[i] = self.active[i].saturating_add(1);
+            if self.active[i] == 2 {
+                self.crowded += 1;
+            }
             self.attempts[i] += 1;
             self.free.remove(index);
             self.attempts[i]
@@ -180,6 +202,9 @@ impl IndexState {
     pub fn pod_inactive(&mut self, index: u32) {
         let i = index as usize;
         if i < self.active.len() {
+            if self.active[i] == 2 {
+                self.crowded -= 1;
+            }
             self.active[i] = self.active[i].saturating_sub(1);
             if self.active[i] == 0 && !self.succeeded[i] && !self.failed[i] {
                 self.free.insert(index);

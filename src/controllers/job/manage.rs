@@ -2,6 +2,7 @@
 //! which. A sync either deletes or creates, never both; creation waits out the recreation
 //! backoff (§8.1, or per index §8.2); at most 500 of either per sync.
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::naming;
@@ -36,14 +37,18 @@ pub(super) fn manage_job(
         None => active,
         Some(c) => (i64::from(c) - i64::from(succeeded)).clamp(0, parallelism),
     };
-    if active > want {
-        let n = ((active - want) as usize).min(MAX_POD_CREATE_DELETE_PER_SYNC);
-        for pod in pods_to_delete(w, id, n) {
+    // Surplus pods, and for Indexed Jobs every duplicated or out-of-range index whatever
+    // the surplus (`activePodsForRemoval`).
+    let surplus = (active - want).max(0) as usize;
+    let to_delete = pods_to_delete(w, id, surplus);
+    if !to_delete.is_empty() {
+        for pod in to_delete {
             delete_pod(w, id, pod, true);
             deleted_now.push(pod);
         }
         return;
     }
+    let job = w.store.job(id);
     // Under `Failed` replacement, terminating pods still hold their place (§5, §14).
     let terminating_hold = if job.spec.replacement_policy() == PodReplacementPolicy::Failed {
         i64::from(job.terminating)
@@ -99,10 +104,10 @@ pub(super) fn manage_job(
 
 /// Surplus pods, Indexed duplicates and out-of-range indexes first, then "least
 /// progressed first" (`controller.ActivePods`, §5).
-fn pods_to_delete(w: &World<'_>, id: JobId, n: usize) -> Vec<PodId> {
+fn pods_to_delete(w: &mut World<'_>, id: JobId, n: usize) -> Vec<PodId> {
     let job = w.store.job(id);
     let mut first: Vec<PodId> = Vec::new();
-    if let Some(ix) = &job.indexes {
+    if let Some(ix) = job.indexes.as_ref().filter(|ix| ix.may_need_cleanup()) {
         let mut seen = BTreeSet::new();
         for &p in &job.active {
             match w.store.pod(p).index {
@@ -110,33 +115,59 @@ fn pods_to_delete(w: &World<'_>, id: JobId, n: usize) -> Vec<PodId> {
                 _ => first.push(p),
             }
         }
+        let out_of_range = job
+            .active
+            .iter()
+            .any(|&p| w.store.pod(p).index.is_none_or(|i| i >= ix.completions()));
+        if !out_of_range && let Some(ix) = w.store.job_mut(id).indexes.as_mut() {
+            ix.cleanup_done();
+        }
     }
+    if first.is_empty() && n == 0 {
+        return Vec::new();
+    }
+    let job = w.store.job(id);
     let mut rest: Vec<PodId> = job
         .active
         .iter()
         .copied()
         .filter(|p| !first.contains(p))
         .collect();
-    rest.sort_by_key(|&p| least_progressed_key(w.store.pod(p), p));
-    first.into_iter().chain(rest).take(n).collect()
+    rest.sort_by(|&a, &b| least_progressed_first((w.store.pod(a), a), (w.store.pod(b), b)));
+    let take = n.max(first.len()).min(MAX_POD_CREATE_DELETE_PER_SYNC);
+    first.into_iter().chain(rest).take(take).collect()
 }
 
-/// Unscheduled before scheduled, Pending before Running, not ready before ready, ready
-/// for a shorter time first, more restarts first, newer first.
-fn least_progressed_key(pod: &Pod, id: PodId) -> impl Ord {
-    let phase_rank = match pod.phase {
+/// `controller.ActivePods` order, least progressed first: unscheduled before scheduled,
+/// Pending before Running, not ready before ready, of two ready pods the one ready for the
+/// shorter time, more container restarts (the most of any container) first, newer first.
+fn least_progressed_first((a, a_id): (&Pod, PodId), (b, b_id): (&Pod, PodId)) -> Ordering {
+    let phase_rank = |p: &Pod| match p.phase {
         PodPhase::Pending => 0,
         _ => 2,
     };
-    (
-        pod.node.is_some(),
-        phase_rank,
-        pod.ready,
-        std::cmp::Reverse(pod.started.unwrap_or(0)),
-        std::cmp::Reverse(pod.restarts()),
-        std::cmp::Reverse(pod.created),
-        std::cmp::Reverse(id),
-    )
+    let max_restarts = |p: &Pod| {
+        p.containers
+            .iter()
+            .map(|c| c.restart_count)
+            .max()
+            .unwrap_or(0)
+    };
+    a.node
+        .is_some()
+        .cmp(&b.node.is_some())
+        .then(phase_rank(a).cmp(&phase_rank(b)))
+        .then(a.ready.cmp(&b.ready))
+        .then_with(|| {
+            if a.ready && b.ready {
+                b.ready_since.cmp(&a.ready_since)
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then(max_restarts(b).cmp(&max_restarts(a)))
+        .then(b.created.cmp(&a.created))
+        .then(b_id.cmp(&a_id))
 }
 
 /// Creates one pod and hands it to the scheduler after the scheduling latency.

@@ -373,6 +373,10 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
     }
     if failing {
         failed_gain += count_remaining_as_failed(w, id);
+    } else if finish.is_some() && !has_finish {
+        // Declared successful in this sync: finalizers come off every pod, so failures kept
+        // for a replacement that will never come are counted now (§13, §6.3).
+        failed_gain += count_kept_failures(w, id);
     }
     let job = w.store.job_mut(id);
     job.status.succeeded += newly.succeeded;
@@ -551,7 +555,13 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                     delayed.push(pod_id);
                     continue;
                 }
-                if *counted {
+                // A pod whose index is at or above `completions` is never counted (§6.1).
+                let in_range = match (job.indexes.as_ref(), index) {
+                    (Some(ix), Some(i)) => i < ix.completions(),
+                    (Some(_), None) => false,
+                    (None, _) => true,
+                };
+                if *counted && in_range {
                     out.failed += 1;
                 }
             }
@@ -594,6 +604,28 @@ fn count_remaining_as_failed(w: &mut World<'_>, id: JobId) -> i32 {
     let job = w.store.jobs.get_mut(id.0).expect("job exists");
     job.uncounted
         .retain(|p| pods.get(p.0).is_some_and(|pod| pod.tracked));
+    n
+}
+
+/// Counts the failed pods still queued (kept for their per-index replacement) and takes
+/// their finalizers off; `Ignore`-matched ones stay uncounted.
+fn count_kept_failures(w: &mut World<'_>, id: JobId) -> i32 {
+    let kept = std::mem::take(&mut w.store.job_mut(id).uncounted);
+    let mut n = 0;
+    for p in kept {
+        let pod = w.store.pod_mut(p);
+        pod.queued_for_count = false;
+        if pod.tracked && pod.phase == PodPhase::Failed {
+            pod.tracked = false;
+            if !pod.failure_ignored {
+                n += 1;
+            }
+        } else if pod.tracked {
+            // not terminal yet: counted when it is
+            pod.queued_for_count = true;
+            w.store.job_mut(id).uncounted.push(p);
+        }
+    }
     n
 }
 
