@@ -201,8 +201,11 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
     status.finished_at = Some(now);
     let init = c < pod.init_count;
     if code != 0 && restart_policy == RestartPolicy::OnFailure && !deleting {
-        // Restart in place after the crash-loop backoff; the pod stays Running/Pending.
+        // Restart in place after the crash-loop backoff; the pod stays Running/Pending and
+        // the container waits (CrashLoopBackOff), its last run's exit kept as the last
+        // termination state.
         let delay = crash_backoff(&mut pod.containers[c as usize], now);
+        pod.containers[c as usize].phase = ContainerPhase::Waiting;
         if pod.ready {
             pod.ready = false;
             pod.unready_at = Some(now);
@@ -271,7 +274,7 @@ pub fn container_restart(w: &mut World<'_>, pod_id: PodId, c: u16) {
     let pod = w.store.pod_mut(pod_id);
     if pod.phase.is_terminal()
         || pod.deletion_requested.is_some()
-        || pod.containers[c as usize].phase != ContainerPhase::Terminated
+        || pod.containers[c as usize].phase != ContainerPhase::Waiting
     {
         return;
     }
@@ -432,9 +435,7 @@ pub fn recover_pod(w: &mut World<'_>, pod_id: PodId) {
                     (EXIT_SIGKILL, "Error");
                 container_exit(w, pod_id, c, run);
             }
-            ContainerPhase::Terminated
-                if on_failure && status.exit_code.is_some_and(|e| e != 0) =>
-            {
+            ContainerPhase::Waiting if on_failure && status.runs > 0 => {
                 container_restart(w, pod_id, c);
             }
             _ => {}

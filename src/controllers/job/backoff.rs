@@ -38,15 +38,18 @@ impl BackoffRecord {
         let failures = newly_finished.iter().filter(|p| !p.succeeded);
         match last_success {
             None => {
+                // n grows by the new failures; lastFailureTime becomes the latest of *them*,
+                // even when an earlier record was later (§8.1).
                 let mut n = 0;
+                let mut latest: Option<SimTime> = None;
                 for f in failures {
                     n += 1;
-                    self.last_failure_time = Some(
-                        self.last_failure_time
-                            .map_or(f.finish_time, |t| t.max(f.finish_time)),
-                    );
+                    latest = Some(latest.map_or(f.finish_time, |t| t.max(f.finish_time)));
                 }
-                self.failures_after_last_success += n;
+                if n > 0 {
+                    self.failures_after_last_success += n;
+                    self.last_failure_time = latest;
+                }
             }
             Some(success) => {
                 // A success resets the record; only failures strictly after it count.
@@ -118,6 +121,19 @@ mod tests {
         assert_eq!(r.last_failure_time, Some(5 * SECOND));
         assert_eq!(r.remaining(6 * SECOND), 19 * SECOND);
         assert_eq!(r.remaining(30 * SECOND), 0);
+    }
+
+    #[test]
+    fn last_failure_time_is_the_latest_of_the_new_failures_only() {
+        let mut r = BackoffRecord::default();
+        r.update(&[failed(9)]);
+        // a failure observed later but finished earlier (e.g. a deleted pod) replaces it
+        r.update(&[failed(4)]);
+        assert_eq!(r.failures_after_last_success, 2);
+        assert_eq!(r.last_failure_time, Some(4 * SECOND));
+        // a sync with nothing new leaves the record alone
+        r.update(&[]);
+        assert_eq!(r.last_failure_time, Some(4 * SECOND));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! backoff (§8.1, or per index §8.2); at most 500 of either per sync.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use super::naming;
 use super::{MAX_POD_CREATE_DELETE_PER_SYNC, MIN_REQUEUE, enqueue_batched, requeue_after};
@@ -108,12 +108,18 @@ fn pods_to_delete(w: &mut World<'_>, id: JobId, n: usize) -> Vec<PodId> {
     let job = w.store.job(id);
     let mut first: Vec<PodId> = Vec::new();
     if let Some(ix) = job.indexes.as_ref().filter(|ix| ix.may_need_cleanup()) {
-        let mut seen = BTreeSet::new();
+        // Out-of-range pods go; of a duplicated index, all but the most progressed pod.
+        let mut by_index: BTreeMap<u32, Vec<PodId>> = BTreeMap::new();
         for &p in &job.active {
             match w.store.pod(p).index {
-                Some(i) if i < ix.completions() && seen.insert(i) => {}
+                Some(i) if i < ix.completions() => by_index.entry(i).or_default().push(p),
                 _ => first.push(p),
             }
+        }
+        for pods in by_index.values_mut().filter(|pods| pods.len() > 1) {
+            pods.sort_by(|&a, &b| least_progressed_first((w.store.pod(a), a), (w.store.pod(b), b)));
+            pods.pop();
+            first.append(pods);
         }
         let out_of_range = job
             .active
