@@ -182,7 +182,10 @@ fn status_records_last_schedule_and_last_successful_time() {
     assert_eq!(status["lastSuccessfulTime"], "2026-01-01T00:10:07Z");
     assert!(status.get("active").is_none());
     let c = &r.result.cronjobs[0];
-    assert_eq!((c.jobs_created, c.succeeded, c.failed), (2, 2, 0));
+    assert_eq!(
+        (c.counts.jobs_created, c.counts.succeeded, c.counts.failed),
+        (2, 2, 0)
+    );
 }
 
 #[test]
@@ -229,7 +232,7 @@ fn failed_job_is_seen_with_condition_failed() {
         seen[0].1,
         "Saw completed job: c-29453765, condition: Failed"
     );
-    assert_eq!(r.result.cronjobs[0].failed, 1);
+    assert_eq!(r.result.cronjobs[0].counts.failed, 1);
     assert!(
         r.objects("CronJob")[0]["status"]
             .get("lastSuccessfulTime")
@@ -283,7 +286,7 @@ fn forbid_skips_while_active_and_runs_latest_after() {
     let c = &r.result.cronjobs[0];
     // 00:10 and 00:20 were lost (superseded); 00:15 and 00:25 ran late (the second Job
     // finishes at 00:29:04.14).
-    assert_eq!((c.skipped, c.delayed), (2, 2));
+    assert_eq!((c.counts.skipped, c.counts.delayed), (2, 2));
     assert_eq!(
         r.created("c")[2],
         ("1744.140".into(), created_msg("c-29453785"))
@@ -304,7 +307,7 @@ fn forbid_late_run_still_honours_the_starting_deadline() {
     assert_eq!(created, vec![created_msg("c-29453765")]);
     assert_eq!(r.reason("c", "JobAlreadyActive").len(), 1);
     assert!(r.reason("c", "MissSchedule").is_empty());
-    assert_eq!(r.result.cronjobs[0].skipped, 1);
+    assert_eq!(r.result.cronjobs[0].counts.skipped, 1);
 }
 
 #[test]
@@ -361,7 +364,7 @@ fn replace_deletes_running_job() {
         ("240.100", "Failed", "Deleted", "143")
     );
     assert_eq!(r.job_row("c-29453762")[10], "240.100");
-    assert_eq!(r.result.cronjobs[0].replaced, 1);
+    assert_eq!(r.result.cronjobs[0].counts.replaced, 1);
     assert_eq!(r.objects("Job").len(), 1);
 }
 
@@ -443,7 +446,7 @@ fn starting_deadline_drops_late_runs() {
         ]
     );
     assert!(r.cron_events("c").iter().all(|e| e.0 != "15000.000"));
-    assert_eq!(r.result.cronjobs[0].missed_deadline, 3);
+    assert_eq!(r.result.cronjobs[0].counts.missed_deadline, 3);
 }
 
 #[test]
@@ -460,7 +463,7 @@ fn resume_without_deadline_runs_only_the_most_recent_missed_time() {
     let r = run(&yaml);
     let created: Vec<(String, String)> = r.created("c");
     assert_eq!(created[1], ("15000.000".into(), created_msg("c-29454000")));
-    assert_eq!(r.result.cronjobs[0].missed, 2); // 2:00 and 3:00
+    assert_eq!(r.result.cronjobs[0].counts.missed, 2); // 2:00 and 3:00
 }
 
 #[test]
@@ -504,7 +507,7 @@ fn too_many_missed_times_warns_and_still_creates() {
             ("SuccessfulCreate".into(), created_msg("c-29455260")),
         ]
     );
-    assert_eq!(r.result.cronjobs[0].missed, 144);
+    assert_eq!(r.result.cronjobs[0].counts.missed, 144);
 }
 
 #[test]
@@ -543,7 +546,7 @@ fn suspend_stops_new_jobs() {
     assert_eq!(created[2].1, created_msg("c-29453800"));
     // The Job running at the suspension is left alone and completes.
     assert_eq!(r.job_row("c-29453770")[5], "Complete");
-    assert_eq!(r.result.cronjobs[0].missed, 5); // 00:15 … 00:35
+    assert_eq!(r.result.cronjobs[0].counts.missed, 5); // 00:15 … 00:35
 }
 
 #[test]
@@ -693,7 +696,7 @@ fn history_limits_keep_memory_bounded_over_many_runs() {
         "{}",
         "  horizon: 7d",
     ));
-    assert_eq!(r.result.cronjobs[0].jobs_created, 7 * 24 * 60 - 1);
+    assert_eq!(r.result.cronjobs[0].counts.jobs_created, 7 * 24 * 60 - 1);
     assert_eq!(r.objects("Job").len(), 3);
     assert_eq!(r.sink.jobs.len(), 7 * 24 * 60 - 1);
 }

@@ -501,7 +501,7 @@ spec:
     let r = run(&yaml);
     assert!(cron(&r).is_empty(), "{:?}", cron(&r));
     assert_eq!(r.sink.jobs.len(), 1);
-    assert_eq!(r.result.cronjobs[0].jobs_created, 0);
+    assert_eq!(r.result.cronjobs[0].counts.jobs_created, 0);
     assert!(cronjob_status(&r).get("lastScheduleTime").is_none());
 }
 
@@ -640,7 +640,7 @@ fn replace_leaves_finished_jobs_alone() {
     ));
     assert!(with_reason(&r, "SuccessfulDelete").is_empty());
     assert_eq!(created(&r).len(), 3);
-    assert_eq!(r.result.cronjobs[0].replaced, 0);
+    assert_eq!(r.result.cronjobs[0].counts.replaced, 0);
 }
 
 // ---- §6: history cleanup ------------------------------------------------------------

@@ -42,6 +42,27 @@ impl JobResult {
     }
 }
 
+/// What became of a CronJob's schedule times and Jobs. Each due time is counted once, when
+/// its fate is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScheduleCounts {
+    pub jobs_created: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Due times reported `JobAlreadyActive` under Forbid that never got a Job.
+    pub skipped: u64,
+    /// Due times reported `JobAlreadyActive` that got their Job later, once the active Job
+    /// finished.
+    pub delayed: u64,
+    /// Active Jobs deleted by `Replace`.
+    pub replaced: u64,
+    /// Times older than `now − startingDeadlineSeconds` when the controller looked.
+    pub missed_deadline: u64,
+    /// Other times that never got a Job: suspended, superseded by a later time in the same
+    /// catch-up sync, or passed over by the controller's missed-time estimate.
+    pub missed: u64,
+}
+
 /// The result of one CronJob: what became of its schedule times and its Jobs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CronJobResult {
@@ -51,19 +72,8 @@ pub struct CronJobResult {
     pub time_zone: Option<String>,
     pub concurrency_policy: &'static str,
     pub suspend: bool,
-    pub jobs_created: u64,
-    pub succeeded: u64,
-    pub failed: u64,
-    /// Due times blocked by Forbid (`JobAlreadyActive`) that never got a Job.
-    pub skipped: u64,
-    /// Due times blocked by Forbid that got their Job once the active one finished.
-    pub delayed: u64,
-    /// Active Jobs deleted by Replace.
-    pub replaced: u64,
-    /// Times dropped because they were older than `startingDeadlineSeconds`.
-    pub missed_deadline: u64,
-    /// Other times that never got a Job (suspended, or superseded in a catch-up).
-    pub missed: u64,
+    /// What became of its schedule times and Jobs.
+    pub counts: ScheduleCounts,
     /// Jobs in `status.active` at the end.
     pub active: usize,
     pub last_schedule_time: Option<String>,

@@ -54,17 +54,20 @@ pub fn summary(r: &RunResult) -> String {
             "  cronjob {:width$}  {:<16} {zone:<16} created {:>3}  succeeded {:>3}  failed {:>3}  skipped {:>3}  missed {:>3}",
             c.name,
             format!("\"{}\"", c.schedule),
-            c.jobs_created,
-            c.succeeded,
-            c.failed,
-            c.skipped,
-            c.missed + c.missed_deadline,
+            c.counts.jobs_created,
+            c.counts.succeeded,
+            c.counts.failed,
+            c.counts.skipped,
+            c.counts.missed + c.counts.missed_deadline,
         );
-        if c.missed_deadline > 0 {
-            line.push_str(&format!(" ({} past the deadline)", c.missed_deadline));
+        if c.counts.missed_deadline > 0 {
+            line.push_str(&format!(
+                " ({} past the deadline)",
+                c.counts.missed_deadline
+            ));
         }
-        if c.replaced > 0 {
-            line.push_str(&format!("  replaced {}", c.replaced));
+        if c.counts.replaced > 0 {
+            line.push_str(&format!("  replaced {}", c.counts.replaced));
         }
         if c.suspend {
             line.push_str("  suspended");

@@ -233,8 +233,8 @@ pub fn job_synced(w: &mut World<'_>, id: CronJobId, job_id: JobId, before: JobSt
     }
     if before.finished.is_none() {
         match after.finished {
-            Some(Finished::Complete) => cj.stats.succeeded += 1,
-            Some(Finished::Failed) => cj.stats.failed += 1,
+            Some(Finished::Complete) => cj.stats.counts.succeeded += 1,
+            Some(Finished::Failed) => cj.stats.counts.failed += 1,
             None => {}
         }
     }
@@ -541,7 +541,7 @@ fn sync_cronjob(
                     .is_some_and(|j| j.deleted_at.is_none())
                 {
                     delete_owned_job(w, id, job);
-                    w.store.cronjob_mut(id).stats.replaced += 1;
+                    w.store.cronjob_mut(id).stats.counts.replaced += 1;
                     changed = true;
                 }
             }
@@ -806,7 +806,7 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
     });
     cj.status.last_schedule_time = Some(scheduled);
     let stats = &mut cj.stats;
-    stats.jobs_created += 1;
+    stats.counts.jobs_created += 1;
     stats.create_lag_ms.push(lag_ms(&clock, now, scheduled));
     if let Ok(schedule) = &cj.parsed.schedule {
         let schedule = Arc::clone(schedule);
@@ -857,7 +857,7 @@ fn account_run(
         account_lost(stats, schedule, scheduled, false, false);
     }
     if stats.blocked.binary_search(&scheduled).is_ok() {
-        stats.delayed += 1;
+        stats.counts.delayed += 1;
     }
     stats.blocked.retain(|&b| b > scheduled);
     stats.accounted_until = Some(scheduled);
@@ -881,11 +881,11 @@ pub(crate) fn account_lost(
     let mut lost: Vec<Timestamp> = Vec::new();
     let count = |t: Timestamp, stats: &mut CronJobStats| {
         if stats.blocked.binary_search(&t).is_ok() {
-            stats.skipped += 1;
+            stats.counts.skipped += 1;
         } else if stats.deadline_until.is_some_and(|d| t <= d) {
-            stats.missed_deadline += 1;
+            stats.counts.missed_deadline += 1;
         } else {
-            stats.missed += 1;
+            stats.counts.missed += 1;
         }
     };
     while let Some(next) = schedule.next(t) {
@@ -975,10 +975,10 @@ mod tests {
         };
         // 00:05 … 00:30 lost before a run at 00:35.
         account_run(&mut stats, &schedule, ts("2026-01-01T00:35:00Z"), None);
-        assert_eq!(stats.skipped, 1); // 00:10
-        assert_eq!(stats.missed_deadline, 3); // 00:05, 00:15, 00:20
-        assert_eq!(stats.missed, 2); // 00:25, 00:30
-        assert_eq!(stats.delayed, 0);
+        assert_eq!(stats.counts.skipped, 1); // 00:10
+        assert_eq!(stats.counts.missed_deadline, 3); // 00:05, 00:15, 00:20
+        assert_eq!(stats.counts.missed, 2); // 00:25, 00:30
+        assert_eq!(stats.counts.delayed, 0);
         assert!(stats.blocked.is_empty());
     }
 
@@ -991,7 +991,14 @@ mod tests {
             ..CronJobStats::default()
         };
         account_run(&mut stats, &schedule, ts("2026-01-01T00:15:00Z"), None);
-        assert_eq!((stats.skipped, stats.delayed, stats.missed), (1, 1, 0));
+        assert_eq!(
+            (
+                stats.counts.skipped,
+                stats.counts.delayed,
+                stats.counts.missed
+            ),
+            (1, 1, 0)
+        );
     }
 
     #[test]
@@ -1009,7 +1016,7 @@ mod tests {
             true,
             true,
         );
-        assert_eq!(stats.missed, 2); // 01:00 and 02:00; 03:00 may still run
+        assert_eq!(stats.counts.missed, 2); // 01:00 and 02:00; 03:00 may still run
         let mut stats = CronJobStats {
             deadline_until: Some(ts("2026-01-01T03:10:00Z")),
             ..base
@@ -1021,6 +1028,6 @@ mod tests {
             true,
             true,
         );
-        assert_eq!(stats.missed_deadline, 3);
+        assert_eq!(stats.counts.missed_deadline, 3);
     }
 }

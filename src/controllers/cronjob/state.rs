@@ -6,6 +6,7 @@
 //! Data only: the rules that change it live in [`super::controller`]. Nothing here reads the
 //! clock or emits events.
 
+use crate::record::result::ScheduleCounts;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -62,25 +63,11 @@ pub struct ParsedSchedule {
     pub next_after: [Option<(Timestamp, Option<Timestamp>)>; 2],
 }
 
-/// What became of the CronJob's schedule times, for the summary. Each time that came due is
-/// counted once, when its fate is known.
+/// What became of the CronJob's schedule times, for the summary, and the bookkeeping that
+/// decides it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CronJobStats {
-    pub jobs_created: u64,
-    pub succeeded: u64,
-    pub failed: u64,
-    /// Due times reported `JobAlreadyActive` under Forbid that never got a Job.
-    pub skipped: u64,
-    /// Due times reported `JobAlreadyActive` that got their Job later, once the active Job
-    /// finished.
-    pub delayed: u64,
-    /// Active Jobs deleted by `Replace`.
-    pub replaced: u64,
-    /// Times older than `now − startingDeadlineSeconds` when the controller looked.
-    pub missed_deadline: u64,
-    /// Other times that never got a Job: suspended, superseded by a later time in the same
-    /// catch-up sync, or passed over by the controller's missed-time estimate.
-    pub missed: u64,
+    pub counts: ScheduleCounts,
     /// Created − scheduled, per Job, in milliseconds.
     pub create_lag_ms: Vec<u64>,
     /// First pod running − scheduled, per Job, in milliseconds.
