@@ -481,10 +481,6 @@ impl<'s> World<'s> {
         kubelet::delete_pod(self, pod, Some(reason));
     }
 
-    pub fn sink(&mut self) -> &mut dyn Sink {
-        &mut *self.sink
-    }
-
     /// Runs until nothing is left to do or the horizon is reached.
     pub fn run(&mut self, horizon: Option<SimTime>) -> RunOutcome {
         self.run_observed(horizon, &mut |_| {})

@@ -29,12 +29,6 @@ pub struct SchedulerQueue {
     retry_queued: bool,
 }
 
-impl SchedulerQueue {
-    pub fn waiting(&self) -> usize {
-        self.waiting.values().map(VecDeque::len).sum()
-    }
-}
-
 /// The scheduling latency has passed for a newly created pod: try to bind it.
 pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
     let pod = w.store.pod(pod_id);

@@ -57,11 +57,6 @@ impl Distribution {
             0
         }
     }
-
-    /// The mean of the model, for summaries and defaults.
-    pub fn is_fixed(&self) -> bool {
-        matches!(self, Distribution::Fixed(_))
-    }
 }
 
 /// Box–Muller from two uniform draws: portable and exactly reproducible.

@@ -172,11 +172,6 @@ impl IndexState {
         self.succeeded.get(index as usize).copied().unwrap_or(false)
     }
 
-    /// Active pods holding `index` (more than one only transiently).
-    pub fn active_count(&self, index: u32) -> u32 {
-        self.active.get(index as usize).map_or(0, |&a| u32::from(a))
-    }
-
     /// The `n` lowest indexes that are not succeeded and not held by an active pod.
     pub fn lowest_free(&self, n: usize) -> Vec<u32> {
         self.free.lowest(n)

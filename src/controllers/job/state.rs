@@ -117,7 +117,4 @@ impl JobState {
     pub fn name(&self) -> &str {
         &self.metadata.name
     }
-    pub fn completions(&self) -> Option<i32> {
-        self.spec.completions
-    }
 }
