@@ -17,6 +17,7 @@ mod cronjob;
 mod cronjob_conformance;
 mod deadline;
 mod determinism;
+mod docs;
 mod examples;
 mod finish;
 mod job_modes;
