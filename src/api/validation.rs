@@ -5,8 +5,8 @@
 //! to 0`).
 //!
 //! Validation runs on defaulted objects, reads nothing but the object, and never changes it.
-//! It does not parse cron expressions: [`validate_schedule_text`] is the seam where the cron
-//! grammar is plugged in.
+//! It does not parse cron expressions: [`validate_schedule_text`] hands `spec.schedule` to
+//! [`crate::cron`].
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -223,14 +223,16 @@ pub fn validate_cronjob(cj: &CronJob) -> Vec<FieldError> {
     errs
 }
 
-/// Checks `spec.schedule`; paths are relative to the CronJob's `spec`.
+/// Checks `spec.schedule` as the API server does on create (`validateScheduleFormat`,
+/// cronjob-semantics §1.7–§1.8); paths are relative to the CronJob's `spec`.
 ///
-/// For now this checks only that the schedule is present. The lead wires it to
-/// `controllers::cronjob::schedule`, whose parser reports the robfig/cron v3 grammar errors
-/// (`Invalid value: "<schedule>": <parser message>`) and knows `time_zone` when needed.
+/// An empty schedule is `Required value`; otherwise it must parse with the robfig/cron v3
+/// grammar of [`crate::cron::schedule`] (`Invalid value: "<schedule>": <parser message>`),
+/// and must not contain `TZ` (`cannot use TZ or CRON_TZ in schedule, use timeZone field
+/// instead`); both errors are reported when both apply. `time_zone` matters only on an
+/// update that keeps a grandfathered `TZ` schedule, so on create it is not consulted.
 pub fn validate_schedule_text(schedule: &str, time_zone: Option<&str>) -> Vec<FieldError> {
-    // The cron grammar lives with the CronJob controller, which parses with the same rules.
-    crate::controllers::cronjob::validation::validate_schedule_field(schedule, time_zone, None)
+    crate::cron::validation::validate_schedule_field(schedule, time_zone, None)
         .into_iter()
         .map(|(path, message)| {
             let relative = path.strip_prefix("spec.").unwrap_or(&path);
