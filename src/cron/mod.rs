@@ -14,3 +14,53 @@
 pub(crate) mod gotime;
 pub mod schedule;
 pub mod validation;
+
+#[cfg(test)]
+mod tests {
+    /// The files of this module, as compiled.
+    const SOURCES: [(&str, &str); 4] = [
+        ("mod.rs", include_str!("mod.rs")),
+        ("gotime.rs", include_str!("gotime.rs")),
+        ("schedule.rs", include_str!("schedule.rs")),
+        ("validation.rs", include_str!("validation.rs")),
+    ];
+
+    #[test]
+    fn cron_imports_only_std_jiff_and_itself() {
+        let allowed = [
+            "std::",
+            "jiff::",
+            "super::",
+            "Field::",
+            "proptest::",
+            "crate::time",
+        ];
+        for (file, text) in SOURCES {
+            // This test names the paths it looks for; the code above it is what counts.
+            let text = match file {
+                "mod.rs" => text.split("#[cfg(test)]").next().unwrap_or(text),
+                _ => text,
+            };
+            for line in text.lines().map(str::trim_start) {
+                let Some(path) = line
+                    .strip_prefix("use ")
+                    .or_else(|| line.strip_prefix("pub use "))
+                else {
+                    continue;
+                };
+                assert!(
+                    allowed.iter().any(|a| path.starts_with(a)),
+                    "{file}: `{line}` reaches outside the cron module"
+                );
+            }
+            let outside = text
+                .match_indices("crate::")
+                .filter(|(at, _)| !text[*at..].starts_with("crate::time"))
+                .count();
+            assert_eq!(
+                outside, 0,
+                "{file} names a crate path other than crate::time"
+            );
+        }
+    }
+}
