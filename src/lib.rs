@@ -55,6 +55,7 @@
 pub mod api;
 pub mod cli;
 pub mod controllers;
+pub mod cron;
 pub mod engine;
 pub mod record;
 pub mod report;

@@ -184,3 +184,47 @@ fn scenario_errors_name_the_file_line_column_and_field() {
     );
     assert!(err.contains("write e.g. 500ms, 90s"), "{err}");
 }
+
+/// The two errors upstream's `validateTimeZone` reports for `timeZone: local`: `Local` is
+/// refused in any letter case, and Go cannot load the lower-case name (cronjob-semantics §3).
+const LOCAL_TIME_ZONE_ERRORS: [&str; 2] = [
+    "spec.timeZone: Invalid value: \"local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+    "spec.timeZone: Invalid value: \"local\": unknown time zone local",
+];
+
+/// Every `spec.timeZone` error in a command's stderr, from the field path on (so the check
+/// does not depend on the prefix or position the command prints before it).
+fn time_zone_errors(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter_map(|line| line.find("spec.timeZone:").map(|at| &line[at..]))
+        .collect()
+}
+
+#[test]
+fn validate_time_zone_local_reports_both_upstream_errors() {
+    let file = "tests/data/local-time-zone-cronjob.yaml";
+    let o = run(&["validate", file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(time_zone_errors(&err), LOCAL_TIME_ZONE_ERRORS, "{err}");
+    for message in LOCAL_TIME_ZONE_ERRORS {
+        assert!(err.contains(&format!("{file}:9:13: {message}")), "{err}");
+    }
+}
+
+#[test]
+fn cron_tz_local_reports_both_upstream_errors() {
+    let o = run(&[
+        "cron",
+        "0 3 * * *",
+        "--tz",
+        "local",
+        "--from",
+        "2026-01-01T00:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert_eq!(time_zone_errors(&err), LOCAL_TIME_ZONE_ERRORS, "{err}");
+}

@@ -5,8 +5,8 @@
 //! to 0`).
 //!
 //! Validation runs on defaulted objects, reads nothing but the object, and never changes it.
-//! It does not parse cron expressions: [`validate_schedule_text`] is the seam where the cron
-//! grammar is plugged in.
+//! It does not parse cron expressions or look up time zones itself: [`validate_schedule_text`]
+//! and [`validate_time_zone`] hand `spec.schedule` and `spec.timeZone` to [`crate::cron`].
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -223,14 +223,16 @@ pub fn validate_cronjob(cj: &CronJob) -> Vec<FieldError> {
     errs
 }
 
-/// Checks `spec.schedule`; paths are relative to the CronJob's `spec`.
+/// Checks `spec.schedule` as the API server does on create (`validateScheduleFormat`,
+/// cronjob-semantics §1.7–§1.8); paths are relative to the CronJob's `spec`.
 ///
-/// For now this checks only that the schedule is present. The lead wires it to
-/// `controllers::cronjob::schedule`, whose parser reports the robfig/cron v3 grammar errors
-/// (`Invalid value: "<schedule>": <parser message>`) and knows `time_zone` when needed.
+/// An empty schedule is `Required value`; otherwise it must parse with the robfig/cron v3
+/// grammar of [`crate::cron::schedule`] (`Invalid value: "<schedule>": <parser message>`),
+/// and must not contain `TZ` (`cannot use TZ or CRON_TZ in schedule, use timeZone field
+/// instead`); both errors are reported when both apply. `time_zone` matters only on an
+/// update that keeps a grandfathered `TZ` schedule, so on create it is not consulted.
 pub fn validate_schedule_text(schedule: &str, time_zone: Option<&str>) -> Vec<FieldError> {
-    // The cron grammar lives with the CronJob controller, which parses with the same rules.
-    crate::controllers::cronjob::validation::validate_schedule_field(schedule, time_zone, None)
+    crate::cron::validation::validate_schedule_field(schedule, time_zone, None)
         .into_iter()
         .map(|(path, message)| {
             let relative = path.strip_prefix("spec.").unwrap_or(&path);
@@ -239,36 +241,14 @@ pub fn validate_schedule_text(schedule: &str, time_zone: Option<&str>) -> Vec<Fi
         .collect()
 }
 
-/// `spec.timeZone` (`validateTimeZone`, cronjob-semantics §3), in upstream's order.
+/// `spec.timeZone` (`validateTimeZone`, cronjob-semantics §3), reported at `path`: the one
+/// time-zone validator of [`crate::cron::validation::validate_time_zone_field`], so that
+/// `jobsim validate` and `jobsim cron --tz` report the same errors.
 pub fn validate_time_zone(time_zone: Option<&str>, path: &FieldPath) -> Vec<FieldError> {
-    let Some(tz) = time_zone else {
-        return Vec::new();
-    };
-    let invalid = |detail: &str| vec![FieldError::invalid(path.clone(), q(tz), detail)];
-    if tz.is_empty() {
-        return invalid("timeZone must be nil or non-empty string");
-    }
-    let component_ok = |part: &str| {
-        (1..=14).contains(&part.len())
-            && part != "."
-            && part != ".."
-            && !part.starts_with('-')
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))
-    };
-    if !tz.split('/').all(component_ok) {
-        return invalid(&format!("unknown time zone {tz}"));
-    }
-    if tz.eq_ignore_ascii_case("local") {
-        return invalid(
-            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
-        );
-    }
-    if jiff::tz::TimeZone::get(tz).is_err() {
-        return invalid(&format!("unknown time zone {tz}"));
-    }
-    Vec::new()
+    crate::cron::validation::validate_time_zone_field(time_zone)
+        .into_iter()
+        .map(|(_, message)| FieldError::new(path.clone(), message))
+        .collect()
 }
 
 // ---------------------------------------------------------------- metadata

@@ -1,7 +1,7 @@
 //! `jobsim cron EXPR`: the next activation times of a schedule as the Kubernetes v1.36
 //! CronJob controller computes them, or why the API server would reject it.
 //!
-//! It turns arguments into calls to `controllers::cronjob` and prints; the work is in the
+//! It turns arguments into calls to [`crate::cron`] and prints; the work is in the
 //! pure [`cron_output`], so the command's behaviour is unit-tested without a process. This
 //! is the one place that may read the wall clock (the default of `--from`); simulations
 //! never do.
@@ -10,8 +10,8 @@ use clap::Args;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::controllers::cronjob::schedule::{Location, Schedule, format_schedule, load_location};
-use crate::controllers::cronjob::validation::validate_schedule;
+use crate::cron::schedule::{Location, Schedule, format_schedule, load_location};
+use crate::cron::validation::validate_schedule;
 
 const AFTER_HELP: &str = "\
 Output: one activation per line, the instant in UTC, two spaces, then the same instant in

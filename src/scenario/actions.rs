@@ -249,12 +249,8 @@ fn schedule_action(
     let cj = cronjob_target(path, name, workloads)?;
     let to = to.ok_or_else(|| format!("{path}.to: Required value (the new schedule)"))?;
     let zone = cj.spec.time_zone.as_deref();
-    let errors = crate::controllers::cronjob::validation::validate_schedule_update(
-        to,
-        zone,
-        &cj.spec.schedule,
-        zone,
-    );
+    let errors =
+        crate::cron::validation::validate_schedule_update(to, zone, &cj.spec.schedule, zone);
     if let Some((_, message)) = errors.into_iter().next() {
         return Err(format!("{path}.to: {message}"));
     }

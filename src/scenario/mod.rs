@@ -410,7 +410,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         .transpose()?;
     let cluster = spec.cluster.unwrap_or_default();
     if let Some(zone) = &cluster.controller_time_zone {
-        let errors = crate::controllers::cronjob::validation::validate_time_zone_field(Some(zone));
+        let errors = crate::cron::validation::validate_time_zone_field(Some(zone));
         if let Some((_, message)) = errors.into_iter().next() {
             return Err(invalid(format!(
                 "spec.cluster.controllerTimeZone: {message} (an IANA zone such as Europe/Berlin)"

@@ -627,10 +627,19 @@ fn time_zone_rules_follow_upstream_order() {
         tz(" Europe/Rome"),
         ["spec.timeZone: Invalid value: \" Europe/Rome\": unknown time zone  Europe/Rome"]
     );
+    // Upstream checks `Local` in any letter case, then loads the name: Go loads `Local`
+    // itself, but not `local`, so the lower-case spelling gets both errors.
     assert_eq!(
         tz("local"),
         [
-            "spec.timeZone: Invalid value: \"local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
+            "spec.timeZone: Invalid value: \"local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+            "spec.timeZone: Invalid value: \"local\": unknown time zone local",
+        ]
+    );
+    assert_eq!(
+        tz("Local"),
+        [
+            "spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
         ]
     );
     assert_eq!(
@@ -640,6 +649,38 @@ fn time_zone_rules_follow_upstream_order() {
     for ok in ["UTC", "Etc/UTC", "Europe/Rome", "America/New_York"] {
         assert!(tz(ok).is_empty(), "{ok}");
     }
+}
+
+#[test]
+fn time_zone_names_are_case_sensitive_as_go_loads_them() {
+    // Upstream's TestValidateCronJob rejects `AMERICA/new_york`; jiff's own lookup would
+    // accept it, so the validator compares the canonical spelling.
+    let tz = |v: &str| {
+        validate_time_zone(Some(v), &FieldPath::of("spec.timeZone"))
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        tz("AMERICA/new_york"),
+        ["spec.timeZone: Invalid value: \"AMERICA/new_york\": unknown time zone AMERICA/new_york"]
+    );
+    assert_eq!(
+        tz("europe/rome"),
+        ["spec.timeZone: Invalid value: \"europe/rome\": unknown time zone europe/rome"]
+    );
+}
+
+#[test]
+fn cronjob_time_zone_local_reports_both_upstream_errors() {
+    let text = cronjob("c", "  schedule: \"0 3 * * *\"\n  timeZone: local\n");
+    assert_eq!(
+        messages(&text),
+        [
+            "spec.timeZone: Invalid value: \"local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+            "spec.timeZone: Invalid value: \"local\": unknown time zone local",
+        ]
+    );
 }
 
 #[test]

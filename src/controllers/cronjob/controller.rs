@@ -9,7 +9,7 @@
 //! `AddAfter` keeps the earliest ready time.
 //!
 //! It acts on the store and the event queue only. It must not compute schedule times itself
-//! (that is [`super::schedule`] and [`super::missed`]), and it never calls the Job
+//! (that is [`crate::cron::schedule`] and [`super::missed`]), and it never calls the Job
 //! controller except through `job::create`, the API server's create.
 
 use std::sync::Arc;
@@ -18,12 +18,12 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::history::{self, Finished, HistoryEntry};
 use super::missed::{self, DueTime, NEXT_SCHEDULE_DELTA, NeverFires, ScheduleState};
-use super::schedule::{Schedule, format_schedule, load_location, quote};
 use super::state::{
     ActiveJob, CronJobState, CronJobStats, CronJobStatus, JobRequest, ParsedSchedule,
 };
 use crate::api::{ConcurrencyPolicy, CronJob, CronJobSpec, Job, ObjectMeta};
 use crate::controllers::job::{self, ConditionType, JobState};
+use crate::cron::schedule::{Schedule, format_schedule, load_location, quote};
 use crate::record::ObjectRef;
 use crate::scenario::Behavior;
 use crate::time::SimTime;

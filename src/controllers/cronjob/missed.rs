@@ -16,8 +16,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::gotime::{self, GO_ZERO_UNIX, NANOS_PER_SECOND};
-use super::schedule::Schedule;
+use crate::cron::gotime::{self, GO_ZERO_UNIX, NANOS_PER_SECOND};
+use crate::cron::schedule::Schedule;
 
 /// `nextScheduleDelta`: every requeue targets a schedule time plus 100 ms
 /// (cronjob_controllerv2.go), to absorb clock skew.

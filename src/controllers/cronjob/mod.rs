@@ -1,13 +1,10 @@
-//! The CronJob controller and the cron language it schedules with.
+//! The CronJob controller. The cron language it schedules with is [`crate::cron`].
 
 pub mod controller;
-mod gotime;
 pub mod history;
 pub mod missed;
 pub mod output;
-pub mod schedule;
 pub mod state;
-pub mod validation;
 
 pub use controller::JobStatusView;
 pub use state::CronJobState;

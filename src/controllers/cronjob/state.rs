@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::schedule::Schedule;
 use crate::api::{CronJobSpec, Job, ObjectMeta};
+use crate::cron::schedule::Schedule;
 use crate::scenario::Behavior;
 use crate::time::SimTime;
 use crate::world::JobId;

@@ -1,6 +1,7 @@
 //! API validation of `spec.schedule` and `spec.timeZone`, as the v1.36 API server does it
 //! (`validateCronJobSpec`, `validateScheduleFormat`, `validateTimeZone`; reference §1.7, §1.8,
-//! §3). The API layer calls these; they return Kubernetes' field errors.
+//! §3). Manifest validation (`api`), the scenario's `schedule` action and `jobsim cron` call
+//! these, so every path reports the same errors; they return Kubernetes' field errors.
 //!
 //! It must not decide anything about other CronJob fields, and must not consult the
 //! machine's tz database: zones come from jiff's bundled copy.

@@ -5,8 +5,9 @@
 //! It owns the grammar (five fields, `*`/`?`, lists, ranges, steps, names, descriptors,
 //! `@every`, the `TZ=`/`CRON_TZ=` prefix), the star-bit day rule, the next-activation search
 //! with its DST behaviour and 5-year give-up, and robfig's error texts. It must not know
-//! about CronJob objects, the controller's missed-run arithmetic (`missed.rs`), API
-//! validation (`validation.rs`), or the wall clock.
+//! about CronJob objects, the controller's missed-run arithmetic
+//! (`controllers::cronjob::missed`), API validation ([`super::validation`]), or the wall
+//! clock.
 //!
 //! Traps it reproduces on purpose, each pinned by a test: `7` is not Sunday; `?` is `*` in
 //! every field; `*/1` keeps the star bit but `*/2` and `1-31` do not, which flips the
