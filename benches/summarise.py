@@ -22,7 +22,8 @@ def main():
             "events": None if events == "-" else int(events),
         })
     med = {}
-    print(f"{'system':<10} {'runs':>4} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} "
+    w = max(len(n) for n in ["system", *rows])
+    print(f"{'system':<{w}} {'runs':>4} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} "
           f"{'pods':>10} {'events':>10} {'pods/CPU-s':>12} {'events/CPU-s':>13}")
     for name, runs in rows.items():
         m = {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss")}
@@ -38,7 +39,7 @@ def main():
         m["pods_rate"], m["events_rate"] = rate("pods"), rate("events")
         med[name] = m
         fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
-        print(f"{name:<10} {len(runs):>4} {m['wall']:>8.2f} {m['cpu']:>8.2f} {m['rss']:>9.1f} "
+        print(f"{name:<{w}} {len(runs):>4} {m['wall']:>8.2f} {m['cpu']:>8.2f} {m['rss']:>9.1f} "
               f"{fmt(m['pods'], 'd'):>10} {fmt(m['events'], 'd'):>10} "
               f"{fmt(m['pods_rate'], ',.0f'):>12} {fmt(m['events_rate'], ',.0f'):>13}")
     if rest[:1] == ["--ratios"]:
