@@ -65,3 +65,47 @@ fn simulate_job(bencher: divan::Bencher, pods: u32) {
         jobsim::world::simulate(&s, &mut sink, None)
     });
 }
+
+/// W1 scaled down (benches/workloads/w1-million-pods.yaml): one Job of `completions`, 100
+/// at a time on 100 one-pod nodes, durations U(60 s, 540 s), 5 % failures, so the Job
+/// controller's recreation backoff is in play. The full workload runs in `benches/e2e.sh`.
+fn w1_like(completions: u32) -> String {
+    format!(
+        r#"
+apiVersion: jobsim/v1
+kind: Scenario
+metadata: {{name: w1-like}}
+spec:
+  seed: 1
+  cluster:
+    nodePools: [{{name: node, count: 100, capacity: {{cpu: "1", memory: 4Gi}}}}]
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {{name: big}}
+        spec:
+          completions: {completions}
+          parallelism: 100
+          backoffLimit: 1000000
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{{name: work, image: busybox, resources: {{requests: {{cpu: "1", memory: 1Gi}}}}}}]
+      behavior:
+        duration: {{uniform: [60s, 540s]}}
+        failure: {{probability: 0.05, exitCode: 1}}
+"#
+    )
+}
+
+/// W1's workload with 1,000 / 10,000 completions, reported to a `NullSink`.
+#[divan::bench(args = [1_000, 10_000], sample_count = 10)]
+fn simulate_w1_like(bencher: divan::Bencher, completions: u32) {
+    let text = w1_like(completions);
+    let (s, _) = load_scenario_str(&text, Path::new("w1-like.yaml")).expect("valid scenario");
+    bencher.bench_local(|| {
+        let mut sink = NullSink;
+        jobsim::world::simulate(&s, &mut sink, None)
+    });
+}

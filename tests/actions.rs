@@ -153,6 +153,35 @@ fn elastic_scale_up_creates_the_new_indexes() {
 }
 
 #[test]
+fn an_index_re_run_after_a_scale_down_and_up_counts_its_earlier_pods_in_attempt() {
+    // Index 2 succeeds at 1.020 + 2 = 3.020 (attempt 1). Scaled 3 → 2 at 10 s: its success
+    // is dropped. Scaled back to 3 at 20 s: index 2 runs again in a new pod, the second the
+    // controller created for it, so attempt 2 (DESIGN §5) — and the outcome for attempt 2
+    // (exit 1) is the one that matches it; the third pod (attempt 3) succeeds.
+    let r = run(&elastic(
+        3,
+        "{duration: 30s, outcomes: [{index: 2, attempt: 2, exitCode: 1, after: 2s}, \
+         {index: 2, exitCode: 0, after: 2s}]}",
+        "[{at: 10s, scale: job/el, parallelism: 2, completions: 2}, \
+         {at: 20s, scale: job/el, parallelism: 3, completions: 3}]",
+    ));
+    let index_2: Vec<(u32, u64, Option<i32>)> = r
+        .pods_of("el")
+        .iter()
+        .filter(|p| p.index == Some(2))
+        .map(|p| (p.attempt, p.created, p.exit_code))
+        .collect();
+    assert_eq!(index_2.len(), 3, "index 2 pods {index_2:?}");
+    assert_eq!(index_2[0], (1, 0, Some(0)));
+    assert_eq!((index_2[1].0, index_2[1].1), (2, 20_000));
+    assert_eq!(index_2[1].2, Some(1), "the attempt-2 outcome matched it");
+    assert_eq!((index_2[2].0, index_2[2].2), (3, Some(0)));
+    let job = r.job("el");
+    assert_eq!((job.outcome, job.failed), ("Complete", 1));
+    assert_eq!(r.obj("el")["status"]["completedIndexes"], "0-2");
+}
+
+#[test]
 fn a_completions_change_the_api_server_rejects_leaves_a_failed_update_event() {
     // NonIndexed completions are immutable (§1.3): the change is refused, spec unchanged.
     let r = run(&one_job(

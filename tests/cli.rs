@@ -149,7 +149,12 @@ fn garbage_input_is_an_error_not_a_panic() {
 #[test]
 fn validate_accepts_every_shipped_scenario_and_manifest() {
     let mut files: Vec<String> = Vec::new();
-    for dir in ["scenarios/seed", "scenarios/teaching", "scenarios/bench"] {
+    for dir in [
+        "scenarios/seed",
+        "scenarios/teaching",
+        "scenarios/bench",
+        "benches/workloads",
+    ] {
         for e in std::fs::read_dir(root().join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "yaml") {

@@ -14,7 +14,9 @@ pub struct IndexState {
     succeeded: Vec<bool>,
     succeeded_count: usize,
     active: Vec<u16>,
-    /// Pods created so far per index (the next pod's `attempt` is this + 1).
+    /// Pods created so far per index (the next pod's `attempt` is this + 1). Never
+    /// shrinks: an index dropped by a scale-down and re-run after a scale-up keeps
+    /// counting its earlier pods (DESIGN §5: the Nth pod created for the index).
     attempts: Vec<u32>,
     /// Indexes neither succeeded, failed nor held by a pod.
     free: FreeIndexes,
@@ -61,7 +63,9 @@ impl IndexState {
         self.shrunk |= n < self.active.len();
         self.succeeded.resize(n, false);
         self.active.resize(n, 0);
-        self.attempts.resize(n, 0);
+        if n > self.attempts.len() {
+            self.attempts.resize(n, 0);
+        }
         self.failed.resize(n, false);
         self.failures.retain(|&i, _| i < completions);
         self.succeeded_count = self.succeeded.iter().filter(|s| **s).count();
