@@ -708,12 +708,17 @@ fn read_events(path: &Path) -> Result<Events, ReportError> {
 }
 
 fn node_row(c: &NodeColumns<Column>, row: &Row) -> Result<NodeRow, ReportError> {
+    // Capacities are never negative: read them as unsigned, as written.
+    let amount = |column: Column| -> Result<i64, ReportError> {
+        let value = row.number::<u64>(column)?.unwrap_or(0);
+        i64::try_from(value).map_err(|_| row.value_error(column, format!("{value} is too large")))
+    };
     Ok(NodeRow {
         node: row.text(c.node)?.to_string(),
         pool: row.text(c.pool)?.to_string(),
-        cpu: row.number(c.cpu)?.unwrap_or(0),
-        memory: row.number(c.memory)?.unwrap_or(0),
-        pods: row.number(c.pods)?.unwrap_or(0),
+        cpu: amount(c.cpu)?,
+        memory: amount(c.memory)?,
+        pods: amount(c.pods)?,
     })
 }
 
