@@ -57,20 +57,6 @@ pub struct Cond {
     pub time: String,
 }
 
-/// `"12.345"` (seconds since the start, as the CSVs write times) → 12345 ms.
-pub fn ms(text: &str) -> u64 {
-    let (s, frac) = text.split_once('.').unwrap_or((text, "0"));
-    let s: u64 = s.parse().unwrap_or_else(|_| panic!("bad time {text:?}"));
-    let mut frac = frac.to_string();
-    while frac.len() < 3 {
-        frac.push('0');
-    }
-    let f: u64 = frac[..3]
-        .parse()
-        .unwrap_or_else(|_| panic!("bad time {text:?}"));
-    s * 1000 + f
-}
-
 /// The RFC 3339 instant `secs` whole seconds after the default scenario start
 /// (2026-01-01T00:00:00Z), as objects.json writes times.
 pub fn rfc(secs: u64) -> String {
