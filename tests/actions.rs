@@ -229,7 +229,7 @@ fn deleting_a_job_removes_it_and_its_pods() {
         r.object("gone").is_none(),
         "the Job is still in objects.json"
     );
-    assert_eq!(r.job_row("gone")[10], "10.000");
+    assert_eq!(r.job_row("gone").deleted, Some(10_000));
     let pods = r.pods_of("gone");
     assert_eq!(pods.len(), 2);
     assert!(
@@ -314,12 +314,12 @@ fn an_exact_pod_name_target_picks_that_pod() {
         "{duration: 30s}",
         "",
     );
-    let name = run_until(&base, 1_000).pods_of("exact")[1].name.clone();
+    let name = run_until(&base, 1_000).pods_of("exact")[1].pod.clone();
     let r = run(&format!(
         "{base}  actions: [{{at: 10s, delete: pod/{name}}}]\n"
     ));
     let pods = r.pods_of("exact");
-    assert_eq!(pods[1].name, name);
+    assert_eq!(pods[1].pod, name);
     assert_eq!(pods[1].finished, Some(10_000));
     assert_ne!(pods[0].finished, Some(10_000));
 }

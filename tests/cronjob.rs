@@ -7,6 +7,8 @@ use std::path::Path;
 
 use jobsim::record::MemorySink;
 use jobsim::record::result::RunResult;
+use jobsim::record::schema::JobRow;
+use jobsim::time::seconds_str;
 
 struct Run {
     sink: MemorySink,
@@ -27,8 +29,8 @@ impl Run {
         self.sink
             .events
             .iter()
-            .filter(|e| e[1] == object)
-            .map(|e| (e[0].clone(), e[2].clone(), e[3].clone()))
+            .filter(|e| e.object == object)
+            .map(|e| (seconds_str(e.time), e.reason.clone(), e.message.clone()))
             .collect()
     }
 
@@ -45,11 +47,11 @@ impl Run {
         self.reason(name, "SuccessfulCreate")
     }
 
-    fn job_row(&self, job: &str) -> &[String; 11] {
+    fn job_row(&self, job: &str) -> &JobRow {
         self.sink
             .jobs
             .iter()
-            .find(|r| r[0] == job)
+            .find(|r| r.job == job)
             .unwrap_or_else(|| panic!("no row for {job}"))
     }
 
@@ -112,7 +114,7 @@ fn job_name_is_cronjob_name_dash_unix_minutes() {
         created,
         vec![created_msg("c-29453765"), created_msg("c-29453770")]
     );
-    assert_eq!(r.job_row("c-29453765")[1], "cronjob/c");
+    assert_eq!(r.job_row("c-29453765").owner.as_deref(), Some("cronjob/c"));
 }
 
 #[test]
@@ -272,16 +274,13 @@ fn forbid_skips_while_active_and_runs_latest_after() {
         "Not starting job because prior execution is running and concurrency policy is Forbid"
     );
     // No two Jobs of the CronJob ever overlap.
-    let mut spans: Vec<(f64, f64)> = r
+    let mut spans: Vec<(u64, u64)> = r
         .sink
         .jobs
         .iter()
-        .map(|j| {
-            let end = j[4].parse().unwrap_or(f64::INFINITY);
-            (j[2].parse().unwrap(), end)
-        })
+        .map(|j| (j.created, j.finished.unwrap_or(u64::MAX)))
         .collect();
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    spans.sort_by_key(|s| s.0);
     assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "{spans:?}");
     let c = &r.result.cronjobs[0];
     // 00:10 and 00:20 were lost (superseded); 00:15 and 00:25 ran late (the second Job
@@ -358,12 +357,17 @@ fn replace_deletes_running_job() {
         ]
     );
     // The replaced Job's pod is killed: Failed, reason Deleted, exit code 143.
-    let pod = r.sink.pods.iter().find(|p| p[1] == "c-29453762").unwrap();
+    let pod = r.sink.pods.iter().find(|p| p.job == "c-29453762").unwrap();
     assert_eq!(
-        (&pod[8][..], &pod[9][..], &pod[10][..], &pod[11][..]),
-        ("240.100", "Failed", "Deleted", "143")
+        (
+            pod.finished,
+            pod.phase.as_str(),
+            pod.reason.as_str(),
+            pod.exit_code
+        ),
+        (Some(240_100), "Failed", "Deleted", Some(143))
     );
-    assert_eq!(r.job_row("c-29453762")[10], "240.100");
+    assert_eq!(r.job_row("c-29453762").deleted, Some(240_100));
     assert_eq!(r.result.cronjobs[0].counts.replaced, 1);
     assert_eq!(r.objects("Job").len(), 1);
 }
@@ -401,7 +405,7 @@ fn history_limits_delete_oldest_first() {
         .collect();
     assert_eq!(left, vec!["c-29453764", "c-29453765"]);
     // Deleted Jobs stay in jobs.csv, with the deletion time.
-    assert_eq!(r.job_row("c-29453761")[10], "187.120");
+    assert_eq!(r.job_row("c-29453761").deleted, Some(187_120));
 }
 
 #[test]
@@ -545,7 +549,7 @@ fn suspend_stops_new_jobs() {
     assert_eq!(times, vec!["300.100", "600.100", "2520.000"]);
     assert_eq!(created[2].1, created_msg("c-29453800"));
     // The Job running at the suspension is left alone and completes.
-    assert_eq!(r.job_row("c-29453770")[5], "Complete");
+    assert_eq!(r.job_row("c-29453770").outcome, "Complete");
     assert_eq!(r.result.cronjobs[0].counts.missed, 5); // 00:15 … 00:35
 }
 
@@ -684,7 +688,12 @@ fn owned_jobs_are_summarised_per_cronjob_only() {
     // scheduled 20 ms later, running after the 1 s start-up → 1.120 s (p50, p99, max).
     assert_eq!(c.start_lag_ms, Some([1_120, 1_120, 1_120]));
     assert_eq!(r.sink.jobs.len(), 2);
-    assert!(r.sink.jobs.iter().all(|j| j[1] == "cronjob/c"));
+    assert!(
+        r.sink
+            .jobs
+            .iter()
+            .all(|j| j.owner.as_deref() == Some("cronjob/c"))
+    );
 }
 
 #[test]

@@ -132,10 +132,10 @@ fn indexed_pod_names_are_job_index_suffix() {
     for p in &pods {
         let prefix = format!("shards-{}-", p.index.unwrap());
         let suffix = p
-            .name
+            .pod
             .strip_prefix(&prefix)
-            .unwrap_or_else(|| panic!("{} does not start with {prefix}", p.name));
-        assert!(is_generated_suffix(suffix), "bad suffix in {}", p.name);
+            .unwrap_or_else(|| panic!("{} does not start with {prefix}", p.pod));
+        assert!(is_generated_suffix(suffix), "bad suffix in {}", p.pod);
     }
 }
 
@@ -144,8 +144,8 @@ fn non_indexed_pod_names_are_job_suffix() {
     let r = run(FIXED_2_OF_5);
     for p in r.pods_of("fixed") {
         assert_eq!(p.index, None);
-        let suffix = p.name.strip_prefix("fixed-").expect("prefix fixed-");
-        assert!(is_generated_suffix(suffix), "bad suffix in {}", p.name);
+        let suffix = p.pod.strip_prefix("fixed-").expect("prefix fixed-");
+        assert!(is_generated_suffix(suffix), "bad suffix in {}", p.pod);
     }
 }
 
@@ -186,7 +186,7 @@ fn indexed_retry_keeps_the_failed_index() {
     assert_eq!(pods.len(), 4);
     let retry = &pods[3];
     assert_eq!((retry.index, retry.attempt), (Some(1), 2));
-    assert!(retry.name.starts_with("shards-1-"), "{}", retry.name);
+    assert!(retry.pod.starts_with("shards-1-"), "{}", retry.pod);
     let job = r.job("shards");
     assert_eq!((job.outcome, job.succeeded, job.failed), ("Complete", 3, 1));
     assert_eq!(job.completed_indexes.as_deref(), Some("0-2"));
@@ -439,13 +439,13 @@ fn long_job_names_are_truncated_so_pod_names_fit_63_characters() {
     );
     let r = run(&yaml);
     let p = &r.pods_of(&long)[0];
-    assert_eq!(p.name.len(), 63);
-    assert!(p.name.starts_with(&"a".repeat(58)));
-    assert!(is_generated_suffix(&p.name[58..]));
+    assert_eq!(p.pod.len(), 63);
+    assert!(p.pod.starts_with(&"a".repeat(58)));
+    assert!(is_generated_suffix(&p.pod[58..]));
     for p in r.pods_of(&"b".repeat(60)) {
         let i = p.index.expect("index");
         let prefix = format!("{}-{i}-", "b".repeat(55));
-        assert!(p.name.starts_with(&prefix), "{}", p.name);
-        assert_eq!(p.name.len(), 63);
+        assert!(p.pod.starts_with(&prefix), "{}", p.pod);
+        assert_eq!(p.pod.len(), 63);
     }
 }

@@ -27,6 +27,7 @@ mod node_failure;
 mod oom;
 mod pod_deadline;
 mod pod_failure_policy;
+mod record_schema;
 mod replacement_policy;
 mod report;
 mod review;

@@ -239,12 +239,12 @@ fn seed_cron_sample_job_runs_unchanged_and_its_jobs_complete() {
         .sink
         .jobs
         .iter()
-        .filter(|row| row[1] == "cronjob/cron-sample-job")
+        .filter(|row| row.owner.as_deref() == Some("cronjob/cron-sample-job"))
         .collect();
     assert_eq!(jobs.len(), 2, "{jobs:?}");
-    assert_eq!(jobs[0][0], "cron-sample-job-29453765");
-    assert_eq!(jobs[1][0], "cron-sample-job-29453770");
-    assert!(jobs.iter().all(|row| row[5] == "Complete"), "{jobs:?}");
+    assert_eq!(jobs[0].job, "cron-sample-job-29453765");
+    assert_eq!(jobs[1].job, "cron-sample-job-29453770");
+    assert!(jobs.iter().all(|row| row.outcome == "Complete"), "{jobs:?}");
 }
 
 #[test]

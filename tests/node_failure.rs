@@ -60,7 +60,7 @@ fn pods_are_evicted_toleration_seconds_after_not_ready() {
     let r = teaching(None);
     let t = not_ready_at(&r);
     for job in ["long-run", "tolerant"] {
-        let pod = &r.pods_of(job)[0].name;
+        let pod = &r.pods_of(job)[0].pod;
         assert_eq!(
             event_times(&r, &format!("pod/{pod}"), "TaintManagerEviction"),
             vec![t + 300_000],
@@ -122,7 +122,7 @@ fn a_pod_toleration_for_unreachable_sets_the_eviction_delay() {
     let nr = event_times(&r, &format!("node/{node}"), "NodeNotReady");
     assert_eq!(nr.len(), 1);
     assert_eq!(
-        event_times(&r, &format!("pod/{}", pod.name), "TaintManagerEviction"),
+        event_times(&r, &format!("pod/{}", pod.pod), "TaintManagerEviction"),
         vec![nr[0] + 60_000]
     );
 }
@@ -146,7 +146,7 @@ fn the_scheduler_skips_a_node_tainted_unreachable() {
     ));
     let pod = r.pods_of("late")[0].clone();
     let failed: Vec<_> = r
-        .events_of(&format!("pod/{}", pod.name))
+        .events_of(&format!("pod/{}", pod.pod))
         .into_iter()
         .filter(|e| e.reason == "FailedScheduling")
         .collect();

@@ -173,7 +173,7 @@ fn requests_above_every_node_leave_the_pod_pending() {
     let p = &r.pods_of("hog")[0];
     assert_eq!((p.phase.as_str(), p.scheduled), ("Pending", None));
     let msgs: Vec<String> = r
-        .events_of(&format!("pod/{}", p.name))
+        .events_of(&format!("pod/{}", p.pod))
         .into_iter()
         .filter(|e| e.reason == "FailedScheduling")
         .map(|e| e.message)
@@ -207,7 +207,7 @@ fn fail_job_rule_on_137_fails_the_job_at_the_first_oom_kill() {
         job.message,
         format!(
             "Container main for pod default/{} failed with exit code 137 matching FailJob rule at index 0",
-            p.name
+            p.pod
         )
     );
     assert_eq!(

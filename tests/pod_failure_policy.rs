@@ -37,7 +37,7 @@ fn docs_example_fails_the_job_with_reason_pod_failure_policy_and_the_rule_messag
     assert_eq!(pods.len(), 3);
     let message = format!(
         "Container main for pod default/{} failed with exit code 42 matching FailJob rule at index 0",
-        pods[2].name
+        pods[2].pod
     );
     let job = r.job(DOCS_JOB);
     assert_eq!(
@@ -165,7 +165,7 @@ fn fail_job_on_a_pod_condition_names_the_condition_in_the_message() {
         "[]",
         "[{at: 2s, evict: pod/pfp}]",
     );
-    let pod = &r.pods_of("pfp")[0].name;
+    let pod = &r.pods_of("pfp")[0].pod;
     let job = r.job("pfp");
     assert_eq!(
         (job.outcome, job.reason.as_str(), job.failed),
@@ -204,7 +204,7 @@ fn a_later_rule_matches_when_the_earlier_ones_do_not() {
         "[{attempt: 1, exitCode: 42, after: 2s}]",
         "",
     );
-    let pod = &r.pods_of("pfp")[0].name;
+    let pod = &r.pods_of("pfp")[0].pod;
     let job = r.job("pfp");
     assert_eq!(
         (job.outcome, job.reason.as_str()),
@@ -282,7 +282,7 @@ fn container_name_rule_matches_the_named_container() {
         "[{action: FailJob, onExitCodes: {containerName: helper, operator: In, values: [42]}}]",
         42,
     );
-    let pod = &r.pods_of("two")[0].name;
+    let pod = &r.pods_of("two")[0].pod;
     let job = r.job("two");
     assert_eq!(
         (job.outcome, job.reason.as_str()),
@@ -317,7 +317,7 @@ fn not_in_matches_a_non_zero_code_outside_the_set() {
         "[{action: FailJob, onExitCodes: {operator: NotIn, values: [3]}}]",
         5,
     );
-    let pod = &r.pods_of("two")[0].name;
+    let pod = &r.pods_of("two")[0].pod;
     assert_eq!(
         r.job("two").message,
         format!(
@@ -336,7 +336,7 @@ fn exit_code_rules_examine_init_containers() {
         "{container: setup, duration: 2s, outcomes: [{exitCode: 7}]}",
         "",
     ));
-    let pod = &r.pods_of("init")[0].name;
+    let pod = &r.pods_of("init")[0].pod;
     let job = r.job("init");
     assert_eq!(
         (job.outcome, job.reason.as_str(), job.pods),

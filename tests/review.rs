@@ -124,7 +124,7 @@ fn indexed_out_of_range_pods_are_deleted_even_without_surplus() {
     assert_eq!(idx3[0].finished, Some(5_000), "pod {:?}", idx3[0]);
     assert_eq!(
         deletes(&r, "el"),
-        vec![(5_000, format!("Deleted pod: {}", idx3[0].name))]
+        vec![(5_000, format!("Deleted pod: {}", idx3[0].pod))]
     );
     // Index 3 is out of range: never counted; indexes 0–2 complete.
     let job = r.job("el");

@@ -194,7 +194,7 @@ fn node_selector_places_pods_only_on_matching_nodes() {
     assert_eq!(pods.len(), 6);
     for p in &pods {
         let node = p.node.as_deref().expect("bound");
-        assert!(node.starts_with("gpu-"), "pod {} on {node}", p.name);
+        assert!(node.starts_with("gpu-"), "pod {} on {node}", p.pod);
     }
 }
 
@@ -221,7 +221,7 @@ fn node_selector_matching_no_node_leaves_the_pod_pending() {
     );
     let pod = &r.pods_of("nowhere")[0];
     assert_eq!((pod.node.as_deref(), pod.phase.as_str()), (None, "Pending"));
-    let ev = r.events_of(&format!("pod/{}", pod.name));
+    let ev = r.events_of(&format!("pod/{}", pod.pod));
     assert_eq!(ev[0].reason, "FailedScheduling");
     assert_eq!(
         ev[0].message,

@@ -227,7 +227,7 @@ fn pod_events_name_the_pod_created_or_deleted() {
         .collect();
     let expected: Vec<String> = pods
         .iter()
-        .map(|p| format!("Created pod: {}", p.name))
+        .map(|p| format!("Created pod: {}", p.pod))
         .collect();
     assert_eq!(created, expected);
     let deleted: Vec<&str> = ev
@@ -237,7 +237,7 @@ fn pod_events_name_the_pod_created_or_deleted() {
         .collect();
     let expected: Vec<String> = pods[..2]
         .iter()
-        .map(|p| format!("Deleted pod: {}", p.name))
+        .map(|p| format!("Deleted pod: {}", p.pod))
         .collect();
     assert_eq!(deleted, expected);
 }

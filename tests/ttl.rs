@@ -3,7 +3,7 @@
 //! that time + ttl — at once for ttl 0 — and never without a ttl. jobs.csv keeps the row
 //! with its `deleted` time; objects.json no longer lists the Job.
 
-use crate::common::{Run, ms, run};
+use crate::common::{Run, run};
 
 fn with_ttl(ttl: Option<u32>, exit_code: u8) -> Run {
     let ttl_line = ttl
@@ -39,7 +39,7 @@ fn ttl_deletes_a_complete_job_at_completion_time_plus_ttl() {
     let r = with_ttl(Some(30), 0);
     assert_eq!(r.job("short").outcome, "Complete");
     assert_eq!(r.job("short").deleted, Some(37_000));
-    assert_eq!(ms(&r.job_row("short")[10]), 37_000);
+    assert_eq!(r.job_row("short").deleted, Some(37_000));
     assert!(
         r.object("short").is_none(),
         "deleted Job left in objects.json"
@@ -73,7 +73,7 @@ fn ttl_zero_deletes_the_job_as_soon_as_it_finishes() {
 fn job_without_ttl_is_never_deleted() {
     let r = with_ttl(None, 0);
     assert_eq!(r.job("short").deleted, None);
-    assert_eq!(r.job_row("short")[10], "");
+    assert_eq!(r.job_row("short").deleted, None);
     assert!(r.object("short").is_some());
 }
 
@@ -81,7 +81,7 @@ fn job_without_ttl_is_never_deleted() {
 fn jobs_csv_keeps_the_row_of_a_ttl_deleted_job() {
     let r = with_ttl(Some(30), 0);
     let row = r.job_row("short");
-    assert_eq!(row[5], "Complete");
-    assert_eq!(row[7], "1"); // succeeded
-    assert_eq!(ms(&row[4]), 7_020); // finished
+    assert_eq!(row.outcome, "Complete");
+    assert_eq!(row.succeeded, 1);
+    assert_eq!(row.finished, Some(7_020));
 }

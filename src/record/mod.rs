@@ -1,14 +1,17 @@
 //! Typed records of a run — pod attempts, Jobs, Kubernetes-style events — and the [`Sink`]
 //! they are reported to. Sinks write files or keep rows in memory; they never affect the
-//! run. Column names are a public contract (DESIGN §6): add, never rename.
+//! run. Column names are a public contract (DESIGN §6): add, never rename; the rows and
+//! documents of every output file are defined once, in [`schema`].
 
 pub mod csv;
 pub mod files;
 pub mod result;
+pub mod schema;
 
 use std::fmt;
 
-use crate::time::{SimTime, seconds_str};
+use crate::time::SimTime;
+use schema::{EventRow, JobRow, PodRow};
 
 /// The object an event is about, printed as Kubernetes' `kind/name` (`job/etl`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +33,8 @@ impl fmt::Display for ObjectRef<'_> {
     }
 }
 
-/// One Kubernetes-style event (`events.csv`: `time,object,reason,message`).
+/// One Kubernetes-style event, as the simulation reports it (one [`EventRow`] of
+/// `events.csv`).
 #[derive(Debug, Clone, Copy)]
 pub struct EventRecord<'a> {
     pub time: SimTime,
@@ -39,7 +43,7 @@ pub struct EventRecord<'a> {
     pub message: &'a str,
 }
 
-/// One pod (`pods.csv`).
+/// One pod, as the simulation reports it (one [`PodRow`] of `pods.csv`).
 #[derive(Debug, Clone, Copy)]
 pub struct PodRecord<'a> {
     pub pod: &'a str,
@@ -57,7 +61,8 @@ pub struct PodRecord<'a> {
     pub restarts: u32,
 }
 
-/// One Job (`jobs.csv`), also those deleted during the run.
+/// One Job, also one deleted during the run, as the simulation reports it (one [`JobRow`]
+/// of `jobs.csv`).
 #[derive(Debug, Clone, Copy)]
 pub struct JobRecord<'a> {
     pub job: &'a str,
@@ -80,111 +85,33 @@ pub trait Sink {
     fn job(&mut self, record: &JobRecord<'_>);
 }
 
-pub const EVENT_COLUMNS: [&str; 4] = ["time", "object", "reason", "message"];
-pub const POD_COLUMNS: [&str; 13] = [
-    "pod",
-    "job",
-    "index",
-    "attempt",
-    "node",
-    "created",
-    "scheduled",
-    "started",
-    "finished",
-    "phase",
-    "reason",
-    "exit_code",
-    "restarts",
-];
-pub const JOB_COLUMNS: [&str; 11] = [
-    "job",
-    "owner",
-    "created",
-    "started",
-    "finished",
-    "outcome",
-    "reason",
-    "succeeded",
-    "failed",
-    "pods",
-    "deleted",
-];
+/// The header of `events.csv` ([`schema::EventRow`]).
+pub const EVENT_COLUMNS: [&str; 4] = schema::EventRow::COLUMNS;
+/// The header of `pods.csv` ([`schema::PodRow`]).
+pub const POD_COLUMNS: [&str; 13] = schema::PodRow::COLUMNS;
+/// The header of `jobs.csv` ([`schema::JobRow`]).
+pub const JOB_COLUMNS: [&str; 11] = schema::JobRow::COLUMNS;
+/// The header of `nodes.csv` ([`schema::NodeRow`]).
+pub const NODE_COLUMNS: [&str; 5] = schema::NodeRow::COLUMNS;
 
-fn opt_time(t: Option<SimTime>) -> String {
-    t.map(seconds_str).unwrap_or_default()
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-impl EventRecord<'_> {
-    pub fn fields(&self) -> [String; 4] {
-        [
-            seconds_str(self.time),
-            self.object.to_string(),
-            self.reason.to_string(),
-            self.message.to_string(),
-        ]
-    }
-}
-
-impl PodRecord<'_> {
-    pub fn fields(&self) -> [String; 13] {
-        [
-            self.pod.to_string(),
-            self.job.to_string(),
-            opt(self.index),
-            self.attempt.to_string(),
-            opt(self.node),
-            seconds_str(self.created),
-            opt_time(self.scheduled),
-            opt_time(self.started),
-            opt_time(self.finished),
-            self.phase.to_string(),
-            self.reason.to_string(),
-            opt(self.exit_code),
-            self.restarts.to_string(),
-        ]
-    }
-}
-
-impl JobRecord<'_> {
-    pub fn fields(&self) -> [String; 11] {
-        [
-            self.job.to_string(),
-            opt(self.owner),
-            seconds_str(self.created),
-            opt_time(self.started),
-            opt_time(self.finished),
-            self.outcome.to_string(),
-            self.reason.to_string(),
-            self.succeeded.to_string(),
-            self.failed.to_string(),
-            self.pods.to_string(),
-            opt_time(self.deleted),
-        ]
-    }
-}
-
-/// A sink that keeps every row in memory as strings: for tests and for the terminal
-/// summary of small runs.
+/// A sink that keeps every row in memory, typed as the files' rows: for tests and for
+/// library users who want the records without files.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct MemorySink {
-    pub events: Vec<[String; 4]>,
-    pub pods: Vec<[String; 13]>,
-    pub jobs: Vec<[String; 11]>,
+    pub events: Vec<EventRow>,
+    pub pods: Vec<PodRow>,
+    pub jobs: Vec<JobRow>,
 }
 
 impl Sink for MemorySink {
     fn event(&mut self, record: &EventRecord<'_>) {
-        self.events.push(record.fields());
+        self.events.push(record.into());
     }
     fn pod(&mut self, record: &PodRecord<'_>) {
-        self.pods.push(record.fields());
+        self.pods.push(record.into());
     }
     fn job(&mut self, record: &JobRecord<'_>) {
-        self.jobs.push(record.fields());
+        self.jobs.push(record.into());
     }
 }
 

@@ -7,7 +7,7 @@
 //! script, style or font), so the file can be mailed or archived as it is.
 
 use super::charts::RenderedChart;
-use super::records::{JobOutcome, LISTED_EVENTS, LISTED_JOBS, PodPhase, RunRecords};
+use super::records::{EndPhase, JobOutcome, LISTED_EVENTS, LISTED_JOBS, RunRecords};
 use crate::time::{SimTime, format_duration, seconds_str};
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -174,12 +174,12 @@ fn summary_section(page: &mut String, records: &RunRecords) {
     let succeeded = records
         .pods
         .iter()
-        .filter(|p| p.phase == PodPhase::Succeeded)
+        .filter(|p| p.phase == EndPhase::Succeeded)
         .count();
     let failed = records
         .pods
         .iter()
-        .filter(|p| p.phase == PodPhase::Failed)
+        .filter(|p| p.phase == EndPhase::Failed)
         .count();
     kv(
         page,
@@ -238,7 +238,7 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
         <th>Outcome</th><th>Reason</th><th class=\"num\">Succeeded</th><th class=\"num\">Failed</th><th class=\"num\">Pods</th>\
         <th class=\"num\">Created (s)</th><th class=\"num\">Started (s)</th><th class=\"num\">Finished (s)</th><th class=\"num\">Makespan</th>\
         </tr></thead>\n<tbody>\n");
-    let opt = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+    let opt = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
     let total;
     if !records.summary.jobs.is_empty() {
         total = records.summary.jobs.len();
@@ -274,7 +274,7 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
         total = records.jobs.len();
         for job in records.listed_jobs.iter().take(MAX_JOB_ROWS) {
             let makespan = match (job.created, job.finished) {
-                (Some(a), Some(b)) if b >= a => format_duration(b - a),
+                (a, Some(b)) if b >= a => format_duration(b - a),
                 _ => String::new(),
             };
             let _ = writeln!(
@@ -290,7 +290,7 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
                 job.succeeded,
                 job.failed,
                 job.pods,
-                seconds(job.created),
+                seconds(Some(job.created)),
                 seconds(job.started),
                 seconds(job.finished),
                 escape(&makespan),
@@ -326,7 +326,7 @@ fn conditions(page: &mut String, records: &RunRecords) {
         if !object.conditions.is_empty() {
             conditions.push_str("<ul class=\"conds\">");
             for c in &object.conditions {
-                let class = match (c.type_.as_str(), c.status.as_str()) {
+                let class = match (c.condition_type.as_str(), c.status.as_str()) {
                     ("Complete" | "SuccessCriteriaMet", "True") => "ok",
                     ("Failed" | "FailureTarget", "True") => "bad",
                     _ => "",
@@ -334,7 +334,7 @@ fn conditions(page: &mut String, records: &RunRecords) {
                 let _ = write!(
                     conditions,
                     "<li><span class=\"{class}\">{}={}</span> {} {}{}</li>",
-                    escape(&c.type_),
+                    escape(&c.condition_type),
                     escape(&c.status),
                     escape(&c.reason),
                     if c.message.is_empty() {

@@ -2,7 +2,8 @@
 //! a year of an every-minute CronJob (half a million pods and Jobs, three million events) reads
 //! in a fraction of a second and a few tens of megabytes.
 //!
-//! It owns the tolerant reading of the output formats of DESIGN §6: columns are found by their
+//! It owns the tolerant reading of the output formats of DESIGN §6, whose rows and documents
+//! are defined in [`crate::record::schema`]: columns are found by their
 //! header name (extra and reordered columns are fine, later issues add some), JSON keys that
 //! are unknown are ignored and missing ones take defaults. The CSV files are streamed row by
 //! row; names are interned ([`Names`]); pods and Jobs become small `Copy` records holding what
@@ -16,9 +17,15 @@
 
 use super::ReportError;
 use super::names::{Name, Names};
+use crate::api::job::JobCondition;
+use crate::record::schema::{
+    EventColumns, EventRow, JobColumns, JobRow, MetricsAsWritten, NodeColumns, NodeRow, Object,
+    ObjectList, PodColumns, Summary, parse_seconds_bytes,
+};
 use crate::time::SimTime;
-use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+pub use crate::record::schema::{parse_seconds, seconds_to_ms};
 
 /// Rows of `events.csv` kept as written, for the event log of `report.html`; the rest are
 /// counted (and the node and CronJob events the charts draw are kept compactly).
@@ -30,19 +37,20 @@ pub const LISTED_JOBS: usize = 2000;
 #[derive(Debug, Clone, Default)]
 pub struct RunRecords {
     pub out_dir: PathBuf,
-    pub summary: Summary,
+    /// `summary.json`, its metrics kept as written (newer files may have more).
+    pub summary: Summary<MetricsAsWritten>,
     /// The text behind every [`Name`] in the records: Job, node and owner names.
     pub names: Names,
     /// One row per pod, in file order.
-    pub pods: Vec<PodRecord>,
+    pub pods: Vec<CompactPod>,
     /// One row per Job ever created, in file order.
-    pub jobs: Vec<JobRecord>,
+    pub jobs: Vec<CompactJob>,
     /// The first [`LISTED_JOBS`] rows of `jobs.csv` with every column, as written.
     pub listed_jobs: Vec<JobRow>,
     /// What the report uses of `events.csv`.
     pub events: Events,
     /// Allocatable capacity per node, in file order.
-    pub nodes: Vec<NodeRecord>,
+    pub nodes: Vec<NodeRow>,
     /// Jobs and CronJobs from `objects.json` (conditions and counters); empty when absent.
     pub objects: Vec<ObjectStatus>,
 }
@@ -72,7 +80,7 @@ impl RunRecords {
     }
 
     /// The Job's summary entry, by name.
-    pub fn job_summary(&self, name: &str) -> Option<&JobSummary> {
+    pub fn job_summary(&self, name: &str) -> Option<&crate::record::schema::JobSummary> {
         self.summary.jobs.iter().find(|j| j.name == name)
     }
 
@@ -121,7 +129,7 @@ impl std::fmt::Debug for Stamp {
 
 /// The phase a pod ended the run in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PodPhase {
+pub enum EndPhase {
     Pending,
     Running,
     Succeeded,
@@ -130,26 +138,27 @@ pub enum PodPhase {
     Other,
 }
 
-impl PodPhase {
-    fn parse(text: &[u8]) -> PodPhase {
+impl EndPhase {
+    fn parse(text: &[u8]) -> EndPhase {
         match text {
-            b"Pending" => PodPhase::Pending,
-            b"Running" => PodPhase::Running,
-            b"Succeeded" => PodPhase::Succeeded,
-            b"Failed" => PodPhase::Failed,
-            _ => PodPhase::Other,
+            b"Pending" => EndPhase::Pending,
+            b"Running" => EndPhase::Running,
+            b"Succeeded" => EndPhase::Succeeded,
+            b"Failed" => EndPhase::Failed,
+            _ => EndPhase::Other,
         }
     }
 }
 
-/// One row of `pods.csv`: one pod (one attempt), reduced to what the report draws (the pod's
-/// own name, attempt, reason, exit code and restarts are checked but not kept).
+/// A [`crate::record::schema::PodRow`] of `pods.csv` (one pod, one attempt) reduced to what
+/// the report draws, in a few bytes (the pod's own name, attempt, reason, exit code and
+/// restarts are checked but not kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PodRecord {
+pub struct CompactPod {
     pub job: Name,
     /// The node it was bound to; `None` if never scheduled.
     pub node: Option<Name>,
-    pub phase: PodPhase,
+    pub phase: EndPhase,
     /// The completion index, or `u32::MAX` for NonIndexed Jobs.
     index: u32,
     created: Stamp,
@@ -158,7 +167,7 @@ pub struct PodRecord {
     finished: Stamp,
 }
 
-impl PodRecord {
+impl CompactPod {
     /// The completion index; `None` for NonIndexed Jobs.
     pub fn index(&self) -> Option<u32> {
         (self.index != u32::MAX).then_some(self.index)
@@ -180,7 +189,7 @@ impl PodRecord {
         self.created().or(self.scheduled()).or(self.started())
     }
     pub fn failed(&self) -> bool {
-        self.phase == PodPhase::Failed
+        self.phase == EndPhase::Failed
     }
 }
 
@@ -207,9 +216,9 @@ impl JobOutcome {
     }
 }
 
-/// One row of `jobs.csv`, reduced to what the charts draw.
+/// A [`JobRow`] of `jobs.csv` reduced to what the charts draw, in a few bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JobRecord {
+pub struct CompactJob {
     pub job: Name,
     /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<Name>,
@@ -220,7 +229,7 @@ pub struct JobRecord {
     deleted: Stamp,
 }
 
-impl JobRecord {
+impl CompactJob {
     pub fn created(&self) -> Option<SimTime> {
         self.created.get()
     }
@@ -239,55 +248,17 @@ impl JobRecord {
     }
 }
 
-/// One row of `jobs.csv` with every column, as written (the first [`LISTED_JOBS`] only).
-#[derive(Debug, Clone, PartialEq)]
-pub struct JobRow {
-    pub job: String,
-    /// `cronjob/NAME` when a CronJob created it.
-    pub owner: Option<String>,
-    pub created: Option<SimTime>,
-    pub started: Option<SimTime>,
-    pub finished: Option<SimTime>,
-    pub outcome: String,
-    pub reason: String,
-    pub succeeded: u32,
-    pub failed: u32,
-    pub pods: u32,
-    pub deleted: Option<SimTime>,
-}
-
-/// One row of `events.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRecord {
-    pub time: SimTime,
-    /// `kind/name`, e.g. `job/pi`, `node/worker-0`.
-    pub object: String,
-    pub reason: String,
-    pub message: String,
-}
-
-impl EventRecord {
-    /// The lower-case kind before the slash (`job`, `pod`, `cronjob`, `node`).
-    pub fn kind(&self) -> &str {
-        self.object.split_once('/').map_or("", |(k, _)| k)
-    }
-    /// The name after the slash.
-    pub fn name(&self) -> &str {
-        self.object.split_once('/').map_or(&self.object, |(_, n)| n)
-    }
-}
-
 /// What the report keeps of `events.csv`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Events {
     /// The first [`LISTED_EVENTS`] rows, as written (file order, which is time order).
-    pub listed: Vec<EventRecord>,
+    pub listed: Vec<EventRow>,
     /// How many rows the file has.
     pub total: usize,
     /// The latest time of any event.
     pub latest: Option<SimTime>,
     /// Every `node/…` event (NodeNotReady, NodeReady, …), in file order.
-    pub nodes: Vec<EventRecord>,
+    pub nodes: Vec<EventRow>,
     /// Every CronJob that has an event, in order of its first event, with the times of the
     /// events the schedule strip draws.
     pub cronjobs: Vec<CronJobEvents>,
@@ -312,7 +283,7 @@ impl Events {
     fn add(&mut self, time: SimTime, object: &str, reason: &str, message: impl FnOnce() -> String) {
         self.total += 1;
         self.latest = self.latest.max(Some(time));
-        let record = |message: String| EventRecord {
+        let record = |message: String| EventRow {
             time,
             object: object.to_string(),
             reason: reason.to_string(),
@@ -364,117 +335,15 @@ impl Events {
     }
 }
 
-/// One row of `nodes.csv`: allocatable capacity.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeRecord {
-    pub node: String,
-    pub pool: String,
-    /// Millicores.
-    pub cpu: u64,
-    /// Bytes.
-    pub memory: u64,
-    pub pods: u32,
-}
-
-/// `summary.json`, read leniently.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Summary {
-    pub scenario: String,
-    pub seed: u64,
-    pub start: String,
-    pub end: String,
-    pub end_seconds: Option<f64>,
-    pub jobsim: String,
-    pub kubernetes: String,
-    pub jobs: Vec<JobSummary>,
-    pub cronjobs: Vec<CronJobSummary>,
-    /// Aggregate metrics, kept as written (key order preserved).
-    pub metrics: serde_json::Map<String, serde_json::Value>,
-}
-
-/// One Job in `summary.json`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct JobSummary {
-    pub name: String,
-    pub namespace: String,
-    pub owner: Option<String>,
-    pub completion_mode: String,
-    pub parallelism: Option<u32>,
-    pub completions: Option<u32>,
-    pub outcome: String,
-    pub reason: String,
-    pub succeeded: u64,
-    pub failed: u64,
-    pub pods: u64,
-    pub created: Option<f64>,
-    pub started: Option<f64>,
-    pub finished: Option<f64>,
-    pub makespan: Option<f64>,
-    pub pod_requests: Resources,
-}
-
-impl JobSummary {
-    pub fn is_indexed(&self) -> bool {
-        self.completion_mode == "Indexed"
-    }
-    pub fn started_ms(&self) -> Option<SimTime> {
-        self.started.and_then(seconds_to_ms)
-    }
-    pub fn created_ms(&self) -> Option<SimTime> {
-        self.created.and_then(seconds_to_ms)
-    }
-    pub fn finished_ms(&self) -> Option<SimTime> {
-        self.finished.and_then(seconds_to_ms)
-    }
-}
-
-/// One CronJob in `summary.json`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct CronJobSummary {
-    pub name: String,
-    pub schedule: String,
-    pub time_zone: Option<String>,
-    pub pod_requests: Resources,
-}
-
-/// Per-pod resource requests: CPU in millicores, memory in bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Resources {
-    pub cpu: f64,
-    pub memory: f64,
-}
-
 /// A Job or CronJob from `objects.json`, reduced to what the report shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectStatus {
     pub kind: String,
     pub name: String,
     pub namespace: String,
-    pub conditions: Vec<Condition>,
+    pub conditions: Vec<JobCondition>,
     /// Scalar `status` fields other than `conditions` (`active`, `succeeded`, …), in file order.
     pub counters: Vec<(String, String)>,
-}
-
-/// One entry of `status.conditions[]`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Condition {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub status: String,
-    pub reason: String,
-    pub message: String,
-    pub last_transition_time: String,
-}
-
-/// Seconds (as `summary.json` writes them) to whole milliseconds; `None` for negative or
-/// non-finite values.
-pub fn seconds_to_ms(seconds: f64) -> Option<SimTime> {
-    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as SimTime)
 }
 
 /// Reads every record file of `out_dir`. `events.csv` is read on a second thread while
@@ -482,7 +351,7 @@ pub fn seconds_to_ms(seconds: f64) -> Option<SimTime> {
 pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
     let summary_path = out_dir.join("summary.json");
     let summary_text = read_required(&summary_path)?;
-    let summary: Summary =
+    let summary: Summary<MetricsAsWritten> =
         serde_json::from_str(&summary_text).map_err(|source| ReportError::Json {
             path: summary_path.clone(),
             source,
@@ -509,7 +378,7 @@ pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
     read_csv(
         &out_dir.join("nodes.csv"),
         false,
-        NodeColumns::find,
+        find(|f| NodeColumns::try_from_names(f)),
         |c, row| {
             nodes.push(node_row(c, row)?);
             Ok(())
@@ -652,44 +521,6 @@ impl Row<'_> {
     }
 }
 
-/// Parses seconds since start with up to millisecond precision (`12.345`, `7`, `0.5`) into
-/// milliseconds; empty text means "never happened".
-pub fn parse_seconds(text: &str) -> Result<Option<SimTime>, String> {
-    parse_seconds_bytes(text.as_bytes())
-        .ok_or_else(|| format!("{text:?} is not a time in seconds since start (write e.g. 12.345)"))
-}
-
-/// [`parse_seconds`] on bytes, without allocating; `None` when malformed.
-fn parse_seconds_bytes(text: &[u8]) -> Option<Option<SimTime>> {
-    if text.is_empty() {
-        return Some(None);
-    }
-    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
-        Some(dot) => (&text[..dot], &text[dot + 1..]),
-        None => (text, &b""[..]),
-    };
-    let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 9 {
-        return None;
-    }
-    let mut seconds: SimTime = 0;
-    for &digit in whole {
-        seconds = seconds
-            .checked_mul(10)?
-            .checked_add(u64::from(digit - b'0'))?;
-    }
-    // Pad or cut the fraction to nanoseconds, then round to the nearest millisecond.
-    let mut nanos: u64 = 0;
-    for i in 0..9 {
-        nanos = nanos * 10 + fraction.get(i).map_or(0, |&d| u64::from(d - b'0'));
-    }
-    let millis = (nanos + 500_000) / 1_000_000;
-    seconds
-        .checked_mul(1000)
-        .and_then(|ms| ms.checked_add(millis))
-        .map(Some)
-}
-
 /// Streams the rows of one CSV file: `columns` finds the columns in the header (its error is
 /// reported at the first row, so a file with a header only is fine), `each` takes every
 /// non-blank row. A file that is not `required` and absent has no rows.
@@ -748,243 +579,165 @@ fn read_csv<C>(
     Ok(())
 }
 
-struct PodColumns {
-    pod: Column,
-    job: Column,
-    index: Column,
-    attempt: Column,
-    node: Column,
-    created: Column,
-    scheduled: Column,
-    started: Column,
-    finished: Column,
-    phase: Column,
-    reason: Column,
-    exit_code: Column,
-    restarts: Column,
+/// Finds every column of a schema row in the header, in column order.
+fn find<C>(
+    try_from_names: impl FnOnce(
+        &mut dyn FnMut(&'static str) -> Result<Column, ReportError>,
+    ) -> Result<C, ReportError>,
+) -> impl FnOnce(&Header) -> Result<C, ReportError> {
+    move |h| try_from_names(&mut |name| h.column(name))
 }
 
-impl PodColumns {
-    fn find(h: &Header) -> Result<PodColumns, ReportError> {
-        Ok(PodColumns {
-            pod: h.column("pod")?,
-            job: h.column("job")?,
-            index: h.column("index")?,
-            attempt: h.column("attempt")?,
-            node: h.column("node")?,
-            created: h.column("created")?,
-            scheduled: h.column("scheduled")?,
-            started: h.column("started")?,
-            finished: h.column("finished")?,
-            phase: h.column("phase")?,
-            reason: h.column("reason")?,
-            exit_code: h.column("exit_code")?,
-            restarts: h.column("restarts")?,
-        })
-    }
-}
-
-fn read_pods(path: &Path, names: &mut Names) -> Result<Vec<PodRecord>, ReportError> {
+fn read_pods(path: &Path, names: &mut Names) -> Result<Vec<CompactPod>, ReportError> {
     let mut pods = Vec::new();
-    read_csv(path, true, PodColumns::find, |c, row| {
-        row.text(c.pod)?;
-        let job = intern(names, path, row.text(c.job)?)?;
-        let index = match row.number::<u32>(c.index)? {
-            None => u32::MAX,
-            Some(u32::MAX) => {
-                let message = format!("{} is not a completion index", u32::MAX);
-                return Err(row.value_error(c.index, message));
-            }
-            Some(index) => index,
-        };
-        row.number::<u32>(c.attempt)?;
-        let node = match row.optional_text(c.node)? {
-            Some(node) => Some(intern(names, path, node)?),
-            None => None,
-        };
-        let created = row.stamp(c.created)?;
-        let scheduled = row.stamp(c.scheduled)?;
-        let started = row.stamp(c.started)?;
-        let finished = row.stamp(c.finished)?;
-        let phase = PodPhase::parse(row.bytes(c.phase));
-        row.text(c.reason)?;
-        row.number::<i64>(c.exit_code)?;
-        row.number::<u32>(c.restarts)?;
-        pods.push(PodRecord {
-            job,
-            node,
-            index,
-            phase,
-            created,
-            scheduled,
-            started,
-            finished,
-        });
-        Ok(())
-    })?;
+    read_csv(
+        path,
+        true,
+        find(|f| PodColumns::try_from_names(f)),
+        |c: &PodColumns<Column>, row| {
+            row.text(c.pod)?;
+            let job = intern(names, path, row.text(c.job)?)?;
+            let index = match row.number::<u32>(c.index)? {
+                None => u32::MAX,
+                Some(u32::MAX) => {
+                    let message = format!("{} is not a completion index", u32::MAX);
+                    return Err(row.value_error(c.index, message));
+                }
+                Some(index) => index,
+            };
+            row.number::<u32>(c.attempt)?;
+            let node = match row.optional_text(c.node)? {
+                Some(node) => Some(intern(names, path, node)?),
+                None => None,
+            };
+            let created = row.stamp(c.created)?;
+            let scheduled = row.stamp(c.scheduled)?;
+            let started = row.stamp(c.started)?;
+            let finished = row.stamp(c.finished)?;
+            let phase = EndPhase::parse(row.bytes(c.phase));
+            row.text(c.reason)?;
+            row.number::<i64>(c.exit_code)?;
+            row.number::<u32>(c.restarts)?;
+            pods.push(CompactPod {
+                job,
+                node,
+                index,
+                phase,
+                created,
+                scheduled,
+                started,
+                finished,
+            });
+            Ok(())
+        },
+    )?;
     Ok(pods)
 }
 
-struct JobColumns {
-    job: Column,
-    owner: Column,
-    created: Column,
-    started: Column,
-    finished: Column,
-    outcome: Column,
-    reason: Column,
-    succeeded: Column,
-    failed: Column,
-    pods: Column,
-    deleted: Column,
-}
-
-impl JobColumns {
-    fn find(h: &Header) -> Result<JobColumns, ReportError> {
-        Ok(JobColumns {
-            job: h.column("job")?,
-            owner: h.column("owner")?,
-            created: h.column("created")?,
-            started: h.column("started")?,
-            finished: h.column("finished")?,
-            outcome: h.column("outcome")?,
-            reason: h.column("reason")?,
-            succeeded: h.column("succeeded")?,
-            failed: h.column("failed")?,
-            pods: h.column("pods")?,
-            deleted: h.column("deleted")?,
-        })
-    }
-}
-
-fn read_jobs(path: &Path, names: &mut Names) -> Result<(Vec<JobRecord>, Vec<JobRow>), ReportError> {
+fn read_jobs(
+    path: &Path,
+    names: &mut Names,
+) -> Result<(Vec<CompactJob>, Vec<JobRow>), ReportError> {
     let mut jobs = Vec::new();
     let mut listed = Vec::new();
-    read_csv(path, false, JobColumns::find, |c, row| {
-        let job = row.text(c.job)?;
-        let owner = row.optional_text(c.owner)?;
-        let created = row.time(c.created)?;
-        let started = row.time(c.started)?;
-        let finished = row.time(c.finished)?;
-        let outcome = row.text(c.outcome)?;
-        let reason = row.text(c.reason)?;
-        let succeeded = row.number(c.succeeded)?.unwrap_or(0);
-        let failed = row.number(c.failed)?.unwrap_or(0);
-        let pods = row.number(c.pods)?.unwrap_or(0);
-        let deleted = row.time(c.deleted)?;
-        if listed.len() < LISTED_JOBS {
-            listed.push(JobRow {
-                job: job.to_string(),
-                owner: owner.map(str::to_string),
-                created,
-                started,
-                finished,
-                outcome: outcome.to_string(),
-                reason: reason.to_string(),
-                succeeded,
-                failed,
-                pods,
-                deleted,
+    read_csv(
+        path,
+        false,
+        find(|f| JobColumns::try_from_names(f)),
+        |c: &JobColumns<Column>, row| {
+            let job = row.text(c.job)?;
+            let owner = row.optional_text(c.owner)?;
+            let created = row.required_time(c.created)?;
+            let started = row.time(c.started)?;
+            let finished = row.time(c.finished)?;
+            let outcome = row.text(c.outcome)?;
+            let reason = row.text(c.reason)?;
+            let succeeded = row.number(c.succeeded)?.unwrap_or(0);
+            let failed = row.number(c.failed)?.unwrap_or(0);
+            let pods = row.number(c.pods)?.unwrap_or(0);
+            let deleted = row.time(c.deleted)?;
+            if listed.len() < LISTED_JOBS {
+                listed.push(JobRow {
+                    job: job.to_string(),
+                    owner: owner.map(str::to_string),
+                    created,
+                    started,
+                    finished,
+                    outcome: outcome.to_string(),
+                    reason: reason.to_string(),
+                    succeeded,
+                    failed,
+                    pods,
+                    deleted,
+                });
+            }
+            jobs.push(CompactJob {
+                job: intern(names, path, job)?,
+                owner: match owner {
+                    Some(owner) => Some(intern(names, path, owner)?),
+                    None => None,
+                },
+                outcome: JobOutcome::parse(outcome),
+                created: row.stamp(c.created)?,
+                started: row.stamp(c.started)?,
+                finished: row.stamp(c.finished)?,
+                deleted: row.stamp(c.deleted)?,
             });
-        }
-        jobs.push(JobRecord {
-            job: intern(names, path, job)?,
-            owner: match owner {
-                Some(owner) => Some(intern(names, path, owner)?),
-                None => None,
-            },
-            outcome: JobOutcome::parse(outcome),
-            created: row.stamp(c.created)?,
-            started: row.stamp(c.started)?,
-            finished: row.stamp(c.finished)?,
-            deleted: row.stamp(c.deleted)?,
-        });
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     Ok((jobs, listed))
-}
-
-struct EventColumns {
-    time: Column,
-    object: Column,
-    reason: Column,
-    message: Column,
-}
-
-impl EventColumns {
-    fn find(h: &Header) -> Result<EventColumns, ReportError> {
-        Ok(EventColumns {
-            time: h.column("time")?,
-            object: h.column("object")?,
-            reason: h.column("reason")?,
-            message: h.column("message")?,
-        })
-    }
 }
 
 fn read_events(path: &Path) -> Result<Events, ReportError> {
     let mut events = Events::default();
-    read_csv(path, false, EventColumns::find, |c, row| {
-        let time = row.required_time(c.time)?;
-        let object = row.text(c.object)?;
-        let reason = row.text(c.reason)?;
-        let message = row.text(c.message)?;
-        events.add(time, object, reason, || message.to_string());
-        Ok(())
-    })?;
+    read_csv(
+        path,
+        false,
+        find(|f| EventColumns::try_from_names(f)),
+        |c: &EventColumns<Column>, row| {
+            let time = row.required_time(c.time)?;
+            let object = row.text(c.object)?;
+            let reason = row.text(c.reason)?;
+            let message = row.text(c.message)?;
+            events.add(time, object, reason, || message.to_string());
+            Ok(())
+        },
+    )?;
     Ok(events)
 }
 
-struct NodeColumns {
-    node: Column,
-    pool: Column,
-    cpu: Column,
-    memory: Column,
-    pods: Column,
-}
-
-impl NodeColumns {
-    fn find(h: &Header) -> Result<NodeColumns, ReportError> {
-        Ok(NodeColumns {
-            node: h.column("node")?,
-            pool: h.column("pool")?,
-            cpu: h.column("cpu")?,
-            memory: h.column("memory")?,
-            pods: h.column("pods")?,
-        })
-    }
-}
-
-fn node_row(c: &NodeColumns, row: &Row) -> Result<NodeRecord, ReportError> {
-    Ok(NodeRecord {
+fn node_row(c: &NodeColumns<Column>, row: &Row) -> Result<NodeRow, ReportError> {
+    // Capacities are never negative: read them as unsigned, as written.
+    let amount = |column: Column| -> Result<i64, ReportError> {
+        let value = row.number::<u64>(column)?.unwrap_or(0);
+        i64::try_from(value).map_err(|_| row.value_error(column, format!("{value} is too large")))
+    };
+    Ok(NodeRow {
         node: row.text(c.node)?.to_string(),
         pool: row.text(c.pool)?.to_string(),
-        cpu: row.number(c.cpu)?.unwrap_or(0),
-        memory: row.number(c.memory)?.unwrap_or(0),
-        pods: row.number(c.pods)?.unwrap_or(0),
+        cpu: amount(c.cpu)?,
+        memory: amount(c.memory)?,
+        pods: amount(c.pods)?,
     })
 }
 
-/// The parts of a Kubernetes `List` in `objects.json` the report shows.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ObjectList {
-    items: Vec<ObjectItem>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ObjectItem {
-    kind: String,
-    metadata: ObjectMeta,
-    status: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ObjectMeta {
-    name: String,
-    namespace: String,
+/// The scalar fields of a `status` (`active`, `succeeded`, `startTime`, …) in order, as text;
+/// lists and maps (uncountedTerminatedPods, active refs) are not counters.
+fn counters(status: &serde_json::Value) -> Vec<(String, String)> {
+    let Some(status) = status.as_object() else {
+        return Vec::new();
+    };
+    status
+        .iter()
+        .filter_map(|(key, value)| match value {
+            serde_json::Value::String(s) => Some((key.clone(), s.clone())),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                Some((key.clone(), value.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
@@ -1000,28 +753,44 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
     let list: ObjectList = serde_json::from_str(&text).map_err(json_error)?;
     let mut objects = Vec::with_capacity(list.items.len());
     for item in list.items {
-        let mut conditions = Vec::new();
-        let mut counters = Vec::new();
-        for (key, value) in item.status {
-            match (key.as_str(), value) {
-                ("conditions", value) => {
-                    conditions = serde_json::from_value(value).map_err(json_error)?;
+        let kind = item.kind().to_string();
+        let status = match item {
+            Object::Job(job) => ObjectStatus {
+                kind,
+                counters: counters(&serde_json::to_value(&job.status).map_err(json_error)?),
+                name: job.metadata.name,
+                namespace: job.metadata.namespace,
+                conditions: job.status.conditions,
+            },
+            Object::CronJob(cronjob) => ObjectStatus {
+                kind,
+                counters: counters(&serde_json::to_value(&cronjob.status).map_err(json_error)?),
+                name: cronjob.metadata.name,
+                namespace: cronjob.metadata.namespace,
+                conditions: Vec::new(),
+            },
+            Object::Other(value) => {
+                let text = |pointer: &str| {
+                    value
+                        .pointer(pointer)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let conditions = match value.pointer("/status/conditions") {
+                    Some(c) => serde_json::from_value(c.clone()).map_err(json_error)?,
+                    None => Vec::new(),
+                };
+                ObjectStatus {
+                    kind,
+                    name: text("/metadata/name"),
+                    namespace: text("/metadata/namespace"),
+                    conditions,
+                    counters: value.get("status").map(counters).unwrap_or_default(),
                 }
-                (_, serde_json::Value::String(s)) => counters.push((key, s)),
-                (_, value @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
-                    counters.push((key, value.to_string()))
-                }
-                // Lists and maps (uncountedTerminatedPods, active refs) are not counters.
-                _ => {}
             }
-        }
-        objects.push(ObjectStatus {
-            kind: item.kind,
-            name: item.metadata.name,
-            namespace: item.metadata.namespace,
-            conditions,
-            counters,
-        });
+        };
+        objects.push(status);
     }
     Ok(objects)
 }
@@ -1068,7 +837,7 @@ mod tests {
         assert_eq!(run.name(run.pods[0].job), "pi");
         assert_eq!(run.pods[0].started(), Some(1_000));
         assert_eq!(run.summary.jobs[0].parallelism, Some(3));
-        assert_eq!(run.summary.jobs[0].pod_requests.cpu, 500.0);
+        assert_eq!(run.summary.jobs[0].pod_requests.cpu, 500);
         assert_eq!(run.end(), 12_000);
     }
 
@@ -1091,7 +860,7 @@ mod tests {
         assert_eq!(run.name(pod.job), "j");
         assert_eq!(pod.node.map(|n| run.name(n)), Some("n0"));
         assert_eq!(pod.index(), Some(2));
-        assert_eq!(pod.phase, PodPhase::Failed);
+        assert_eq!(pod.phase, EndPhase::Failed);
         assert_eq!((pod.scheduled(), pod.finished()), (Some(100), Some(3_000)));
         assert!(run.jobs.is_empty() && run.events.total == 0 && run.objects.is_empty());
     }
@@ -1149,8 +918,8 @@ mod tests {
     #[test]
     fn pod_and_job_records_stay_small() {
         // A year of an every-minute CronJob keeps half a million of each in memory.
-        assert!(std::mem::size_of::<PodRecord>() <= 40);
-        assert!(std::mem::size_of::<JobRecord>() <= 36);
+        assert!(std::mem::size_of::<CompactPod>() <= 40);
+        assert!(std::mem::size_of::<CompactJob>() <= 36);
     }
 
     #[test]
@@ -1203,7 +972,7 @@ mod tests {
 
     #[test]
     fn event_object_splits_into_kind_and_name() {
-        let e = EventRecord {
+        let e = EventRow {
             time: 0,
             object: "node/worker-1".into(),
             reason: "NodeNotReady".into(),

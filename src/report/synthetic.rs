@@ -1,12 +1,18 @@
 //! A generator of synthetic run output directories, for the report's size and speed checks
 //! (a 100,000-pod run must render every chart quickly and keep each SVG under 2 MB).
 //!
-//! It writes the files `jobsim run` writes, in their formats, with made-up but plausible
+//! It writes the files `jobsim run` writes, from the rows and documents of
+//! [`crate::record::schema`], with made-up but plausible
 //! content; it is deterministic (a fixed arithmetic hash, no RNG) and must never be used to
 //! stand in for a real run's results.
 
-use std::fmt::Write;
 use std::path::Path;
+
+use crate::record::schema::{
+    CronJobSummary, EventRow, JobRow, JobSummary, NodeRow, PodRequests, PodRow, Summary,
+    SummaryMetrics, to_pretty_json,
+};
+use crate::time::SimTime;
 
 /// Jobs the pods are spread over.
 const JOBS: usize = 8;
@@ -22,29 +28,62 @@ fn hash(i: u64) -> u64 {
     x ^ (x >> 29)
 }
 
-fn secs(ms: u64) -> String {
-    format!("{}.{:03}", ms / 1000, ms % 1000)
+fn secs(ms: u64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// Writes schema rows to `dir/name` under the file's header.
+fn write_rows<T: serde::Serialize>(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = T>,
+) -> std::io::Result<()> {
+    let file = std::io::BufWriter::new(std::fs::File::create(dir.join(name))?);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(file);
+    w.write_record(columns).map_err(std::io::Error::other)?;
+    for row in rows {
+        w.serialize(row).map_err(std::io::Error::other)?;
+    }
+    w.flush()
+}
+
+fn node(node: String, pool: &str, cpu: i64, memory: i64) -> NodeRow {
+    NodeRow {
+        node,
+        pool: pool.to_string(),
+        cpu,
+        memory,
+        pods: 110,
+    }
+}
+
+fn event(time: SimTime, object: String, reason: &str, message: String) -> EventRow {
+    EventRow {
+        time,
+        object,
+        reason: reason.to_string(),
+        message,
+    }
 }
 
 /// Writes a run of `pods` pods over 8 Jobs and 200 nodes (one node outage) into `dir`.
 pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut nodes = String::from("node,pool,cpu,memory,pods\n");
-    for n in 0..NODES {
+    let nodes = (0..NODES).map(|n| {
         let pool = if n < NODES * 3 / 4 {
             "general"
         } else {
             "highmem"
         };
-        let _ = writeln!(nodes, "node-{n:03},{pool},16000,68719476736,110");
-    }
-    let mut pod_rows = String::from(
-        "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts\n",
-    );
-    let mut events = String::from("time,object,reason,message\n");
-    let mut jobs = String::from(
-        "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n",
-    );
+        node(format!("node-{n:03}"), pool, 16_000, 68_719_476_736)
+    });
+    write_rows(dir, "nodes.csv", &NodeRow::COLUMNS, nodes)?;
+    let mut pod_rows = Vec::with_capacity(pods);
+    let mut events = Vec::with_capacity(pods + 2);
+    let mut jobs = Vec::new();
     let mut summary_jobs = Vec::new();
     let per_job = pods.div_ceil(JOBS);
     let mut end = 0;
@@ -75,57 +114,90 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
                 ("Succeeded", "Completed", 0)
             };
             let pod = format!("{job}-{k:06}");
-            let _ = writeln!(
-                pod_rows,
-                "{pod},{job},,{},node-{node:03},{},{},{},{},{phase},{reason},{code},0",
-                k + 1,
-                secs(created),
-                secs(created + 200),
-                secs(started),
-                secs(finished)
-            );
-            let _ = writeln!(
-                events,
-                "{},job/{job},SuccessfulCreate,Created pod: {pod}",
-                secs(created)
-            );
+            events.push(event(
+                created,
+                format!("job/{job}"),
+                "SuccessfulCreate",
+                format!("Created pod: {pod}"),
+            ));
+            pod_rows.push(PodRow {
+                pod,
+                job: job.clone(),
+                index: None,
+                attempt: k as u32 + 1,
+                node: Some(format!("node-{node:03}")),
+                created,
+                scheduled: Some(created + 200),
+                started: Some(started),
+                finished: Some(finished),
+                phase: phase.to_string(),
+                reason: reason.to_string(),
+                exit_code: Some(code),
+                restarts: 0,
+            });
         }
         end = end.max(job_end);
-        let _ = writeln!(
-            jobs,
-            "{job},,{},{},{},Complete,Completed,{succeeded},{failed},{count},",
-            secs(job_start),
-            secs(job_start),
-            secs(job_end)
-        );
-        summary_jobs.push(format!(
-            r#"{{"name":"{job}","namespace":"default","owner":null,"completionMode":"NonIndexed","parallelism":{PARALLELISM},"completions":{succeeded},"outcome":"Complete","reason":"Completed","succeeded":{succeeded},"failed":{failed},"pods":{count},"created":{},"started":{},"finished":{},"makespan":{},"podRequests":{{"cpu":500,"memory":1073741824}}}}"#,
-            secs(job_start),
-            secs(job_start),
-            secs(job_end),
-            secs(job_end - job_start)
+        jobs.push(JobRow {
+            job: job.clone(),
+            owner: None,
+            created: job_start,
+            started: Some(job_start),
+            finished: Some(job_end),
+            outcome: "Complete".to_string(),
+            reason: "Completed".to_string(),
+            succeeded,
+            failed,
+            pods: count as u32,
+            deleted: None,
+        });
+        summary_jobs.push(JobSummary {
+            name: job,
+            namespace: "default".to_string(),
+            completion_mode: "NonIndexed".to_string(),
+            parallelism: Some(PARALLELISM as i32),
+            completions: Some(succeeded),
+            outcome: "Complete".to_string(),
+            reason: "Completed".to_string(),
+            succeeded,
+            failed,
+            pods: count as u32,
+            created: Some(secs(job_start)),
+            started: Some(secs(job_start)),
+            finished: Some(secs(job_end)),
+            makespan: Some(secs(job_end - job_start)),
+            pod_requests: PodRequests {
+                cpu: 500,
+                memory: 1_073_741_824,
+            },
+            ..JobSummary::default()
+        });
+    }
+    for (at, reason) in [(end / 3, "NodeNotReady"), (end / 3 + 600_000, "NodeReady")] {
+        events.push(event(
+            at,
+            "node/node-007".to_string(),
+            reason,
+            format!("Node node-007 status is now: {reason}"),
         ));
     }
-    let _ = writeln!(
-        events,
-        "{},node/node-007,NodeNotReady,Node node-007 status is now: NodeNotReady",
-        secs(end / 3)
-    );
-    let _ = writeln!(
-        events,
-        "{},node/node-007,NodeReady,Node node-007 status is now: NodeReady",
-        secs(end / 3 + 600_000)
-    );
-    let summary = format!(
-        r#"{{"scenario":"synthetic-{pods}","seed":1,"start":"2026-01-01T00:00:00Z","end":"","endSeconds":{},"jobsim":"synthetic","kubernetes":"v1.36","jobs":[{}],"cronjobs":[],"metrics":{{"attempts":{pods}}}}}"#,
-        secs(end),
-        summary_jobs.join(",")
-    );
-    std::fs::write(dir.join("nodes.csv"), nodes)?;
-    std::fs::write(dir.join("pods.csv"), pod_rows)?;
-    std::fs::write(dir.join("events.csv"), events)?;
-    std::fs::write(dir.join("jobs.csv"), jobs)?;
-    std::fs::write(dir.join("summary.json"), summary)
+    let summary = Summary {
+        scenario: format!("synthetic-{pods}"),
+        seed: 1,
+        start: "2026-01-01T00:00:00Z".to_string(),
+        end_seconds: Some(secs(end)),
+        jobsim: "synthetic".to_string(),
+        kubernetes: "v1.36".to_string(),
+        jobs: summary_jobs,
+        metrics: SummaryMetrics {
+            pods_created: pods as u64,
+            ..SummaryMetrics::default()
+        },
+        ..Summary::default()
+    };
+    write_rows(dir, "pods.csv", &PodRow::COLUMNS, pod_rows)?;
+    write_rows(dir, "events.csv", &EventRow::COLUMNS, events)?;
+    write_rows(dir, "jobs.csv", &JobRow::COLUMNS, jobs)?;
+    std::fs::write(dir.join("summary.json"), to_pretty_json(&summary))
 }
 
 /// Writes a year of an hourly CronJob (Forbid): 8,760 scheduled runs, every 50th skipped
@@ -134,21 +206,18 @@ pub fn write_cron_year(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let hour = 3_600_000u64;
     let runs = 365 * 24;
-    let mut pods = String::from(
-        "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts\n",
-    );
-    let mut jobs = String::from(
-        "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n",
-    );
-    let mut events = String::from("time,object,reason,message\n");
+    let mut pods = Vec::new();
+    let mut jobs = Vec::new();
+    let mut events = Vec::new();
     for run in 1..=runs as u64 {
         let at = run * hour;
         if run % 50 == 0 {
-            let _ = writeln!(
-                events,
-                "{},cronjob/nightly,JobAlreadyActive,Not starting job because prior execution is running and concurrency policy is Forbid",
-                secs(at)
-            );
+            events.push(event(
+                at,
+                "cronjob/nightly".to_string(),
+                "JobAlreadyActive",
+                "Not starting job because prior execution is running and concurrency policy is Forbid".to_string(),
+            ));
             continue;
         }
         let job = format!("nightly-{}", 29_000_000 + run * 60);
@@ -159,42 +228,63 @@ pub fn write_cron_year(dir: &Path) -> std::io::Result<()> {
         } else {
             ("Succeeded", "Completed", "Complete", "Completed", 1, 0)
         };
-        let _ = writeln!(
-            events,
-            "{},cronjob/nightly,SuccessfulCreate,Created job {job}",
-            secs(at)
-        );
-        let _ = writeln!(
-            pods,
-            "{job}-x,{job},,1,node-{},{},{},{},{},{phase},{reason},{},0",
-            run % 3,
-            secs(at),
-            secs(at + 100),
-            secs(at + 1000),
-            secs(at + 1000 + duration),
-            u8::from(failed)
-        );
-        let _ = writeln!(
-            jobs,
-            "{job},cronjob/nightly,{},{},{},{outcome},{job_reason},{s},{f},1,",
-            secs(at),
-            secs(at),
-            secs(at + 1000 + duration)
-        );
+        events.push(event(
+            at,
+            "cronjob/nightly".to_string(),
+            "SuccessfulCreate",
+            format!("Created job {job}"),
+        ));
+        pods.push(PodRow {
+            pod: format!("{job}-x"),
+            job: job.clone(),
+            index: None,
+            attempt: 1,
+            node: Some(format!("node-{}", run % 3)),
+            created: at,
+            scheduled: Some(at + 100),
+            started: Some(at + 1000),
+            finished: Some(at + 1000 + duration),
+            phase: phase.to_string(),
+            reason: reason.to_string(),
+            exit_code: Some(i32::from(failed)),
+            restarts: 0,
+        });
+        jobs.push(JobRow {
+            job,
+            owner: Some("cronjob/nightly".to_string()),
+            created: at,
+            started: Some(at),
+            finished: Some(at + 1000 + duration),
+            outcome: outcome.to_string(),
+            reason: job_reason.to_string(),
+            succeeded: s,
+            failed: f,
+            pods: 1,
+            deleted: None,
+        });
     }
     let end = (runs as u64 + 1) * hour;
-    std::fs::write(dir.join("pods.csv"), pods)?;
-    std::fs::write(dir.join("jobs.csv"), jobs)?;
-    std::fs::write(dir.join("events.csv"), events)?;
-    std::fs::write(
-        dir.join("nodes.csv"),
-        "node,pool,cpu,memory,pods\nnode-0,default,4000,17179869184,110\nnode-1,default,4000,17179869184,110\nnode-2,default,4000,17179869184,110\n",
-    )?;
-    std::fs::write(
-        dir.join("summary.json"),
-        format!(
-            r#"{{"scenario":"synthetic-cron-year","seed":1,"endSeconds":{},"jobs":[],"cronjobs":[{{"name":"nightly","schedule":"0 * * * *","timeZone":null,"podRequests":{{"cpu":250,"memory":536870912}}}}]}}"#,
-            secs(end)
-        ),
-    )
+    write_rows(dir, "pods.csv", &PodRow::COLUMNS, pods)?;
+    write_rows(dir, "jobs.csv", &JobRow::COLUMNS, jobs)?;
+    write_rows(dir, "events.csv", &EventRow::COLUMNS, events)?;
+    let nodes = (0..3).map(|n| node(format!("node-{n}"), "default", 4_000, 17_179_869_184));
+    write_rows(dir, "nodes.csv", &NodeRow::COLUMNS, nodes)?;
+    let summary: Summary = Summary {
+        scenario: "synthetic-cron-year".to_string(),
+        seed: 1,
+        end_seconds: Some(secs(end)),
+        cronjobs: vec![CronJobSummary {
+            name: "nightly".to_string(),
+            namespace: "default".to_string(),
+            schedule: "0 * * * *".to_string(),
+            concurrency_policy: "Forbid".to_string(),
+            pod_requests: PodRequests {
+                cpu: 250,
+                memory: 536_870_912,
+            },
+            ..CronJobSummary::default()
+        }],
+        ..Summary::default()
+    };
+    std::fs::write(dir.join("summary.json"), to_pretty_json(&summary))
 }

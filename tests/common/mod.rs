@@ -1,6 +1,6 @@
 //! Shared helpers of the integration tests: run a scenario written as YAML through the
-//! library, and read its records (pods.csv, events.csv, jobs.csv rows and objects.json)
-//! as typed values. Helpers only read what a run produced; they assert nothing themselves
+//! library, and read its records (pods.csv, events.csv, jobs.csv rows — the schema's typed
+//! rows — and objects.json). Helpers only read what a run produced; they assert nothing themselves
 //! beyond "the row exists".
 
 #![allow(dead_code)]
@@ -9,6 +9,7 @@ use std::path::Path;
 
 use jobsim::record::MemorySink;
 use jobsim::record::result::{JobResult, RunResult};
+pub use jobsim::record::schema::{EventRow, JobObject, JobRow, Object, PodRow};
 use serde_json::Value;
 
 /// One finished run: its result and every record it reported.
@@ -46,33 +47,6 @@ pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
     Run { result, sink }
 }
 
-/// A `pods.csv` row, parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PodRow {
-    pub name: String,
-    pub job: String,
-    pub index: Option<u32>,
-    pub attempt: u32,
-    pub node: Option<String>,
-    pub created: u64,
-    pub scheduled: Option<u64>,
-    pub started: Option<u64>,
-    pub finished: Option<u64>,
-    pub phase: String,
-    pub reason: String,
-    pub exit_code: Option<i32>,
-    pub restarts: u32,
-}
-
-/// An `events.csv` row, parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRow {
-    pub time: u64,
-    pub object: String,
-    pub reason: String,
-    pub message: String,
-}
-
 /// A Job condition from objects.json.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cond {
@@ -81,24 +55,6 @@ pub struct Cond {
     pub reason: String,
     pub message: String,
     pub time: String,
-}
-
-/// `"12.345"` (seconds since the start, as the CSVs write times) → 12345 ms.
-pub fn ms(text: &str) -> u64 {
-    let (s, frac) = text.split_once('.').unwrap_or((text, "0"));
-    let s: u64 = s.parse().unwrap_or_else(|_| panic!("bad time {text:?}"));
-    let mut frac = frac.to_string();
-    while frac.len() < 3 {
-        frac.push('0');
-    }
-    let f: u64 = frac[..3]
-        .parse()
-        .unwrap_or_else(|_| panic!("bad time {text:?}"));
-    s * 1000 + f
-}
-
-fn opt_ms(text: &str) -> Option<u64> {
-    (!text.is_empty()).then(|| ms(text))
 }
 
 /// The RFC 3339 instant `secs` whole seconds after the default scenario start
@@ -124,25 +80,7 @@ impl Run {
 
     /// Every pod row, in creation order.
     pub fn pods(&self) -> Vec<PodRow> {
-        self.sink
-            .pods
-            .iter()
-            .map(|r| PodRow {
-                name: r[0].clone(),
-                job: r[1].clone(),
-                index: (!r[2].is_empty()).then(|| r[2].parse().expect("index")),
-                attempt: r[3].parse().expect("attempt"),
-                node: (!r[4].is_empty()).then(|| r[4].clone()),
-                created: ms(&r[5]),
-                scheduled: opt_ms(&r[6]),
-                started: opt_ms(&r[7]),
-                finished: opt_ms(&r[8]),
-                phase: r[9].clone(),
-                reason: r[10].clone(),
-                exit_code: (!r[11].is_empty()).then(|| r[11].parse().expect("exit code")),
-                restarts: r[12].parse().expect("restarts"),
-            })
-            .collect()
+        self.sink.pods.clone()
     }
 
     /// The pod rows of one Job, in creation order.
@@ -152,16 +90,7 @@ impl Run {
 
     /// Every event row, in time order.
     pub fn events(&self) -> Vec<EventRow> {
-        self.sink
-            .events
-            .iter()
-            .map(|r| EventRow {
-                time: ms(&r[0]),
-                object: r[1].clone(),
-                reason: r[2].clone(),
-                message: r[3].clone(),
-            })
-            .collect()
+        self.sink.events.clone()
     }
 
     /// The events about `object` (`job/NAME`, `pod/NAME`).
@@ -181,12 +110,12 @@ impl Run {
             .collect()
     }
 
-    /// The `jobs.csv` row of a Job, as strings.
-    pub fn job_row(&self, name: &str) -> &[String; 11] {
+    /// The `jobs.csv` row of a Job.
+    pub fn job_row(&self, name: &str) -> &JobRow {
         self.sink
             .jobs
             .iter()
-            .find(|r| r[0] == name)
+            .find(|r| r.job == name)
             .unwrap_or_else(|| panic!("no jobs.csv row for {name}"))
     }
 
@@ -205,22 +134,28 @@ impl Run {
             .unwrap_or_else(|| panic!("Job {name} missing from objects.json"))
     }
 
+    /// The Job in objects.json, read as the schema's typed Job; the test fails when it is
+    /// gone or does not read as a Job.
+    pub fn job_object(&self, name: &str) -> JobObject {
+        match serde_json::from_value(self.obj(name).clone()) {
+            Ok(Object::Job(job)) => job,
+            Ok(other) => panic!("{name} is not a Job in objects.json: {other:?}"),
+            Err(e) => panic!("{name} does not read as an objects.json item: {e}"),
+        }
+    }
+
     /// `status.conditions` of a Job, in order.
     pub fn conditions(&self, name: &str) -> Vec<Cond> {
-        self.obj(name)["status"]["conditions"]
-            .as_array()
-            .map(|a| a.as_slice())
-            .unwrap_or_default()
-            .iter()
+        self.job_object(name)
+            .status
+            .conditions
+            .into_iter()
             .map(|c| Cond {
-                kind: c["type"].as_str().unwrap_or_default().to_string(),
-                status: c["status"].as_str().unwrap_or_default().to_string(),
-                reason: c["reason"].as_str().unwrap_or_default().to_string(),
-                message: c["message"].as_str().unwrap_or_default().to_string(),
-                time: c["lastTransitionTime"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                kind: c.condition_type,
+                status: c.status,
+                reason: c.reason,
+                message: c.message,
+                time: c.last_transition_time,
             })
             .collect()
     }

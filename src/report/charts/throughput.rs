@@ -10,7 +10,7 @@ use super::{
     step_line_sorted,
 };
 use crate::report::font;
-use crate::report::records::{JobOutcome, PodPhase, PodRecord, RunRecords, seconds_to_ms};
+use crate::report::records::{CompactPod, EndPhase, JobOutcome, RunRecords, seconds_to_ms};
 use crate::time::{HOUR, MINUTE, SECOND, SimTime};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -97,12 +97,12 @@ impl ThroughputChart {
             pods.filter(|p| p.phase == phase && p.finished().is_some())
                 .count()
         };
-        let mut succeeded_at = Vec::with_capacity(finished(PodPhase::Succeeded));
-        let mut failed_at = Vec::with_capacity(finished(PodPhase::Failed));
+        let mut succeeded_at = Vec::with_capacity(finished(EndPhase::Succeeded));
+        let mut failed_at = Vec::with_capacity(finished(EndPhase::Failed));
         for pod in &records.pods {
             match (pod.phase, pod.finished()) {
-                (PodPhase::Succeeded, Some(t)) => succeeded_at.push(t),
-                (PodPhase::Failed, Some(t)) => failed_at.push(t),
+                (EndPhase::Succeeded, Some(t)) => succeeded_at.push(t),
+                (EndPhase::Failed, Some(t)) => failed_at.push(t),
                 _ => {}
             }
         }
@@ -183,7 +183,7 @@ impl ThroughputChart {
 fn count_line(
     records: &RunRecords,
     end: SimTime,
-    interval: impl Fn(&PodRecord) -> Option<(SimTime, Option<SimTime>)>,
+    interval: impl Fn(&CompactPod) -> Option<(SimTime, Option<SimTime>)>,
 ) -> Vec<(SimTime, f64)> {
     let mut ups = Vec::with_capacity(records.pods.len());
     let mut downs = Vec::with_capacity(records.pods.len());
@@ -211,7 +211,7 @@ fn parallelism_lines(records: &RunRecords, frame: &Frame) -> Vec<ParallelismLine
                     .names
                     .get(&job.name)
                     .map_or(usize::MAX, |job| frame.colours.key(job)),
-                parallelism: job.parallelism?,
+                parallelism: u32::try_from(job.parallelism?).ok()?,
                 from,
                 to: job.finished_ms().unwrap_or(frame.end).max(from),
             })

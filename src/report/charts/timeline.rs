@@ -10,7 +10,7 @@
 use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, lighten, palette};
 use crate::report::font;
 use crate::report::names::Name;
-use crate::report::records::{JobOutcome, PodRecord, RunRecords};
+use crate::report::records::{CompactPod, JobOutcome, RunRecords};
 use crate::time::SimTime;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -235,7 +235,7 @@ const OUTAGE: RGBColor = RGBColor(214, 214, 214);
 /// Outages over density cells need more contrast than behind bars.
 const OUTAGE_STRIP: RGBColor = RGBColor(85, 85, 85);
 
-fn index_lanes(pods: &[PodRecord]) -> LaneSet {
+fn index_lanes(pods: &[CompactPod]) -> LaneSet {
     let mut indexes: Vec<Option<u32>> = pods.iter().map(|p| p.index()).collect();
     indexes.sort();
     indexes.dedup();
@@ -311,7 +311,7 @@ fn node_lanes(records: &RunRecords) -> LaneSet {
 }
 
 /// The interval a pod occupies on its lane: from creation to its end (or the run's end).
-fn occupied(pod: &PodRecord, end: SimTime) -> Option<(SimTime, SimTime)> {
+fn occupied(pod: &CompactPod, end: SimTime) -> Option<(SimTime, SimTime)> {
     let from = pod.first_seen()?;
     let to = pod.finished().unwrap_or(end).max(from);
     Some((from, to))
@@ -374,7 +374,7 @@ fn pack_rows(
 
 /// For each failed attempt, the gap until the next attempt of the same Job (and index) was
 /// created: the recreation backoff made visible.
-fn backoff_gaps(pods: &[PodRecord], bars: &[Bar], end: SimTime) -> Vec<(usize, SimTime, SimTime)> {
+fn backoff_gaps(pods: &[CompactPod], bars: &[Bar], end: SimTime) -> Vec<(usize, SimTime, SimTime)> {
     let mut created: BTreeMap<(Name, Option<u32>), Vec<SimTime>> = BTreeMap::new();
     for pod in pods {
         if let Some(t) = pod.first_seen() {

@@ -10,9 +10,10 @@ use super::{
     Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, palette, step_line,
     step_line_sorted,
 };
+use crate::record::schema::PodRequests;
 use crate::report::font;
 use crate::report::names::Name;
-use crate::report::records::{Resources, RunRecords};
+use crate::report::records::RunRecords;
 use crate::time::SimTime;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -51,7 +52,7 @@ pub struct UtilisationChart {
 /// Requests per Job: the Job's own, else its owning CronJob's. `requests[by_job[name index]]`,
 /// `u32::MAX` where unknown (4 bytes per name, for runs with half a million Jobs).
 struct JobRequests {
-    requests: Vec<Resources>,
+    requests: Vec<PodRequests>,
     by_job: Vec<u32>,
 }
 
@@ -60,7 +61,7 @@ impl JobRequests {
         let names = &records.names;
         let summary = &records.summary;
         // The CronJobs' requests first, then the summary's Jobs'.
-        let requests: Vec<Resources> = summary
+        let requests: Vec<PodRequests> = summary
             .cronjobs
             .iter()
             .map(|c| c.pod_requests)
@@ -86,7 +87,7 @@ impl JobRequests {
         JobRequests { requests, by_job }
     }
 
-    fn of(&self, job: Name) -> Option<Resources> {
+    fn of(&self, job: Name) -> Option<PodRequests> {
         self.requests
             .get(*self.by_job.get(job.index())? as usize)
             .copied()
@@ -136,16 +137,16 @@ impl UtilisationChart {
         let mut alloc: Vec<(Changes, Changes)> = vec![(Vec::new(), Vec::new()); pools.len() + 1];
         for node in &records.nodes {
             let (cpu, mem) = &mut alloc[pool_of_node[node.node.as_str()]];
-            cpu.push((0, node.cpu as i64));
-            mem.push((0, node.memory as i64));
+            cpu.push((0, node.cpu));
+            mem.push((0, node.memory));
         }
         for (node, from, to) in node_outages(records, end) {
             let Some(node) = records.nodes.iter().find(|n| n.node == node) else {
                 continue;
             };
             let (cpu, mem) = &mut alloc[pool_of_node[node.node.as_str()]];
-            cpu.extend([(from, -(node.cpu as i64)), (to, node.cpu as i64)]);
-            mem.extend([(from, -(node.memory as i64)), (to, node.memory as i64)]);
+            cpu.extend([(from, -(node.cpu)), (to, node.cpu)]);
+            mem.extend([(from, -(node.memory)), (to, node.memory)]);
         }
         if unknown_used {
             pools.push("(unknown pool)".to_string());
@@ -217,9 +218,9 @@ struct RequestTimes {
 
 impl RequestTimes {
     fn new(
-        pods: impl Iterator<Item = (usize, SimTime, Option<SimTime>, Resources)> + Clone,
+        pods: impl Iterator<Item = (usize, SimTime, Option<SimTime>, PodRequests)> + Clone,
     ) -> RequestTimes {
-        let request = |r: &Resources| (r.cpu.round() as i64, r.memory.round() as i64);
+        let request = |r: &PodRequests| (r.cpu, r.memory);
         // Count first, so each list is allocated once at its size.
         let mut sizes: BTreeMap<(i64, i64), (usize, usize)> = BTreeMap::new();
         for (_, _, released, r) in pods.clone() {

@@ -1,0 +1,927 @@
+//! The output formats of DESIGN §6, defined once: one typed row per CSV file (`pods.csv`,
+//! `jobs.csv`, `events.csv`, `nodes.csv`) and the documents `summary.json` and `objects.json`,
+//! as `Serialize`/`Deserialize` types. The writers, the report's reader, the synthetic runs
+//! and the tests all use these. (The Job and CronJob objects of `objects.json` are still
+//! built as JSON values by their builders; a round-trip test proves they read back into
+//! these shapes and write the same bytes from them.)
+//!
+//! A row's column list ([`PodRow::COLUMNS`], …) is generated from its field names by the
+//! `csv_row!` macro, with a [`PodColumns`]-style struct holding one value per column, so a
+//! reader that looks columns up by name cannot miss or misspell one. The streaming CSV
+//! writer formats rows by hand for speed; a test proves its bytes equal serde's from these
+//! types.
+//!
+//! Times in the CSV files are seconds since the start with millisecond precision (`12.345`),
+//! empty when the thing never happened; in memory they are [`SimTime`] milliseconds. The
+//! JSON documents keep seconds as floating-point numbers, as they are written.
+//!
+//! It is not a place for logic: conversions from the simulator's records sit here only
+//! because they must name every field.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::result::{CronJobResult, JobResult, NodeResult, RunResult};
+use super::{EventRecord, JobRecord, PodRecord};
+use crate::api::job::JobCondition;
+use crate::time::{Clock, SimTime, seconds_str};
+
+/// Defines one CSV row type: the struct (its fields are the columns, in order), its
+/// `COLUMNS` header and a struct with one value of any type per column (e.g. each column's
+/// position in a file being read).
+macro_rules! csv_row {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident, columns $columns:ident [$n:literal] {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// The file's header: the field names, in order.
+            pub const COLUMNS: [&'static str; $n] = [$(stringify!($field)),*];
+        }
+
+        #[doc = concat!("One value per column of [`", stringify!($name), "`], named like its fields.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $columns<T> {
+            $( #[doc = concat!("The `", stringify!($field), "` column.")] pub $field: T, )*
+        }
+
+        impl<T> $columns<T> {
+            /// Builds the value of every column from its name, in column order; stops at the
+            /// first error.
+            pub fn try_from_names<E>(
+                mut value: impl FnMut(&'static str) -> Result<T, E>,
+            ) -> Result<Self, E> {
+                Ok($columns { $( $field: value(stringify!($field))?, )* })
+            }
+        }
+    };
+}
+
+csv_row! {
+    /// One row of `pods.csv`: one pod (one attempt).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PodRow, columns PodColumns [13] {
+        /// The pod's name.
+        pub pod: String,
+        /// The Job that created it.
+        pub job: String,
+        /// The completion index; `None` for NonIndexed Jobs.
+        pub index: Option<u32>,
+        /// The Nth pod the Job controller created for the index (or the Job), from 1.
+        pub attempt: u32,
+        /// The node it was bound to; `None` if never scheduled.
+        pub node: Option<String>,
+        #[serde(with = "seconds")]
+        pub created: SimTime,
+        #[serde(with = "opt_seconds")]
+        pub scheduled: Option<SimTime>,
+        #[serde(with = "opt_seconds")]
+        pub started: Option<SimTime>,
+        #[serde(with = "opt_seconds")]
+        pub finished: Option<SimTime>,
+        /// `Pending`, `Running`, `Succeeded` or `Failed`.
+        pub phase: String,
+        /// Why it ended (`Completed`, `Error`, `OOMKilled`, …); empty while it runs.
+        pub reason: String,
+        pub exit_code: Option<i32>,
+        /// In-place container restarts (`restartPolicy: OnFailure`).
+        pub restarts: u32,
+    }
+}
+
+csv_row! {
+    /// One row of `jobs.csv`: one Job ever created, also one deleted during the run.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct JobRow, columns JobColumns [11] {
+        pub job: String,
+        /// `cronjob/NAME` when a CronJob created it.
+        pub owner: Option<String>,
+        #[serde(with = "seconds")]
+        pub created: SimTime,
+        #[serde(with = "opt_seconds")]
+        pub started: Option<SimTime>,
+        #[serde(with = "opt_seconds")]
+        pub finished: Option<SimTime>,
+        /// `Complete`, `Failed`, `Suspended` or `Running`.
+        pub outcome: String,
+        /// The reason of the condition behind the outcome; may be empty.
+        pub reason: String,
+        pub succeeded: i32,
+        pub failed: i32,
+        /// Pods created for it.
+        pub pods: u32,
+        #[serde(with = "opt_seconds")]
+        pub deleted: Option<SimTime>,
+    }
+}
+
+csv_row! {
+    /// One row of `events.csv`: one Kubernetes-style event.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct EventRow, columns EventColumns [4] {
+        #[serde(with = "seconds")]
+        pub time: SimTime,
+        /// `kind/name`, e.g. `job/pi`, `node/worker-0`.
+        pub object: String,
+        pub reason: String,
+        pub message: String,
+    }
+}
+
+csv_row! {
+    /// One row of `nodes.csv`: a node's allocatable capacity.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct NodeRow, columns NodeColumns [5] {
+        pub node: String,
+        /// The node pool it belongs to.
+        pub pool: String,
+        /// Millicores.
+        pub cpu: i64,
+        /// Bytes.
+        pub memory: i64,
+        /// Pods it can hold.
+        pub pods: i64,
+    }
+}
+
+impl EventRow {
+    /// The lower-case kind before the slash (`job`, `pod`, `cronjob`, `node`).
+    pub fn kind(&self) -> &str {
+        self.object.split_once('/').map_or("", |(k, _)| k)
+    }
+    /// The name after the slash.
+    pub fn name(&self) -> &str {
+        self.object.split_once('/').map_or(&self.object, |(_, n)| n)
+    }
+}
+
+impl From<&PodRecord<'_>> for PodRow {
+    fn from(r: &PodRecord<'_>) -> PodRow {
+        PodRow {
+            pod: r.pod.to_string(),
+            job: r.job.to_string(),
+            index: r.index,
+            attempt: r.attempt,
+            node: r.node.map(str::to_string),
+            created: r.created,
+            scheduled: r.scheduled,
+            started: r.started,
+            finished: r.finished,
+            phase: r.phase.to_string(),
+            reason: r.reason.to_string(),
+            exit_code: r.exit_code,
+            restarts: r.restarts,
+        }
+    }
+}
+
+impl From<&JobRecord<'_>> for JobRow {
+    fn from(r: &JobRecord<'_>) -> JobRow {
+        JobRow {
+            job: r.job.to_string(),
+            owner: r.owner.map(str::to_string),
+            created: r.created,
+            started: r.started,
+            finished: r.finished,
+            outcome: r.outcome.to_string(),
+            reason: r.reason.to_string(),
+            succeeded: r.succeeded,
+            failed: r.failed,
+            pods: r.pods,
+            deleted: r.deleted,
+        }
+    }
+}
+
+impl From<&EventRecord<'_>> for EventRow {
+    fn from(r: &EventRecord<'_>) -> EventRow {
+        EventRow {
+            time: r.time,
+            object: r.object.to_string(),
+            reason: r.reason.to_string(),
+            message: r.message.to_string(),
+        }
+    }
+}
+
+impl From<&NodeResult> for NodeRow {
+    fn from(n: &NodeResult) -> NodeRow {
+        NodeRow {
+            node: n.name.clone(),
+            pool: n.pool.clone(),
+            cpu: n.alloc.cpu_m,
+            memory: n.alloc.memory,
+            pods: n.pods,
+        }
+    }
+}
+
+/// A CSV time column that is always set: seconds with millisecond precision.
+pub mod seconds {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(t: &SimTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&seconds_str(*t))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SimTime, D::Error> {
+        super::opt_seconds::deserialize(d)?
+            .ok_or_else(|| serde::de::Error::custom("a time is required here"))
+    }
+}
+
+/// A CSV time column that is empty when the thing never happened.
+pub mod opt_seconds {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(t: &Option<SimTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&seconds_str(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SimTime>, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_seconds(text.trim()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses seconds since start with up to millisecond precision (`12.345`, `7`, `0.5`) into
+/// milliseconds; empty text means "never happened".
+pub fn parse_seconds(text: &str) -> Result<Option<SimTime>, String> {
+    parse_seconds_bytes(text.as_bytes())
+        .ok_or_else(|| format!("{text:?} is not a time in seconds since start (write e.g. 12.345)"))
+}
+
+/// [`parse_seconds`] on bytes, without allocating; `None` when malformed.
+pub fn parse_seconds_bytes(text: &[u8]) -> Option<Option<SimTime>> {
+    if text.is_empty() {
+        return Some(None);
+    }
+    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => (&text[..dot], &text[dot + 1..]),
+        None => (text, &b""[..]),
+    };
+    let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 9 {
+        return None;
+    }
+    let mut seconds: SimTime = 0;
+    for &digit in whole {
+        seconds = seconds
+            .checked_mul(10)?
+            .checked_add(u64::from(digit - b'0'))?;
+    }
+    // Pad or cut the fraction to nanoseconds, then round to the nearest millisecond.
+    let mut nanos: u64 = 0;
+    for i in 0..9 {
+        nanos = nanos * 10 + fraction.get(i).map_or(0, |&d| u64::from(d - b'0'));
+    }
+    let millis = (nanos + 500_000) / 1_000_000;
+    seconds
+        .checked_mul(1000)
+        .and_then(|ms| ms.checked_add(millis))
+        .map(Some)
+}
+
+/// Reads every row of a CSV file written in one of the formats above (columns found by their
+/// header names, so reordered and extra columns are fine).
+pub fn read_csv_rows<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> csv::Result<Vec<T>> {
+    csv::Reader::from_path(path)?.deserialize().collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// summary.json
+// ---------------------------------------------------------------------------------------
+
+/// `summary.json`: the scenario, versions, per-Job and per-CronJob results and aggregate
+/// metrics. Every key is optional when reading (missing keys take defaults, unknown keys are
+/// ignored), so files of older and newer versions read. `M` is the metrics' shape: typed
+/// ([`SummaryMetrics`]) as jobsim writes them, or a map kept as written by a reader that
+/// shows metrics it may not know.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Summary<M = SummaryMetrics> {
+    pub scenario: String,
+    pub seed: u64,
+    /// RFC 3339 instant of t = 0.
+    pub start: String,
+    /// RFC 3339 instant of the end of the run.
+    pub end: String,
+    /// The end, in seconds since the start.
+    pub end_seconds: Option<f64>,
+    pub horizon_reached: bool,
+    /// The jobsim version that wrote the file.
+    pub jobsim: String,
+    /// The Kubernetes release modelled.
+    pub kubernetes: String,
+    pub events_processed: u64,
+    pub jobs: Vec<JobSummary>,
+    pub cronjobs: Vec<CronJobSummary>,
+    pub metrics: M,
+}
+
+/// Metrics kept as written, in file order.
+pub type MetricsAsWritten = Map<String, Value>;
+
+/// Aggregate metrics of a run in `summary.json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SummaryMetrics {
+    /// Seconds from the earliest Job creation to the latest Job finish, when every Job
+    /// finished.
+    pub makespan: Option<f64>,
+    pub pods_created: u64,
+    pub pods_succeeded: u64,
+    pub pods_failed: u64,
+    pub throughput_per_hour: f64,
+    pub cpu_utilisation: f64,
+    pub wasted_cpu_seconds: f64,
+    pub wait_seconds: WaitSeconds,
+}
+
+/// Pod wait (created → started) percentiles, seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WaitSeconds {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// One Job in `summary.json`. Times are seconds since the start.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct JobSummary {
+    pub name: String,
+    pub namespace: String,
+    /// `cronjob/NAME` when a CronJob created it.
+    pub owner: Option<String>,
+    /// `Indexed` or `NonIndexed`.
+    pub completion_mode: String,
+    /// Always written; `None` only when a file lacks it.
+    pub parallelism: Option<i32>,
+    pub completions: Option<i32>,
+    /// `Complete`, `Failed`, `Suspended` or `Running`.
+    pub outcome: String,
+    pub reason: String,
+    pub message: String,
+    pub succeeded: i32,
+    pub failed: i32,
+    pub pods: u32,
+    pub completed_indexes: Option<String>,
+    pub failed_indexes: Option<String>,
+    /// Always written; `None` only when a file lacks it.
+    pub created: Option<f64>,
+    pub started: Option<f64>,
+    pub finished: Option<f64>,
+    pub deleted: Option<f64>,
+    pub makespan: Option<f64>,
+    pub pod_requests: PodRequests,
+}
+
+impl JobSummary {
+    pub fn is_indexed(&self) -> bool {
+        self.completion_mode == "Indexed"
+    }
+    pub fn started_ms(&self) -> Option<SimTime> {
+        self.started.and_then(seconds_to_ms)
+    }
+    pub fn created_ms(&self) -> Option<SimTime> {
+        self.created.and_then(seconds_to_ms)
+    }
+    pub fn finished_ms(&self) -> Option<SimTime> {
+        self.finished.and_then(seconds_to_ms)
+    }
+}
+
+/// One CronJob in `summary.json`: what became of its schedule times and Jobs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CronJobSummary {
+    pub name: String,
+    pub namespace: String,
+    pub schedule: String,
+    pub time_zone: Option<String>,
+    /// `Allow`, `Forbid` or `Replace`.
+    pub concurrency_policy: String,
+    pub suspend: bool,
+    pub jobs_created: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub skipped: u64,
+    pub delayed: u64,
+    pub replaced: u64,
+    pub missed_deadline: u64,
+    pub missed: u64,
+    /// Jobs in `status.active` at the end.
+    pub active: u64,
+    pub last_schedule_time: Option<String>,
+    pub last_successful_time: Option<String>,
+    pub lag_seconds: LagSeconds,
+    pub pod_requests: PodRequests,
+}
+
+/// Schedule lag of a CronJob's Jobs: scheduled time → created, and → first pod running.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LagSeconds {
+    pub created: Option<Lag>,
+    pub started: Option<Lag>,
+}
+
+/// Percentiles of a lag, seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Lag {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// Per-pod resource requests: CPU in millicores, memory in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PodRequests {
+    pub cpu: i64,
+    pub memory: i64,
+}
+
+/// Seconds (as `summary.json` writes them) to whole milliseconds; `None` for negative or
+/// non-finite values.
+pub fn seconds_to_ms(seconds: f64) -> Option<SimTime> {
+    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as SimTime)
+}
+
+fn secs(t: SimTime) -> f64 {
+    t as f64 / 1000.0
+}
+
+/// Rounds to 3 decimals so that float noise never reaches an output file.
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn lag(lag: Option<[u64; 3]>) -> Option<Lag> {
+    lag.map(|[p50, p99, max]| Lag {
+        p50: secs(p50),
+        p99: secs(p99),
+        max: secs(max),
+    })
+}
+
+impl From<&JobResult> for JobSummary {
+    fn from(j: &JobResult) -> JobSummary {
+        JobSummary {
+            name: j.name.clone(),
+            namespace: j.namespace.clone(),
+            owner: j.owner.clone(),
+            completion_mode: j.completion_mode.to_string(),
+            parallelism: Some(j.parallelism),
+            completions: j.completions,
+            outcome: j.outcome.to_string(),
+            reason: j.reason.clone(),
+            message: j.message.clone(),
+            succeeded: j.succeeded,
+            failed: j.failed,
+            pods: j.pods,
+            completed_indexes: j.completed_indexes.clone(),
+            failed_indexes: j.failed_indexes.clone(),
+            created: Some(secs(j.created)),
+            started: j.started.map(secs),
+            finished: j.finished.map(secs),
+            deleted: j.deleted.map(secs),
+            makespan: j.makespan().map(secs),
+            pod_requests: PodRequests {
+                cpu: j.pod_requests.cpu_m,
+                memory: j.pod_requests.memory,
+            },
+        }
+    }
+}
+
+impl From<&CronJobResult> for CronJobSummary {
+    fn from(c: &CronJobResult) -> CronJobSummary {
+        CronJobSummary {
+            name: c.name.clone(),
+            namespace: c.namespace.clone(),
+            schedule: c.schedule.clone(),
+            time_zone: c.time_zone.clone(),
+            concurrency_policy: c.concurrency_policy.to_string(),
+            suspend: c.suspend,
+            jobs_created: c.counts.jobs_created,
+            succeeded: c.counts.succeeded,
+            failed: c.counts.failed,
+            skipped: c.counts.skipped,
+            delayed: c.counts.delayed,
+            replaced: c.counts.replaced,
+            missed_deadline: c.counts.missed_deadline,
+            missed: c.counts.missed,
+            active: c.active as u64,
+            last_schedule_time: c.last_schedule_time.clone(),
+            last_successful_time: c.last_successful_time.clone(),
+            lag_seconds: LagSeconds {
+                created: lag(c.create_lag_ms),
+                started: lag(c.start_lag_ms),
+            },
+            pod_requests: PodRequests {
+                cpu: c.pod_requests.cpu_m,
+                memory: c.pod_requests.memory,
+            },
+        }
+    }
+}
+
+impl From<&RunResult> for Summary {
+    fn from(r: &RunResult) -> Summary {
+        let clock = Clock::new(r.start);
+        let m = &r.metrics;
+        Summary {
+            scenario: r.scenario.clone(),
+            seed: r.seed,
+            start: clock.rfc3339(0),
+            end: clock.rfc3339(r.end),
+            end_seconds: Some(secs(r.end)),
+            horizon_reached: r.horizon_reached,
+            jobsim: crate::VERSION.to_string(),
+            kubernetes: crate::KUBERNETES_VERSION.to_string(),
+            events_processed: r.events_processed,
+            jobs: r.jobs.iter().map(JobSummary::from).collect(),
+            cronjobs: r.cronjobs.iter().map(CronJobSummary::from).collect(),
+            metrics: SummaryMetrics {
+                makespan: m.makespan.map(secs),
+                pods_created: m.pods_created,
+                pods_succeeded: m.pods_succeeded,
+                pods_failed: m.pods_failed,
+                throughput_per_hour: round3(m.throughput_per_hour),
+                cpu_utilisation: round3(m.cpu_utilisation),
+                wasted_cpu_seconds: round3(m.wasted_cpu_seconds),
+                wait_seconds: WaitSeconds {
+                    p50: secs(m.wait_ms[0]),
+                    p90: secs(m.wait_ms[1]),
+                    p99: secs(m.wait_ms[2]),
+                    max: secs(m.wait_ms[3]),
+                },
+            },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// objects.json
+// ---------------------------------------------------------------------------------------
+
+/// `objects.json`: a Kubernetes `List` of the Jobs and CronJobs that exist when the run
+/// ends, as `kubectl get -o json` would show them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ObjectList {
+    /// `v1`.
+    pub api_version: String,
+    /// `List`.
+    pub kind: String,
+    pub metadata: ListMeta,
+    pub items: Vec<Object>,
+}
+
+/// A `List`'s metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListMeta {
+    pub resource_version: String,
+}
+
+/// One item of the `List`: a Job, a CronJob, or (read from elsewhere) anything else, kept
+/// as written. Told apart by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Object {
+    Job(JobObject),
+    CronJob(CronJobObject),
+    Other(Value),
+}
+
+impl Object {
+    /// The `kind` of the object (`Job`, `CronJob`, or what an other object says).
+    pub fn kind(&self) -> &str {
+        match self {
+            Object::Job(_) => "Job",
+            Object::CronJob(_) => "CronJob",
+            Object::Other(v) => v["kind"].as_str().unwrap_or_default(),
+        }
+    }
+}
+
+/// The `kind` of a [`JobObject`]: only `Job` reads as one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobKind {
+    #[default]
+    Job,
+}
+
+/// The `kind` of a [`CronJobObject`]: only `CronJob` reads as one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CronJobKind {
+    #[default]
+    CronJob,
+}
+
+/// A `batch/v1` Job with its defaulted `spec` (kept as JSON: the API types define it) and
+/// its `status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobObject {
+    #[serde(default)]
+    pub api_version: String,
+    pub kind: JobKind,
+    #[serde(default)]
+    pub metadata: ServerMeta,
+    #[serde(default)]
+    pub spec: Value,
+    #[serde(default)]
+    pub status: JobObjectStatus,
+}
+
+/// A `batch/v1` CronJob with its defaulted `spec` and its `status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CronJobObject {
+    #[serde(default)]
+    pub api_version: String,
+    pub kind: CronJobKind,
+    #[serde(default)]
+    pub metadata: ServerMeta,
+    #[serde(default)]
+    pub spec: Value,
+    #[serde(default)]
+    pub status: CronJobObjectStatus,
+}
+
+/// An object's `metadata` as the API server returns it (what the manifest carries plus
+/// `uid`, `creationTimestamp` and `ownerReferences`), in the key order it prints them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ServerMeta {
+    pub name: String,
+    pub namespace: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// RFC 3339, whole seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_timestamp: Option<String>,
+    /// String values, in the order written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Map<String, Value>>,
+    /// String values, in the order written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_references: Option<Vec<OwnerReference>>,
+}
+
+/// One entry of `metadata.ownerReferences`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OwnerReference {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub uid: String,
+    pub controller: bool,
+    pub block_owner_deletion: bool,
+}
+
+/// A Job's `status`, as the API server prints it: zero counters `active`, `succeeded` and
+/// `failed` are omitted, `ready` and `terminating` are always present.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct JobObjectStatus {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<JobCondition>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succeeded: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminating: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_indexes: Option<String>,
+    /// `""` rather than absent while `backoffLimitPerIndex` is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_indexes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncounted_terminated_pods: Option<UncountedTerminatedPods>,
+}
+
+/// `status.uncountedTerminatedPods`: UIDs of finished pods not yet counted (always empty
+/// at the end of a run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UncountedTerminatedPods {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub succeeded: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<String>,
+}
+
+/// A CronJob's `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CronJobObjectStatus {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub active: Vec<ObjectReference>,
+    /// RFC 3339 in UTC, whole seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_schedule_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_successful_time: Option<String>,
+}
+
+/// A reference to an object (a CronJob's active Jobs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ObjectReference {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    pub uid: String,
+}
+
+/// A file jobsim writes as pretty JSON, with a final newline.
+pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header serde derives from a row's fields (its renames included).
+    fn serde_header<T: Serialize>(row: &T) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(row).unwrap();
+        let bytes = w.into_inner().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        text.lines().next().unwrap().to_string()
+    }
+
+    #[test]
+    fn csv_columns_are_the_names_serde_writes_and_reads() {
+        let pod = PodRow {
+            pod: "p".into(),
+            job: "j".into(),
+            index: None,
+            attempt: 1,
+            node: None,
+            created: 0,
+            scheduled: None,
+            started: None,
+            finished: None,
+            phase: "Pending".into(),
+            reason: String::new(),
+            exit_code: None,
+            restarts: 0,
+        };
+        let job = JobRow {
+            job: "j".into(),
+            owner: None,
+            created: 0,
+            started: None,
+            finished: None,
+            outcome: "Running".into(),
+            reason: String::new(),
+            succeeded: 0,
+            failed: 0,
+            pods: 0,
+            deleted: None,
+        };
+        let event = EventRow {
+            time: 0,
+            object: "job/j".into(),
+            reason: "SuccessfulCreate".into(),
+            message: String::new(),
+        };
+        let node = NodeRow {
+            node: "n".into(),
+            pool: "p".into(),
+            cpu: 1,
+            memory: 2,
+            pods: 3,
+        };
+        assert_eq!(serde_header(&pod), PodRow::COLUMNS.join(","));
+        assert_eq!(serde_header(&job), JobRow::COLUMNS.join(","));
+        assert_eq!(serde_header(&event), EventRow::COLUMNS.join(","));
+        assert_eq!(serde_header(&node), NodeRow::COLUMNS.join(","));
+        // DESIGN §6 spells the columns; they are a public contract.
+        assert_eq!(
+            PodRow::COLUMNS.join(","),
+            "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts"
+        );
+        assert_eq!(
+            JobRow::COLUMNS.join(","),
+            "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted"
+        );
+        assert_eq!(EventRow::COLUMNS.join(","), "time,object,reason,message");
+        assert_eq!(NodeRow::COLUMNS.join(","), "node,pool,cpu,memory,pods");
+    }
+
+    #[test]
+    fn column_structs_name_every_column_in_order() {
+        let mut seen = Vec::new();
+        let columns = PodColumns::try_from_names(|name| {
+            seen.push(name);
+            Ok::<_, ()>(seen.len() - 1)
+        })
+        .unwrap();
+        assert_eq!(seen, PodRow::COLUMNS);
+        assert_eq!((columns.pod, columns.restarts), (0, 12));
+    }
+
+    #[test]
+    fn empty_time_cells_read_as_never_and_required_ones_refuse_them() {
+        let rows: Vec<JobRow> = csv::Reader::from_reader(
+            &b"job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n\
+               j,,1.5,,2.000,Complete,,1,0,1,\n"[..],
+        )
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .unwrap();
+        assert_eq!(
+            (rows[0].created, rows[0].started, rows[0].finished),
+            (1_500, None, Some(2_000))
+        );
+        let missing: csv::Result<Vec<JobRow>> = csv::Reader::from_reader(
+            &b"job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted\n\
+               j,,,,,Running,,0,0,0,\n"[..],
+        )
+        .deserialize()
+        .collect();
+        assert!(missing.is_err());
+    }
+
+    #[test]
+    fn summary_reads_files_missing_keys_and_with_unknown_ones() {
+        let s: Summary = serde_json::from_str(
+            r#"{"scenario":"x","future":1,"jobs":[{"name":"j","podRequests":{"cpu":500}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.scenario, "x");
+        assert_eq!(s.end_seconds, None);
+        assert_eq!(
+            s.jobs[0].pod_requests,
+            PodRequests {
+                cpu: 500,
+                memory: 0
+            }
+        );
+        let kept: Summary<MetricsAsWritten> =
+            serde_json::from_str(r#"{"metrics":{"attempts":3,"makespan":1.0}}"#).unwrap();
+        assert_eq!(
+            kept.metrics.keys().collect::<Vec<_>>(),
+            ["attempts", "makespan"]
+        );
+    }
+
+    #[test]
+    fn list_items_are_told_apart_by_kind() {
+        let list: ObjectList = serde_json::from_str(
+            r#"{"apiVersion":"v1","kind":"List","items":[
+                {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"a"},"status":{"failed":2}},
+                {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"c"},"status":{}},
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}]}"#,
+        )
+        .unwrap();
+        let kinds: Vec<&str> = list.items.iter().map(Object::kind).collect();
+        assert_eq!(kinds, ["Job", "CronJob", "Pod"]);
+        match &list.items[0] {
+            Object::Job(job) => assert_eq!(job.status.failed, Some(2)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(list.items[1], Object::CronJob(_)));
+        assert!(matches!(list.items[2], Object::Other(_)));
+    }
+}
