@@ -53,7 +53,6 @@
 //! ```
 
 pub mod api;
-pub mod cli;
 pub mod controllers;
 pub mod cron;
 pub mod engine;

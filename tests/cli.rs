@@ -1,6 +1,9 @@
 //! The command line: outputs, exit codes and error messages (DESIGN §6, §7).
 
-use crate::binary::{OUTPUT_FILES, root, run, run_to, stderr, stdout};
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::binary::{OUTPUT_FILES, jobsim, root, run, run_to, stderr, stdout};
 
 #[test]
 fn seed_parallel_job_writes_every_output_with_the_documented_columns() {
@@ -232,4 +235,192 @@ fn cron_tz_local_reports_both_upstream_errors() {
     assert_eq!(stdout(&o), "");
     let err = stderr(&o);
     assert_eq!(time_zone_errors(&err), LOCAL_TIME_ZONE_ERRORS, "{err}");
+}
+
+// ---- exit codes, the one error prefix, closed pipes ---------------------------------------
+
+#[test]
+fn every_help_states_the_exit_codes() {
+    for command in [&[][..], &["run"], &["validate"], &["cron"], &["report"]] {
+        for flag in ["-h", "--help"] {
+            let args: Vec<&str> = command.iter().copied().chain([flag]).collect();
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+            let text = stdout(&o);
+            assert!(text.contains("Exit codes: 0"), "{args:?}: {text}");
+            assert!(text.contains("2 bad input or usage"), "{args:?}: {text}");
+            assert!(
+                text.contains("3 an output could not be written"),
+                "{args:?}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn errors_of_every_subcommand_share_one_prefix() {
+    let cases: [&[&str]; 4] = [
+        &["run", "no/such/file.yaml"],
+        &["validate", "tests/data/deployment.yaml"],
+        &["cron", "0 0 * * 7"],
+        &["report", "no/such/dir"],
+    ];
+    for args in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(!err.contains("jobsim cron:"), "{args:?}: {err}");
+        assert!(!err.contains("jobsim report:"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn rejected_cron_schedule_lists_the_reasons_under_one_error_line() {
+    let o = run(&["cron", "0 0 * * 7", "--tz", "Europe/Pariss"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    let mut lines = err.lines();
+    assert_eq!(
+        lines.next(),
+        Some("error: Kubernetes v1.36 would reject this CronJob:")
+    );
+    assert!(lines.all(|l| l.starts_with("  spec.")), "{err}");
+}
+
+#[test]
+fn bad_from_instant_exits_2_with_the_expected_form() {
+    let o = run(&["cron", "0 3 * * *", "--from", "yesterday"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "error: --from \"yesterday\" is not an RFC 3339 instant such as 2026-03-07T00:00:00Z: "
+        ),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn unwritable_output_folder_exits_3_naming_it() {
+    let o = run(&[
+        "run",
+        "scenarios/seed/non-parallel-job.yaml",
+        "--out",
+        "/dev/null/x",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: /dev/null/x: cannot create: "),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn report_that_cannot_write_report_html_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    run_to("scenarios/seed/non-parallel-job.yaml", dir.path(), &[]);
+    // A directory where report.html's temporary file must go makes that write fail.
+    std::fs::create_dir(dir.path().join(".report.html.partial")).unwrap();
+    let o = run(&["report", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("report.html: "), "{err}");
+}
+
+#[test]
+fn full_standard_output_exits_3() {
+    let Ok(full) = std::fs::File::options().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    let o = jobsim()
+        .args(["cron", "0 3 * * *", "--from", "2026-01-01T00:00:00Z"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: cannot write to standard output: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Spawns jobsim with stdout a pipe, reads at most `keep` bytes of it, closes the pipe and
+/// returns the exit code and stderr.
+fn with_stdout_closed_after(args: &[&str], keep: usize) -> (Option<i32>, String) {
+    let mut child = jobsim()
+        .args(args)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0; keep];
+    if keep > 0 {
+        stdout.read_exact(&mut buf).unwrap();
+    }
+    drop(stdout);
+    let o = child.wait_with_output().unwrap();
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn closing_the_pipe_ends_cron_quietly_with_exit_0() {
+    // `jobsim cron '* * * * *' -n 100000 | head -1`: 100,000 lines, the reader keeps one.
+    let (code, err) = with_stdout_closed_after(
+        &[
+            "cron",
+            "* * * * *",
+            "-n",
+            "100000",
+            "--from",
+            "2026-01-01T00:00:00Z",
+        ],
+        60,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "");
+}
+
+#[test]
+fn closing_the_pipe_ends_run_quietly_with_exit_0_and_every_output_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_string_lossy().into_owned();
+    let (code, err) = with_stdout_closed_after(
+        &[
+            "run",
+            "scenarios/seed/parallel-fixed-completions.yaml",
+            "--out",
+            &out,
+            "--stats",
+        ],
+        0,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "");
+    for f in OUTPUT_FILES.iter().chain(&["report.html"]) {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+}
+
+#[test]
+fn closing_the_pipe_ends_report_quietly_with_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    run_to(
+        "scenarios/seed/parallel-fixed-completions.yaml",
+        dir.path(),
+        &[],
+    );
+    let (code, err) =
+        with_stdout_closed_after(&["report", dir.path().to_str().unwrap(), "--text", "60"], 0);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "");
+    assert!(dir.path().join("report.html").is_file());
 }

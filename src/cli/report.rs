@@ -1,11 +1,15 @@
 //! `jobsim report OUTDIR`: rebuild the charts and `report.html` from a run's output directory.
 //! It calls the report layer and prints what it wrote; it never simulates.
 
-use clap::Args;
-use std::io::Write;
 use std::path::PathBuf;
 
+use clap::Args;
+use jobsim::report::ReportError;
+
+use super::output::{Stdout, StdoutError};
+
 #[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
 pub struct ReportArgs {
     /// The output directory of a `jobsim run` (with summary.json, pods.csv, …).
     pub out_dir: PathBuf,
@@ -14,34 +18,43 @@ pub struct ReportArgs {
     pub text: Option<usize>,
 }
 
-/// Writes the report files and returns the exit code: 0 when written, 2 when the directory
-/// cannot be read or a file cannot be written.
-pub fn report(args: ReportArgs) -> i32 {
-    if args.text.is_some() {
-        match crate::report::read_run(&args.out_dir) {
-            Ok(records) => {
-                if let Some(text) = crate::report::text_timeline(&records, args.text.unwrap_or(100))
-                {
-                    print!("{text}");
-                }
-            }
-            Err(e) => {
-                eprintln!("jobsim report: {e}");
-                return super::EXIT_USAGE;
-            }
+/// Why `jobsim report` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportCmdError {
+    /// The directory is not the output of a run (a file is missing, unreadable or
+    /// malformed): bad input.
+    #[error(transparent)]
+    Read(ReportError),
+    /// A chart or `report.html` could not be drawn or written.
+    #[error(transparent)]
+    Write(ReportError),
+    #[error(transparent)]
+    Stdout(#[from] StdoutError),
+}
+
+impl ReportCmdError {
+    /// Exit code 2 for a directory that cannot be read as a run's output, 3 for a report
+    /// file (or standard output) that cannot be written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ReportCmdError::Read(_) => super::EXIT_USAGE,
+            ReportCmdError::Write(_) | ReportCmdError::Stdout(_) => super::EXIT_OUTPUT,
         }
     }
-    match crate::report::render_all(&args.out_dir) {
-        Ok(written) => {
-            let mut stdout = std::io::stdout().lock();
-            for path in written {
-                let _ = writeln!(stdout, "{}", path.display());
-            }
-            0
-        }
-        Err(e) => {
-            eprintln!("jobsim report: {e}");
-            super::EXIT_USAGE
-        }
+}
+
+/// Writes the report files and prints their paths, after the text timeline when `--text`
+/// asks for it.
+pub fn report(args: ReportArgs, out: &mut Stdout) -> Result<(), ReportCmdError> {
+    let records = jobsim::report::read_run(&args.out_dir).map_err(ReportCmdError::Read)?;
+    if let Some(width) = args.text
+        && let Some(text) = jobsim::report::text_timeline(&records, width)
+    {
+        out.print(&text)?;
     }
+    let written = jobsim::report::render_records(&records).map_err(ReportCmdError::Write)?;
+    for path in written {
+        out.line(path.display())?;
+    }
+    Ok(())
 }

@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
-
-use crate::record::csv::CsvSink;
-use crate::record::files::write_run_files;
-use crate::record::result::RunResult;
-use crate::scenario::{self, Scenario};
-use crate::time::{SimTime, parse_duration};
 use indicatif::{ProgressBar, ProgressStyle};
+use jobsim::record::csv::CsvSink;
+use jobsim::record::files::write_run_files;
+use jobsim::report::ReportError;
+use jobsim::scenario::{self, LoadError, Scenario};
+use jobsim::time::{DurationError, SimTime, parse_duration};
+use jobsim::world::simulate_observed;
 
-use crate::world::simulate_observed;
+use super::output::{Stdout, StdoutError};
 
 #[derive(Debug, Args)]
-#[command(after_long_help = RUN_HELP)]
+#[command(after_help = super::EXIT_CODES_HELP, after_long_help = RUN_HELP)]
 pub struct RunArgs {
     /// Scenario files (`kind: Scenario`) or Job/CronJob manifests. All bare manifests
     /// given together run in one default scenario.
@@ -47,7 +47,8 @@ pub struct RunArgs {
 /// Width of the text timeline printed under the summary of short runs.
 const TEXT_TIMELINE_WIDTH: usize = 72;
 
-const RUN_HELP: &str = "\
+const RUN_HELP: &str = concat!(
+    "\
 A bare manifest runs on the default cluster: 3 nodes worker-0..worker-2, each 4 CPU,
 16Gi memory and 110 pods; scheduling takes 20ms and pod start-up 1s. A container runs for
 the N of a trailing `sleep N` in its command, else 10s, and exits 0. Scenario files set
@@ -63,29 +64,66 @@ events.csv, nodes.csv, and unless --no-charts: timeline, throughput and utilisat
 charts (.svg and .png; a schedule strip for CronJobs) and a self-contained report.html.
 See README.md for their columns.
 
-Exit codes: 0 ran; 2 bad input or usage.";
+",
+    super::exit_codes_help!(),
+    " A run whose reader goes away still writes all of its outputs."
+);
 
-pub fn run(args: RunArgs) -> i32 {
-    match run_inner(&args) {
-        Ok(()) => 0,
-        Err(message) => {
-            eprintln!("error: {message}");
-            super::EXIT_USAGE
+/// Why `jobsim run` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A scenario or manifest does not load.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("--horizon: {0}")]
+    Horizon(#[source] DurationError),
+    /// The output folder cannot be created.
+    #[error("{}: cannot create", dir.display())]
+    CreateDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A record file or `summary.json`/`objects.json` cannot be written.
+    #[error("{}: cannot write", dir.display())]
+    Write {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The records just written cannot be read back, or a chart or `report.html` cannot be
+    /// drawn or written.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Stdout(#[from] StdoutError),
+}
+
+impl RunError {
+    /// Exit code 2 for bad input, 3 for an output that cannot be written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Load(_) | RunError::Horizon(_) => super::EXIT_USAGE,
+            RunError::CreateDir { .. }
+            | RunError::Write { .. }
+            | RunError::Report(_)
+            | RunError::Stdout(_) => super::EXIT_OUTPUT,
         }
     }
 }
 
-fn run_inner(args: &RunArgs) -> Result<(), String> {
-    let (mut scenarios, warnings) =
-        scenario::load_inputs(&args.files).map_err(|e| e.to_string())?;
+/// Loads, simulates and writes every scenario of the command line, one after another.
+pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
+    let (mut scenarios, warnings) = scenario::load_inputs(&args.files)?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        super::warn(w);
     }
     let horizon_override = args
         .horizon
         .as_deref()
-        .map(|h| parse_duration(h).map_err(|e| format!("--horizon: {e}")))
-        .transpose()?;
+        .map(parse_duration)
+        .transpose()
+        .map_err(RunError::Horizon)?;
     for s in &mut scenarios {
         if let Some(seed) = args.seed {
             s.seed = seed;
@@ -101,50 +139,63 @@ fn run_inner(args: &RunArgs) -> Result<(), String> {
             (Some(out), true) => out.join(&s.name),
             (None, _) => Path::new("reports").join(&s.name),
         };
+        // The simulation's state (world, store, sink) is gone once `run_one` returns; of its
+        // result only the summary text and counters are kept, so the report phase below
+        // starts from the records on disk alone.
         let stats = run_one(s, &dir, args.quiet)?;
         let chart_start = Instant::now();
         let records = if args.no_charts && args.quiet {
             None
         } else {
-            Some(crate::report::read_run(&dir).map_err(|e| e.to_string())?)
+            Some(jobsim::report::read_run(&dir)?)
         };
         if !args.no_charts
             && let Some(records) = &records
         {
-            crate::report::render_records(records).map_err(|e| e.to_string())?;
+            jobsim::report::render_records(records)?;
         }
         let chart_secs = chart_start.elapsed().as_secs_f64();
         if !args.quiet {
-            print!("{}", crate::report::terminal::summary(&stats.result));
+            out.print(&stats.summary)?;
             if let Some(timeline) = records
                 .as_ref()
-                .and_then(|r| crate::report::text_timeline(r, TEXT_TIMELINE_WIDTH))
+                .and_then(|r| jobsim::report::text_timeline(r, TEXT_TIMELINE_WIDTH))
             {
-                print!("{timeline}");
+                out.print(&timeline)?;
             }
-            println!("  wrote {}", dir.display());
+            out.line(format_args!("  wrote {}", dir.display()))?;
         }
         if args.stats {
-            print_stats(&stats);
+            out.line(stats.line())?;
             if !args.no_charts {
-                println!("  charts and report: {chart_secs:.3}s wall");
+                out.line(format_args!("  charts and report: {chart_secs:.3}s wall"))?;
             }
         }
     }
     Ok(())
 }
 
+/// What is kept of a simulated run for printing once its outputs are written.
 struct RunStats {
-    result: RunResult,
+    /// The terminal summary of the run.
+    summary: String,
+    events_processed: u64,
+    pods_created: u64,
     wall: f64,
     cpu: f64,
 }
 
 /// Simulates one scenario into `dir`, with a progress bar unless `quiet`.
-fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let io_err = |e: std::io::Error| format!("{}: cannot write: {e}", dir.display());
-    let mut sink = CsvSink::create(dir).map_err(io_err)?;
+fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> {
+    std::fs::create_dir_all(dir).map_err(|source| RunError::CreateDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    let write_err = |source: std::io::Error| RunError::Write {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let mut sink = CsvSink::create(dir).map_err(write_err)?;
     let wall_start = Instant::now();
     let cpu_start = cpu_seconds();
     let horizon = s.horizon.map(|h| h as SimTime).or(s.effective_horizon());
@@ -169,30 +220,41 @@ fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, String> {
     bar.finish_and_clear();
     let cpu = cpu_seconds() - cpu_start;
     let wall = wall_start.elapsed().as_secs_f64();
-    sink.finish().map_err(io_err)?;
-    write_run_files(dir, &result).map_err(io_err)?;
-    Ok(RunStats { result, wall, cpu })
+    sink.finish().map_err(write_err)?;
+    write_run_files(dir, &result).map_err(write_err)?;
+    Ok(RunStats {
+        summary: if quiet {
+            String::new()
+        } else {
+            jobsim::report::terminal::summary(&result)
+        },
+        events_processed: result.events_processed,
+        pods_created: result.metrics.pods_created,
+        wall,
+        cpu,
+    })
 }
 
-fn print_stats(s: &RunStats) {
-    let per_cpu = |n: f64| {
-        if s.cpu > 0.0 {
-            n / s.cpu
-        } else {
-            f64::INFINITY
-        }
-    };
-    let events = s.result.events_processed as f64;
-    let pods = s.result.metrics.pods_created as f64;
-    println!(
-        "  stats: {} events, {} pods; wall {:.3}s, CPU {:.3}s; {:.0} events/CPU-s, {:.0} pods/CPU-s",
-        s.result.events_processed,
-        s.result.metrics.pods_created,
-        s.wall,
-        s.cpu,
-        per_cpu(events),
-        per_cpu(pods)
-    );
+impl RunStats {
+    /// The `--stats` line: events, pods, wall and CPU time, throughput per CPU-second.
+    fn line(&self) -> String {
+        let per_cpu = |n: f64| {
+            if self.cpu > 0.0 {
+                n / self.cpu
+            } else {
+                f64::INFINITY
+            }
+        };
+        format!(
+            "  stats: {} events, {} pods; wall {:.3}s, CPU {:.3}s; {:.0} events/CPU-s, {:.0} pods/CPU-s",
+            self.events_processed,
+            self.pods_created,
+            self.wall,
+            self.cpu,
+            per_cpu(self.events_processed as f64),
+            per_cpu(self.pods_created as f64)
+        )
+    }
 }
 
 /// CPU time of this process (user + system), in seconds.

@@ -1,32 +1,72 @@
 //! `jobsim validate`: check scenario files and manifests without running them.
 
-use clap::Args;
+use std::error::Error;
 use std::path::PathBuf;
 
+use clap::Args;
+use jobsim::scenario::LoadError;
+
+use super::output::{Stdout, StdoutError};
+
 #[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
 pub struct ValidateArgs {
     /// Scenario files or Job/CronJob manifests.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
 
-/// Checks each file on its own; exit 0 when all are valid, 2 otherwise.
-pub fn validate(args: ValidateArgs) -> i32 {
-    let mut code = 0;
-    for file in &args.files {
-        match crate::scenario::load_inputs(std::slice::from_ref(file)) {
-            Ok((scenarios, warnings)) => {
-                for w in warnings {
-                    eprintln!("warning: {w}");
-                }
-                let objects: usize = scenarios.iter().map(|s| s.workloads.len()).sum();
-                println!("{}: valid ({objects} object(s))", file.display());
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                code = super::EXIT_USAGE;
-            }
+/// Why `jobsim validate` failed: the files that do not load (each is checked, and each
+/// failure is reported), or standard output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<LoadError>),
+    #[error(transparent)]
+    Stdout(#[from] StdoutError),
+}
+
+impl ValidateError {
+    /// Exit code 2 for invalid files, 3 when standard output could not be written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ValidateError::Invalid(_) => super::EXIT_USAGE,
+            ValidateError::Stdout(_) => super::EXIT_OUTPUT,
         }
     }
-    code
+
+    /// One error per invalid file, in the order the files were given.
+    pub(super) fn failures(&self) -> Vec<&(dyn Error + 'static)> {
+        match self {
+            ValidateError::Invalid(errors) => {
+                errors.iter().map(|e| e as &(dyn Error + 'static)).collect()
+            }
+            other => vec![other],
+        }
+    }
+}
+
+/// Checks each file on its own and prints `FILE: valid (N object(s))` for each that loads.
+pub fn validate(args: ValidateArgs, out: &mut Stdout) -> Result<(), ValidateError> {
+    let mut failures = Vec::new();
+    for file in &args.files {
+        match jobsim::scenario::load_inputs(std::slice::from_ref(file)) {
+            Ok((scenarios, warnings)) => {
+                for w in warnings {
+                    super::warn(w);
+                }
+                let objects: usize = scenarios.iter().map(|s| s.workloads.len()).sum();
+                out.line(format_args!(
+                    "{}: valid ({objects} object(s))",
+                    file.display()
+                ))?;
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidateError::Invalid(failures))
+    }
 }
