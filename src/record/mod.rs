@@ -2,6 +2,8 @@
 //! they are reported to. Sinks write files or keep rows in memory; they never affect the
 //! run. Column names are a public contract (DESIGN §6): add, never rename.
 
+pub mod collect;
+pub mod cronjob;
 pub mod csv;
 pub mod files;
 pub mod result;

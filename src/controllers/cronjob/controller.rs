@@ -10,7 +10,7 @@
 //!
 //! It acts on the store and the event queue only. It must not compute schedule times itself
 //! (that is [`super::schedule`] and [`super::missed`]), and it never calls the Job
-//! controller except through `job::create`, the API server's create.
+//! controller: it creates Jobs through the API server (`World::create_job`).
 
 use std::sync::Arc;
 
@@ -19,15 +19,14 @@ use jiff::{SignedDuration, Timestamp};
 use super::history::{self, Finished, HistoryEntry};
 use super::missed::{self, DueTime, NEXT_SCHEDULE_DELTA, NeverFires, ScheduleState};
 use super::schedule::{Schedule, format_schedule, load_location, quote};
-use super::state::{
-    ActiveJob, CronJobState, CronJobStats, CronJobStatus, JobRequest, ParsedSchedule,
-};
 use crate::api::{ConcurrencyPolicy, CronJob, CronJobSpec, Job, ObjectMeta};
-use crate::controllers::job::{self, ConditionType, JobState};
 use crate::record::ObjectRef;
 use crate::scenario::Behavior;
 use crate::time::SimTime;
-use crate::world::{CronJobId, Event, JobId, World};
+use crate::world::store::cronjob::{
+    ActiveJob, CronJobState, CronJobStats, CronJobStatus, JobRequest, ParsedSchedule,
+};
+use crate::world::{ConditionType, CronJobId, Event, JobId, JobState, OwnerRef, World};
 
 /// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
 /// GA in 1.32): the scheduled instant in RFC 3339 in the CronJob's zone (UTC without one).
@@ -764,7 +763,7 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
         && let Some(job) = w.store.jobs.get(existing.0)
         && job.deleted_at.is_none()
     {
-        if w.store.job_owners.get(&existing) != Some(&id) {
+        if job.owner.as_ref().map(|o| o.cronjob) != Some(id) {
             return Created::NotOurs;
         }
         let uid = job.uid;
@@ -783,7 +782,10 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
 
     let cj = w.store.cronjob_mut(id);
     let annotation = scheduled_timestamp(scheduled, cj.spec.time_zone.as_deref());
-    let owner = format!("cronjob/{}", cj.metadata.name);
+    let owner = OwnerRef {
+        cronjob: id,
+        reference: format!("cronjob/{}", cj.metadata.name),
+    };
     let mut request = cj.job_request.take().expect("job request is put back");
     request.job.metadata.name.clone_from(&name);
     request
@@ -791,9 +793,8 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
         .metadata
         .annotations
         .insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), annotation);
-    let job_id = job::create(w, &request.job, &request.behavior, Some(owner));
+    let job_id = w.create_job(&request.job, &request.behavior, Some(owner));
     let uid = w.store.job(job_id).uid;
-    w.store.job_owners.insert(job_id, id);
     let clock = w.clock;
     let cj = w.store.cronjob_mut(id);
     cj.job_request = Some(request);

@@ -4,10 +4,7 @@ pub mod controller;
 mod gotime;
 pub mod history;
 pub mod missed;
-pub mod output;
 pub mod schedule;
-pub mod state;
 pub mod validation;
 
 pub use controller::JobStatusView;
-pub use state::CronJobState;
