@@ -288,7 +288,7 @@ impl<'s> World<'s> {
             Event::TaintEvict { pod, epoch } => node_lifecycle::taint_evict(self, pod, epoch),
             Event::NodeFault(node) => node_lifecycle::node_fault(self, node),
             Event::PodGc(node) => pod_gc::collect(self, node),
-            Event::CronJobSync(id) => cronjob::controller::on_event(self, id),
+            Event::CronJobSync(id) => cronjob::workqueue::on_event(self, id),
         }
     }
 
@@ -334,7 +334,7 @@ pub fn simulate_observed(
     // The CronJob controller's own statistics settle the schedule times still open.
     let cronjobs: Vec<CronJobId> = w.store.cronjobs.iter().map(|(i, _)| CronJobId(i)).collect();
     for id in cronjobs {
-        cronjob::controller::finish_accounting(&mut w, id, outcome.end);
+        cronjob::accounting::finish_accounting(&mut w, id, outcome.end);
     }
     w.records.result(&w.store, scenario, &w.clock, outcome)
 }

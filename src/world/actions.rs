@@ -20,7 +20,7 @@ impl World<'_> {
                 self.create_job(job, &workload.behavior, None);
             }
             Manifest::CronJob(cj) => {
-                cronjob::controller::create(self, cj, &workload.behavior);
+                cronjob::actions::create(self, cj, &workload.behavior);
             }
         }
     }
@@ -62,10 +62,10 @@ impl World<'_> {
                     node_lifecycle::node_down(self, NodeId(i as u32), *duration);
                 }
             }
-            ActionKind::SuspendCronJob(name) => cronjob::controller::set_suspend(self, name, true),
-            ActionKind::ResumeCronJob(name) => cronjob::controller::set_suspend(self, name, false),
+            ActionKind::SuspendCronJob(name) => cronjob::actions::set_suspend(self, name, true),
+            ActionKind::ResumeCronJob(name) => cronjob::actions::set_suspend(self, name, false),
             ActionKind::ScheduleCronJob { name, to } => {
-                cronjob::controller::set_schedule(self, name, to)
+                cronjob::actions::set_schedule(self, name, to)
             }
         }
     }

@@ -79,7 +79,7 @@ impl World<'_> {
         };
         let before = cronjob::JobStatusView::of(self.store.job(id));
         job::sync(self, id);
-        cronjob::controller::job_synced(self, cj, id, before);
+        cronjob::informer::job_synced(self, cj, id, before);
     }
 
     /// The API server saw a pod change: the Job controller's informer is told (or, for a
@@ -174,7 +174,7 @@ impl World<'_> {
         }
         self.reap_job(id);
         if let Some(cj) = owner {
-            cronjob::controller::job_deleted(self, cj, id);
+            cronjob::informer::job_deleted(self, cj, id);
         }
     }
 

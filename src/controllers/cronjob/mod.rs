@@ -1,10 +1,19 @@
 //! The CronJob controller and the cron language it schedules with.
+//!
+//! The controller is in four parts: the per-key [`workqueue`], the Job [`informer`], the
+//! API's writes to a CronJob ([`actions`]) and one [`sync`]; [`accounting`] keeps jobsim's
+//! own statistics of what became of each schedule time. [`missed`] computes which time a
+//! sync acts on, with its fast paths beside it.
 
-pub mod controller;
+pub mod accounting;
+pub mod actions;
 mod gotime;
 pub mod history;
+pub mod informer;
 pub mod missed;
 pub mod schedule;
+pub mod sync;
 pub mod validation;
+pub mod workqueue;
 
-pub use controller::JobStatusView;
+pub use informer::JobStatusView;
