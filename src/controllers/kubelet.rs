@@ -334,7 +334,7 @@ fn finish_pod(w: &mut World<'_>, pod_id: PodId, reason: Option<&'static str>) {
         pod.ready = false;
         pod.unready_at = Some(now);
     }
-    crate::controllers::scheduler::release(w, pod_id);
+    w.release_pod(pod_id);
     w.pod_changed(pod_id);
 }
 
@@ -404,7 +404,8 @@ pub fn pod_killed(w: &mut World<'_>, pod_id: PodId) {
     }
 }
 
-/// The pod's node came back after an outage: the kubelet finishes terminating a deleted
+/// The pod's node came back after an outage (the API server tells the node's kubelet,
+/// pod by pod): the kubelet finishes terminating a deleted
 /// pod, reports containers that died with the node as failed (exit 137; restarted in place
 /// under `OnFailure`), restarts what waited for a restart, and starts a pod that never
 /// started.
@@ -446,9 +447,19 @@ pub fn recover_pod(w: &mut World<'_>, pod_id: PodId) {
     }
 }
 
+/// The pod was bound to this kubelet's node: the sandbox starts after the scenario's
+/// start-up latency, and the pod's own deadline clock starts.
+pub fn pod_bound(w: &mut World<'_>, pod_id: PodId) {
+    let now = w.now();
+    let mut rng = w.rng.stream("pod-startup", u64::from(pod_id.0));
+    let startup = w.timing.pod_startup.sample(&mut rng);
+    w.schedule(now + startup, Event::PodStart(pod_id));
+    arm_pod_deadline(w, pod_id);
+}
+
 /// Arms the pod's own `activeDeadlineSeconds`, counted from when the kubelet took the
 /// pod (its `status.startTime`).
-pub fn arm_pod_deadline(w: &mut World<'_>, pod_id: PodId) {
+fn arm_pod_deadline(w: &mut World<'_>, pod_id: PodId) {
     let pod = w.store.pod(pod_id);
     if let Some(ads) = w.store.job(pod.job).template.spec.active_deadline_seconds {
         let at = w.now() + ads.max(0) as u64 * SECOND;

@@ -88,7 +88,7 @@ pub fn node_not_ready(w: &mut World<'_>, node: NodeId, epoch: u32) {
         "NodeNotReady",
         &format!("Node {name} status is now: NodeNotReady"),
     );
-    for pod in pods_on(w, node) {
+    for pod in w.store.pods_on(node) {
         let p = w.store.pod_mut(pod);
         if p.phase.is_terminal() {
             continue;
@@ -145,34 +145,18 @@ pub fn taint_evict(w: &mut World<'_>, pod: PodId, epoch: u32) {
 /// gone — terminating pods finish terminating, containers that died with the node are
 /// failures (restarted in place under `OnFailure`), pods not yet started start now.
 pub fn node_up(w: &mut World<'_>, node: NodeId, epoch: u32) {
-    let n = &mut w.store.nodes[node.0 as usize];
+    let n = &w.store.nodes[node.0 as usize];
     if !n.down || n.epoch != epoch {
         return;
     }
-    n.down = false;
-    n.tainted = false;
-    n.epoch += 1;
     let name = n.name.clone();
     w.emit(
         ObjectRef::Node(&name),
         "NodeReady",
         &format!("Node {name} status is now: NodeReady"),
     );
-    for pod in pods_on(w, node) {
-        crate::controllers::kubelet::recover_pod(w, pod);
-    }
-    crate::controllers::scheduler::capacity_changed(w);
+    w.node_ready(node);
     schedule_next_fault(w, node);
-}
-
-/// Pods bound to `node` that are not terminal, in id order.
-fn pods_on(w: &World<'_>, node: NodeId) -> Vec<PodId> {
-    w.store
-        .pods
-        .iter()
-        .filter(|(_, p)| p.node == Some(node) && !p.phase.is_terminal())
-        .map(|(i, _)| PodId(i))
-        .collect()
 }
 
 /// Arms the first random fault of every node whose pool has `faults`.

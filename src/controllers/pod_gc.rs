@@ -66,7 +66,7 @@ pub fn collect(w: &mut World<'_>, node: NodeId) {
             p.ready = false;
             p.unready_at = Some(now);
         }
-        crate::controllers::scheduler::release(w, pod);
+        w.release_pod(pod);
         w.pod_changed(pod);
     }
 }

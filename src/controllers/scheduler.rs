@@ -13,12 +13,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rand::RngExt;
 
 use crate::record::ObjectRef;
+use crate::world::store::nonzero;
+pub use crate::world::store::{NONZERO_DEFAULT_CPU_M, NONZERO_DEFAULT_MEMORY};
 use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, World};
 
-/// `DefaultMilliCPURequest`: scoring counts a container without a CPU request as this.
-pub const NONZERO_DEFAULT_CPU_M: i64 = 100;
-/// `DefaultMemoryRequest`: scoring counts a container without a memory request as this.
-pub const NONZERO_DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
 /// `MaxNodeScore`.
 const MAX_NODE_SCORE: i64 = 100;
 
@@ -89,41 +87,13 @@ pub fn retry(w: &mut World<'_>) {
     w.scheduler.waiting.retain(|_, q| !q.is_empty());
 }
 
-/// A pod on `node` reached a terminal phase: free its requests and wake the waiters.
-pub fn release(w: &mut World<'_>, pod_id: PodId) {
-    let pod = w.store.pod(pod_id);
-    let Some(node_id) = pod.node else { return };
-    let (req, nz) = (pod.request, nonzero(pod.request));
-    let node = &mut w.store.nodes[node_id.0 as usize];
-    node.requested.cpu_m -= req.cpu_m;
-    node.requested.memory -= req.memory;
-    node.requested_nonzero.cpu_m -= nz.cpu_m;
-    node.requested_nonzero.memory -= nz.memory;
-    node.pod_count -= 1;
-    capacity_changed(w);
-}
-
-/// Capacity may have appeared (a pod ended, a node returned): retry the waiting pods.
+/// The API server reports that capacity may have appeared (a pod released its requests, a
+/// node returned): retry the waiting pods in a pass of their own, queued now.
 pub fn capacity_changed(w: &mut World<'_>) {
     if !w.scheduler.waiting.is_empty() && !w.scheduler.retry_queued {
         w.scheduler.retry_queued = true;
         let now = w.now();
         w.schedule(now, Event::SchedulerRetry);
-    }
-}
-
-fn nonzero(r: Resources) -> Resources {
-    Resources {
-        cpu_m: if r.cpu_m == 0 {
-            NONZERO_DEFAULT_CPU_M
-        } else {
-            r.cpu_m
-        },
-        memory: if r.memory == 0 {
-            NONZERO_DEFAULT_MEMORY
-        } else {
-            r.memory
-        },
     }
 }
 
@@ -234,33 +204,17 @@ fn fit_error(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> String {
     format!("0/{nodes} nodes are available: {}.", parts.join(", "))
 }
 
+/// Binds the pod: the `Scheduled` event, then the API server's write of `spec.nodeName`.
 fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
-    let now = w.now();
-    let pod = w.store.pod_mut(pod_id);
-    pod.node = Some(node_id);
-    pod.scheduled = Some(now);
-    // The kubelet's first status of the pod carries PodReady=False (§8.1 rule 2).
-    pod.unready_at = Some(now);
-    let (req, nz) = (pod.request, nonzero(pod.request));
-    let pod_name = pod.name.clone();
-    let job = pod.job;
-    let namespace = w.store.job(job).metadata.namespace().to_string();
-    let node = &mut w.store.nodes[node_id.0 as usize];
-    node.requested.cpu_m += req.cpu_m;
-    node.requested.memory += req.memory;
-    node.requested_nonzero.cpu_m += nz.cpu_m;
-    node.requested_nonzero.memory += nz.memory;
-    node.pod_count += 1;
+    let pod = w.store.pod(pod_id);
+    let namespace = w.store.job(pod.job).metadata.namespace();
     let message = format!(
-        "Successfully assigned {namespace}/{pod_name} to {}",
-        node.name
+        "Successfully assigned {namespace}/{} to {}",
+        pod.name, w.store.nodes[node_id.0 as usize].name
     );
+    let pod_name = pod.name.clone();
     w.emit(ObjectRef::Pod(&pod_name), "Scheduled", &message);
-    let mut rng = w.rng.stream("pod-startup", u64::from(pod_id.0));
-    let startup = w.timing.pod_startup.sample(&mut rng);
-    w.schedule(now + startup, Event::PodStart(pod_id));
-    crate::controllers::kubelet::arm_pod_deadline(w, pod_id);
-    w.pod_changed(pod_id);
+    w.bind_pod(pod_id, node_id);
 }
 
 #[cfg(test)]

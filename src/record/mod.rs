@@ -3,6 +3,8 @@
 //! run. Column names are a public contract (DESIGN §6): add, never rename; the rows and
 //! documents of every output file are defined once, in [`schema`].
 
+pub mod collect;
+pub mod cronjob;
 pub mod csv;
 pub mod files;
 pub mod result;

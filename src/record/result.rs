@@ -6,9 +6,8 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::JobRecord;
-use crate::controllers::job::{Condition, ConditionType, JobState};
 use crate::time::{Clock, SimTime};
-use crate::world::{Node, Pod, PodPhase, Resources};
+use crate::world::store::{Condition, ConditionType, JobState, Node, Pod, PodPhase, Resources};
 
 /// The result of one Job.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +155,7 @@ pub(crate) fn job_record(job: &JobState) -> JobRecord<'_> {
     let (outcome, cond) = outcome(job);
     JobRecord {
         job: &job.metadata.name,
-        owner: job.owner.as_deref(),
+        owner: job.owner.as_ref().map(|o| o.reference.as_str()),
         created: job.created,
         started: job.first_started,
         finished: job.finished_at,
@@ -174,7 +173,7 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
     JobResult {
         name: job.metadata.name.clone(),
         namespace: job.metadata.namespace().to_string(),
-        owner: job.owner.clone(),
+        owner: job.owner.as_ref().map(|o| o.reference.clone()),
         completion_mode: if job.spec.is_indexed() {
             "Indexed"
         } else {

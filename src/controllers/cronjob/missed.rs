@@ -209,6 +209,64 @@ pub fn next_schedule_time_duration(
     SignedDuration::from_nanos(nanos.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 
+// ---- fast paths ------------------------------------------------------------------------
+//
+// Most syncs find nothing due, or find exactly the first time after the last run due with
+// nothing missed. These answer those two cases from one or two `Next` calls (which the
+// controller remembers between syncs) instead of the five or more of the full estimate.
+// Each returns `None` when its case does not hold; the caller then asks the full functions
+// above. When they answer, they answer what the full functions would (tested below).
+
+/// The fast answer for a sync that finds nothing due. `earliest` is `lastScheduleTime`
+/// (else the creation time); with `include_deadline`, only when `now −
+/// startingDeadlineSeconds` does not move it. When `now` is before the first activation
+/// after it, [`most_recent_schedule_time`] finds no unmet time, [`next_schedule_time`] is
+/// `Ok(None)` and [`next_schedule_time_duration`] is that activation + 100 ms − `now`, the
+/// value returned. `next` is the schedule's `Next` (`None` for never).
+pub fn nothing_due_yet(
+    state: &ScheduleState,
+    now: Timestamp,
+    include_deadline: bool,
+    mut next: impl FnMut(Timestamp) -> Option<Timestamp>,
+) -> Option<SignedDuration> {
+    let earliest = state.last_schedule_time.unwrap_or(state.creation_timestamp);
+    if include_deadline && let Some(sds) = state.starting_deadline_seconds {
+        let deadline = now.checked_sub(SignedDuration::from_secs(sds)).ok()?;
+        if deadline > earliest {
+            return None;
+        }
+    }
+    let t1 = next(earliest)?;
+    if now >= t1 {
+        return None;
+    }
+    Some(t1.duration_since(now) + NEXT_SCHEDULE_DELTA)
+}
+
+/// The fast answer for a sync at a run's time: `earliest` as in [`nothing_due_yet`] (the
+/// starting deadline included) and `t1 ≤ now < t2` for the first two activations after it
+/// — the first unmet time with nothing missed (§5.4 step 5), what [`next_schedule_time`]
+/// returns then.
+pub fn first_time_due(
+    state: &ScheduleState,
+    now: Timestamp,
+    mut next: impl FnMut(Timestamp) -> Option<Timestamp>,
+) -> Option<DueTime> {
+    let earliest = state.last_schedule_time.unwrap_or(state.creation_timestamp);
+    if let Some(sds) = state.starting_deadline_seconds {
+        let deadline = now.checked_sub(SignedDuration::from_secs(sds)).ok()?;
+        if deadline > earliest {
+            return None;
+        }
+    }
+    let t1 = next(earliest)?;
+    let t2 = next(t1)?;
+    (t1 <= now && now < t2).then_some(DueTime {
+        scheduled: t1,
+        too_many_missed: false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,5 +582,122 @@ mod tests {
         let got =
             most_recent_schedule_time(&sched("0 0 29 2 *"), &s, ts("2096-03-02T00:00:00Z"), true);
         assert_eq!(got, Err(NeverFires));
+    }
+
+    #[test]
+    fn fast_paths_answer_the_common_syncs() {
+        let schedule = sched("*/5 * * * *");
+        let s = state(top_of_the_hour(), None, Some(600));
+        let next = |t| schedule.next(t);
+        // A minute after creation nothing is due; the controller wakes at 10:05:00.1.
+        let now = after_top(1);
+        assert_eq!(
+            nothing_due_yet(&s, now, true, next),
+            Some(SignedDuration::from_millis(4 * 60_000 + 100))
+        );
+        // At 10:05:00.1 the first time is due, nothing missed.
+        let now = after_top(5) + SignedDuration::from_millis(100);
+        assert_eq!(nothing_due_yet(&s, now, true, next), None);
+        assert_eq!(
+            first_time_due(&s, now, next),
+            Some(DueTime {
+                scheduled: after_top(5),
+                too_many_missed: false,
+            })
+        );
+        // Two times later, with one missed, the fast path leaves it to the full estimate.
+        assert_eq!(first_time_due(&s, after_top(11), next), None);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const ZONES: [&str; 6] = [
+            "",
+            "TZ=UTC ",
+            "TZ=America/New_York ",
+            "TZ=Europe/London ",
+            "TZ=Australia/Lord_Howe ",
+            "TZ=Asia/Kolkata ",
+        ];
+
+        /// Five-field schedules in a time zone (some never fire, some cross DST changes),
+        /// and descriptors.
+        fn schedule_text() -> impl Strategy<Value = String> {
+            let pick = |items: &'static [&'static str]| prop::sample::select(items);
+            let fields = (
+                pick(&["*", "0", "30", "*/5", "*/7", "0,30", "15-45/15", "59"]),
+                pick(&["*", "0", "2", "*/6", "1-3", "9-17"]),
+                pick(&["*", "1", "15", "29", "31", "*/10"]),
+                pick(&["*", "1", "2", "*/3", "6-8"]),
+                pick(&["*", "0", "1-5", "6"]),
+            );
+            let spec = (0..ZONES.len(), fields).prop_map(|(zone, (mi, h, dom, mo, dow))| {
+                format!("{}{mi} {h} {dom} {mo} {dow}", ZONES[zone])
+            });
+            let descriptor = pick(&[
+                "@hourly",
+                "@daily",
+                "@weekly",
+                "@monthly",
+                "@every 90s",
+                "@every 1h30m",
+                "@every 7m",
+            ])
+            .prop_map(str::to_string);
+            prop_oneof![4 => spec, 1 => descriptor]
+        }
+
+        /// How far `now` is from `earliest`, in milliseconds: mostly close to it (where
+        /// the fast paths answer), sometimes weeks on (where they must step aside).
+        fn offset_ms() -> impl Strategy<Value = i64> {
+            prop_oneof![
+                0i64..600_000,
+                0i64..7_200_000,
+                0i64..40 * 86_400_000,
+                -5_000i64..0,
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn fast_answers_agree_with_the_full_estimate(
+                text in schedule_text(),
+                created in 1_577_836_800i64..1_893_456_000,
+                last in prop_oneof![
+                    Just(None),
+                    (0i64..40 * 86_400).prop_map(|s| Some((s, false))),
+                    (0i64..40 * 86_400).prop_map(|s| Some((s, true))),
+                ],
+                sds in prop_oneof![Just(None), (0i64..200_000).prop_map(Some)],
+                offset in offset_ms(),
+            ) {
+                let schedule = Schedule::parse(&text).unwrap();
+                let created = Timestamp::from_second(created).unwrap();
+                // `lastScheduleTime` is a time after creation, or an activation of the
+                // schedule (what a run leaves behind).
+                let last = last.and_then(|(s, activation)| {
+                    let t = created + SignedDuration::from_secs(s);
+                    if activation { schedule.next(t) } else { Some(t) }
+                });
+                let state = state(created, last, sds);
+                let now = last.unwrap_or(created) + SignedDuration::from_millis(offset);
+                let next = |t| schedule.next(t);
+                for include_deadline in [false, true] {
+                    if let Some(delay) = nothing_due_yet(&state, now, include_deadline, next) {
+                        prop_assert_eq!(next_schedule_time_duration(&schedule, &state, now), delay);
+                        if include_deadline {
+                            prop_assert_eq!(next_schedule_time(&schedule, &state, now), Ok(None));
+                        }
+                    }
+                }
+                if let Some(due) = first_time_due(&state, now, next) {
+                    prop_assert_eq!(next_schedule_time(&schedule, &state, now), Ok(Some(due)));
+                }
+            }
+        }
     }
 }

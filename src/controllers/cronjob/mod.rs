@@ -1,10 +1,16 @@
 //! The CronJob controller. The cron language it schedules with is [`crate::cron`].
+//!
+//! The controller is in four parts: the per-key [`workqueue`], the Job [`informer`], the
+//! API's writes to a CronJob ([`actions`]) and one [`sync`]; [`accounting`] keeps jobsim's
+//! own statistics of what became of each schedule time. [`missed`] computes which time a
+//! sync acts on, with its fast paths beside it.
 
-pub mod controller;
+pub mod accounting;
+pub mod actions;
 pub mod history;
+pub mod informer;
 pub mod missed;
-pub mod output;
-pub mod state;
+pub mod sync;
+pub mod workqueue;
 
-pub use controller::JobStatusView;
-pub use state::CronJobState;
+pub use informer::JobStatusView;

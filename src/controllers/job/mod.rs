@@ -12,21 +12,17 @@ pub mod indexes;
 mod manage;
 pub mod naming;
 pub mod pod_failure_policy;
-pub mod state;
 mod status;
 pub mod success_policy;
 
-use std::collections::BTreeSet;
-
 use crate::api::job::PodFailurePolicyAction;
-use crate::api::{Job, JobSpec, PodReplacementPolicy, RestartPolicy};
+use crate::api::{JobSpec, PodReplacementPolicy, RestartPolicy};
 use crate::record::ObjectRef;
-use crate::scenario::Behavior;
 use crate::time::{SECOND, SimDuration, SimTime};
-use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World, template_info};
+use crate::world::{Condition, ConditionType, Status};
+use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World};
 use backoff::FinishedPod;
 use pod_failure_policy::ContainerNames;
-pub use state::{Condition, ConditionType, JobState, Status};
 pub use status::TTL_REACTION;
 
 /// `syncJobBatchPeriod`: pod events are collapsed into one sync this long after the first.
@@ -42,51 +38,6 @@ pub const MSG_COMPLETIONS_REACHED: &str = "Reached expected number of succeeded 
 pub const MSG_MAX_FAILED_INDEXES: &str =
     "Job has exceeded the specified maximal number of failed indexes";
 pub const MSG_FAILED_INDEXES: &str = "Job has failed indexes";
-
-/// Submits a Job to the store and syncs it at once (a Job add enqueues immediately).
-pub fn create(w: &mut World<'_>, job: &Job, behavior: &Behavior, owner: Option<String>) -> JobId {
-    let id = JobId(w.store.jobs.next_id());
-    let uid = w.next_uid();
-    let spec = job.spec.clone();
-    let indexes = spec
-        .is_indexed()
-        .then(|| indexes::IndexState::new(spec.completions.unwrap_or(0).max(0) as u32));
-    let mut metadata = job.metadata.clone();
-    if metadata.labels.is_empty() {
-        metadata.labels = spec.template.metadata.labels.clone();
-    }
-    let now = w.now();
-    w.store
-        .job_names
-        .insert(format!("{}/{}", metadata.namespace(), metadata.name), id);
-    w.store.jobs.push(JobState {
-        metadata,
-        uid,
-        template: template_info(&spec.template.spec, behavior),
-        spec,
-        owner,
-        created: now,
-        first_started: None,
-        first_pod_running: None,
-        status: Status::default(),
-        finished_at: None,
-        deleted_at: None,
-        pods: Vec::new(),
-        active: BTreeSet::new(),
-        uncounted: Vec::new(),
-        terminating: 0,
-        ready: 0,
-        restart_sum: 0,
-        backoff: Default::default(),
-        indexes,
-        created_pods: 0,
-        batch_sync_queued: false,
-        timers: BTreeSet::new(),
-        name_rng: w.rng.stream("pod-names", uid),
-    });
-    w.schedule(now, Event::JobSync(id));
-    id
-}
 
 /// Finds a Job by name (any namespace; names are unique per scenario).
 pub fn find(w: &World<'_>, name: &str) -> Option<JobId> {

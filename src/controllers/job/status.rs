@@ -2,9 +2,9 @@
 //! the terminal step of the two-phase finish with its events and the TTL clock (§16, §17).
 
 use super::Finish;
-use super::state::{Condition, ConditionType};
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
+use crate::world::{Condition, ConditionType};
 use crate::world::{Event, JobId, World};
 
 /// The least time between a Job's finish and its TTL deletion: the TTL controller acts on

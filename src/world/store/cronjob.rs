@@ -3,19 +3,19 @@
 //! in-memory bookkeeping — the informer's index of owned Jobs, the workqueue entry of this
 //! key, the parsed schedule and the per-CronJob statistics of the run.
 //!
-//! Data only: the rules that change it live in [`super::controller`]. Nothing here reads the
-//! clock or emits events.
+//! Data only: the rules that change it live in `controllers::cronjob`. Nothing here reads
+//! the clock or emits events.
 
-use crate::record::result::ScheduleCounts;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use super::JobId;
 use crate::api::{CronJobSpec, Job, ObjectMeta};
 use crate::cron::schedule::Schedule;
+use crate::record::result::ScheduleCounts;
 use crate::scenario::Behavior;
 use crate::time::SimTime;
-use crate::world::JobId;
 
 /// An entry of `status.active`: an `ObjectReference` to a Job this controller created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub struct CronJobState {
     pub waiting: Option<SimTime>,
     pub parsed: ParsedSchedule,
     /// The Job the next creation submits (its name and annotation are set per creation)
-    /// and the behaviour of its pods. Taken out while `job::create` runs.
+    /// and the behaviour of its pods. Taken out while the API server creates the Job.
     pub job_request: Option<JobRequest>,
     /// The scheduled time of each owned Job that has not started yet (for the lag).
     pub unstarted: Vec<(JobId, Timestamp)>,

@@ -1,15 +1,16 @@
 //! What the store keeps for each Job: its defaulted spec, its status as the controller
-//! writes it, and the controller's own in-memory bookkeeping (the informer's view of the
-//! Job's pods, the backoff record, pending syncs).
+//! writes it, and the Job controller's own in-memory bookkeeping (the informer's view of
+//! the Job's pods, the backoff record, pending syncs). The bookkeeping's types belong to
+//! the Job controller; the store only holds them.
 
 use std::collections::BTreeSet;
 
-use super::backoff::BackoffRecord;
-use super::indexes::IndexState;
+use super::{CronJobId, PodId, PodTemplateInfo};
 use crate::api::JobSpec;
 use crate::api::ObjectMeta;
+use crate::controllers::job::backoff::BackoffRecord;
+use crate::controllers::job::indexes::IndexState;
 use crate::time::SimTime;
-use crate::world::{PodId, PodTemplateInfo};
 
 /// A Job condition (reference §16.1). `time` is whole-second, as Kubernetes stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,14 @@ impl Status {
     }
 }
 
+/// The controller owner of a Job a CronJob created: the one record of who owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRef {
+    pub cronjob: CronJobId,
+    /// `cronjob/NAME`, as the records print the owner.
+    pub reference: String,
+}
+
 /// One Job in the store.
 #[derive(Debug, Clone)]
 pub struct JobState {
@@ -75,8 +84,8 @@ pub struct JobState {
     pub uid: u64,
     pub spec: JobSpec,
     pub template: PodTemplateInfo,
-    /// `cronjob/NAME` when a CronJob created it.
-    pub owner: Option<String>,
+    /// The controlling CronJob, when a CronJob created it (its `ownerReferences`).
+    pub owner: Option<OwnerRef>,
     pub created: SimTime,
     /// When `startTime` was first set (simulated, not truncated).
     pub first_started: Option<SimTime>,

@@ -6,11 +6,10 @@
 
 use serde_json::{Value, json};
 
-use super::state::CronJobState;
+use super::result::{CronJobResult, uid_string};
 use crate::api::ConcurrencyPolicy;
-use crate::record::result::{CronJobResult, uid_string};
 use crate::time::Clock;
-use crate::world::template_info;
+use crate::world::store::{CronJobState, template_info};
 
 /// `metadata.ownerReferences` of a Job the CronJob created (§5.9): one controller
 /// reference with `blockOwnerDeletion`.

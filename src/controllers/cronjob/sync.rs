@@ -1,0 +1,546 @@
+//! One sync of the CronJob controller (v2, reference cronjob-semantics §4–§10).
+//!
+//! [`sync`] follows upstream `sync` step by step: list the owned Jobs, clean up finished
+//! Jobs over the history limits (§6), then `syncCronJob` (§5): reconcile `status.active`,
+//! stop if suspended, pick the scheduled time with the missed-time estimate of
+//! [`super::missed`], apply `startingDeadlineSeconds` and the concurrency policy, create at
+//! most one Job, and requeue at the next schedule time + 100 ms. The workqueue
+//! ([`super::workqueue`]) hands it the key; jobsim's own statistics of what became of each
+//! schedule time are kept by [`super::accounting`].
+//!
+//! It acts on the store and the event queue only. It must not compute schedule times itself
+//! (that is [`crate::cron::schedule`] and [`super::missed`]), and it never calls the Job
+//! controller: it creates Jobs through the API server (`World::create_job`).
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::accounting::{account_run, lag_ms, note_blocked, note_deadline};
+use super::history::{self, Finished, HistoryEntry};
+use super::informer::finished_as;
+use super::missed::{self, DueTime, NeverFires, ScheduleState};
+use super::workqueue::{enqueue, enqueue_after};
+use crate::api::ConcurrencyPolicy;
+use crate::cron::schedule::{Schedule, quote};
+use crate::record::ObjectRef;
+use crate::time::SimTime;
+use crate::world::store::cronjob::{ActiveJob, CronJobState, ParsedSchedule};
+use crate::world::{CronJobId, JobId, JobState, OwnerRef, World};
+
+/// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
+/// GA in 1.32): the scheduled instant in RFC 3339 in the CronJob's zone (UTC without one).
+pub const SCHEDULED_TIMESTAMP_ANNOTATION: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+
+/// The message of `JobAlreadyActive` (Normal).
+pub const MSG_JOB_ALREADY_ACTIVE: &str =
+    "Not starting job because prior execution is running and concurrency policy is Forbid";
+/// The message of `TooManyMissedTimes` (Warning).
+pub const MSG_TOO_MANY_MISSED: &str = "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew";
+
+/// What the lister shows of one owned Job at the start of a sync.
+#[derive(Debug, Clone, Copy)]
+struct OwnedJob {
+    id: JobId,
+    uid: u64,
+    finished: Option<Finished>,
+    start_time: Option<SimTime>,
+    completion_time: Option<SimTime>,
+}
+
+/// One `sync(key)` (§5): cleanup, then `syncCronJob`, then one status write (whose update
+/// event enqueues the key again, normally a no-op sync) and the requeue.
+pub fn sync(w: &mut World<'_>, id: CronJobId) {
+    if !w.store.cronjobs.contains(id.0) {
+        return;
+    }
+    let jobs: Vec<OwnedJob> = w
+        .store
+        .cronjob(id)
+        .owned
+        .iter()
+        .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job)))
+        .collect();
+    let mut status_changed = cleanup_finished_jobs(w, id, &jobs);
+    let (requeue, changed) = sync_cronjob(w, id, &jobs);
+    status_changed |= changed;
+    if status_changed {
+        enqueue(w, id);
+    }
+    if let Some(delay) = requeue {
+        enqueue_after(w, id, delay);
+    }
+}
+
+fn owned_view(id: JobId, job: &JobState) -> OwnedJob {
+    OwnedJob {
+        id,
+        uid: job.uid,
+        finished: finished_as(job),
+        start_time: job.status.start_time,
+        completion_time: job.status.completion_time,
+    }
+}
+
+/// §6: deletes the oldest finished Jobs over each history limit. True if any was deleted
+/// (each deletion also drops the Job from `status.active`).
+fn cleanup_finished_jobs(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool {
+    let cj = w.store.cronjob(id);
+    let limits = (
+        cj.spec.successful_jobs_history_limit,
+        cj.spec.failed_jobs_history_limit,
+    );
+    let over = |kind, limit: Option<i32>| {
+        limit.is_some_and(|l| {
+            jobs.iter().filter(|j| j.finished == Some(kind)).count() > l.max(0) as usize
+        })
+    };
+    if !over(Finished::Complete, limits.0) && !over(Finished::Failed, limits.1) {
+        return false;
+    }
+    let to_delete = {
+        let entries: Vec<HistoryEntry<'_>> = jobs
+            .iter()
+            .map(|j| HistoryEntry {
+                id: j.id,
+                name: w.store.job(j.id).name(),
+                finished: j.finished,
+                start_time: j.start_time,
+            })
+            .collect();
+        history::jobs_to_delete(&entries, limits.0, limits.1)
+    };
+    for &job in &to_delete {
+        delete_owned_job(w, id, job);
+    }
+    !to_delete.is_empty()
+}
+
+/// `deleteJob`: background deletion, the reference leaves `status.active`, then
+/// `SuccessfulDelete`.
+fn delete_owned_job(w: &mut World<'_>, id: CronJobId, job: JobId) {
+    let (name, uid) = {
+        let j = w.store.job(job);
+        (j.metadata.name.clone(), j.uid)
+    };
+    w.store.cronjob_mut(id).status.remove_active(uid);
+    w.delete_job(job);
+    let cj_name = w.store.cronjob(id).metadata.name.clone();
+    w.emit(
+        ObjectRef::CronJob(&cj_name),
+        "SuccessfulDelete",
+        &format!("Deleted job {name}"),
+    );
+}
+
+fn emit(w: &mut World<'_>, id: CronJobId, reason: &str, message: &str) {
+    let name = w.store.cronjob(id).metadata.name.clone();
+    w.emit(ObjectRef::CronJob(&name), reason, message);
+}
+
+pub(super) fn schedule_state(clock: &crate::time::Clock, cj: &CronJobState) -> ScheduleState {
+    ScheduleState {
+        creation_timestamp: clock.instant(cj.created),
+        last_schedule_time: cj.status.last_schedule_time,
+        starting_deadline_seconds: cj.spec.starting_deadline_seconds,
+    }
+}
+
+/// `syncCronJob` (§5.1–§5.11). Returns the requeue delay (`None`: not requeued) and whether
+/// the status changed.
+fn sync_cronjob(
+    w: &mut World<'_>,
+    id: CronJobId,
+    jobs: &[OwnedJob],
+) -> (Option<SignedDuration>, bool) {
+    let now_ms = w.now();
+    let now = w.clock.instant(now_ms);
+    let mut changed = reconcile_active(w, id, jobs);
+
+    // §5.3: time zone, suspend, parse — in this order.
+    let cj = w.store.cronjob(id);
+    if let (Some(zone), Some(err)) = (&cj.spec.time_zone, &cj.parsed.time_zone_error) {
+        let message = format!("invalid timeZone: {}: {err}", quote(zone));
+        emit(w, id, "UnknownTimeZone", &message);
+        return (None, changed);
+    }
+    if cj.suspended() {
+        return (None, changed);
+    }
+    if cj.parsed.tz_in_schedule {
+        let message = format!(
+            "CRON_TZ or TZ used in schedule {} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details",
+            quote(&cj.spec.schedule)
+        );
+        emit(w, id, "UnsupportedSchedule", &message);
+    }
+    let cj = w.store.cronjob(id);
+    let schedule = match &cj.parsed.schedule {
+        Ok(s) => Arc::clone(s),
+        Err(err) => {
+            let message = format!("unparseable schedule: {} : {err}", quote(&cj.spec.schedule));
+            emit(w, id, "UnparseableSchedule", &message);
+            return (None, changed);
+        }
+    };
+
+    // §5.4: the scheduled time to act on.
+    if let Some(delay) = nothing_due_yet(w, id, &schedule, now, true) {
+        return (Some(delay), changed);
+    }
+    let state = schedule_state(&w.clock, w.store.cronjob(id));
+    if let Some(sds) = state.starting_deadline_seconds {
+        note_deadline(w, id, now, sds);
+    }
+    let picked = match first_time_due(w, id, &schedule, now) {
+        Some(due) => Ok(Some(due)),
+        None => missed::next_schedule_time(&schedule, &state, now),
+    };
+    let due = match picked {
+        Err(NeverFires) => {
+            let message = format!(
+                "invalid schedule: {} : {NeverFires}",
+                w.store.cronjob(id).spec.schedule
+            );
+            emit(w, id, "InvalidSchedule", &message);
+            return (None, changed);
+        }
+        Ok(None) => return (Some(requeue_delay(w, id, &schedule, now)), changed),
+        Ok(Some(due)) => due,
+    };
+    let DueTime {
+        scheduled,
+        too_many_missed,
+    } = due;
+    if too_many_missed {
+        emit(w, id, "TooManyMissedTimes", MSG_TOO_MANY_MISSED);
+    }
+
+    // §5.5: too late (unreachable in practice: the deadline already moved `earliest`).
+    if let Some(sds) = state.starting_deadline_seconds
+        && scheduled
+            .checked_add(SignedDuration::from_secs(sds))
+            .is_ok_and(|late| late < now)
+    {
+        let message = format!(
+            "Missed scheduled time to start a job: {}",
+            scheduled.strftime("%a, %d %b %Y %H:%M:%S %z")
+        );
+        emit(w, id, "MissSchedule", &message);
+        return (Some(requeue_delay(w, id, &schedule, now)), changed);
+    }
+
+    // §5.6: already handled.
+    let job_name = job_name(w.store.cronjob(id).name(), scheduled);
+    let cj = w.store.cronjob(id);
+    if cj.status.active.iter().any(|a| a.name == job_name)
+        || cj.status.last_schedule_time == Some(scheduled)
+    {
+        return (Some(requeue_delay(w, id, &schedule, now)), changed);
+    }
+
+    // §5.7: concurrency policy.
+    match cj.spec.concurrency_policy {
+        Some(ConcurrencyPolicy::Forbid) if !cj.status.active.is_empty() => {
+            note_blocked(&mut w.store.cronjob_mut(id).stats, scheduled);
+            emit(w, id, "JobAlreadyActive", MSG_JOB_ALREADY_ACTIVE);
+            return (Some(requeue_delay(w, id, &schedule, now)), changed);
+        }
+        Some(ConcurrencyPolicy::Replace) => {
+            let active: Vec<JobId> = cj.status.active.iter().map(|a| a.id).collect();
+            for job in active {
+                // Reconciliation dropped every active entry whose Job is gone, so the Get
+                // succeeds and `FailedGet` cannot happen here.
+                if w.store
+                    .jobs
+                    .get(job.0)
+                    .is_some_and(|j| j.deleted_at.is_none())
+                {
+                    delete_owned_job(w, id, job);
+                    w.store.cronjob_mut(id).stats.counts.replaced += 1;
+                    changed = true;
+                }
+            }
+        }
+        _ => {}
+    }
+
+    // §5.9: create the Job (or adopt ours of the same name).
+    match create_job(w, id, scheduled, job_name) {
+        Created::Yes | Created::Adopted => {
+            changed = true;
+            (Some(requeue_delay(w, id, &schedule, now)), changed)
+        }
+        Created::NotOurs | Created::AlreadyActive => (None, changed),
+    }
+}
+
+/// §5.1: finished Jobs leave `status.active` (`SawCompletedJob`) and move
+/// `lastSuccessfulTime`; unfinished owned Jobs not in it are `UnexpectedJob`; entries whose
+/// Job is gone are `MissingJob`. True if the status changed.
+fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool {
+    let mut changed = false;
+    for j in jobs {
+        let cj = w.store.cronjob_mut(id);
+        let found = cj.status.is_active(j.uid);
+        match j.finished {
+            None if !found => {
+                let name = w.store.job(j.id).name().to_string();
+                let message =
+                    format!("Saw a job that the controller did not create or forgot: {name}");
+                emit(w, id, "UnexpectedJob", &message);
+            }
+            None => {}
+            Some(finished) => {
+                if found {
+                    let name = cj
+                        .status
+                        .active
+                        .iter()
+                        .find(|a| a.uid == j.uid)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default();
+                    cj.status.remove_active(j.uid);
+                    let condition = match finished {
+                        Finished::Complete => "Complete",
+                        Finished::Failed => "Failed",
+                    };
+                    let message = format!("Saw completed job: {name}, condition: {condition}");
+                    emit(w, id, "SawCompletedJob", &message);
+                    changed = true;
+                }
+                let cj = w.store.cronjob_mut(id);
+                if finished == Finished::Complete {
+                    let last = &mut cj.status.last_successful_time;
+                    if last.is_none() {
+                        *last = j.completion_time;
+                        changed = true;
+                    }
+                    if let (Some(t), Some(l)) = (j.completion_time, *last)
+                        && t > l
+                    {
+                        *last = Some(t);
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    let missing: Vec<ActiveJob> = w
+        .store
+        .cronjob(id)
+        .status
+        .active
+        .iter()
+        .filter(|a| !jobs.iter().any(|j| j.uid == a.uid))
+        .filter(|a| {
+            // The API's answer to Get: background deletion removes the Job at once.
+            w.store
+                .jobs
+                .get(a.id.0)
+                .is_none_or(|j| j.deleted_at.is_some())
+        })
+        .cloned()
+        .collect();
+    for a in missing {
+        emit(
+            w,
+            id,
+            "MissingJob",
+            &format!("Active job went missing: {}", a.name),
+        );
+        w.store.cronjob_mut(id).status.remove_active(a.uid);
+        changed = true;
+    }
+    changed
+}
+
+/// [`missed::nothing_due_yet`] over the CronJob's status, with `Next` remembered.
+fn nothing_due_yet(
+    w: &mut World<'_>,
+    id: CronJobId,
+    schedule: &Schedule,
+    now: Timestamp,
+    include_deadline: bool,
+) -> Option<SignedDuration> {
+    let state = schedule_state(&w.clock, w.store.cronjob(id));
+    let parsed = &mut w.store.cronjob_mut(id).parsed;
+    missed::nothing_due_yet(&state, now, include_deadline, |t| {
+        next_after(parsed, schedule, t)
+    })
+}
+
+/// `Next(from)`, remembered for the last two `from` asked (a sync between two runs asks
+/// for the next time after the last run and the one after that).
+fn next_after(
+    parsed: &mut ParsedSchedule,
+    schedule: &Schedule,
+    from: Timestamp,
+) -> Option<Timestamp> {
+    if let Some((_, next)) = parsed.next_after.iter().flatten().find(|(f, _)| *f == from) {
+        return *next;
+    }
+    let next = schedule.next(from);
+    parsed.next_after.rotate_left(1);
+    parsed.next_after[1] = Some((from, next));
+    next
+}
+
+/// [`missed::first_time_due`] over the CronJob's status, with `Next` remembered.
+fn first_time_due(
+    w: &mut World<'_>,
+    id: CronJobId,
+    schedule: &Schedule,
+    now: Timestamp,
+) -> Option<DueTime> {
+    let state = schedule_state(&w.clock, w.store.cronjob(id));
+    let parsed = &mut w.store.cronjob_mut(id).parsed;
+    missed::first_time_due(&state, now, |t| next_after(parsed, schedule, t))
+}
+
+/// §5.11: `nextScheduleTimeDuration` with the current status.
+fn requeue_delay(
+    w: &mut World<'_>,
+    id: CronJobId,
+    schedule: &Schedule,
+    now: Timestamp,
+) -> SignedDuration {
+    if let Some(delay) = nothing_due_yet(w, id, schedule, now, false) {
+        return delay;
+    }
+    let state = schedule_state(&w.clock, w.store.cronjob(id));
+    missed::next_schedule_time_duration(schedule, &state, now)
+}
+
+/// The outcome of `CreateJob`.
+enum Created {
+    Yes,
+    /// AlreadyExists, controlled by this CronJob and not in `status.active`: adopted.
+    Adopted,
+    /// AlreadyExists and controlled by someone else: nothing, no requeue.
+    NotOurs,
+    /// AlreadyExists and already active: nothing, no requeue.
+    AlreadyActive,
+}
+
+/// `<cronjob name>-<scheduled Unix time in minutes>` (`getJobName`).
+pub fn job_name(cronjob: &str, scheduled: Timestamp) -> String {
+    format!("{cronjob}-{}", scheduled.as_second() / 60)
+}
+
+/// The annotation value: RFC 3339 with second precision in the CronJob's `timeZone`, UTC
+/// (with `Z`) when it has none — Go prints a zero offset as `Z` whatever the zone.
+pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> String {
+    let zoned = time_zone
+        .and_then(|z| jiff::tz::TimeZone::get(z).ok())
+        .map(|tz| scheduled.to_zoned_datetime(tz))
+        .unwrap_or_else(|| scheduled.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+    if zoned.offset().seconds() == 0 {
+        zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+/// §5.9: `getJobFromTemplate2` and `CreateJob`, with the AlreadyExists paths.
+fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: String) -> Created {
+    let now = w.now();
+    let cj = w.store.cronjob(id);
+    let key = format!("{}/{}", cj.metadata.namespace(), name);
+    if let Some(&existing) = w.store.job_names.get(&key)
+        && let Some(job) = w.store.jobs.get(existing.0)
+        && job.deleted_at.is_none()
+    {
+        if job.owner.as_ref().map(|o| o.cronjob) != Some(id) {
+            return Created::NotOurs;
+        }
+        let uid = job.uid;
+        let cj = w.store.cronjob_mut(id);
+        if cj.status.is_active(uid) {
+            return Created::AlreadyActive;
+        }
+        cj.status.active.push(ActiveJob {
+            id: existing,
+            uid,
+            name,
+        });
+        cj.status.last_schedule_time = Some(scheduled);
+        return Created::Adopted;
+    }
+
+    let cj = w.store.cronjob_mut(id);
+    let annotation = scheduled_timestamp(scheduled, cj.spec.time_zone.as_deref());
+    let owner = OwnerRef {
+        cronjob: id,
+        reference: format!("cronjob/{}", cj.metadata.name),
+    };
+    let mut request = cj.job_request.take().expect("job request is put back");
+    request.job.metadata.name.clone_from(&name);
+    request
+        .job
+        .metadata
+        .annotations
+        .insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), annotation);
+    let job_id = w.create_job(&request.job, &request.behavior, Some(owner));
+    let uid = w.store.job(job_id).uid;
+    let clock = w.clock;
+    let cj = w.store.cronjob_mut(id);
+    cj.job_request = Some(request);
+    cj.owned.push(job_id);
+    cj.unstarted.push((job_id, scheduled));
+    cj.status.active.push(ActiveJob {
+        id: job_id,
+        uid,
+        name: name.clone(),
+    });
+    cj.status.last_schedule_time = Some(scheduled);
+    let stats = &mut cj.stats;
+    stats.counts.jobs_created += 1;
+    stats.create_lag_ms.push(lag_ms(&clock, now, scheduled));
+    if let Ok(schedule) = &cj.parsed.schedule {
+        let schedule = Arc::clone(schedule);
+        // Usually nothing was lost: the first time after the previous run is this one.
+        let previous = cj.stats.accounted_until;
+        let first = previous.and_then(|p| next_after(&mut cj.parsed, &schedule, p));
+        account_run(&mut cj.stats, &schedule, scheduled, first);
+    }
+    emit(w, id, "SuccessfulCreate", &format!("Created job {name}"));
+    // The Job add event.
+    enqueue(w, id);
+    Created::Yes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn job_name_uses_unix_minutes_of_the_scheduled_time() {
+        // Upstream example: 2016-05-19T10:00:00Z → mycronjob-24394200.
+        assert_eq!(
+            job_name("mycronjob", ts("2016-05-19T10:00:00Z")),
+            "mycronjob-24394200"
+        );
+        assert_eq!(job_name("c", ts("2025-01-01T00:00:00Z")), "c-28928160");
+    }
+
+    #[test]
+    fn scheduled_timestamp_is_utc_without_zone_and_local_with_one() {
+        let t = ts("2016-05-19T10:00:00Z");
+        assert_eq!(scheduled_timestamp(t, None), "2016-05-19T10:00:00Z");
+        assert_eq!(scheduled_timestamp(t, Some("UTC")), "2016-05-19T10:00:00Z");
+        assert_eq!(
+            scheduled_timestamp(t, Some("Europe/Rome")),
+            "2016-05-19T12:00:00+02:00"
+        );
+        // A zone at offset zero prints Z, as Go's RFC3339 does.
+        assert_eq!(
+            scheduled_timestamp(ts("2026-01-10T09:00:00Z"), Some("Europe/London")),
+            "2026-01-10T09:00:00Z"
+        );
+    }
+}

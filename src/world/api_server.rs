@@ -1,0 +1,206 @@
+//! The API server: the writes that change objects other controllers watch, and the
+//! informer notifications that follow each write (the fan-out that tells the Job
+//! controller, the CronJob controller, the scheduler and the kubelet what changed).
+//!
+//! Controllers never call each other; when one changes an object another watches, it
+//! writes through here. This file also keeps the nodes' resource accounting — binding a
+//! pod adds its requests to its node, a terminal pod releases them — so the kubelet and
+//! PodGC release through it and the scheduler only hears that capacity changed. Deletion
+//! with propagation (a Job's pods go with it) lives here too. It holds no policy: what a
+//! controller does about a change is the controller's.
+
+use std::collections::BTreeSet;
+
+use super::store::{JobState, NodeId, OwnerRef, PodId, Status, nonzero, template_info};
+use super::{Event, JobId, World};
+use crate::api::Job;
+use crate::controllers::job::indexes::IndexState;
+use crate::controllers::{cronjob, job, kubelet, scheduler};
+use crate::scenario::Behavior;
+
+impl World<'_> {
+    /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
+    /// controller's informer enqueues the new Job for a sync at once.
+    pub fn create_job(&mut self, job: &Job, behavior: &Behavior, owner: Option<OwnerRef>) -> JobId {
+        let id = JobId(self.store.jobs.next_id());
+        let uid = self.next_uid();
+        let spec = job.spec.clone();
+        let indexes = spec
+            .is_indexed()
+            .then(|| IndexState::new(spec.completions.unwrap_or(0).max(0) as u32));
+        let mut metadata = job.metadata.clone();
+        if metadata.labels.is_empty() {
+            metadata.labels = spec.template.metadata.labels.clone();
+        }
+        let now = self.now();
+        self.store
+            .job_names
+            .insert(format!("{}/{}", metadata.namespace(), metadata.name), id);
+        self.store.jobs.push(JobState {
+            metadata,
+            uid,
+            template: template_info(&spec.template.spec, behavior),
+            spec,
+            owner,
+            created: now,
+            first_started: None,
+            first_pod_running: None,
+            status: Status::default(),
+            finished_at: None,
+            deleted_at: None,
+            pods: Vec::new(),
+            active: BTreeSet::new(),
+            uncounted: Vec::new(),
+            terminating: 0,
+            ready: 0,
+            restart_sum: 0,
+            backoff: Default::default(),
+            indexes,
+            created_pods: 0,
+            batch_sync_queued: false,
+            timers: BTreeSet::new(),
+            name_rng: self.rng.stream("pod-names", uid),
+        });
+        self.schedule(now, Event::JobSync(id));
+        id
+    }
+
+    /// The Job controller syncs a Job. The status it writes to a Job a CronJob owns reaches
+    /// the CronJob controller's informer as one update event.
+    pub(super) fn sync_job(&mut self, id: JobId) {
+        let job = self.store.job(id);
+        let owner = match &job.owner {
+            Some(owner) if job.deleted_at.is_none() => Some(owner.cronjob),
+            _ => None,
+        };
+        let Some(cj) = owner else {
+            job::sync(self, id);
+            return;
+        };
+        let before = cronjob::JobStatusView::of(self.store.job(id));
+        job::sync(self, id);
+        cronjob::informer::job_synced(self, cj, id, before);
+    }
+
+    /// The API server saw a pod change: the Job controller's informer is told (or, for a
+    /// deleted Job, the garbage collector checks whether the Job can go).
+    pub fn pod_changed(&mut self, pod: PodId) {
+        self.last_activity = self.now();
+        let job = self.store.pod(pod).job;
+        if self.store.job(job).deleted_at.is_some() {
+            self.reap_job(job);
+        } else {
+            job::pod_updated(self, pod);
+        }
+    }
+
+    /// The API server marks a pod for deletion (a plain DELETE, no disruption condition);
+    /// its kubelet will stop it within the grace period.
+    pub fn delete_pod(&mut self, pod: PodId) {
+        kubelet::delete_pod(self, pod, None);
+    }
+
+    /// A disruption deletes the pod: `DisruptionTarget=True` with `reason` first, then
+    /// DELETE (eviction API, taint manager, PodGC; reference §19).
+    pub fn disrupt_pod(&mut self, pod: PodId, reason: &'static str) {
+        kubelet::delete_pod(self, pod, Some(reason));
+    }
+
+    /// The scheduler's binding: the pod gets its node (and the kubelet's first status,
+    /// PodReady=False), the node's accounting takes its requests, the node's kubelet is
+    /// told, then the Job controller.
+    pub fn bind_pod(&mut self, pod_id: PodId, node_id: NodeId) {
+        let now = self.now();
+        let pod = self.store.pod_mut(pod_id);
+        pod.node = Some(node_id);
+        pod.scheduled = Some(now);
+        // The kubelet's first status of the pod carries PodReady=False (§8.1 rule 2).
+        pod.unready_at = Some(now);
+        let (req, nz) = (pod.request, nonzero(pod.request));
+        let node = &mut self.store.nodes[node_id.0 as usize];
+        node.requested.cpu_m += req.cpu_m;
+        node.requested.memory += req.memory;
+        node.requested_nonzero.cpu_m += nz.cpu_m;
+        node.requested_nonzero.memory += nz.memory;
+        node.pod_count += 1;
+        kubelet::pod_bound(self, pod_id);
+        self.pod_changed(pod_id);
+    }
+
+    /// A bound pod reached a terminal phase: its node's accounting frees its requests and
+    /// the scheduler hears that capacity changed. The caller reports the pod change.
+    pub fn release_pod(&mut self, pod_id: PodId) {
+        let pod = self.store.pod(pod_id);
+        let Some(node_id) = pod.node else { return };
+        let (req, nz) = (pod.request, nonzero(pod.request));
+        let node = &mut self.store.nodes[node_id.0 as usize];
+        node.requested.cpu_m -= req.cpu_m;
+        node.requested.memory -= req.memory;
+        node.requested_nonzero.cpu_m -= nz.cpu_m;
+        node.requested_nonzero.memory -= nz.memory;
+        node.pod_count -= 1;
+        scheduler::capacity_changed(self);
+    }
+
+    /// A node is Ready again (its taints come off): its kubelet reports on the pods bound to
+    /// it, in id order, and the scheduler hears that capacity changed.
+    pub fn node_ready(&mut self, node_id: NodeId) {
+        let node = &mut self.store.nodes[node_id.0 as usize];
+        node.down = false;
+        node.tainted = false;
+        node.epoch += 1;
+        for pod in self.store.pods_on(node_id) {
+            kubelet::recover_pod(self, pod);
+        }
+        scheduler::capacity_changed(self);
+    }
+
+    /// The API deletes a Job with propagation: its active pods are deleted, and the Job and
+    /// its pods leave the store once every pod is terminal (their records are written
+    /// then). Foreground and background propagation look the same here, because pods stop
+    /// at once. The owning CronJob's informer hears of the deletion.
+    pub fn delete_job(&mut self, id: JobId) {
+        let now = self.now();
+        let job = self.store.job_mut(id);
+        if job.deleted_at.is_some() {
+            return;
+        }
+        job.deleted_at = Some(now);
+        let owner = job.owner.as_ref().map(|o| o.cronjob);
+        self.last_activity = now;
+        let active: Vec<PodId> = job.active.iter().copied().collect();
+        for pod in active {
+            self.delete_pod(pod);
+        }
+        self.reap_job(id);
+        if let Some(cj) = owner {
+            cronjob::informer::job_deleted(self, cj, id);
+        }
+    }
+
+    /// Removes a deleted Job whose pods are all terminal, with its pods, and records them.
+    fn reap_job(&mut self, id: JobId) {
+        let job = self.store.job(id);
+        if job.deleted_at.is_none() {
+            return;
+        }
+        let pods = job.pods.clone();
+        if pods.iter().any(|&p| !self.store.pod(p).phase.is_terminal()) {
+            return;
+        }
+        let now = self.now();
+        for &p in &pods {
+            self.records.record_pod(&self.store, p, now);
+            if let Some(pod) = self.store.pods.remove(p.0) {
+                self.store.pod_names.remove(&pod.name);
+            }
+        }
+        self.records.record_job(&self.store, id);
+        if let Some(job) = self.store.jobs.remove(id.0) {
+            let key = format!("{}/{}", job.metadata.namespace(), job.metadata.name);
+            if self.store.job_names.get(&key) == Some(&id) {
+                self.store.job_names.remove(&key);
+            }
+        }
+    }
+}

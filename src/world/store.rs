@@ -1,0 +1,414 @@
+//! The objects of one run, as the API server holds them: nodes, pods, Jobs and CronJobs in
+//! arenas indexed by typed ids, with the name indexes actions and controllers look them up
+//! by. Data only — no rules, no clock, no events: the controllers change it, the API
+//! server file ([`super::api_server`]) fans its changes out.
+//!
+//! The Job and CronJob entries ([`job`], [`cronjob`]) carry each controller's in-memory
+//! bookkeeping next to the object, so the types controllers read of each other's objects
+//! live here and no controller imports another.
+
+pub mod cronjob;
+pub mod job;
+
+use std::collections::BTreeMap;
+
+use crate::api::{PodSpec, RestartPolicy};
+use crate::engine::Arena;
+use crate::scenario::Behavior;
+use crate::time::SimTime;
+
+pub use cronjob::CronJobState;
+pub use job::{Condition, ConditionType, JobState, OwnerRef, Status};
+
+/// Index of a node in [`Store::nodes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+/// Index of a pod in [`Store::pods`]; ids grow with creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PodId(pub u32);
+/// Index of a Job in [`Store::jobs`]; ids grow with creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobId(pub u32);
+
+/// Index of a CronJob in [`Store::cronjobs`]; ids grow with creation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CronJobId(pub u32);
+
+/// A node: allocatable capacity and what the scheduler has placed on it.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: String,
+    pub pool: usize,
+    pub labels: BTreeMap<String, String>,
+    pub alloc: Resources,
+    pub max_pods: i64,
+    /// Sum of the requests of the non-terminal pods bound here (filtering).
+    pub requested: Resources,
+    /// The same with the scheduler's non-zero defaults for empty requests (scoring).
+    pub requested_nonzero: Resources,
+    pub pod_count: i64,
+    /// The node is down (kubelet and containers gone) — set by node faults.
+    pub down: bool,
+    /// The node controller sees it as not ready and has tainted it: the scheduler skips it.
+    pub tainted: bool,
+    /// Bumped at every outage and return, so that timers of an earlier outage are ignored.
+    pub epoch: u32,
+    /// Offset of the kubelet's 10-second heartbeat rhythm (seeded per node).
+    pub heartbeat_phase: SimTime,
+    /// Random faults drawn so far (keys the fault streams).
+    pub faults_seen: u32,
+    /// The Node object was deleted: gone for good.
+    pub deleted: bool,
+}
+
+/// CPU in millicores and memory in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub cpu_m: i64,
+    pub memory: i64,
+}
+
+/// `DefaultMilliCPURequest`: scoring counts a container without a CPU request as this.
+pub const NONZERO_DEFAULT_CPU_M: i64 = 100;
+/// `DefaultMemoryRequest`: scoring counts a container without a memory request as this.
+pub const NONZERO_DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
+
+/// A request as kube-scheduler's scoring counts it: an empty CPU or memory request counts
+/// as the non-zero default.
+pub fn nonzero(r: Resources) -> Resources {
+    Resources {
+        cpu_m: if r.cpu_m == 0 {
+            NONZERO_DEFAULT_CPU_M
+        } else {
+            r.cpu_m
+        },
+        memory: if r.memory == 0 {
+            NONZERO_DEFAULT_MEMORY
+        } else {
+            r.memory
+        },
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+        }
+    }
+    pub fn is_terminal(self) -> bool {
+        matches!(self, PodPhase::Succeeded | PodPhase::Failed)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerPhase {
+    Waiting,
+    Running,
+    Terminated,
+}
+
+/// The kubelet's view of one container.
+#[derive(Debug, Clone)]
+pub struct ContainerStatus {
+    pub phase: ContainerPhase,
+    /// Runs started so far (1 for the first run).
+    pub runs: u32,
+    pub restart_count: u32,
+    pub exit_code: Option<i32>,
+    pub finished_at: Option<SimTime>,
+    /// Crash-loop backoff entry: current delay (ms) and when it was last used.
+    pub backoff_delay: Option<u64>,
+    pub backoff_last_update: SimTime,
+    /// How the current run will end: exit code and terminated reason.
+    pub planned_exit: (i32, &'static str),
+    /// The terminated reason of the last run (`Completed`, `Error`, `OOMKilled`).
+    pub reason: &'static str,
+}
+
+impl Default for ContainerStatus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ContainerStatus {
+    pub fn new() -> Self {
+        ContainerStatus {
+            phase: ContainerPhase::Waiting,
+            runs: 0,
+            restart_count: 0,
+            exit_code: None,
+            finished_at: None,
+            backoff_delay: None,
+            backoff_last_update: 0,
+            planned_exit: (0, "Completed"),
+            reason: "",
+        }
+    }
+}
+
+/// A pod of a Job.
+#[derive(Debug, Clone)]
+pub struct Pod {
+    pub name: String,
+    pub job: JobId,
+    pub index: Option<u32>,
+    /// 1 for the first pod of an index (Indexed) or of the Job (NonIndexed).
+    pub attempt: u32,
+    pub node: Option<NodeId>,
+    pub phase: PodPhase,
+    pub created: SimTime,
+    pub scheduled: Option<SimTime>,
+    pub started: Option<SimTime>,
+    pub finished: Option<SimTime>,
+    /// When deletion was requested (`deletionTimestamp − grace period`).
+    pub deletion_requested: Option<SimTime>,
+    pub ready: bool,
+    /// Last transition of PodReady to False, for the controller's finish-time rule; `None`
+    /// while PodReady is True or before the kubelet reported the pod.
+    pub unready_at: Option<SimTime>,
+    /// Last transition of PodReady to True.
+    pub ready_since: Option<SimTime>,
+    /// Init containers first, then app containers.
+    pub containers: Vec<ContainerStatus>,
+    pub init_count: u16,
+    /// How many init containers have completed.
+    pub init_done: u16,
+    pub request: Resources,
+    pub reason: &'static str,
+    pub exit_code: Option<i32>,
+    /// Holds the `batch.kubernetes.io/job-tracking` finalizer: not yet counted by the Job.
+    pub tracked: bool,
+    /// Queued in the Job's list of pods to count at the next sync.
+    pub queued_for_count: bool,
+    /// Unschedulable: waiting in the scheduler's queue for capacity.
+    pub unschedulable: bool,
+    /// What the Job controller last saw of this pod (for incremental counters).
+    pub seen: SeenByJob,
+    /// `batch.kubernetes.io/job-index-failure-count` and `…-ignored-failure-count`
+    /// (backoffLimitPerIndex).
+    pub index_failures: (u32, u32),
+    /// Still counted as holding its completion index (released when it stops being active,
+    /// or, under `podReplacementPolicy: Failed`, when it is terminal).
+    pub holds_index: bool,
+    /// The Job has already processed this pod's failure (backoff, per-index counts).
+    pub failure_recorded: bool,
+    /// A podFailurePolicy `Ignore` rule matched this pod's failure: it never counts.
+    pub failure_ignored: bool,
+    /// Reason of the `DisruptionTarget=True` condition, when one was added.
+    pub disruption: Option<&'static str>,
+    /// Exit code the containers get when the kubelet stops them (143 SIGTERM, 137 SIGKILL).
+    pub kill_code: i32,
+    /// Why the kubelet stopped the pod, when it did (`DeadlineExceeded`, `Evicted`, …).
+    pub kill_reason: Option<&'static str>,
+}
+
+/// The pod state the Job's incremental counters were last updated with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeenByJob {
+    pub ready: bool,
+    pub terminating: bool,
+    pub restarts: u32,
+}
+
+impl Pod {
+    pub fn is_active(&self) -> bool {
+        !self.phase.is_terminal() && self.deletion_requested.is_none()
+    }
+    pub fn is_terminating(&self) -> bool {
+        !self.phase.is_terminal() && self.deletion_requested.is_some()
+    }
+    pub fn restarts(&self) -> u32 {
+        self.containers.iter().map(|c| c.restart_count).sum()
+    }
+
+    /// The status of a pod condition as `podFailurePolicy.onPodConditions` reads it.
+    pub fn condition_status(&self, kind: &str) -> Option<&'static str> {
+        let b = |v: bool| Some(if v { "True" } else { "False" });
+        match kind {
+            "DisruptionTarget" => self.disruption.map(|_| "True"),
+            "Ready" | "ContainersReady" => b(self.ready),
+            "PodScheduled" => b(self.node.is_some()),
+            "Initialized" => b(self.init_done >= self.init_count && self.started.is_some()),
+            _ => None,
+        }
+    }
+}
+
+/// The objects of one run.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub nodes: Vec<Node>,
+    pub pods: Arena<Pod>,
+    pub jobs: Arena<JobState>,
+    /// Job names (namespace/name) to ids, for actions and uniqueness.
+    pub job_names: BTreeMap<String, JobId>,
+    /// Names of the pods in the store, so generated names never collide and actions can
+    /// find pods by name. Never iterated.
+    pub pod_names: std::collections::HashMap<String, PodId>,
+    pub cronjobs: Arena<CronJobState>,
+    /// CronJob names (namespace/name) to ids.
+    pub cronjob_names: BTreeMap<String, CronJobId>,
+}
+
+impl Store {
+    /// A pod that exists. Events about removed pods are dropped before they reach a
+    /// controller, so a missing pod here is a bug.
+    pub fn pod(&self, id: PodId) -> &Pod {
+        self.pods.get(id.0).expect("pod exists")
+    }
+    pub fn pod_mut(&mut self, id: PodId) -> &mut Pod {
+        self.pods.get_mut(id.0).expect("pod exists")
+    }
+    pub fn job(&self, id: JobId) -> &JobState {
+        self.jobs.get(id.0).expect("job exists")
+    }
+    pub fn job_mut(&mut self, id: JobId) -> &mut JobState {
+        self.jobs.get_mut(id.0).expect("job exists")
+    }
+    pub fn has_pod(&self, id: PodId) -> bool {
+        self.pods.contains(id.0)
+    }
+    pub fn has_job(&self, id: JobId) -> bool {
+        self.jobs.contains(id.0)
+    }
+    pub fn cronjob(&self, id: CronJobId) -> &CronJobState {
+        self.cronjobs.get(id.0).expect("cronjob exists")
+    }
+    pub fn cronjob_mut(&mut self, id: CronJobId) -> &mut CronJobState {
+        self.cronjobs.get_mut(id.0).expect("cronjob exists")
+    }
+}
+
+/// What a workload's pods look like to the kubelet and scheduler, resolved once per Job.
+#[derive(Debug, Clone)]
+pub struct PodTemplateInfo {
+    pub spec: PodSpec,
+    pub restart_policy: RestartPolicy,
+    pub request: Resources,
+    pub behavior: Behavior,
+}
+
+impl Store {
+    /// Pods bound to `node` that are not terminal, in id order.
+    pub fn pods_on(&self, node: NodeId) -> Vec<PodId> {
+        self.pods
+            .iter()
+            .filter(|(_, p)| p.node == Some(node) && !p.phase.is_terminal())
+            .map(|(i, _)| PodId(i))
+            .collect()
+    }
+}
+
+/// An `i128` quantity clamped into `i64`.
+pub fn saturating_i64(v: i128) -> i64 {
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+/// The pod-template information the kubelet and scheduler need, computed once per Job.
+pub fn template_info(spec: &PodSpec, behavior: &Behavior) -> PodTemplateInfo {
+    let sum = |list: &[crate::api::Container]| {
+        list.iter().fold(Resources::default(), |acc, c| {
+            let r = container_request(c);
+            Resources {
+                cpu_m: acc.cpu_m + r.cpu_m,
+                memory: acc.memory + r.memory,
+            }
+        })
+    };
+    // Effective request (reference §18.4): max(largest init container, sum of app containers).
+    let apps = sum(&spec.containers);
+    let init_max =
+        spec.init_containers
+            .iter()
+            .map(container_request)
+            .fold(Resources::default(), |acc, r| Resources {
+                cpu_m: acc.cpu_m.max(r.cpu_m),
+                memory: acc.memory.max(r.memory),
+            });
+    PodTemplateInfo {
+        spec: spec.clone(),
+        restart_policy: spec.restart_policy.unwrap_or(RestartPolicy::Never),
+        request: Resources {
+            cpu_m: apps.cpu_m.max(init_max.cpu_m),
+            memory: apps.memory.max(init_max.memory),
+        },
+        behavior: behavior.clone(),
+    }
+}
+
+/// A container's requests; a resource with only a limit requests its limit.
+fn container_request(c: &crate::api::Container) -> Resources {
+    let get = |name: &str, f: fn(&crate::api::Quantity) -> i128| {
+        c.resources
+            .requests
+            .get(name)
+            .or_else(|| c.resources.limits.get(name))
+            .map(f)
+            .map(saturating_i64)
+            .unwrap_or(0)
+    };
+    Resources {
+        cpu_m: get("cpu", crate::api::Quantity::milli),
+        memory: get("memory", crate::api::Quantity::value),
+    }
+}
+
+impl Pod {
+    /// A new pod of `job`, not yet scheduled.
+    pub fn new(
+        name: String,
+        job: JobId,
+        index: Option<u32>,
+        attempt: u32,
+        created: SimTime,
+        template: &PodTemplateInfo,
+    ) -> Pod {
+        let n = template.spec.init_containers.len() + template.spec.containers.len();
+        Pod {
+            name,
+            job,
+            index,
+            attempt,
+            node: None,
+            phase: PodPhase::Pending,
+            created,
+            scheduled: None,
+            started: None,
+            finished: None,
+            deletion_requested: None,
+            ready: false,
+            unready_at: None,
+            ready_since: None,
+            containers: (0..n).map(|_| ContainerStatus::new()).collect(),
+            init_count: template.spec.init_containers.len() as u16,
+            init_done: 0,
+            request: template.request,
+            reason: "",
+            exit_code: None,
+            tracked: true,
+            queued_for_count: false,
+            unschedulable: false,
+            seen: SeenByJob::default(),
+            index_failures: (0, 0),
+            holds_index: index.is_some(),
+            failure_recorded: false,
+            failure_ignored: false,
+            disruption: None,
+            kill_code: 143,
+            kill_reason: None,
+        }
+    }
+}
