@@ -29,6 +29,7 @@ mod pod_failure_policy;
 mod replacement_policy;
 mod report;
 mod review;
+mod robustness;
 mod scenario_text;
 mod scheduling;
 mod success_policy;

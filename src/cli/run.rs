@@ -30,8 +30,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Stop the simulation at this simulated time (e.g. `2h`, `90s`; overrides `horizon`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub horizon: Option<String>,
+    /// What to do with fields Kubernetes does not know, as kubectl's flag: `strict` refuses
+    /// the object (the default, as `kubectl apply`), `warn` warns and drops the field,
+    /// `ignore` drops it silently.
+    #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
+    pub validate: crate::api::FieldValidation,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -77,7 +82,7 @@ pub fn run(args: RunArgs) -> i32 {
 
 fn run_inner(args: &RunArgs) -> Result<(), String> {
     let (mut scenarios, warnings) =
-        scenario::load_inputs(&args.files).map_err(|e| e.to_string())?;
+        scenario::load_inputs_with(&args.files, args.validate).map_err(|e| e.to_string())?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
@@ -142,6 +147,12 @@ struct RunStats {
 
 /// Simulates one scenario into `dir`, with a progress bar unless `quiet`.
 fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "{}: --out: exists and is not a folder (the output folder is created when missing)",
+            dir.display()
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let io_err = |e: std::io::Error| format!("{}: cannot write: {e}", dir.display());
     let mut sink = CsvSink::create(dir).map_err(io_err)?;
