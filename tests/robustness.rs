@@ -207,7 +207,9 @@ fn scenarios_with_more_workloads_than_the_limit_are_refused() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("spec.workloads: Too many: 10001: must have at most 10000 items"),
+        err.contains(
+            "s.yaml:7:5: spec.workloads: Too many: more than 10000: must have at most 10000 items"
+        ),
         "{err}"
     );
 }

@@ -20,6 +20,7 @@ use super::defaults::{default_cronjob, default_job};
 use super::excerpt::clip_message;
 use super::job::Job;
 use super::lenient::describe;
+use super::position::first_document_kind;
 use super::position::{
     DocPositions, FieldPath, MAX_NESTING_DEPTH, PathSeg, Pos, index_documents, too_deep,
 };
@@ -393,17 +394,9 @@ pub fn manifest_in_document_with(
 /// True when the first non-empty YAML document of `text` has `kind: Scenario`: the file is a
 /// jobsim scenario rather than a manifest. Unreadable YAML is not a scenario.
 pub fn is_scenario_text(text: &str) -> bool {
-    if too_deep(text).is_some() {
-        return false;
-    }
-    for doc in yaml_serde::Deserializer::from_str(text) {
-        match Value::deserialize(doc) {
-            Ok(Value::Null) => continue,
-            Ok(value) => return kind_of(&value) == Some("Scenario"),
-            Err(_) => return false,
-        }
-    }
-    false
+    // Read from the event stream, which stops at `kind`: decoding the whole document here
+    // would cost as much again as loading it (and the loaders check nesting first).
+    first_document_kind(text).as_deref() == Some("Scenario")
 }
 
 fn is_scenario(value: &Value) -> bool {

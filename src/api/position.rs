@@ -252,6 +252,152 @@ pub fn too_deep(text: &str) -> Option<Pos> {
     None
 }
 
+/// How many items the sequence at `path` (mapping keys from the root) of the first document
+/// of `text` holds, counting no further than `cap + 1`: a cheap look at a list's length
+/// before the text is decoded whole. `None` when there is no sequence there or the text does
+/// not parse. Also gives where the sequence starts.
+pub fn sequence_len(text: &str, path: &[&str], cap: usize) -> Option<(usize, Pos)> {
+    struct Open {
+        map: bool,
+        on_path: bool,
+        expect_key: bool,
+        key: Option<String>,
+        target: bool,
+        items: usize,
+        at: Pos,
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    for item in Parser::new_from_str(text) {
+        let Ok((event, span)) = item else { return None };
+        let starts = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+        );
+        let depth = stack.len();
+        let (mut is_key, mut on_path) = (false, depth == 0);
+        if starts && let Some(parent) = stack.last_mut() {
+            if parent.map && parent.expect_key {
+                is_key = true;
+                parent.expect_key = false;
+            } else {
+                if parent.target {
+                    parent.items += 1;
+                    if parent.items > cap {
+                        return Some((parent.items, parent.at));
+                    }
+                }
+                on_path = parent.on_path
+                    && parent.map
+                    && depth <= path.len()
+                    && parent.key.as_deref() == Some(path[depth - 1]);
+                if parent.map {
+                    parent.expect_key = true;
+                }
+            }
+        }
+        match event {
+            Event::Scalar(value, ..) if is_key => {
+                if let Some(parent) = stack.last_mut() {
+                    parent.key = Some(value.to_string());
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let map = matches!(event, Event::MappingStart(..));
+                if is_key && let Some(parent) = stack.last_mut() {
+                    parent.key = None;
+                }
+                stack.push(Open {
+                    map,
+                    on_path: on_path && !is_key,
+                    expect_key: true,
+                    key: None,
+                    target: !map && !is_key && on_path && depth == path.len(),
+                    items: 0,
+                    at: Pos {
+                        line: span.start.line(),
+                        column: span.start.col() + 1,
+                    },
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let open = stack.pop()?;
+                if open.target {
+                    return Some((open.items, open.at));
+                }
+            }
+            Event::DocumentEnd => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The `kind` of the first non-empty document of `text` (a top-level scalar), read from the
+/// event stream without decoding the document. `None` when that document is not a mapping,
+/// has no scalar `kind`, or the text does not parse before it.
+pub fn first_document_kind(text: &str) -> Option<String> {
+    let mut depth = 0usize;
+    // At depth 1 of the root mapping: whether the next node is a key, and whether the
+    // previous key was `kind`.
+    let mut expect_key = true;
+    let mut after_kind = false;
+    for item in Parser::new_from_str(text) {
+        let Ok((event, _)) = item else { return None };
+        match event {
+            Event::Scalar(value, style, ..) => {
+                if depth == 0 {
+                    let empty = style == ScalarStyle::Plain
+                        && matches!(&*value, "" | "~" | "null" | "Null" | "NULL");
+                    if empty {
+                        continue; // an empty document: look at the next
+                    }
+                    return None;
+                }
+                if depth == 1 {
+                    if expect_key {
+                        after_kind = value == "kind";
+                    } else if after_kind {
+                        return Some(value.to_string());
+                    }
+                    expect_key = !expect_key;
+                }
+            }
+            Event::Alias(_) if depth == 1 => {
+                if !expect_key && after_kind {
+                    return None;
+                }
+                after_kind = false;
+                expect_key = !expect_key;
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if depth == 0 && matches!(event, Event::SequenceStart(..)) {
+                    return None;
+                }
+                if depth == 1 {
+                    if !expect_key && after_kind {
+                        return None;
+                    }
+                    after_kind = false;
+                }
+                depth += 1;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                depth -= 1;
+                match depth {
+                    0 => return None,
+                    1 => expect_key = !expect_key,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// One open collection while walking the event stream.
 enum Frame {
     Mapping {
@@ -529,6 +675,43 @@ kind: Job
         let c = FieldPath::of("spec.template.spec.containers");
         assert_eq!(docs[0].is_quoted(&c.index(1).child("image")), Some(true));
         assert_eq!(docs[0].is_quoted(&c.index(1).child("name")), Some(false));
+    }
+
+    fn count(text: &str, path: &[&str], cap: usize) -> Option<usize> {
+        sequence_len(text, path, cap).map(|(n, _)| n)
+    }
+
+    #[test]
+    fn sequence_length_is_counted_from_the_events_up_to_a_cap() {
+        let text = "a: {x: [1]}\nspec:\n  other: [1, 2, 3, 4]\n  workloads:\n  - {w: [1, 2]}\n  - b\n  - [c]\n";
+        assert_eq!(count(text, &["spec", "workloads"], 10), Some(3));
+        assert_eq!(count(text, &["spec", "workloads"], 1), Some(2));
+        assert_eq!(count(text, &["spec", "other"], 10), Some(4));
+        assert_eq!(count(text, &["a", "x"], 10), Some(1));
+        assert_eq!(count(text, &["spec"], 10), None);
+        assert_eq!(count(text, &["nothing"], 10), None);
+        assert_eq!(
+            sequence_len(text, &["spec", "workloads"], 10).map(|(_, at)| at),
+            Some(Pos { line: 5, column: 5 })
+        );
+        assert_eq!(count("? [k]\n: [1]\nk: [1, 2]\n", &["k"], 10), Some(2));
+    }
+
+    #[test]
+    fn first_document_kind_skips_empty_documents_and_nested_kinds() {
+        assert_eq!(
+            first_document_kind("---\n# c\n---\napiVersion: v\nkind: Scenario\n").as_deref(),
+            Some("Scenario")
+        );
+        assert_eq!(
+            first_document_kind("meta: {kind: Job}\nlist: [kind]\nkind: CronJob\n").as_deref(),
+            Some("CronJob")
+        );
+        assert_eq!(first_document_kind("kind: {a: b}\n"), None);
+        assert_eq!(first_document_kind("- kind: Job\n"), None);
+        assert_eq!(first_document_kind("a: 1\n---\nkind: Job\n"), None);
+        assert_eq!(first_document_kind("a: [unclosed"), None);
+        assert_eq!(first_document_kind(""), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::api::excerpt::clip_message;
-use crate::api::position::{Pos, index_documents};
+use crate::api::position::{Pos, index_documents, sequence_len};
 use crate::api::validation::FieldError;
 use crate::api::{self, FieldPath, FieldValidation, Manifest, ManifestError, Quantity, Warning};
 use crate::time::{HOUR, SimDuration, SimTime, parse_duration};
@@ -459,6 +459,21 @@ pub fn load_scenario_str_with(
     mode: FieldValidation,
 ) -> Result<(Scenario, Vec<Warning>), LoadError> {
     api::load::check_nesting(text, file)?;
+    // Counted on the event stream, before the whole document is decoded.
+    for (field, max) in [("workloads", MAX_WORKLOADS), ("actions", MAX_ACTIONS)] {
+        if let Some((n, at)) = sequence_len(text, &["spec", field], max)
+            && n > max
+        {
+            return Err(LoadError::Invalid {
+                file: file.to_path_buf(),
+                line: at.line,
+                column: at.column,
+                message: format!(
+                    "spec.{field}: Too many: more than {max}: must have at most {max} items (jobsim's limit on {field})"
+                ),
+            });
+        }
+    }
     let raw: ScenarioFile = yaml_serde::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
