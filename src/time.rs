@@ -16,35 +16,45 @@ pub const SECOND: SimDuration = 1_000;
 pub const MINUTE: SimDuration = 60 * SECOND;
 pub const HOUR: SimDuration = 60 * MINUTE;
 
-/// Why a duration string was rejected.
+/// Why a duration string was rejected. `text` is an excerpt of the input (see
+/// [`crate::api::excerpt`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
     #[error("invalid duration {text:?}: {reason} (write e.g. 500ms, 90s, 5m, 1h30m, 2d)")]
     Invalid { text: String, reason: String },
-    #[error("invalid duration {text:?}: durations may not be negative")]
+    #[error("invalid duration {text:?}: durations may not be negative (write e.g. 5m, 2h)")]
     Negative { text: String },
 }
 
-/// Parses `500ms`, `90s`, `1h30m`, `1h 30m`, `2d` (a day is 24 h) or ISO 8601 (`PT1H`).
-/// Months and years are rejected: their length depends on the calendar.
+/// Parses `500ms`, `90s`, `1h30m`, `1h 30m`, `2d` (a day is 24 h), `1w` or ISO 8601
+/// (`PT1H`). Months and years are rejected: their length depends on the calendar.
 pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
-    let invalid = |reason: String| DurationError::Invalid {
-        text: text.to_string(),
-        reason,
+    let invalid = |reason: &str| DurationError::Invalid {
+        text: crate::api::excerpt::excerpt(text),
+        reason: reason.to_string(),
     };
-    let span: Span = text
-        .trim()
-        .parse()
-        .map_err(|e: jiff::Error| invalid(e.to_string()))?;
-    let duration = span
-        .to_duration(SpanRelativeTo::days_are_24_hours())
-        .map_err(|e| invalid(e.to_string()))?;
-    if duration.is_negative() {
+    let span: Span = text.trim().parse().map_err(|_: jiff::Error| {
+        invalid("expected whole numbers with units ms, s, m, h, d or w, or ISO 8601 such as PT1H")
+    })?;
+    if span.is_negative() {
         return Err(DurationError::Negative {
-            text: text.to_string(),
+            text: crate::api::excerpt::excerpt(text),
         });
     }
-    u64::try_from(duration.as_millis()).map_err(|e| invalid(e.to_string()))
+    if span.get_years() != 0 || span.get_months() != 0 {
+        return Err(invalid(
+            "months and years have no fixed length; write days instead (30d, 365d)",
+        ));
+    }
+    let duration = span
+        .to_duration(SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| invalid("too long"))?;
+    if duration.is_negative() {
+        return Err(DurationError::Negative {
+            text: crate::api::excerpt::excerpt(text),
+        });
+    }
+    u64::try_from(duration.as_millis()).map_err(|_| invalid("too long"))
 }
 
 /// Formats a duration compactly for people: `850ms`, `5s`, `2m30s`, `1h05m`, `3d4h`.
@@ -137,6 +147,25 @@ mod tests {
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("-5s").is_err());
         assert!(parse_duration("1mo").is_err());
+    }
+
+    #[test]
+    fn duration_errors_say_what_is_allowed_not_the_library_internals() {
+        for (text, says) in [
+            ("1mo", "months and years have no fixed length"),
+            ("1y", "months and years have no fixed length"),
+            ("-5m", "durations may not be negative"),
+            (
+                "5 minutes please",
+                "expected whole numbers with units ms, s, m, h, d or w",
+            ),
+        ] {
+            let message = parse_duration(text).unwrap_err().to_string();
+            assert!(message.contains(says), "{text}: {message}");
+            assert!(!message.contains("relative"), "{text}: {message}");
+        }
+        let long = "9".repeat(10_000);
+        assert!(parse_duration(&long).unwrap_err().to_string().len() < 300);
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod record_schema;
 mod replacement_policy;
 mod report;
 mod review;
+mod robustness;
 mod scenario_text;
 mod scheduling;
 mod success_policy;

@@ -17,9 +17,13 @@ use yaml_serde::Value;
 
 use super::cronjob::CronJob;
 use super::defaults::{default_cronjob, default_job};
+use super::excerpt::clip_message;
 use super::job::Job;
 use super::lenient::describe;
-use super::position::{DocPositions, FieldPath, PathSeg, Pos, index_documents};
+use super::position::first_document_kind;
+use super::position::{
+    DocPositions, FieldPath, MAX_NESTING_DEPTH, PathSeg, Pos, index_documents, too_deep,
+};
 use super::validation::{FieldError, validate_cronjob, validate_job};
 
 /// One object read from a manifest file, defaulted and validated.
@@ -127,21 +131,149 @@ fn render_problems(file: &Path, problems: &[Problem]) -> String {
 
 const SUPPORTED: &str = "jobsim reads batch/v1 Job and CronJob";
 
-/// Reads every Job and CronJob in a file.
+/// What to do with a field Kubernetes does not know (a typo such as `spec.parallelizm`), as
+/// kubectl's `--validate` flag says: `Strict` refuses the object (kubectl's default, the API
+/// server's strict field validation), `Warn` loads it with a warning, `Ignore` drops the field
+/// silently. Fields Kubernetes knows but jobsim does not model are warnings in every mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    #[default]
+    Strict,
+    Warn,
+    Ignore,
+}
+
+impl std::str::FromStr for FieldValidation {
+    type Err = String;
+
+    /// `strict`, `warn` or `ignore`; kubectl's older `true` (strict) and `false` (ignore).
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "strict" | "true" => Ok(FieldValidation::Strict),
+            "warn" => Ok(FieldValidation::Warn),
+            "ignore" | "false" => Ok(FieldValidation::Ignore),
+            other => Err(format!(
+                "invalid value {:?}: allowed values are strict, warn and ignore",
+                super::excerpt::excerpt(other)
+            )),
+        }
+    }
+}
+
+/// The largest input file jobsim reads (manifests and scenarios): 64 MiB. A Kubernetes
+/// object is at most 1.5 MiB in etcd, so real inputs stay far below it.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads every Job and CronJob in a file, refusing unknown fields.
 pub fn load_manifests(path: &Path) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Io {
+    load_manifests_with(path, FieldValidation::Strict)
+}
+
+/// Reads every Job and CronJob in a file, treating unknown fields as `mode` says.
+pub fn load_manifests_with(
+    path: &Path,
+    mode: FieldValidation,
+) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
+    let text = read_input(path)?;
+    let (located, warnings) = load_manifests_located(&text, path, mode)?;
+    Ok((located.into_iter().map(|(m, _)| m).collect(), warnings))
+}
+
+/// Reads an input file as text: a regular file (not a device or a pipe such as
+/// `/dev/zero`) of at most [`MAX_INPUT_BYTES`], in UTF-8 (a bad byte is reported with its
+/// line and column).
+pub fn read_input(path: &Path) -> Result<String, ManifestError> {
+    use std::io::Read;
+    let io = |source: std::io::Error| ManifestError::Io {
         file: path.to_path_buf(),
         source,
-    })?;
-    load_manifests_str(&text, path)
+    };
+    let refuse = |message: String| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            message,
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(refuse("is a directory, not a YAML file".to_string()));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
+            "is not a regular file (a device, pipe or socket); jobsim reads YAML files".to_string(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(refuse(format!(
+            "is larger than {} MiB, jobsim's limit on input files",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|b| **b == b'\n').count();
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count();
+        let bad = e.as_bytes()[valid.len()];
+        ManifestError::Syntax {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: format!(
+                "invalid UTF-8 (byte 0x{bad:02x} at offset {}): input files must be UTF-8 text",
+                valid.len()
+            ),
+        }
+    })
+}
+
+/// Refuses text that nests collections deeper than [`MAX_NESTING_DEPTH`], before anything
+/// parses it further.
+pub fn check_nesting(text: &str, file: &Path) -> Result<(), ManifestError> {
+    match too_deep(text) {
+        None => Ok(()),
+        Some(at) => Err(ManifestError::Syntax {
+            file: file.to_path_buf(),
+            line: at.line,
+            column: at.column,
+            message: format!(
+                "nesting deeper than {MAX_NESTING_DEPTH} levels: jobsim's limit on YAML nesting \
+                 (Kubernetes objects nest about a dozen levels)"
+            ),
+        }),
+    }
 }
 
 /// Reads every Job and CronJob in YAML text; `file` names it in messages. Empty documents
-/// are skipped. All problems of all documents are reported together.
+/// are skipped. All problems of all documents are reported together. Unknown fields are
+/// refused ([`FieldValidation::Strict`]).
 pub fn load_manifests_str(
     text: &str,
     file: &Path,
 ) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
+    let (located, warnings) = load_manifests_located(text, file, FieldValidation::Strict)?;
+    Ok((located.into_iter().map(|(m, _)| m).collect(), warnings))
+}
+
+/// An object read from a file, with where its `metadata.name` is.
+pub type Located = (Manifest, Pos);
+
+/// Like [`load_manifests_str`], with where each object's `metadata.name` is in the file
+/// (for messages about two objects, such as a duplicate name).
+/// Unknown fields are treated as `mode` says.
+pub fn load_manifests_located(
+    text: &str,
+    file: &Path,
+    mode: FieldValidation,
+) -> Result<(Vec<Located>, Vec<Warning>), ManifestError> {
+    check_nesting(text, file)?;
     let values = read_documents(text, file)?;
     let mut positions = index_documents(text);
     if positions.len() != values.len() {
@@ -149,7 +281,7 @@ pub fn load_manifests_str(
         // wrong lines, point every message at the top of the file.
         positions = vec![DocPositions::fixed(Pos { line: 1, column: 1 }); values.len()];
     }
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded::new(mode);
     for (value, pos) in values.into_iter().zip(&positions) {
         if value.is_null() {
             continue;
@@ -214,7 +346,7 @@ pub fn manifest_from_value(
     }
     let (mut manifests, warnings) = loaded.finish(file)?;
     match manifests.pop() {
-        Some(m) => Ok((m, warnings)),
+        Some((m, _)) => Ok((m, warnings)),
         None => Err(ManifestError::Invalid {
             file: file.to_path_buf(),
             problems: vec![Problem {
@@ -235,15 +367,26 @@ pub fn manifest_in_document(
     positions: &DocPositions,
     prefix: &FieldPath,
 ) -> Result<(Manifest, Vec<Warning>), ManifestError> {
+    manifest_in_document_with(value, file, positions, prefix, FieldValidation::Strict)
+}
+
+/// [`manifest_in_document`] with unknown fields treated as `mode` says.
+pub fn manifest_in_document_with(
+    value: Value,
+    file: &Path,
+    positions: &DocPositions,
+    prefix: &FieldPath,
+    mode: FieldValidation,
+) -> Result<(Manifest, Vec<Warning>), ManifestError> {
     let at = positions.value_pos(prefix);
     if is_scenario(&value) || kind_of(&value) == Some("List") {
         return manifest_from_value(value, file, at.line, at.column);
     }
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded::new(mode);
     load_object(value, positions, prefix, &mut loaded);
     let (mut manifests, warnings) = loaded.finish(file)?;
     match manifests.pop() {
-        Some(m) => Ok((m, warnings)),
+        Some((m, _)) => Ok((m, warnings)),
         None => manifest_from_value(Value::Null, file, at.line, at.column),
     }
 }
@@ -251,14 +394,9 @@ pub fn manifest_in_document(
 /// True when the first non-empty YAML document of `text` has `kind: Scenario`: the file is a
 /// jobsim scenario rather than a manifest. Unreadable YAML is not a scenario.
 pub fn is_scenario_text(text: &str) -> bool {
-    for doc in yaml_serde::Deserializer::from_str(text) {
-        match Value::deserialize(doc) {
-            Ok(Value::Null) => continue,
-            Ok(value) => return kind_of(&value) == Some("Scenario"),
-            Err(_) => return false,
-        }
-    }
-    false
+    // Read from the event stream, which stops at `kind`: decoding the whole document here
+    // would cost as much again as loading it (and the loaders check nesting first).
+    first_document_kind(text).as_deref() == Some("Scenario")
 }
 
 fn is_scenario(value: &Value) -> bool {
@@ -286,7 +424,7 @@ fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> 
                 file: file.to_path_buf(),
                 line,
                 column,
-                message: e.to_string(),
+                message: clip_message(&e.to_string()),
             }
         })?;
         values.push(value);
@@ -297,22 +435,32 @@ fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> 
 /// What the objects of a file produced so far.
 #[derive(Default)]
 struct Loaded {
-    manifests: Vec<Manifest>,
+    /// What unknown fields do.
+    mode: FieldValidation,
+    /// Each with where its `metadata.name` is.
+    manifests: Vec<(Manifest, Pos)>,
     warnings: Vec<(Pos, String)>,
     problems: Vec<Problem>,
 }
 
 impl Loaded {
+    fn new(mode: FieldValidation) -> Loaded {
+        Loaded {
+            mode,
+            ..Loaded::default()
+        }
+    }
+
     fn problem(&mut self, pos: &DocPositions, prefix: &FieldPath, err: &FieldError) {
         let at = pos.value_pos(&prefix.join(&err.path));
         self.problems.push(Problem {
             line: at.line,
             column: at.column,
-            message: err.to_string(),
+            message: clip_message(&err.to_string()),
         });
     }
 
-    fn finish(mut self, file: &Path) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
+    fn finish(mut self, file: &Path) -> Result<(Vec<Located>, Vec<Warning>), ManifestError> {
         if !self.problems.is_empty() {
             // In file order, which is also document order (the sort is stable).
             self.problems.sort_by_key(|p| (p.line, p.column));
@@ -329,7 +477,7 @@ impl Loaded {
                 file: file.to_path_buf(),
                 line: at.line,
                 column: at.column,
-                message,
+                message: clip_message(&message),
             })
             .collect();
         Ok((self.manifests, warnings))
@@ -434,14 +582,33 @@ fn load_object(mut value: Value, pos: &DocPositions, prefix: &FieldPath, out: &m
     };
 
     let error_paths: BTreeSet<&FieldPath> = errors.iter().map(|e| &e.path).collect();
+    let mut unknown = Vec::new();
     for path in &ignored {
-        if !error_paths.contains(path) {
-            out.warnings
-                .push((pos.key_pos(&prefix.join(path)), ignored_message(path)));
+        if error_paths.contains(path) {
+            continue;
+        }
+        let at = pos.key_pos(&prefix.join(path));
+        match (ignored_message(path), out.mode) {
+            (Ignored::Unknown(_), FieldValidation::Strict) => unknown.push(Problem {
+                line: at.line,
+                column: at.column,
+                // As the API server words it under strict field validation.
+                message: clip_message(&format!("strict decoding error: unknown field \"{path}\"")),
+            }),
+            (Ignored::Unknown(_), FieldValidation::Ignore) => {}
+            (Ignored::Unknown(message) | Ignored::Known(message), _) => {
+                out.warnings.push((at, message));
+            }
         }
     }
-    if errors.is_empty() {
-        out.manifests.extend(manifest);
+    if !unknown.is_empty() {
+        out.problems.extend(unknown);
+        for err in &errors {
+            out.problem(pos, prefix, err);
+        }
+    } else if errors.is_empty() {
+        let at = pos.value_pos(&prefix.join(&FieldPath::of("metadata.name")));
+        out.manifests.extend(manifest.map(|m| (m, at)));
     } else {
         for err in &errors {
             out.problem(pos, prefix, err);
@@ -675,7 +842,13 @@ const SERVER_SET_METADATA: &[&str] = &[
     "deletionGracePeriodSeconds",
 ];
 
-fn ignored_message(path: &FieldPath) -> String {
+/// A field the types do not read: one Kubernetes knows (a note), or one it does not.
+enum Ignored {
+    Known(String),
+    Unknown(String),
+}
+
+fn ignored_message(path: &FieldPath) -> Ignored {
     let name = match path.0.last() {
         Some(PathSeg::Field(n) | PathSeg::Key(n)) => n.as_str(),
         _ => "",
@@ -684,13 +857,17 @@ fn ignored_message(path: &FieldPath) -> String {
         path.0.len() >= 2 && path.0[path.0.len() - 2] == PathSeg::Field(field.to_string())
     };
     if path.0.len() == 1 && name == "status" {
-        format!("field {path} ignored (status is written by the simulated controllers)")
+        Ignored::Known(format!(
+            "field {path} ignored (status is written by the simulated controllers)"
+        ))
     } else if parent_is("metadata") && SERVER_SET_METADATA.contains(&name) {
-        format!("field {path} ignored (set by the API server)")
+        Ignored::Known(format!("field {path} ignored (set by the API server)"))
     } else if KNOWN_UNMODELLED.contains(&name) {
-        format!("field {path} ignored (not modelled by jobsim)")
+        Ignored::Known(format!("field {path} ignored (not modelled by jobsim)"))
     } else {
-        format!("unknown field {path} (the API server would drop it)")
+        Ignored::Unknown(format!(
+            "unknown field {path} (the API server would drop it)"
+        ))
     }
 }
 

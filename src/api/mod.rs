@@ -7,6 +7,7 @@
 
 pub mod cronjob;
 pub mod defaults;
+pub mod excerpt;
 pub mod job;
 pub mod lenient;
 pub mod load;
@@ -19,8 +20,9 @@ pub mod validation;
 pub use cronjob::{ConcurrencyPolicy, CronJob, CronJobSpec, JobTemplateSpec};
 pub use job::{CompletionMode, Job, JobSpec, PodReplacementPolicy};
 pub use load::{
-    Manifest, ManifestError, Problem, Warning, is_scenario_text, load_manifests,
-    load_manifests_str, manifest_from_value, manifest_in_document,
+    FieldValidation, Manifest, ManifestError, Problem, Warning, is_scenario_text, load_manifests,
+    load_manifests_located, load_manifests_str, load_manifests_with, manifest_from_value,
+    manifest_in_document, manifest_in_document_with,
 };
 pub use meta::ObjectMeta;
 pub use pod::{Container, PodSpec, PodTemplateSpec, ResourceRequirements, RestartPolicy};

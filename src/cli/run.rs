@@ -30,8 +30,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Stop the simulation at this simulated time (e.g. `2h`, `90s`; overrides `horizon`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub horizon: Option<String>,
+    /// What to do with fields Kubernetes does not know, as kubectl's flag: `strict` refuses
+    /// the object (the default, as `kubectl apply`), `warn` warns and drops the field,
+    /// `ignore` drops it silently.
+    #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
+    pub validate: jobsim::api::FieldValidation,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -77,6 +82,9 @@ pub enum RunError {
     Load(#[from] LoadError),
     #[error("--horizon: {0}")]
     Horizon(#[source] DurationError),
+    /// `--out` names something that is not a folder (a file, `/dev/null`).
+    #[error("{}: --out: exists and is not a folder (the output folder is created when missing)", .0.display())]
+    OutNotAFolder(PathBuf),
     /// The output folder cannot be created.
     #[error("{}: cannot create", dir.display())]
     CreateDir {
@@ -103,7 +111,9 @@ impl RunError {
     /// Exit code 2 for bad input, 3 for an output that cannot be written.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RunError::Load(_) | RunError::Horizon(_) => super::EXIT_USAGE,
+            RunError::Load(_) | RunError::Horizon(_) | RunError::OutNotAFolder(_) => {
+                super::EXIT_USAGE
+            }
             RunError::CreateDir { .. }
             | RunError::Write { .. }
             | RunError::Report(_)
@@ -114,7 +124,7 @@ impl RunError {
 
 /// Loads, simulates and writes every scenario of the command line, one after another.
 pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
-    let (mut scenarios, warnings) = scenario::load_inputs(&args.files)?;
+    let (mut scenarios, warnings) = scenario::load_inputs_with(&args.files, args.validate)?;
     for w in &warnings {
         super::warn(w);
     }
@@ -187,6 +197,9 @@ struct RunStats {
 
 /// Simulates one scenario into `dir`, with a progress bar unless `quiet`.
 fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(RunError::OutNotAFolder(dir.to_path_buf()));
+    }
     std::fs::create_dir_all(dir).map_err(|source| RunError::CreateDir {
         dir: dir.to_path_buf(),
         source,

@@ -14,6 +14,11 @@ pub struct ValidateArgs {
     /// Scenario files or Job/CronJob manifests.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// What to do with fields Kubernetes does not know, as kubectl's flag: `strict` refuses
+    /// the object (the default, as `kubectl apply`), `warn` warns and drops the field,
+    /// `ignore` drops it silently.
+    #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
+    pub validate: jobsim::api::FieldValidation,
 }
 
 /// Why `jobsim validate` failed: the files that do not load (each is checked, and each
@@ -50,7 +55,7 @@ impl ValidateError {
 pub fn validate(args: ValidateArgs, out: &mut Stdout) -> Result<(), ValidateError> {
     let mut failures = Vec::new();
     for file in &args.files {
-        match jobsim::scenario::load_inputs(std::slice::from_ref(file)) {
+        match jobsim::scenario::load_inputs_with(std::slice::from_ref(file), args.validate) {
             Ok((scenarios, warnings)) => {
                 for w in warnings {
                     super::warn(w);

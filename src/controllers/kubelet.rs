@@ -118,8 +118,12 @@ fn plan_run(w: &World<'_>, pod_id: PodId, c: u16, run: u32) -> RunPlan {
             reason: "Completed",
         };
     }
-    let object = (u64::from(pod_id.0) << 24) | (u64::from(c) << 16) | u64::from(run.min(0xffff));
-    let mut rng = w.rng.stream("container-run", object);
+    let mut rng = w.rng.stream_tuple(
+        "container-run",
+        u64::from(pod_id.0),
+        u64::from(c),
+        u64::from(run),
+    );
     let base_duration = |rng: &mut rand_chacha::ChaCha8Rng| match &behavior.duration {
         Some(d) => d.sample(rng),
         None => natural().unwrap_or(DEFAULT_CONTAINER_DURATION_MS),

@@ -30,7 +30,34 @@ impl RngStreams {
         }
         ChaCha8Rng::from_seed(key)
     }
+
+    /// The stream for `purpose` and an object named by three numbers, such as a container
+    /// run `(pod, container, run)`. No two tuples share a stream. Tuples with `a < 2^40`,
+    /// `b < 2^8` and `c < 2^16 - 1` get the stream of the packed word
+    /// `a << 24 | b << 16 | c` (how earlier versions named them, kept so that the outputs of
+    /// existing runs do not change); any other tuple gets a stream derived from all three
+    /// words in full, distinct from every single-word stream.
+    pub fn stream_tuple(&self, purpose: &str, a: u64, b: u64, c: u64) -> ChaCha8Rng {
+        if a < 1 << 40 && b < 1 << 8 && c < 0xffff {
+            return self.stream(purpose, (a << 24) | (b << 16) | c);
+        }
+        let mut key = [0u8; 32];
+        // A different start than `stream` for the same purpose, so wide keys never meet
+        // packed ones.
+        let mut h = fnv1a(purpose.as_bytes()) ^ WIDE_TAG;
+        for (i, chunk) in key.chunks_mut(8).enumerate() {
+            h = splitmix64(h ^ self.seed.rotate_left(i as u32 * 16));
+            for word in [a, b, c] {
+                h = splitmix64(h ^ word);
+            }
+            chunk.copy_from_slice(&h.to_le_bytes());
+        }
+        ChaCha8Rng::from_seed(key)
+    }
 }
+
+/// Separates the wide derivation of [`RngStreams::stream_tuple`] from the single-word one.
+const WIDE_TAG: u64 = 0x5749_4445_2d4b_4559;
 
 /// FNV-1a over bytes: a fixed, portable hash (std's hashers are not guaranteed stable).
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -63,5 +90,33 @@ mod tests {
         assert_ne!(a1, b);
         assert_ne!(a1, c);
         assert_ne!(a1, d);
+    }
+
+    fn first(mut r: ChaCha8Rng) -> u64 {
+        r.next_u64()
+    }
+
+    #[test]
+    fn container_run_streams_do_not_collide_past_65535_runs_or_255_containers() {
+        let s = RngStreams::new(7);
+        let key = |pod, c, run| first(s.stream_tuple("container-run", pod, c, run));
+        // Runs past 65,535 used to share one stream.
+        assert_ne!(key(1, 0, 0xffff), key(1, 0, 0x1_0000));
+        assert_ne!(key(1, 0, 0xfffe), key(1, 0, 0xffff));
+        // Container 256 used to overlap the pod bits (pod 1, container 0).
+        assert_ne!(key(0, 256, 0), key(1, 0, 0));
+        // Run counts past 16 bits no longer spill into the container bits.
+        assert_ne!(key(1, 1, 0), key(1, 0, 0x1_0000));
+    }
+
+    #[test]
+    fn small_container_run_tuples_keep_their_packed_stream() {
+        let s = RngStreams::new(7);
+        for (pod, c, run) in [(0, 0, 0), (5, 3, 17), ((1 << 40) - 1, 255, 0xfffe)] {
+            assert_eq!(
+                first(s.stream_tuple("container-run", pod, c, run)),
+                first(s.stream("container-run", (pod << 24) | (c << 16) | run))
+            );
+        }
     }
 }

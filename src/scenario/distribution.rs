@@ -67,15 +67,81 @@ fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 }
 
 /// The YAML form of a [`Distribution`].
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum DistributionSpec {
     Fixed(String),
     Tagged(TaggedSpec),
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The forms a distribution may take, for messages.
+const FORMS: &str = "a single value (such as 5s, or 300Mi for memory) or one of {uniform: [a, b]}, \
+                     {exponential: {mean}}, {normal: {mean, stddev}}, {lognormal: {median, p99}}";
+
+impl<'de> Deserialize<'de> for DistributionSpec {
+    /// A string is a fixed value; a mapping names one distribution. A mistake inside a
+    /// mapping (`stdev` for `stddev`) is reported as such, with the forms allowed.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = yaml_serde::Value::deserialize(d)?;
+        let forms =
+            |e: &dyn std::fmt::Display| D::Error::custom(format!("{e}; a distribution is {FORMS}"));
+        match value {
+            yaml_serde::Value::String(s) => Ok(DistributionSpec::Fixed(s)),
+            yaml_serde::Value::Mapping(map) if map.len() == 1 => {
+                let (name, fields) = map.into_iter().next().expect("one entry");
+                let tagged = match name.as_str().unwrap_or("") {
+                    "uniform" => <[String; 2]>::deserialize(fields).map(TaggedSpec::Uniform),
+                    "exponential" => ExponentialFields::deserialize(fields)
+                        .map(|f| TaggedSpec::Exponential { mean: f.mean }),
+                    "normal" => NormalFields::deserialize(fields).map(|f| TaggedSpec::Normal {
+                        mean: f.mean,
+                        stddev: f.stddev,
+                    }),
+                    "lognormal" => {
+                        LognormalFields::deserialize(fields).map(|f| TaggedSpec::Lognormal {
+                            median: f.median,
+                            p99: f.p99,
+                        })
+                    }
+                    other => {
+                        return Err(forms(&format_args!(
+                            "unknown distribution {:?}",
+                            crate::api::excerpt::excerpt(other)
+                        )));
+                    }
+                };
+                tagged.map(DistributionSpec::Tagged).map_err(|e| forms(&e))
+            }
+            other => Err(D::Error::custom(format!(
+                "invalid type: {}, expected {FORMS}",
+                crate::api::lenient::describe(&other)
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExponentialFields {
+    mean: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NormalFields {
+    mean: String,
+    stddev: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LognormalFields {
+    median: String,
+    p99: String,
+}
+
+/// The named distributions, written as a mapping of one entry: `{normal: {mean, stddev}}`.
+#[derive(Debug, Clone)]
 pub enum TaggedSpec {
     Uniform([String; 2]),
     Exponential { mean: String },
@@ -195,5 +261,23 @@ mod tests {
         let s = samples(&Distribution::Exponential { mean: 1000 }, 20_000);
         let mean = s.iter().sum::<u64>() as f64 / s.len() as f64;
         assert!((mean - 1000.0).abs() < 50.0, "mean {mean}");
+    }
+
+    #[test]
+    fn a_typo_in_a_distribution_names_the_field_and_the_forms_allowed() {
+        let err = yaml_serde::from_str::<DistributionSpec>("{normal: {mean: 1s, stdev: 2s}}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `stdev`"), "{err}");
+        assert!(err.contains("{normal: {mean, stddev}}"), "{err}");
+        assert!(!err.contains("untagged"), "{err}");
+        let err = yaml_serde::from_str::<DistributionSpec>("[1s]")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a single value (such as 5s"), "{err}");
+        assert!(matches!(
+            yaml_serde::from_str::<DistributionSpec>("5s").unwrap(),
+            DistributionSpec::Fixed(s) if s == "5s"
+        ));
     }
 }

@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::api::position::index_documents;
-use crate::api::{self, FieldPath, Manifest, ManifestError, Quantity, Warning};
+use crate::api::excerpt::clip_message;
+use crate::api::position::{Pos, index_documents, sequence_len};
+use crate::api::validation::FieldError;
+use crate::api::{self, FieldPath, FieldValidation, Manifest, ManifestError, Quantity, Warning};
 use crate::time::{HOUR, SimDuration, SimTime, parse_duration};
 pub use behavior::Behavior;
 use behavior::BehaviorSpec;
@@ -43,6 +45,15 @@ pub const DEFAULT_POD_STARTUP_MS: SimDuration = 1_000;
 /// bare CronJob manifest): a CronJob never runs out of work, so the run needs an end. One
 /// day shows every daily schedule once.
 pub const DEFAULT_CRONJOB_HORIZON: SimDuration = 24 * HOUR;
+
+/// The most nodes a scenario's pools may add up to. Each node costs the simulator memory and
+/// time; 100,000 is ten times the largest clusters the shipped scenarios and benchmarks run.
+pub const MAX_NODES: u64 = 100_000;
+/// The most workloads (Jobs and CronJobs, after reading their manifests) one scenario, or
+/// the bare manifests of one run, may hold.
+pub const MAX_WORKLOADS: usize = 10_000;
+/// The most scripted actions one scenario may hold.
+pub const MAX_ACTIONS: usize = 100_000;
 
 /// A checked scenario, ready to simulate.
 #[derive(Debug, Clone)]
@@ -279,25 +290,72 @@ pub use crate::api::is_scenario_text;
 /// Reads the files given on the command line: one scenario per scenario file, and all
 /// bare manifests together in one default scenario named after the first of them.
 pub fn load_inputs(files: &[PathBuf]) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
+    load_inputs_with(files, FieldValidation::Strict)
+}
+
+/// [`load_inputs`] with unknown fields of manifests treated as `mode` says (kubectl's
+/// `--validate`). A scenario's own fields are always checked strictly.
+pub fn load_inputs_with(
+    files: &[PathBuf],
+    mode: FieldValidation,
+) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
     let mut scenarios = Vec::new();
     let mut warnings = Vec::new();
     let mut bare: Vec<Workload> = Vec::new();
     let mut first_bare: Option<&PathBuf> = None;
+    // Where each bare object was defined, by kind and name: the API server refuses a second
+    // object of one name.
+    let mut defined: BTreeMap<(bool, String), (&PathBuf, Pos)> = BTreeMap::new();
     for file in files {
         let text = read(file)?;
         if is_scenario_text(&text) {
-            let (s, w) = load_scenario_str(&text, file)?;
+            let (s, w) = load_scenario_str_with(&text, file, mode)?;
             scenarios.push(s);
             warnings.extend(w);
         } else {
-            let (manifests, w) = api::load_manifests_str(&text, file)?;
+            let (manifests, w) = api::load_manifests_located(&text, file, mode)?;
             warnings.extend(w);
             first_bare.get_or_insert(file);
-            bare.extend(manifests.into_iter().map(|manifest| Workload {
-                manifest,
-                at: 0,
-                behavior: Behavior::default(),
-            }));
+            for (manifest, at) in manifests {
+                let is_job = matches!(manifest, Manifest::Job(_));
+                let key = (is_job, manifest.name().to_string());
+                if let Some((first_file, first_at)) = defined.get(&key) {
+                    return Err(LoadError::Invalid {
+                        file: file.clone(),
+                        line: at.line,
+                        column: at.column,
+                        message: api::excerpt::clip_message(&format!(
+                            "Error from server (AlreadyExists): {} {:?} already exists \
+                             (first defined at {}:{}:{})",
+                            if is_job {
+                                "jobs.batch"
+                            } else {
+                                "cronjobs.batch"
+                            },
+                            key.1,
+                            first_file.display(),
+                            first_at.line,
+                            first_at.column
+                        )),
+                    });
+                }
+                defined.insert(key, (file, at));
+                if bare.len() >= MAX_WORKLOADS {
+                    return Err(LoadError::Invalid {
+                        file: file.clone(),
+                        line: at.line,
+                        column: at.column,
+                        message: format!(
+                            "more than {MAX_WORKLOADS} Jobs and CronJobs in one run: jobsim's limit on workloads"
+                        ),
+                    });
+                }
+                bare.push(Workload {
+                    manifest,
+                    at: 0,
+                    behavior: Behavior::default(),
+                });
+            }
         }
     }
     if let Some(first) = first_bare {
@@ -309,20 +367,51 @@ pub fn load_inputs(files: &[PathBuf]) -> Result<(Vec<Scenario>, Vec<Warning>), L
                 message: "no Job or CronJob found".to_string(),
             });
         }
-        let name = first
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "run".to_string());
+        let name = name_from_file(first, "run");
         scenarios.push(default_scenario(name, first.clone(), bare));
     }
     Ok((scenarios, warnings))
 }
 
 fn read(file: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(file).map_err(|source| LoadError::Io {
-        file: file.to_path_buf(),
-        source,
-    })
+    Ok(api::load::read_input(file)?)
+}
+
+/// A scenario name made from a file's name (`nightly-etl.yaml` gives `nightly-etl`), for
+/// scenarios without `metadata.name` and for bare manifests. The name becomes a folder
+/// (`reports/<name>/`), so it is made a valid Kubernetes name (a lowercase RFC 1123
+/// subdomain): letters are lowercased, every other character outside `[a-z0-9.-]` becomes
+/// `-`, and each dot-separated part is trimmed of leading and trailing `-` (empty parts are
+/// dropped). `fallback` when nothing is left.
+pub fn name_from_file(file: &Path, fallback: &str) -> String {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mapped: String = stem
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9' | '.' | '-') => c,
+            _ => '-',
+        })
+        .collect();
+    let mut name = mapped
+        .split('.')
+        .map(|part| part.trim_matches('-'))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(".");
+    // `IsDNS1123Subdomain`'s length limit.
+    const MAX_NAME_LEN: usize = 253;
+    if name.len() > MAX_NAME_LEN {
+        name.truncate(MAX_NAME_LEN);
+        name = name.trim_end_matches(['-', '.']).to_string();
+    }
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name
+    }
 }
 
 /// The scenario a bare manifest runs in: the default cluster and latencies.
@@ -360,6 +449,31 @@ pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError>
 
 /// Parses and checks a scenario; manifest paths are resolved against `file`'s folder.
 pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    load_scenario_str_with(text, file, FieldValidation::Strict)
+}
+
+/// [`load_scenario_str`] with unknown fields of its manifests treated as `mode` says.
+pub fn load_scenario_str_with(
+    text: &str,
+    file: &Path,
+    mode: FieldValidation,
+) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    api::load::check_nesting(text, file)?;
+    // Counted on the event stream, before the whole document is decoded.
+    for (field, max) in [("workloads", MAX_WORKLOADS), ("actions", MAX_ACTIONS)] {
+        if let Some((n, at)) = sequence_len(text, &["spec", field], max)
+            && n > max
+        {
+            return Err(LoadError::Invalid {
+                file: file.to_path_buf(),
+                line: at.line,
+                column: at.column,
+                message: format!(
+                    "spec.{field}: Too many: more than {max}: must have at most {max} items (jobsim's limit on {field})"
+                ),
+            });
+        }
+    }
     let raw: ScenarioFile = yaml_serde::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
@@ -369,7 +483,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             file: file.to_path_buf(),
             line,
             column,
-            message: e.to_string(),
+            message: clip_message(&e.to_string()),
         }
     })?;
     let positions = index_documents(text).into_iter().next().unwrap_or_default();
@@ -380,7 +494,7 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             file: file.to_path_buf(),
             line: pos.line,
             column: pos.column,
-            message,
+            message: clip_message(&message),
         }
     };
     if raw.api_version != "jobsim/v1" || raw.kind != "Scenario" {
@@ -390,11 +504,38 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         )));
     }
     let spec = raw.spec;
-    let name = raw.metadata.name.unwrap_or_else(|| {
-        file.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into())
-    });
+    let name = match raw.metadata.name {
+        // The name becomes a folder: it must be a Kubernetes name, as the API server
+        // checks `metadata.name`.
+        Some(name) => {
+            let path = FieldPath::of("metadata.name");
+            let problem = if name.is_empty() {
+                Some(FieldError::required(path, "name is required"))
+            } else {
+                crate::api::validation::dns1123_subdomain_errors(&name)
+                    .into_iter()
+                    .next()
+                    .map(|msg| FieldError::invalid(path, format!("{name:?}"), &msg))
+            };
+            if let Some(problem) = problem {
+                return Err(invalid(problem.to_string()));
+            }
+            name
+        }
+        None => name_from_file(file, "scenario"),
+    };
+    if spec.workloads.len() > MAX_WORKLOADS {
+        return Err(invalid(format!(
+            "spec.workloads: Too many: {}: must have at most {MAX_WORKLOADS} items (jobsim's limit on workloads)",
+            spec.workloads.len()
+        )));
+    }
+    if spec.actions.len() > MAX_ACTIONS {
+        return Err(invalid(format!(
+            "spec.actions: Too many: {}: must have at most {MAX_ACTIONS} items (jobsim's limit on actions)",
+            spec.actions.len()
+        )));
+    }
     let start = match &spec.start {
         None => DEFAULT_START.parse().expect("valid constant"),
         Some(s) => s.parse::<Timestamp>().map_err(|e| {
@@ -418,8 +559,16 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
         }
     }
     let mut pools = Vec::new();
+    let mut nodes: u64 = 0;
     for (i, p) in cluster.node_pools.iter().enumerate() {
         let path = format!("spec.cluster.nodePools[{i}]");
+        nodes += u64::from(p.count);
+        if nodes > MAX_NODES {
+            return Err(invalid(format!(
+                "{path}.count: Invalid value: {}: the node pools add up to {nodes} nodes, more than {MAX_NODES} (jobsim's limit on nodes in a cluster)",
+                p.count
+            )));
+        }
         // Node names are `<pool>-<n>`: the pool name must be a DNS label like them.
         if let Some(problem) = crate::api::validation::dns1123_label_errors(&p.name).first() {
             return Err(invalid(format!("{path}.name: {:?}: {problem}", p.name)));
@@ -475,13 +624,21 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             .unwrap_or_default();
         let manifests = match (&w.manifest, &w.object) {
             (Some(m), None) => {
-                let (ms, ws) = api::load_manifests(&base.join(m))?;
+                let resolved = base.join(m);
+                let (ms, ws) = api::load_manifests_with(&resolved, mode).map_err(|e| match e {
+                    ManifestError::Io { source, .. } => invalid(format!(
+                        "{path}.manifest: cannot read {}: {source}",
+                        resolved.display()
+                    )),
+                    other => other.into(),
+                })?;
                 warnings.extend(ws);
                 ms
             }
             (None, Some(obj)) => {
                 let prefix = FieldPath::of("spec.workloads").index(i).child("object");
-                let (m, ws) = api::manifest_in_document(obj.clone(), file, &positions, &prefix)?;
+                let (m, ws) =
+                    api::manifest_in_document_with(obj.clone(), file, &positions, &prefix, mode)?;
                 warnings.extend(ws);
                 vec![m]
             }
@@ -499,6 +656,11 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warni
             at,
             behavior: behavior.clone(),
         }));
+        if workloads.len() > MAX_WORKLOADS {
+            return Err(invalid(format!(
+                "{path}: the workloads add up to more than {MAX_WORKLOADS} Jobs and CronJobs (jobsim's limit on workloads)"
+            )));
+        }
     }
     check_unique_names(&workloads).map_err(invalid)?;
     let node_names: Vec<String> = pools

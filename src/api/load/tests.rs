@@ -195,14 +195,20 @@ fn syntax_error_uses_the_yaml_location() {
     }
 }
 
+fn warnings_in(yaml: &str, mode: FieldValidation) -> Vec<String> {
+    let (_, w) =
+        load_manifests_located(yaml, Path::new("m.yaml"), mode).unwrap_or_else(|e| panic!("{e}"));
+    w.iter().map(Warning::to_string).collect()
+}
+
 #[test]
-fn unknown_field_is_a_warning() {
+fn unknown_field_is_a_warning_with_validate_warn() {
     let text = JOB.replace(
         "        image: busybox\n",
         "        image: busybox\n        colour: blue\n",
     );
     assert_eq!(
-        warnings(&text),
+        warnings_in(&text, FieldValidation::Warn),
         [
             "m.yaml:12:9: unknown field spec.template.spec.containers[0].colour (the API server would drop it)"
         ]
@@ -363,4 +369,50 @@ fn non_mapping_document_is_rejected() {
         lines[0].contains("a manifest must be a mapping"),
         "{lines:?}"
     );
+}
+
+#[test]
+fn unknown_fields_are_refused_by_default_as_strict_field_validation_does() {
+    let text = JOB.replace("spec:\n  template:", "spec:\n  parallelizm: 3\n  template:");
+    assert_eq!(
+        error_lines(&text),
+        ["m.yaml:6:3: strict decoding error: unknown field \"spec.parallelizm\""]
+    );
+    // Also beside other errors, in a List item, where the path is the object's own.
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n- {}",
+        text.replace('\n', "\n  ").trim_end()
+    );
+    assert_eq!(
+        error_lines(&list),
+        ["m.yaml:9:5: strict decoding error: unknown field \"spec.parallelizm\""]
+    );
+}
+
+#[test]
+fn unknown_fields_are_dropped_silently_with_validate_ignore() {
+    let text = JOB.replace("spec:\n  template:", "spec:\n  parallelizm: 3\n  template:");
+    assert!(warnings_in(&text, FieldValidation::Ignore).is_empty());
+    // Fields Kubernetes knows but jobsim does not model stay notes in every mode.
+    let text = JOB.replace(
+        "        image: busybox\n",
+        "        image: busybox\n        imagePullPolicy: IfNotPresent\n",
+    );
+    assert_eq!(warnings_in(&text, FieldValidation::Ignore).len(), 1);
+    assert_eq!(warnings(&text).len(), 1);
+}
+
+#[test]
+fn validate_flag_values_are_kubectls() {
+    for (text, mode) in [
+        ("strict", FieldValidation::Strict),
+        ("true", FieldValidation::Strict),
+        ("warn", FieldValidation::Warn),
+        ("ignore", FieldValidation::Ignore),
+        ("false", FieldValidation::Ignore),
+    ] {
+        assert_eq!(text.parse::<FieldValidation>(), Ok(mode));
+    }
+    let err = "lax".parse::<FieldValidation>().unwrap_err();
+    assert!(err.contains("strict, warn and ignore"), "{err}");
 }
