@@ -18,7 +18,13 @@ for f in "${inputs[@]}"; do
   name=$(echo "$f" | tr '/' '_')
   "$bin" run "$f" --out "$work/$name" --quiet >/dev/null
 done
-for f in $(LC_ALL=C ls ../shared/seed-examples/*.yaml 2>/dev/null); do
+# The seed examples live beside the checkout (../shared/seed-examples), or where SHARED says.
+seeds=${SHARED:-../shared}/seed-examples
+if ! ls "$seeds"/*.yaml >/dev/null 2>&1; then
+  echo "output-digests: no seed examples at $seeds (set SHARED to the shared folder)" >&2
+  exit 1
+fi
+for f in $(LC_ALL=C ls "$seeds"/*.yaml); do
   name=seed-example_$(basename "$f")
   "$bin" run "$f" --out "$work/$name" --quiet >/dev/null
 done
