@@ -14,9 +14,9 @@ use std::collections::BTreeSet;
 use super::store::{JobState, NodeId, OwnerRef, PodId, Status, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
-use crate::controllers::job::indexes::IndexState;
 use crate::controllers::{cronjob, job, kubelet, scheduler};
 use crate::scenario::Behavior;
+use crate::world::store::job::IndexState;
 
 impl World<'_> {
     /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
