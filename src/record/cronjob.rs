@@ -11,8 +11,8 @@ use crate::api::ConcurrencyPolicy;
 use crate::time::Clock;
 use crate::world::store::{CronJobState, template_info};
 
-/// `metadata.ownerReferences` of a Job the CronJob created (§5.9): one controller
-/// reference with `blockOwnerDeletion`.
+/// `metadata.ownerReferences` of a Job the CronJob created (cronjob-semantics §5.9): one
+/// controller reference with `blockOwnerDeletion`.
 pub fn add_owner_reference(job: &mut Value, cj: &CronJobState, seed: u64) {
     if let Some(metadata) = job.get_mut("metadata").and_then(Value::as_object_mut) {
         metadata.insert(

@@ -291,7 +291,7 @@ pub fn uid_string(seed: u64, uid: u64) -> String {
 pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
     let uid = uid_string(seed, job.uid);
     let mut spec = serde_json::to_value(&job.spec).unwrap_or(Value::Null);
-    // The API server's selector and template labels (reference §1.2).
+    // The API server's selector and template labels (job-semantics §1.2).
     if let Some(obj) = spec.as_object_mut() {
         obj.insert(
             "selector".into(),
@@ -324,8 +324,8 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
         metadata["labels"] = json!(job.metadata.labels);
     } else if let Some(template_labels) = spec.pointer("/template/metadata/labels") {
         // A Job created without labels reads back with its template's labels, the
-        // generated ones included: defaulting (reference §1.1) runs again when the API
-        // server decodes the stored object, after §1.2 added them to the template.
+        // generated ones included: defaulting (job-semantics §1.1) runs again when the API
+        // server decodes the stored object, after job-semantics §1.2 added them to the template.
         metadata["labels"] = template_labels.clone();
     }
     if !job.metadata.annotations.is_empty() {
@@ -339,7 +339,8 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
         .as_deref()
         .is_some_and(|m| m != "kubernetes.io/job-controller")
     {
-        // The Job controller never writes a Job another controller manages (§4.3 step 2).
+        // The Job controller never writes a Job another controller manages (job-semantics
+        // §4.3 step 2).
         return json!({
             "apiVersion": "batch/v1",
             "kind": "Job",
@@ -387,7 +388,7 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
         if !completed.is_empty() {
             status.insert("completedIndexes".into(), json!(completed));
         }
-        // `""` rather than absent while backoffLimitPerIndex is set (§12).
+        // `""` rather than absent while backoffLimitPerIndex is set (job-semantics §12).
         if job.spec.backoff_limit_per_index.is_some() {
             status.insert("failedIndexes".into(), json!(ix.failed_indexes()));
         }

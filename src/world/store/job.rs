@@ -11,7 +11,7 @@ use crate::api::JobSpec;
 use crate::api::ObjectMeta;
 use crate::time::SimTime;
 
-/// A Job condition (reference §16.1). `time` is whole-second, as Kubernetes stores it.
+/// A Job condition (job-semantics §16.1). `time` is whole-second, as Kubernetes stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     pub kind: ConditionType,
