@@ -13,13 +13,20 @@ use jobsim::time::seconds_str;
 struct Run {
     sink: MemorySink,
     result: RunResult,
+    /// `objects.json` as the file holds it.
+    objects: serde_json::Value,
 }
 
 fn run(yaml: &str) -> Run {
     let (scenario, _) = jobsim::scenario::load_scenario_str(yaml, Path::new("t.yaml")).unwrap();
     let mut sink = MemorySink::default();
     let result = jobsim::world::simulate(&scenario, &mut sink, None);
-    Run { sink, result }
+    let objects = serde_json::to_value(&result.objects).unwrap();
+    Run {
+        sink,
+        result,
+        objects,
+    }
 }
 
 impl Run {
@@ -56,7 +63,7 @@ impl Run {
     }
 
     fn objects(&self, kind: &str) -> Vec<&serde_json::Value> {
-        self.result.objects["items"]
+        self.objects["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -1,9 +1,8 @@
 //! The output formats of DESIGN §6, defined once: one typed row per CSV file (`pods.csv`,
 //! `jobs.csv`, `events.csv`, `nodes.csv`) and the documents `summary.json` and `objects.json`,
 //! as `Serialize`/`Deserialize` types. The writers, the report's reader, the synthetic runs
-//! and the tests all use these. (The Job and CronJob objects of `objects.json` are still
-//! built as JSON values by their builders; a round-trip test proves they read back into
-//! these shapes and write the same bytes from them.)
+//! and the tests all use these; the run's builders make the Job and CronJob objects of
+//! `objects.json` as these types too.
 //!
 //! A row's column list ([`PodRow::COLUMNS`], …) is generated from its field names by the
 //! `csv_row!` macro, with a [`PodColumns`]-style struct holding one value per column, so a

@@ -16,6 +16,8 @@ use serde_json::Value;
 pub struct Run {
     pub result: RunResult,
     pub sink: MemorySink,
+    /// `objects.json` as the file holds it (the typed `result.objects`, serialised).
+    pub objects: Value,
 }
 
 /// Runs a scenario given as YAML until nothing is left to do.
@@ -33,7 +35,7 @@ fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
         .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
     let mut sink = MemorySink::default();
     let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
-    Run { result, sink }
+    Run::new(result, sink)
 }
 
 /// Runs a file (scenario or bare manifest) as `jobsim run FILE` would.
@@ -44,7 +46,7 @@ pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
     let scenario = scenarios.remove(0);
     let mut sink = MemorySink::default();
     let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
-    Run { result, sink }
+    Run::new(result, sink)
 }
 
 /// A Job condition from objects.json.
@@ -69,6 +71,15 @@ pub fn rfc(secs: u64) -> String {
 }
 
 impl Run {
+    fn new(result: RunResult, sink: MemorySink) -> Run {
+        let objects = serde_json::to_value(&result.objects).expect("objects.json serialises");
+        Run {
+            result,
+            sink,
+            objects,
+        }
+    }
+
     /// The result of the Job called `name`.
     pub fn job(&self, name: &str) -> &JobResult {
         self.result
@@ -121,7 +132,7 @@ impl Run {
 
     /// The Job object in objects.json, if it still exists at the end.
     pub fn object(&self, name: &str) -> Option<&Value> {
-        self.result.objects["items"]
+        self.objects["items"]
             .as_array()
             .expect("objects.json items")
             .iter()
