@@ -275,6 +275,17 @@ pub fn load_manifests_located(
 ) -> Result<(Vec<Located>, Vec<Warning>), ManifestError> {
     check_nesting(text, file)?;
     let values = read_documents(text, file)?;
+    load_documents(values, text, file, mode)
+}
+
+/// Like [`load_manifests_located`], for the documents of `text` already parsed (and perhaps
+/// changed since): positions in messages are those of `text`.
+pub fn load_documents(
+    values: Vec<Value>,
+    text: &str,
+    file: &Path,
+    mode: FieldValidation,
+) -> Result<(Vec<Located>, Vec<Warning>), ManifestError> {
     let mut positions = index_documents(text);
     if positions.len() != values.len() {
         // The two parsers disagree on where documents start: rather than point at the
@@ -412,7 +423,7 @@ fn kind_of(value: &Value) -> Option<&str> {
 }
 
 /// Splits the text into YAML documents; a syntax error stops everything, with its position.
-fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> {
+pub fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> {
     let mut values = Vec::new();
     for doc in yaml_serde::Deserializer::from_str(text) {
         let value = Value::deserialize(doc).map_err(|e| {

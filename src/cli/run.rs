@@ -37,6 +37,12 @@ pub struct RunArgs {
     /// `ignore` drops it silently.
     #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
     pub validate: jobsim::api::FieldValidation,
+    /// Change a field of every input before it is read, as if written in the file
+    /// (repeatable): `seed=7`, `horizon=2h`, `cluster.nodePools.worker.count=12`,
+    /// `job/NAME.spec.parallelism=4`, `job/NAME.behavior.failure.probability=0.1`,
+    /// `cronjob/NAME.spec.schedule='0 2 * * *'`. The value is YAML.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<jobsim::scenario::Override>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -124,7 +130,11 @@ impl RunError {
 
 /// Loads, simulates and writes every scenario of the command line, one after another.
 pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
-    let (mut scenarios, warnings) = scenario::load_inputs_with(&args.files, args.validate)?;
+    let options = scenario::input::LoadOptions {
+        field_validation: args.validate,
+        overrides: args.set.clone(),
+    };
+    let (mut scenarios, warnings) = scenario::input::load_files(&args.files, &options)?;
     for w in &warnings {
         super::warn(w);
     }

@@ -6,6 +6,8 @@
 pub mod actions;
 pub mod behavior;
 pub mod distribution;
+pub mod input;
+pub mod overrides;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,7 @@ pub use behavior::Behavior;
 use behavior::BehaviorSpec;
 pub use distribution::Distribution;
 use distribution::DistributionSpec;
+pub use overrides::Override;
 
 /// The wall-clock instant of t = 0 when a scenario does not set `start`.
 pub const DEFAULT_START: &str = "2026-01-01T00:00:00Z";
@@ -170,6 +173,14 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
+    /// An override names nothing in the input, or the input refuses its value.
+    #[error("override {setting}: {message}")]
+    Override {
+        /// The override, as `PATH=VALUE`.
+        setting: String,
+        /// Why it failed (for a refused value, the whole error of the input).
+        message: String,
+    },
 }
 
 // ---- the YAML form -------------------------------------------------------------------
@@ -299,6 +310,17 @@ pub fn load_inputs_with(
     files: &[PathBuf],
     mode: FieldValidation,
 ) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
+    load_inputs_set(files, mode, &[], &read)
+}
+
+/// [`load_inputs_with`] with `overrides` applied to each input before it is read, and the
+/// text of each file given by `read`.
+pub(crate) fn load_inputs_set(
+    files: &[PathBuf],
+    mode: FieldValidation,
+    overrides: &[Override],
+    read: &dyn Fn(&Path) -> Result<String, LoadError>,
+) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
     let mut scenarios = Vec::new();
     let mut warnings = Vec::new();
     let mut bare: Vec<Workload> = Vec::new();
@@ -309,11 +331,11 @@ pub fn load_inputs_with(
     for file in files {
         let text = read(file)?;
         if is_scenario_text(&text) {
-            let (s, w) = load_scenario_str_with(&text, file, mode)?;
+            let (s, w) = load_scenario_source(Source::Text(&text), file, mode, overrides)?;
             scenarios.push(s);
             warnings.extend(w);
         } else {
-            let (manifests, w) = api::load_manifests_located(&text, file, mode)?;
+            let (manifests, w) = overrides::load_manifests_set(&text, file, mode, overrides)?;
             warnings.extend(w);
             first_bare.get_or_insert(file);
             for (manifest, at) in manifests {
@@ -368,7 +390,8 @@ pub fn load_inputs_with(
             });
         }
         let name = name_from_file(first, "run");
-        scenarios.push(default_scenario(name, first.clone(), bare));
+        let scenario = default_scenario(name, first.clone(), bare);
+        scenarios.push(overrides::with_scenario_overrides(scenario, overrides)?);
     }
     Ok((scenarios, warnings))
 }
@@ -458,23 +481,52 @@ pub fn load_scenario_str_with(
     file: &Path,
     mode: FieldValidation,
 ) -> Result<(Scenario, Vec<Warning>), LoadError> {
-    api::load::check_nesting(text, file)?;
-    // Counted on the event stream, before the whole document is decoded.
-    for (field, max) in [("workloads", MAX_WORKLOADS), ("actions", MAX_ACTIONS)] {
-        if let Some((n, at)) = sequence_len(text, &["spec", field], max)
-            && n > max
-        {
-            return Err(LoadError::Invalid {
-                file: file.to_path_buf(),
-                line: at.line,
-                column: at.column,
-                message: format!(
-                    "spec.{field}: Too many: more than {max}: must have at most {max} items (jobsim's limit on {field})"
-                ),
-            });
+    load_scenario_source(Source::Text(text), file, mode, &[])
+}
+
+/// Where a scenario is read from: its text (positions in messages), or a parsed YAML value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Text(&'a str),
+    Value(&'a yaml_serde::Value),
+}
+
+/// Reads a scenario with `overrides` applied to its YAML before it is decoded; an error
+/// that an override causes names it.
+pub(crate) fn load_scenario_source(
+    source: Source<'_>,
+    file: &Path,
+    mode: FieldValidation,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    overrides::blamed(overrides, |set| load_scenario_once(source, file, mode, set))
+}
+
+fn load_scenario_once(
+    source: Source<'_>,
+    file: &Path,
+    mode: FieldValidation,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    if let Source::Text(text) = source {
+        api::load::check_nesting(text, file)?;
+        // Counted on the event stream, before the whole document is decoded.
+        for (field, max) in [("workloads", MAX_WORKLOADS), ("actions", MAX_ACTIONS)] {
+            if let Some((n, at)) = sequence_len(text, &["spec", field], max)
+                && n > max
+            {
+                return Err(LoadError::Invalid {
+                    file: file.to_path_buf(),
+                    line: at.line,
+                    column: at.column,
+                    message: format!(
+                        "spec.{field}: Too many: more than {max}: must have at most {max} items (jobsim's limit on {field})"
+                    ),
+                });
+            }
         }
     }
-    let raw: ScenarioFile = yaml_serde::from_str(text).map_err(|e| {
+    let syntax = |e: yaml_serde::Error| {
         let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))
@@ -485,8 +537,31 @@ pub fn load_scenario_str_with(
             column,
             message: clip_message(&e.to_string()),
         }
-    })?;
-    let positions = index_documents(text).into_iter().next().unwrap_or_default();
+    };
+    let positions = match source {
+        Source::Text(text) => index_documents(text).into_iter().next().unwrap_or_default(),
+        Source::Value(_) => Default::default(),
+    };
+    let raw: ScenarioFile = match source {
+        Source::Text(text) if overrides.is_empty() => yaml_serde::from_str(text).map_err(syntax)?,
+        _ => {
+            let mut doc = match source {
+                Source::Text(text) => yaml_serde::from_str(text).map_err(syntax)?,
+                Source::Value(value) => value.clone(),
+            };
+            let changed = overrides::apply_to_scenario(&mut doc, overrides)?;
+            yaml_serde::from_value(doc).map_err(|e| {
+                // Decoding a value keeps no position: point at what was overridden last.
+                let pos = positions.value_pos(changed.last().unwrap_or(&FieldPath::root()));
+                LoadError::Invalid {
+                    file: file.to_path_buf(),
+                    line: pos.line,
+                    column: pos.column,
+                    message: clip_message(&e.to_string()),
+                }
+            })?
+        }
+    };
     // Messages start with the field path they are about; point at it in the file.
     let invalid = |message: String| {
         let pos = positions.value_pos(&leading_path(&message));
