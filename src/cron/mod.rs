@@ -12,8 +12,11 @@
 //! It depends on `std` and `jiff` only.
 
 pub(crate) mod gotime;
-pub mod schedule;
-pub mod validation;
+pub(crate) mod schedule;
+pub(crate) mod validation;
+
+pub use schedule::{Location, Schedule, format_schedule, load_location};
+pub use validation::validate_schedule;
 
 #[cfg(test)]
 mod tests {

@@ -16,30 +16,48 @@ use crate::world::store::{Condition, ConditionType, JobState, Node, Pod, PodPhas
 /// The result of one Job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobResult {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
+    /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<String>,
+    /// `NonIndexed` or `Indexed`.
     pub completion_mode: &'static str,
+    /// `spec.parallelism`.
     pub parallelism: i32,
+    /// `spec.completions`, if set.
     pub completions: Option<i32>,
     /// `Complete`, `Failed`, `Suspended` or `Running`.
     pub outcome: &'static str,
+    /// The reason of the condition behind the outcome.
     pub reason: String,
+    /// The message of that condition.
     pub message: String,
+    /// `status.succeeded`.
     pub succeeded: i32,
+    /// `status.failed`.
     pub failed: i32,
+    /// Pods created for it.
     pub pods: u32,
+    /// When it was created.
     pub created: SimTime,
+    /// When `status.startTime` was set.
     pub started: Option<SimTime>,
+    /// When `Complete` or `Failed` was set.
     pub finished: Option<SimTime>,
+    /// When it was deleted, if it was.
     pub deleted: Option<SimTime>,
+    /// `status.completedIndexes` of an Indexed Job.
     pub completed_indexes: Option<String>,
     /// `status.failedIndexes`, only with `backoffLimitPerIndex`.
     pub failed_indexes: Option<String>,
+    /// What one pod of its template requests.
     pub pod_requests: Resources,
 }
 
 impl JobResult {
+    /// From creation to finish, if it finished.
     pub fn makespan(&self) -> Option<SimTime> {
         self.finished.map(|f| f - self.created)
     }
@@ -69,17 +87,25 @@ pub struct ScheduleCounts {
 /// The result of one CronJob: what became of its schedule times and its Jobs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CronJobResult {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
+    /// `spec.schedule`.
     pub schedule: String,
+    /// `spec.timeZone`, if set.
     pub time_zone: Option<String>,
+    /// `Allow`, `Forbid` or `Replace`.
     pub concurrency_policy: &'static str,
+    /// `spec.suspend` at the end.
     pub suspend: bool,
     /// What became of its schedule times and Jobs.
     pub counts: ScheduleCounts,
     /// Jobs in `status.active` at the end.
     pub active: usize,
+    /// `status.lastScheduleTime` (RFC 3339, UTC).
     pub last_schedule_time: Option<String>,
+    /// `status.lastSuccessfulTime` (RFC 3339).
     pub last_successful_time: Option<String>,
     /// Created − scheduled, milliseconds: p50, p99, max (`None` without Jobs).
     pub create_lag_ms: Option<[u64; 3]>,
@@ -92,17 +118,24 @@ pub struct CronJobResult {
 /// One node's allocatable capacity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeResult {
+    /// The node's name (`POOL-N`).
     pub name: String,
+    /// The pool it belongs to.
     pub pool: String,
+    /// Allocatable CPU (millicores) and memory (bytes).
     pub alloc: Resources,
+    /// Pods it can hold.
     pub pods: i64,
 }
 
 /// Aggregates over all pods of the run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Metrics {
+    /// Pods created.
     pub pods_created: u64,
+    /// Pods that succeeded.
     pub pods_succeeded: u64,
+    /// Pods that failed.
     pub pods_failed: u64,
     /// Earliest Job creation to latest Job finish, when every Job finished.
     pub makespan: Option<SimTime>,
@@ -119,16 +152,25 @@ pub struct Metrics {
 /// Everything the outputs need once the run is over.
 #[derive(Debug, Clone)]
 pub struct RunResult {
+    /// The scenario's name.
     pub scenario: String,
+    /// The seed of the random streams.
     pub seed: u64,
+    /// The instant simulated time 0 stands for.
     pub start: Timestamp,
+    /// Simulated time the run ended at.
     pub end: SimTime,
+    /// Events the engine handled.
     pub events_processed: u64,
+    /// The run was cut by its horizon.
     pub horizon_reached: bool,
+    /// Standalone Jobs (not created by a CronJob), in creation order.
     pub jobs: Vec<JobResult>,
     /// One per CronJob, in creation order.
     pub cronjobs: Vec<CronJobResult>,
+    /// Every node, in name order of creation.
     pub nodes: Vec<NodeResult>,
+    /// Run-wide metrics.
     pub metrics: Metrics,
     /// `objects.json`: a Kubernetes `List` of the Jobs and CronJobs that exist at the end.
     pub objects: ObjectList,

@@ -61,13 +61,21 @@ pub const MAX_ACTIONS: usize = 100_000;
 /// A checked scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The name its outputs are filed under.
     pub name: String,
+    /// The seed of the random streams.
     pub seed: u64,
+    /// The instant simulated time 0 stands for.
     pub start: Timestamp,
+    /// Where the run stops, if set.
     pub horizon: Option<SimDuration>,
+    /// The node pools of the cluster.
     pub pools: Vec<NodePool>,
+    /// Latencies of the control plane.
     pub timing: Timing,
+    /// The Jobs and CronJobs, with their behaviour and submission times.
     pub workloads: Vec<Workload>,
+    /// Scripted actions.
     pub actions: Vec<Action>,
     /// The CronJob controller's own zone (`cluster.controllerTimeZone`, an IANA name): where
     /// a CronJob without `timeZone` reads its schedule. `None` is UTC.
@@ -153,24 +161,38 @@ pub use actions::{Action, ActionKind};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error(transparent)]
+    /// A manifest does not load.
     Manifest(#[from] ManifestError),
     #[error("{}: cannot read: {source}", file.display())]
+    /// The file cannot be read.
     Io {
+        /// The file.
         file: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("{}:{line}:{column}: {message}", file.display())]
+    /// The text is not valid YAML, or not of the scenario's shape.
     Syntax {
+        /// The file.
         file: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// What is wrong.
         message: String,
     },
     #[error("{}:{line}:{column}: {message}", file.display())]
+    /// A field has a value the scenario refuses.
     Invalid {
+        /// The file.
         file: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// What is wrong, starting with the field path.
         message: String,
     },
     /// An override names nothing in the input, or the input refuses its value.
@@ -300,12 +322,14 @@ pub use crate::api::is_scenario_text;
 
 /// Reads the files given on the command line: one scenario per scenario file, and all
 /// bare manifests together in one default scenario named after the first of them.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_inputs(files: &[PathBuf]) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
     load_inputs_with(files, FieldValidation::Strict)
 }
 
 /// [`load_inputs`] with unknown fields of manifests treated as `mode` says (kubectl's
 /// `--validate`). A scenario's own fields are always checked strictly.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_inputs_with(
     files: &[PathBuf],
     mode: FieldValidation,
@@ -466,16 +490,19 @@ fn default_pool() -> NodePool {
 }
 
 /// Reads a scenario file.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
     load_scenario_str(&read(file)?, file)
 }
 
 /// Parses and checks a scenario; manifest paths are resolved against `file`'s folder.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
     load_scenario_str_with(text, file, FieldValidation::Strict)
 }
 
 /// [`load_scenario_str`] with unknown fields of its manifests treated as `mode` says.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_scenario_str_with(
     text: &str,
     file: &Path,

@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use jobsim::record::MemorySink;
-use jobsim::record::result::{JobResult, RunResult};
 pub use jobsim::record::schema::{EventRow, JobObject, JobRow, Object, PodRow};
+use jobsim::{JobResult, RunResult};
 use serde_json::Value;
 
 /// One finished run: its result and every record it reported.
@@ -31,21 +31,26 @@ pub fn run_until(yaml: &str, horizon_ms: u64) -> Run {
 }
 
 fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
-    let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("test.yaml"))
-        .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
+    let (scenario, _warnings) = jobsim::load_str(
+        yaml,
+        Path::new("test.yaml"),
+        &jobsim::LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
+    let result = jobsim::simulate(&scenario, &mut sink, horizon);
     Run::new(result, sink)
 }
 
 /// Runs a file (scenario or bare manifest) as `jobsim run FILE` would.
 pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
-    let (mut scenarios, _warnings) = jobsim::scenario::load_inputs(&[path.to_path_buf()])
-        .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
+    let (mut scenarios, _warnings) =
+        jobsim::load_files(&[path.to_path_buf()], &jobsim::LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
     assert_eq!(scenarios.len(), 1, "one scenario per file");
     let scenario = scenarios.remove(0);
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
+    let result = jobsim::simulate(&scenario, &mut sink, horizon);
     Run::new(result, sink)
 }
 
