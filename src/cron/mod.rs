@@ -15,8 +15,8 @@ pub(crate) mod gotime;
 pub(crate) mod schedule;
 pub(crate) mod validation;
 
-pub use schedule::{Location, Schedule, format_schedule, load_location};
-pub use validation::validate_schedule;
+pub use self::schedule::{Location, Schedule, format_schedule, load_location};
+pub use self::validation::validate_schedule;
 
 #[cfg(test)]
 mod tests {
@@ -34,6 +34,7 @@ mod tests {
             "std::",
             "jiff::",
             "super::",
+            "self::",
             "Field::",
             "proptest::",
             "crate::time",
