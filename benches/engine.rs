@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use jobsim::engine::EventQueue;
+use jobsim::EventQueue;
 use jobsim::record::NullSink;
-use jobsim::scenario::load_scenario_str;
+use jobsim::{LoadOptions, load_str};
 
 fn main() {
     divan::main();
@@ -59,10 +59,11 @@ spec:
 #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10)]
 fn simulate_job(bencher: divan::Bencher, pods: u32) {
     let text = scenario(pods, 2_000, 100);
-    let (s, _) = load_scenario_str(&text, Path::new("bench.yaml")).expect("valid scenario");
+    let (s, _) =
+        load_str(&text, Path::new("bench.yaml"), &LoadOptions::default()).expect("valid scenario");
     bencher.bench_local(|| {
         let mut sink = NullSink;
-        jobsim::world::simulate(&s, &mut sink, None)
+        jobsim::simulate(&s, &mut sink, None)
     });
 }
 
@@ -103,9 +104,10 @@ spec:
 #[divan::bench(args = [1_000, 10_000], sample_count = 10)]
 fn simulate_w1_like(bencher: divan::Bencher, completions: u32) {
     let text = w1_like(completions);
-    let (s, _) = load_scenario_str(&text, Path::new("w1-like.yaml")).expect("valid scenario");
+    let (s, _) = load_str(&text, Path::new("w1-like.yaml"), &LoadOptions::default())
+        .expect("valid scenario");
     bencher.bench_local(|| {
         let mut sink = NullSink;
-        jobsim::world::simulate(&s, &mut sink, None)
+        jobsim::simulate(&s, &mut sink, None)
     });
 }

@@ -11,19 +11,33 @@ pub type SimTime = u64;
 /// A span of simulated time in milliseconds.
 pub type SimDuration = u64;
 
+#[allow(dead_code)] // the unit, kept beside SECOND/MINUTE/HOUR
 pub const MS: SimDuration = 1;
+/// One second.
 pub const SECOND: SimDuration = 1_000;
+/// One minute.
 pub const MINUTE: SimDuration = 60 * SECOND;
+/// One hour.
 pub const HOUR: SimDuration = 60 * MINUTE;
 
 /// Why a duration string was rejected. `text` is an excerpt of the input (see
-/// [`crate::api::excerpt`]).
+/// `api::excerpt`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
     #[error("invalid duration {text:?}: {reason} (write e.g. 500ms, 90s, 5m, 1h30m, 2d)")]
-    Invalid { text: String, reason: String },
+    /// Not a duration.
+    Invalid {
+        /// The input (an excerpt).
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
     #[error("invalid duration {text:?}: durations may not be negative (write e.g. 5m, 2h)")]
-    Negative { text: String },
+    /// A negative duration.
+    Negative {
+        /// The input (an excerpt).
+        text: String,
+    },
 }
 
 /// Parses `500ms`, `90s`, `1h30m`, `1h 30m`, `2d` (a day is 24 h), `1w` or ISO 8601
@@ -107,6 +121,7 @@ impl Clock {
         }
     }
 
+    #[allow(dead_code)] // kept for crate callers
     pub fn start(&self) -> Timestamp {
         self.start
     }

@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod api_server;
+pub mod simulation;
 pub mod store;
 
 use crate::controllers::{cronjob, kubelet, node_lifecycle, pod_gc, scheduler, ttl};
@@ -21,6 +22,7 @@ use crate::record::{EventRecord, ObjectRef, Sink};
 use crate::scenario::{Scenario, Timing};
 use crate::time::{Clock, SimTime};
 
+#[allow(unused_imports)] // the store vocabulary, for the crate
 pub use store::{
     Condition, ConditionType, ContainerPhase, ContainerStatus, CronJobId, CronJobState, JobId,
     JobState, Node, NodeId, OwnerRef, Pod, PodId, PodPhase, PodTemplateInfo, Resources, SeenByJob,
@@ -201,6 +203,7 @@ impl<'s> World<'s> {
     }
 
     /// Runs until nothing is left to do or the horizon is reached.
+    #[allow(dead_code)] // kept beside `run_observed` for crate callers
     pub fn run(&mut self, horizon: Option<SimTime>) -> RunOutcome {
         self.run_observed(horizon, &mut |_| {})
     }
@@ -330,11 +333,16 @@ pub fn simulate_observed(
 ) -> RunResult {
     let mut w = World::new(scenario, sink);
     let outcome = w.run_observed(horizon.or(scenario.effective_horizon()), progress);
+    finish_run(w, outcome)
+}
+
+/// Ends a run that stopped: the last records, the end-of-run accounting, the result.
+fn finish_run(mut w: World<'_>, outcome: RunOutcome) -> RunResult {
     w.records.flush(&w.store, outcome.end);
     // The CronJob controller's own statistics settle the schedule times still open.
     let cronjobs: Vec<CronJobId> = w.store.cronjobs.iter().map(|(i, _)| CronJobId(i)).collect();
     for id in cronjobs {
         cronjob::accounting::finish_accounting(&mut w, id, outcome.end);
     }
-    w.records.result(&w.store, scenario, &w.clock, outcome)
+    w.records.result(&w.store, w.scenario, &w.clock, outcome)
 }

@@ -424,3 +424,43 @@ fn closing_the_pipe_ends_report_quietly_with_exit_0() {
     assert_eq!(err, "");
     assert!(dir.path().join("report.html").is_file());
 }
+
+#[test]
+fn set_overrides_fields_before_the_input_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    run_to(
+        "scenarios/seed/parallel-fixed-completions.yaml",
+        dir.path(),
+        &[
+            "--set",
+            "job/parallel-fixed-completions.spec.completions=2",
+            "--set",
+            "cluster.nodePools.worker.count=1",
+        ],
+    );
+    let jobs = std::fs::read_to_string(dir.path().join("jobs.csv")).unwrap();
+    let row: Vec<&str> = jobs.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!((row[5], row[7]), ("Complete", "2"), "{jobs}");
+    let nodes = std::fs::read_to_string(dir.path().join("nodes.csv")).unwrap();
+    assert_eq!(nodes.lines().count(), 2, "one node: {nodes}");
+}
+
+#[test]
+fn set_with_a_refused_value_or_unknown_path_exits_2_naming_the_override() {
+    for setting in [
+        "job/parallel-fixed-completions.spec.completions=-1",
+        "job/nope.spec.completions=2",
+        "cluster.nodePools.worker.cont=2",
+    ] {
+        let o = run(&[
+            "run",
+            "scenarios/seed/parallel-fixed-completions.yaml",
+            "--quiet",
+            "--set",
+            setting,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{setting}");
+        let err = stderr(&o);
+        assert!(err.contains(&format!("override {setting}: ")), "{err}");
+    }
+}

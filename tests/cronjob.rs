@@ -5,21 +5,29 @@
 
 use std::path::Path;
 
+use jobsim::RunResult;
 use jobsim::record::MemorySink;
-use jobsim::record::result::RunResult;
 use jobsim::record::schema::JobRow;
-use jobsim::time::seconds_str;
+use jobsim::seconds_str;
 
 struct Run {
     sink: MemorySink,
     result: RunResult,
+    /// `objects.json` as the file holds it.
+    objects: serde_json::Value,
 }
 
 fn run(yaml: &str) -> Run {
-    let (scenario, _) = jobsim::scenario::load_scenario_str(yaml, Path::new("t.yaml")).unwrap();
+    let (scenario, _) =
+        jobsim::load_str(yaml, Path::new("t.yaml"), &jobsim::LoadOptions::default()).unwrap();
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, None);
-    Run { sink, result }
+    let result = jobsim::simulate(&scenario, &mut sink, None);
+    let objects = serde_json::to_value(&result.objects).unwrap();
+    Run {
+        sink,
+        result,
+        objects,
+    }
 }
 
 impl Run {
@@ -56,7 +64,7 @@ impl Run {
     }
 
     fn objects(&self, kind: &str) -> Vec<&serde_json::Value> {
-        self.result.objects["items"]
+        self.objects["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -591,7 +599,7 @@ fn schedule_edit_to_an_invalid_schedule_is_rejected_at_load() {
         "  actions:
     - {at: 10m, schedule: cronjob/c, to: \"0 0 * * 7\"}",
     );
-    let err = jobsim::scenario::load_scenario_str(&yaml, Path::new("t.yaml"))
+    let err = jobsim::load_str(&yaml, Path::new("t.yaml"), &jobsim::LoadOptions::default())
         .expect_err("rejected")
         .to_string();
     assert!(err.contains("spec.actions[0].to"), "{err}");
@@ -607,7 +615,7 @@ fn cronjob_actions_name_existing_cronjobs() {
         "  actions:
     - {at: 10m, suspend: cronjob/nope}",
     );
-    let err = jobsim::scenario::load_scenario_str(&yaml, Path::new("t.yaml"))
+    let err = jobsim::load_str(&yaml, Path::new("t.yaml"), &jobsim::LoadOptions::default())
         .expect_err("rejected")
         .to_string();
     assert!(err.contains("no CronJob named \"nope\""), "{err}");
@@ -669,7 +677,7 @@ fn scenarios_with_cronjobs_default_to_a_24h_horizon() {
     assert_eq!(r.result.end, 24 * 3_600_000);
     assert!(r.result.horizon_reached);
     assert_eq!(r.created("c").len(), 3); // 06:00, 12:00, 18:00 (24:00 is at +100 ms)
-    assert_eq!(jobsim::scenario::DEFAULT_CRONJOB_HORIZON, 24 * 3_600_000);
+    assert_eq!(jobsim::DEFAULT_CRONJOB_HORIZON, 24 * 3_600_000);
 }
 
 #[test]

@@ -98,7 +98,7 @@ fn ev(reason: &str, message: &str) -> (String, String) {
 }
 
 fn items<'a>(r: &'a Run, kind: &str) -> Vec<&'a Value> {
-    r.result.objects["items"]
+    r.objects["items"]
         .as_array()
         .expect("objects.json items")
         .iter()

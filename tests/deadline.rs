@@ -4,7 +4,7 @@
 //! hold in one sync; Pending pods consume deadline time; the clock restarts at resume.
 
 use crate::common::{Run, rfc, run};
-use jobsim::controllers::kubelet::STOP_LATENCY;
+use jobsim::timing::STOP_LATENCY;
 
 /// The active-deadline teaching scenario: 4 completions one after another, 40 s each,
 /// deadline 60 s.

@@ -4,8 +4,8 @@
 //! terminal events, and `failed` counting the active pods killed when the Job fails.
 
 use crate::common::{Run, rfc, run};
-use jobsim::controllers::kubelet::STOP_LATENCY;
-use jobsim::time::SECOND;
+use jobsim::SECOND;
+use jobsim::timing::STOP_LATENCY;
 
 fn one_pod(restart_policy: &str, exit_code: u8) -> Run {
     run(&format!(

@@ -19,6 +19,7 @@ mod deadline;
 mod determinism;
 mod docs;
 mod examples;
+mod face;
 mod finish;
 mod job_modes;
 mod kubelet;

@@ -159,9 +159,13 @@ spec:
   {job_spec}
 "#
     );
-    jobsim::api::load_manifests_str(&text, Path::new("bad.yaml"))
-        .err()
-        .map(|e| e.to_string())
+    jobsim::load_str(
+        &text,
+        Path::new("bad.yaml"),
+        &jobsim::LoadOptions::default(),
+    )
+    .err()
+    .map(|e| e.to_string())
 }
 
 #[test]

@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use jobsim::record::csv::CsvSink;
-use jobsim::record::files::write_run_files;
+use jobsim::record::CsvSink;
 use jobsim::record::schema::{
     EventRow, JobRow, NodeRow, Object, ObjectList, PodRow, Summary, read_csv_rows, to_pretty_json,
 };
+use jobsim::record::write_run_files;
 use jobsim::record::{EventRecord, JobRecord, MemorySink, PodRecord, Sink};
 use jobsim::report::records::EndPhase;
 
@@ -36,7 +36,7 @@ impl Sink for Both {
 
 fn round_trip(scenario: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario);
-    let (mut scenarios, _) = jobsim::scenario::load_inputs(&[path])
+    let (mut scenarios, _) = jobsim::load_files(&[path], &jobsim::LoadOptions::default())
         .unwrap_or_else(|e| panic!("{scenario} does not load: {e}"));
     let scenario = scenarios.remove(0);
     let dir = tempfile::tempdir().unwrap();
@@ -44,7 +44,7 @@ fn round_trip(scenario: &str) {
         csv: CsvSink::create(dir.path()).unwrap(),
         memory: MemorySink::default(),
     };
-    let result = jobsim::world::simulate(&scenario, &mut sink, None);
+    let result = jobsim::simulate(&scenario, &mut sink, None);
     let Both { csv, memory } = sink;
     csv.finish().unwrap();
     write_run_files(dir.path(), &result).unwrap();

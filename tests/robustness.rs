@@ -93,7 +93,7 @@ fn scenario_names_that_are_not_kubernetes_names_are_refused_by_validate_and_run(
 
 #[test]
 fn bare_manifest_file_names_become_safe_scenario_names() {
-    use jobsim::scenario::name_from_file;
+    use jobsim::name_from_file;
     assert_eq!(
         name_from_file(Path::new("dir/My Job_v2.yaml"), "run"),
         "my-job-v2"
@@ -146,7 +146,7 @@ fn deeply_nested_yaml_is_refused_quickly_with_its_position() {
         "name: deep",
         &format!("  workloads: {}", "[".repeat(100_000)),
     );
-    let err = jobsim::scenario::load_scenario_str(&text, Path::new("s.yaml"))
+    let err = jobsim::load_str(&text, Path::new("s.yaml"), &jobsim::LoadOptions::default())
         .unwrap_err()
         .to_string();
     assert!(err.contains("nesting deeper than 200 levels"), "{err}");
@@ -168,7 +168,7 @@ fn node_pools_above_the_node_limit_are_refused() {
             "name: many-nodes",
             &format!("  cluster:\n    nodePools:\n{pools}"),
         );
-        let err = jobsim::scenario::load_scenario_str(&text, Path::new("s.yaml"))
+        let err = jobsim::load_str(&text, Path::new("s.yaml"), &jobsim::LoadOptions::default())
             .unwrap_err()
             .to_string();
         assert!(err.contains(shows), "{err}");
@@ -203,7 +203,7 @@ fn inputs_that_are_not_regular_files_or_too_large_are_refused_before_reading() {
 fn scenarios_with_more_workloads_than_the_limit_are_refused() {
     let workloads: String = "    - manifest: job.yaml\n".repeat(10_001);
     let text = scenario("name: many", &format!("  workloads:\n{workloads}"));
-    let err = jobsim::scenario::load_scenario_str(&text, Path::new("s.yaml"))
+    let err = jobsim::load_str(&text, Path::new("s.yaml"), &jobsim::LoadOptions::default())
         .unwrap_err()
         .to_string();
     assert!(
@@ -328,7 +328,7 @@ fn a_typo_in_a_distribution_says_which_forms_are_allowed() {
         "name: typo",
         "  cluster:\n    timing:\n      scheduling: {normal: {mean: 1s, stdev: 2s}}\n",
     );
-    let err = jobsim::scenario::load_scenario_str(&text, Path::new("s.yaml"))
+    let err = jobsim::load_str(&text, Path::new("s.yaml"), &jobsim::LoadOptions::default())
         .unwrap_err()
         .to_string();
     assert!(err.contains("s.yaml:"), "{err}");

@@ -61,10 +61,7 @@ fn ttl_zero_deletes_the_job_as_soon_as_it_finishes() {
     // (TTL_REACTION, 1 ms) later, after the other watchers saw the Job complete.
     let r = with_ttl(Some(0), 0);
     let job = r.job("short");
-    assert_eq!(
-        job.deleted,
-        Some(7_020 + jobsim::controllers::job::TTL_REACTION)
-    );
+    assert_eq!(job.deleted, Some(7_020 + jobsim::timing::TTL_REACTION));
     assert!(job.deleted >= job.finished);
     assert!(r.object("short").is_none());
 }

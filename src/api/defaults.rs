@@ -77,6 +77,7 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
 /// The defaults a *pod* (not a template) gets when created from a template
 /// (`SetDefaults_Pod`): a container that sets a limit but no request for a resource requests
 /// its limit (job-semantics §18.4). The pod-creating code calls this on each new pod's spec.
+#[allow(dead_code)] // no caller yet, although the comment above says pod creation calls it
 pub fn default_pod_from_template(spec: &mut PodSpec) {
     for container in spec.init_containers.iter_mut().chain(&mut spec.containers) {
         let resources = &mut container.resources;

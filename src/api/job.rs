@@ -225,6 +225,7 @@ pub struct JobCondition {
 /// `status` of a Job as the controller writes it (reference §15.1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // the API shape of a Job status; nothing builds one
 pub struct JobStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<JobCondition>,

@@ -45,9 +45,13 @@ impl Manifest {
 /// A non-fatal remark about a manifest, e.g. a field jobsim (and the API server) ignores.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// The file it is about.
     pub file: PathBuf,
+    /// 1-based line of the field it is about.
     pub line: usize,
+    /// 1-based column of the field.
     pub column: usize,
+    /// What is wrong, starting with the field path.
     pub message: String,
 }
 
@@ -138,8 +142,11 @@ const SUPPORTED: &str = "jobsim reads batch/v1 Job and CronJob";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FieldValidation {
     #[default]
+    /// Refuse an object with an unknown field (the default).
     Strict,
+    /// Load it, warn about the field and drop it.
     Warn,
+    /// Drop the field silently.
     Ignore,
 }
 
@@ -165,6 +172,7 @@ impl std::str::FromStr for FieldValidation {
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads every Job and CronJob in a file, refusing unknown fields.
+#[allow(dead_code)] // a crate entry point; the face reads through `scenario::input`
 pub fn load_manifests(path: &Path) -> Result<(Vec<Manifest>, Vec<Warning>), ManifestError> {
     load_manifests_with(path, FieldValidation::Strict)
 }
@@ -254,6 +262,7 @@ pub fn check_nesting(text: &str, file: &Path) -> Result<(), ManifestError> {
 /// Reads every Job and CronJob in YAML text; `file` names it in messages. Empty documents
 /// are skipped. All problems of all documents are reported together. Unknown fields are
 /// refused ([`FieldValidation::Strict`]).
+#[allow(dead_code)] // a crate entry point; the face reads through `scenario::input`
 pub fn load_manifests_str(
     text: &str,
     file: &Path,
@@ -275,6 +284,17 @@ pub fn load_manifests_located(
 ) -> Result<(Vec<Located>, Vec<Warning>), ManifestError> {
     check_nesting(text, file)?;
     let values = read_documents(text, file)?;
+    load_documents(values, text, file, mode)
+}
+
+/// Like [`load_manifests_located`], for the documents of `text` already parsed (and perhaps
+/// changed since): positions in messages are those of `text`.
+pub fn load_documents(
+    values: Vec<Value>,
+    text: &str,
+    file: &Path,
+    mode: FieldValidation,
+) -> Result<(Vec<Located>, Vec<Warning>), ManifestError> {
     let mut positions = index_documents(text);
     if positions.len() != values.len() {
         // The two parsers disagree on where documents start: rather than point at the
@@ -361,6 +381,7 @@ pub fn manifest_from_value(
 /// Reads one Job or CronJob embedded in a larger YAML document (a scenario's inline
 /// `object:`): `positions` indexes that document and `prefix` is the object's path in it, so
 /// messages point at the right line and column of `file`.
+#[allow(dead_code)] // a crate entry point; the face reads through `scenario::input`
 pub fn manifest_in_document(
     value: Value,
     file: &Path,
@@ -412,7 +433,7 @@ fn kind_of(value: &Value) -> Option<&str> {
 }
 
 /// Splits the text into YAML documents; a syntax error stops everything, with its position.
-fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> {
+pub fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> {
     let mut values = Vec::new();
     for doc in yaml_serde::Deserializer::from_str(text) {
         let value = Value::deserialize(doc).map_err(|e| {

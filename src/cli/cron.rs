@@ -10,8 +10,8 @@ use clap::Args;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use jobsim::cron::schedule::{Location, Schedule, format_schedule, load_location};
-use jobsim::cron::validation::validate_schedule;
+use jobsim::cron::validate_schedule;
+use jobsim::cron::{Location, Schedule, format_schedule, load_location};
 
 use super::output::{Stdout, StdoutError};
 

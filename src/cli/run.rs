@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use jobsim::record::csv::CsvSink;
-use jobsim::record::files::write_run_files;
+use jobsim::record::CsvSink;
+use jobsim::record::write_run_files;
 use jobsim::report::ReportError;
-use jobsim::scenario::{self, LoadError, Scenario};
-use jobsim::time::{DurationError, SimTime, parse_duration};
-use jobsim::world::simulate_observed;
+use jobsim::simulate_observed;
+use jobsim::{DurationError, SimTime, parse_duration};
+use jobsim::{LoadError, LoadOptions, Scenario};
 
 use super::output::{Stdout, StdoutError};
 
@@ -36,7 +36,13 @@ pub struct RunArgs {
     /// the object (the default, as `kubectl apply`), `warn` warns and drops the field,
     /// `ignore` drops it silently.
     #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
-    pub validate: jobsim::api::FieldValidation,
+    pub validate: jobsim::FieldValidation,
+    /// Change a field of every input before it is read, as if written in the file
+    /// (repeatable): `seed=7`, `horizon=2h`, `cluster.nodePools.worker.count=12`,
+    /// `job/NAME.spec.parallelism=4`, `job/NAME.behavior.failure.probability=0.1`,
+    /// `cronjob/NAME.spec.schedule='0 2 * * *'`. The value is YAML.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<jobsim::Override>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -124,7 +130,11 @@ impl RunError {
 
 /// Loads, simulates and writes every scenario of the command line, one after another.
 pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
-    let (mut scenarios, warnings) = scenario::load_inputs_with(&args.files, args.validate)?;
+    let options = LoadOptions {
+        field_validation: args.validate,
+        overrides: args.set.clone(),
+    };
+    let (mut scenarios, warnings) = jobsim::load_files(&args.files, &options)?;
     for w in &warnings {
         super::warn(w);
     }
@@ -239,7 +249,7 @@ fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> 
         summary: if quiet {
             String::new()
         } else {
-            jobsim::report::terminal::summary(&result)
+            jobsim::report::summary(&result)
         },
         events_processed: result.events_processed,
         pods_created: result.metrics.pods_created,

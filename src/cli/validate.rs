@@ -4,7 +4,7 @@ use std::error::Error;
 use std::path::PathBuf;
 
 use clap::Args;
-use jobsim::scenario::LoadError;
+use jobsim::{LoadError, LoadOptions};
 
 use super::output::{Stdout, StdoutError};
 
@@ -18,7 +18,7 @@ pub struct ValidateArgs {
     /// the object (the default, as `kubectl apply`), `warn` warns and drops the field,
     /// `ignore` drops it silently.
     #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
-    pub validate: jobsim::api::FieldValidation,
+    pub validate: jobsim::FieldValidation,
 }
 
 /// Why `jobsim validate` failed: the files that do not load (each is checked, and each
@@ -54,8 +54,12 @@ impl ValidateError {
 /// Checks each file on its own and prints `FILE: valid (N object(s))` for each that loads.
 pub fn validate(args: ValidateArgs, out: &mut Stdout) -> Result<(), ValidateError> {
     let mut failures = Vec::new();
+    let options = LoadOptions {
+        field_validation: args.validate,
+        overrides: Vec::new(),
+    };
     for file in &args.files {
-        match jobsim::scenario::load_inputs_with(std::slice::from_ref(file), args.validate) {
+        match jobsim::load_files(std::slice::from_ref(file), &options) {
             Ok((scenarios, warnings)) => {
                 for w in warnings {
                     super::warn(w);

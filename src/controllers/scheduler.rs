@@ -14,6 +14,7 @@ use rand::RngExt;
 
 use crate::record::ObjectRef;
 use crate::world::store::nonzero;
+#[allow(unused_imports)] // the defaults, named where scheduling is read
 pub use crate::world::store::{NONZERO_DEFAULT_CPU_M, NONZERO_DEFAULT_MEMORY};
 use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, World};
 

@@ -12,8 +12,11 @@
 //! It depends on `std` and `jiff` only.
 
 pub(crate) mod gotime;
-pub mod schedule;
-pub mod validation;
+pub(crate) mod schedule;
+pub(crate) mod validation;
+
+pub use self::schedule::{Location, Schedule, format_schedule, load_location};
+pub use self::validation::validate_schedule;
 
 #[cfg(test)]
 mod tests {
@@ -31,6 +34,7 @@ mod tests {
             "std::",
             "jiff::",
             "super::",
+            "self::",
             "Field::",
             "proptest::",
             "crate::time",

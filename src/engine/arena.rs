@@ -54,15 +54,18 @@ impl<T> Arena<T> {
     }
 
     /// Objects that still exist.
+    #[allow(dead_code)] // kept for crate callers
     pub fn len(&self) -> usize {
         self.live
     }
 
+    #[allow(dead_code)] // kept for crate callers
     pub fn is_empty(&self) -> bool {
         self.live == 0
     }
 
     /// Every id ever handed out.
+    #[allow(dead_code)] // kept for crate callers
     pub fn total(&self) -> usize {
         self.slots.len()
     }

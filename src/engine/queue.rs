@@ -50,6 +50,7 @@ impl<E> Default for EventQueue<E> {
 }
 
 impl<E> EventQueue<E> {
+    /// An empty queue at time 0.
     pub fn new() -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
@@ -69,10 +70,12 @@ impl<E> EventQueue<E> {
         self.popped
     }
 
+    /// Events waiting.
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
+    /// True when no event waits.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }

@@ -16,6 +16,7 @@ impl RngStreams {
         RngStreams { seed }
     }
 
+    #[allow(dead_code)] // kept for crate callers
     pub fn seed(&self) -> u64 {
         self.seed
     }

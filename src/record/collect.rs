@@ -6,6 +6,7 @@
 
 use super::cronjob::{add_owner_reference, cronjob_object, cronjob_result};
 use super::result::{self, JobResult, NodeResult, PodStats, RunResult};
+use super::schema::{ListMeta, Object, ObjectList};
 use super::{EventRecord, PodRecord, Sink};
 use crate::scenario::Scenario;
 use crate::time::{Clock, SimTime};
@@ -90,7 +91,7 @@ impl<'s> Collector<'s> {
         let cronjob_ids: Vec<CronJobId> =
             store.cronjobs.iter().map(|(i, _)| CronJobId(i)).collect();
         let seed = scenario.seed;
-        let mut items: Vec<serde_json::Value> = store
+        let mut items: Vec<Object> = store
             .jobs
             .iter()
             .filter(|(_, j)| j.deleted_at.is_none())
@@ -99,7 +100,7 @@ impl<'s> Collector<'s> {
                 if let Some(owner) = &j.owner {
                     add_owner_reference(&mut object, store.cronjob(owner.cronjob), seed);
                 }
-                object
+                Object::Job(object)
             })
             .collect();
         let cronjobs = cronjob_ids
@@ -109,7 +110,7 @@ impl<'s> Collector<'s> {
         items.extend(
             cronjob_ids
                 .iter()
-                .map(|&id| cronjob_object(store.cronjob(id), clock, seed)),
+                .map(|&id| Object::CronJob(cronjob_object(store.cronjob(id), clock, seed))),
         );
         let nodes = store
             .nodes
@@ -134,12 +135,12 @@ impl<'s> Collector<'s> {
             jobs,
             cronjobs,
             nodes,
-            objects: serde_json::json!({
-                "apiVersion": "v1",
-                "kind": "List",
-                "metadata": {"resourceVersion": ""},
-                "items": items,
-            }),
+            objects: ObjectList {
+                api_version: "v1".into(),
+                kind: "List".into(),
+                metadata: ListMeta::default(),
+                items,
+            },
         }
     }
 }

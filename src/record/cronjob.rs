@@ -4,76 +4,65 @@
 //!
 //! Read-only over the store; it must not change the run.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::result::{CronJobResult, uid_string};
+use super::result::{CronJobResult, string_map, uid_string};
+use super::schema::{
+    CronJobKind, CronJobObject, CronJobObjectStatus, JobObject, ObjectReference, OwnerReference,
+    ServerMeta,
+};
 use crate::api::ConcurrencyPolicy;
 use crate::time::Clock;
 use crate::world::store::{CronJobState, template_info};
 
-/// `metadata.ownerReferences` of a Job the CronJob created (§5.9): one controller
-/// reference with `blockOwnerDeletion`.
-pub fn add_owner_reference(job: &mut Value, cj: &CronJobState, seed: u64) {
-    if let Some(metadata) = job.get_mut("metadata").and_then(Value::as_object_mut) {
-        metadata.insert(
-            "ownerReferences".into(),
-            json!([{
-                "apiVersion": "batch/v1",
-                "kind": "CronJob",
-                "name": cj.metadata.name,
-                "uid": uid_string(seed, cj.uid),
-                "controller": true,
-                "blockOwnerDeletion": true,
-            }]),
-        );
-    }
+/// `metadata.ownerReferences` of a Job the CronJob created (cronjob-semantics §5.9): one
+/// controller reference with `blockOwnerDeletion`.
+pub fn add_owner_reference(job: &mut JobObject, cj: &CronJobState, seed: u64) {
+    job.metadata.owner_references = Some(vec![OwnerReference {
+        api_version: "batch/v1".into(),
+        kind: "CronJob".into(),
+        name: cj.metadata.name.clone(),
+        uid: uid_string(seed, cj.uid),
+        controller: true,
+        block_owner_deletion: true,
+    }]);
 }
 
 /// The CronJob with its defaulted `spec` and its `status`.
-pub fn cronjob_object(cj: &CronJobState, clock: &Clock, seed: u64) -> Value {
-    let mut metadata = json!({
-        "name": cj.metadata.name,
-        "namespace": cj.metadata.namespace(),
-        "uid": uid_string(seed, cj.uid),
-        "creationTimestamp": clock.rfc3339(cj.created),
-    });
-    if !cj.metadata.labels.is_empty() {
-        metadata["labels"] = json!(cj.metadata.labels);
-    }
-    if !cj.metadata.annotations.is_empty() {
-        metadata["annotations"] = json!(cj.metadata.annotations);
-    }
-    let mut status = serde_json::Map::new();
-    if !cj.status.active.is_empty() {
-        let active: Vec<Value> = cj
+pub fn cronjob_object(cj: &CronJobState, clock: &Clock, seed: u64) -> CronJobObject {
+    let metadata = ServerMeta {
+        name: cj.metadata.name.clone(),
+        namespace: cj.metadata.namespace().to_string(),
+        uid: Some(uid_string(seed, cj.uid)),
+        creation_timestamp: Some(clock.rfc3339(cj.created)),
+        labels: (!cj.metadata.labels.is_empty()).then(|| string_map(&cj.metadata.labels)),
+        annotations: (!cj.metadata.annotations.is_empty())
+            .then(|| string_map(&cj.metadata.annotations)),
+        owner_references: None,
+    };
+    let status = CronJobObjectStatus {
+        active: cj
             .status
             .active
             .iter()
-            .map(|a| {
-                json!({
-                    "apiVersion": "batch/v1",
-                    "kind": "Job",
-                    "name": a.name,
-                    "namespace": cj.metadata.namespace(),
-                    "uid": uid_string(seed, a.uid),
-                })
+            .map(|a| ObjectReference {
+                api_version: "batch/v1".into(),
+                kind: "Job".into(),
+                name: a.name.clone(),
+                namespace: cj.metadata.namespace().to_string(),
+                uid: uid_string(seed, a.uid),
             })
-            .collect();
-        status.insert("active".into(), Value::Array(active));
+            .collect(),
+        last_schedule_time: cj.status.last_schedule_time.map(utc_seconds),
+        last_successful_time: cj.status.last_successful_time.map(|t| clock.rfc3339(t)),
+    };
+    CronJobObject {
+        api_version: "batch/v1".into(),
+        kind: CronJobKind::CronJob,
+        metadata,
+        spec: serde_json::to_value(&cj.spec).unwrap_or(Value::Null),
+        status,
     }
-    if let Some(t) = cj.status.last_schedule_time {
-        status.insert("lastScheduleTime".into(), json!(utc_seconds(t)));
-    }
-    if let Some(t) = cj.status.last_successful_time {
-        status.insert("lastSuccessfulTime".into(), json!(clock.rfc3339(t)));
-    }
-    json!({
-        "apiVersion": "batch/v1",
-        "kind": "CronJob",
-        "metadata": metadata,
-        "spec": serde_json::to_value(&cj.spec).unwrap_or(Value::Null),
-        "status": Value::Object(status),
-    })
 }
 
 fn utc_seconds(t: jiff::Timestamp) -> String {

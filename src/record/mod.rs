@@ -3,12 +3,15 @@
 //! run. Column names are a public contract (DESIGN §6): add, never rename; the rows and
 //! documents of every output file are defined once, in [`schema`].
 
-pub mod collect;
-pub mod cronjob;
-pub mod csv;
-pub mod files;
-pub mod result;
+pub(crate) mod collect;
+pub(crate) mod cronjob;
+pub(crate) mod csv;
+pub(crate) mod files;
+pub(crate) mod result;
 pub mod schema;
+
+pub use csv::CsvSink;
+pub use files::write_run_files;
 
 use std::fmt;
 
@@ -18,9 +21,13 @@ use schema::{EventRow, JobRow, PodRow};
 /// The object an event is about, printed as Kubernetes' `kind/name` (`job/etl`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectRef<'a> {
+    /// `job/NAME`.
     Job(&'a str),
+    /// `pod/NAME`.
     Pod(&'a str),
+    /// `cronjob/NAME`.
     CronJob(&'a str),
+    /// `node/NAME`.
     Node(&'a str),
 }
 
@@ -39,27 +46,44 @@ impl fmt::Display for ObjectRef<'_> {
 /// `events.csv`).
 #[derive(Debug, Clone, Copy)]
 pub struct EventRecord<'a> {
+    /// When it happened.
     pub time: SimTime,
+    /// What it is about.
     pub object: ObjectRef<'a>,
+    /// Kubernetes' reason (`SuccessfulCreate`, `Completed`, …).
     pub reason: &'a str,
+    /// Kubernetes' message.
     pub message: &'a str,
 }
 
 /// One pod, as the simulation reports it (one [`PodRow`] of `pods.csv`).
 #[derive(Debug, Clone, Copy)]
 pub struct PodRecord<'a> {
+    /// The pod's name.
     pub pod: &'a str,
+    /// The Job that created it.
     pub job: &'a str,
+    /// The completion index; `None` for NonIndexed Jobs.
     pub index: Option<u32>,
+    /// The Nth pod created for the index (or the Job), from 1.
     pub attempt: u32,
+    /// The node it was bound to, if any.
     pub node: Option<&'a str>,
+    /// When it was created.
     pub created: SimTime,
+    /// When it was bound to a node.
     pub scheduled: Option<SimTime>,
+    /// When its containers were running.
     pub started: Option<SimTime>,
+    /// When it reached a terminal phase.
     pub finished: Option<SimTime>,
+    /// `Pending`, `Running`, `Succeeded` or `Failed`.
     pub phase: &'a str,
+    /// Why it ended; empty while it runs.
     pub reason: &'a str,
+    /// The first non-zero container exit code, else 0; `None` before it ended.
     pub exit_code: Option<i32>,
+    /// Container restarts in place.
     pub restarts: u32,
 }
 
@@ -67,23 +91,37 @@ pub struct PodRecord<'a> {
 /// of `jobs.csv`).
 #[derive(Debug, Clone, Copy)]
 pub struct JobRecord<'a> {
+    /// The Job's name.
     pub job: &'a str,
+    /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<&'a str>,
+    /// When it was created.
     pub created: SimTime,
+    /// When `status.startTime` was set.
     pub started: Option<SimTime>,
+    /// When `Complete` or `Failed` was set.
     pub finished: Option<SimTime>,
+    /// `Complete`, `Failed`, `Suspended` or `Running`.
     pub outcome: &'a str,
+    /// The reason of the condition behind the outcome.
     pub reason: &'a str,
+    /// `status.succeeded`.
     pub succeeded: i32,
+    /// `status.failed`.
     pub failed: i32,
+    /// Pods created for it.
     pub pods: u32,
+    /// When it was deleted (TTL, history limit, an action).
     pub deleted: Option<SimTime>,
 }
 
 /// Where a run reports its records. Called in simulated-time order for events.
 pub trait Sink {
+    /// Reports an event (in time order).
     fn event(&mut self, record: &EventRecord<'_>);
+    /// Reports a pod, once it leaves the store or the run ends.
     fn pod(&mut self, record: &PodRecord<'_>);
+    /// Reports a Job, once it leaves the store or the run ends.
     fn job(&mut self, record: &JobRecord<'_>);
 }
 
@@ -100,8 +138,11 @@ pub const NODE_COLUMNS: [&str; 5] = schema::NodeRow::COLUMNS;
 /// library users who want the records without files.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct MemorySink {
+    /// Every `events.csv` row, in time order.
     pub events: Vec<EventRow>,
+    /// Every `pods.csv` row, in the order reported.
     pub pods: Vec<PodRow>,
+    /// Every `jobs.csv` row, in the order reported.
     pub jobs: Vec<JobRow>,
 }
 

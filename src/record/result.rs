@@ -3,39 +3,61 @@
 //! layer can work after the simulation is gone.
 
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::JobRecord;
+use super::schema::{
+    JobKind, JobObject, JobObjectStatus, ObjectList, ServerMeta, UncountedTerminatedPods,
+};
+use crate::api::job::JobCondition;
 use crate::time::{Clock, SimTime};
 use crate::world::store::{Condition, ConditionType, JobState, Node, Pod, PodPhase, Resources};
 
 /// The result of one Job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobResult {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
+    /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<String>,
+    /// `NonIndexed` or `Indexed`.
     pub completion_mode: &'static str,
+    /// `spec.parallelism`.
     pub parallelism: i32,
+    /// `spec.completions`, if set.
     pub completions: Option<i32>,
     /// `Complete`, `Failed`, `Suspended` or `Running`.
     pub outcome: &'static str,
+    /// The reason of the condition behind the outcome.
     pub reason: String,
+    /// The message of that condition.
     pub message: String,
+    /// `status.succeeded`.
     pub succeeded: i32,
+    /// `status.failed`.
     pub failed: i32,
+    /// Pods created for it.
     pub pods: u32,
+    /// When it was created.
     pub created: SimTime,
+    /// When `status.startTime` was set.
     pub started: Option<SimTime>,
+    /// When `Complete` or `Failed` was set.
     pub finished: Option<SimTime>,
+    /// When it was deleted, if it was.
     pub deleted: Option<SimTime>,
+    /// `status.completedIndexes` of an Indexed Job.
     pub completed_indexes: Option<String>,
     /// `status.failedIndexes`, only with `backoffLimitPerIndex`.
     pub failed_indexes: Option<String>,
+    /// What one pod of its template requests.
     pub pod_requests: Resources,
 }
 
 impl JobResult {
+    /// From creation to finish, if it finished.
     pub fn makespan(&self) -> Option<SimTime> {
         self.finished.map(|f| f - self.created)
     }
@@ -65,17 +87,25 @@ pub struct ScheduleCounts {
 /// The result of one CronJob: what became of its schedule times and its Jobs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CronJobResult {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
+    /// `spec.schedule`.
     pub schedule: String,
+    /// `spec.timeZone`, if set.
     pub time_zone: Option<String>,
+    /// `Allow`, `Forbid` or `Replace`.
     pub concurrency_policy: &'static str,
+    /// `spec.suspend` at the end.
     pub suspend: bool,
     /// What became of its schedule times and Jobs.
     pub counts: ScheduleCounts,
     /// Jobs in `status.active` at the end.
     pub active: usize,
+    /// `status.lastScheduleTime` (RFC 3339, UTC).
     pub last_schedule_time: Option<String>,
+    /// `status.lastSuccessfulTime` (RFC 3339).
     pub last_successful_time: Option<String>,
     /// Created − scheduled, milliseconds: p50, p99, max (`None` without Jobs).
     pub create_lag_ms: Option<[u64; 3]>,
@@ -88,17 +118,24 @@ pub struct CronJobResult {
 /// One node's allocatable capacity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeResult {
+    /// The node's name (`POOL-N`).
     pub name: String,
+    /// The pool it belongs to.
     pub pool: String,
+    /// Allocatable CPU (millicores) and memory (bytes).
     pub alloc: Resources,
+    /// Pods it can hold.
     pub pods: i64,
 }
 
 /// Aggregates over all pods of the run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Metrics {
+    /// Pods created.
     pub pods_created: u64,
+    /// Pods that succeeded.
     pub pods_succeeded: u64,
+    /// Pods that failed.
     pub pods_failed: u64,
     /// Earliest Job creation to latest Job finish, when every Job finished.
     pub makespan: Option<SimTime>,
@@ -115,19 +152,28 @@ pub struct Metrics {
 /// Everything the outputs need once the run is over.
 #[derive(Debug, Clone)]
 pub struct RunResult {
+    /// The scenario's name.
     pub scenario: String,
+    /// The seed of the random streams.
     pub seed: u64,
+    /// The instant simulated time 0 stands for.
     pub start: Timestamp,
+    /// Simulated time the run ended at.
     pub end: SimTime,
+    /// Events the engine handled.
     pub events_processed: u64,
+    /// The run was cut by its horizon.
     pub horizon_reached: bool,
+    /// Standalone Jobs (not created by a CronJob), in creation order.
     pub jobs: Vec<JobResult>,
     /// One per CronJob, in creation order.
     pub cronjobs: Vec<CronJobResult>,
+    /// Every node, in name order of creation.
     pub nodes: Vec<NodeResult>,
+    /// Run-wide metrics.
     pub metrics: Metrics,
     /// `objects.json`: a Kubernetes `List` of the Jobs and CronJobs that exist at the end.
-    pub objects: Value,
+    pub objects: ObjectList,
 }
 
 /// A Job's outcome (`Complete`, `Failed`, `Suspended` or `Running`) and the condition
@@ -288,10 +334,10 @@ pub fn uid_string(seed: u64, uid: u64) -> String {
 }
 
 /// A Job as `kubectl get job -o json` would show it at the end of the run.
-pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
+pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> JobObject {
     let uid = uid_string(seed, job.uid);
     let mut spec = serde_json::to_value(&job.spec).unwrap_or(Value::Null);
-    // The API server's selector and template labels (reference §1.2).
+    // The API server's selector and template labels (job-semantics §1.2).
     if let Some(obj) = spec.as_object_mut() {
         obj.insert(
             "selector".into(),
@@ -314,90 +360,85 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> Value {
             labels.insert("job-name".into(), json!(job.metadata.name));
         }
     }
-    let mut metadata = json!({
-        "name": job.metadata.name,
-        "namespace": job.metadata.namespace(),
-        "uid": uid,
-        "creationTimestamp": clock.rfc3339(job.created),
-    });
+    let mut metadata = ServerMeta {
+        name: job.metadata.name.clone(),
+        namespace: job.metadata.namespace().to_string(),
+        uid: Some(uid),
+        creation_timestamp: Some(clock.rfc3339(job.created)),
+        labels: None,
+        annotations: None,
+        owner_references: None,
+    };
     if !job.metadata.labels.is_empty() {
-        metadata["labels"] = json!(job.metadata.labels);
-    } else if let Some(template_labels) = spec.pointer("/template/metadata/labels") {
+        metadata.labels = Some(string_map(&job.metadata.labels));
+    } else if let Some(Value::Object(template_labels)) = spec.pointer("/template/metadata/labels") {
         // A Job created without labels reads back with its template's labels, the
-        // generated ones included: defaulting (reference §1.1) runs again when the API
-        // server decodes the stored object, after §1.2 added them to the template.
-        metadata["labels"] = template_labels.clone();
+        // generated ones included: defaulting (job-semantics §1.1) runs again when the API
+        // server decodes the stored object, after job-semantics §1.2 added them to the template.
+        metadata.labels = Some(template_labels.clone());
     }
     if !job.metadata.annotations.is_empty() {
-        metadata["annotations"] = json!(job.metadata.annotations);
+        metadata.annotations = Some(string_map(&job.metadata.annotations));
     }
+    let object = |status| JobObject {
+        api_version: "batch/v1".into(),
+        kind: JobKind::Job,
+        metadata,
+        spec,
+        status,
+    };
     let s = &job.status;
-    let mut status = serde_json::Map::new();
     if job
         .spec
         .managed_by
         .as_deref()
         .is_some_and(|m| m != "kubernetes.io/job-controller")
     {
-        // The Job controller never writes a Job another controller manages (§4.3 step 2).
-        return json!({
-            "apiVersion": "batch/v1",
-            "kind": "Job",
-            "metadata": metadata,
-            "spec": spec,
-            "status": {},
-        });
+        // The Job controller never writes a Job another controller manages (job-semantics
+        // §4.3 step 2).
+        return object(JobObjectStatus::default());
     }
-    if !s.conditions.is_empty() {
-        let conds: Vec<Value> = s
+    let nonzero = |v: i32| (v != 0).then_some(v);
+    let mut status = JobObjectStatus {
+        conditions: s
             .conditions
             .iter()
-            .map(|c| {
-                json!({
-                    "type": c.kind.as_str(),
-                    "status": if c.status { "True" } else { "False" },
-                    "lastProbeTime": clock.rfc3339(c.time),
-                    "lastTransitionTime": clock.rfc3339(c.time),
-                    "reason": c.reason,
-                    "message": c.message,
-                })
+            .map(|c| JobCondition {
+                condition_type: c.kind.as_str().to_string(),
+                status: if c.status { "True" } else { "False" }.to_string(),
+                last_probe_time: clock.rfc3339(c.time),
+                last_transition_time: clock.rfc3339(c.time),
+                reason: c.reason.to_string(),
+                message: c.message.clone(),
             })
-            .collect();
-        status.insert("conditions".into(), Value::Array(conds));
-    }
-    if let Some(t) = s.start_time {
-        status.insert("startTime".into(), json!(clock.rfc3339(t)));
-    }
-    if let Some(t) = s.completion_time {
-        status.insert("completionTime".into(), json!(clock.rfc3339(t)));
-    }
-    for (key, v) in [
-        ("active", s.active),
-        ("succeeded", s.succeeded),
-        ("failed", s.failed),
-    ] {
-        if v != 0 {
-            status.insert(key.into(), json!(v));
-        }
-    }
-    status.insert("ready".into(), json!(s.ready));
-    status.insert("terminating".into(), json!(s.terminating));
+            .collect(),
+        start_time: s.start_time.map(|t| clock.rfc3339(t)),
+        completion_time: s.completion_time.map(|t| clock.rfc3339(t)),
+        active: nonzero(s.active),
+        succeeded: nonzero(s.succeeded),
+        failed: nonzero(s.failed),
+        ready: Some(s.ready),
+        terminating: Some(s.terminating),
+        completed_indexes: None,
+        failed_indexes: None,
+        uncounted_terminated_pods: Some(UncountedTerminatedPods::default()),
+    };
     if let Some(ix) = &job.indexes {
         let completed = ix.completed_indexes();
         if !completed.is_empty() {
-            status.insert("completedIndexes".into(), json!(completed));
+            status.completed_indexes = Some(completed);
         }
-        // `""` rather than absent while backoffLimitPerIndex is set (§12).
+        // `""` rather than absent while backoffLimitPerIndex is set (job-semantics §12).
         if job.spec.backoff_limit_per_index.is_some() {
-            status.insert("failedIndexes".into(), json!(ix.failed_indexes()));
+            status.failed_indexes = Some(ix.failed_indexes());
         }
     }
-    status.insert("uncountedTerminatedPods".into(), json!({}));
-    json!({
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": metadata,
-        "spec": spec,
-        "status": Value::Object(status),
-    })
+    object(status)
+}
+
+/// Labels or annotations as the objects print them (string values, in key order).
+pub(crate) fn string_map(map: &std::collections::BTreeMap<String, String>) -> Map<String, Value> {
+    map.iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect()
 }

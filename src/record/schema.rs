@@ -1,9 +1,8 @@
 //! The output formats of DESIGN §6, defined once: one typed row per CSV file (`pods.csv`,
 //! `jobs.csv`, `events.csv`, `nodes.csv`) and the documents `summary.json` and `objects.json`,
 //! as `Serialize`/`Deserialize` types. The writers, the report's reader, the synthetic runs
-//! and the tests all use these. (The Job and CronJob objects of `objects.json` are still
-//! built as JSON values by their builders; a round-trip test proves they read back into
-//! these shapes and write the same bytes from them.)
+//! and the tests all use these; the run's builders make the Job and CronJob objects of
+//! `objects.json` as these types too.
 //!
 //! A row's column list ([`PodRow::COLUMNS`], …) is generated from its field names by the
 //! `csv_row!` macro, with a [`PodColumns`]-style struct holding one value per column, so a
@@ -78,18 +77,23 @@ csv_row! {
         pub attempt: u32,
         /// The node it was bound to; `None` if never scheduled.
         pub node: Option<String>,
+        /// When it was created.
         #[serde(with = "seconds")]
         pub created: SimTime,
+        /// When it was bound to a node.
         #[serde(with = "opt_seconds")]
         pub scheduled: Option<SimTime>,
+        /// When its containers were running.
         #[serde(with = "opt_seconds")]
         pub started: Option<SimTime>,
+        /// When it reached a terminal phase.
         #[serde(with = "opt_seconds")]
         pub finished: Option<SimTime>,
         /// `Pending`, `Running`, `Succeeded` or `Failed`.
         pub phase: String,
         /// Why it ended (`Completed`, `Error`, `OOMKilled`, …); empty while it runs.
         pub reason: String,
+        /// The first non-zero container exit code, else 0; empty before it ended.
         pub exit_code: Option<i32>,
         /// In-place container restarts (`restartPolicy: OnFailure`).
         pub restarts: u32,
@@ -100,23 +104,30 @@ csv_row! {
     /// One row of `jobs.csv`: one Job ever created, also one deleted during the run.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct JobRow, columns JobColumns [11] {
+        /// The Job's name.
         pub job: String,
         /// `cronjob/NAME` when a CronJob created it.
         pub owner: Option<String>,
+        /// When it was created.
         #[serde(with = "seconds")]
         pub created: SimTime,
+        /// When `status.startTime` was set.
         #[serde(with = "opt_seconds")]
         pub started: Option<SimTime>,
+        /// When `Complete` or `Failed` was set.
         #[serde(with = "opt_seconds")]
         pub finished: Option<SimTime>,
         /// `Complete`, `Failed`, `Suspended` or `Running`.
         pub outcome: String,
         /// The reason of the condition behind the outcome; may be empty.
         pub reason: String,
+        /// `status.succeeded`.
         pub succeeded: i32,
+        /// `status.failed`.
         pub failed: i32,
         /// Pods created for it.
         pub pods: u32,
+        /// When it was deleted (TTL, history limit, an action).
         #[serde(with = "opt_seconds")]
         pub deleted: Option<SimTime>,
     }
@@ -126,11 +137,14 @@ csv_row! {
     /// One row of `events.csv`: one Kubernetes-style event.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct EventRow, columns EventColumns [4] {
+        /// When it happened.
         #[serde(with = "seconds")]
         pub time: SimTime,
         /// `kind/name`, e.g. `job/pi`, `node/worker-0`.
         pub object: String,
+        /// Kubernetes' reason (`SuccessfulCreate`, `Completed`, …).
         pub reason: String,
+        /// Kubernetes' message.
         pub message: String,
     }
 }
@@ -139,6 +153,7 @@ csv_row! {
     /// One row of `nodes.csv`: a node's allocatable capacity.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct NodeRow, columns NodeColumns [5] {
+        /// The node's name (`POOL-N`).
         pub node: String,
         /// The node pool it belongs to.
         pub pool: String,
@@ -227,10 +242,12 @@ impl From<&NodeResult> for NodeRow {
 pub mod seconds {
     use super::*;
 
+    /// Writes the time.
     pub fn serialize<S: serde::Serializer>(t: &SimTime, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&seconds_str(*t))
     }
 
+    /// Reads the time.
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SimTime, D::Error> {
         super::opt_seconds::deserialize(d)?
             .ok_or_else(|| serde::de::Error::custom("a time is required here"))
@@ -241,6 +258,7 @@ pub mod seconds {
 pub mod opt_seconds {
     use super::*;
 
+    /// Writes the time, or nothing.
     pub fn serialize<S: serde::Serializer>(t: &Option<SimTime>, s: S) -> Result<S::Ok, S::Error> {
         match t {
             Some(t) => s.serialize_str(&seconds_str(*t)),
@@ -248,6 +266,7 @@ pub mod opt_seconds {
         }
     }
 
+    /// Reads the time; empty is `None`.
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Option<SimTime>, D::Error> {
@@ -314,7 +333,9 @@ pub fn read_csv_rows<T: serde::de::DeserializeOwned>(
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Summary<M = SummaryMetrics> {
+    /// The scenario's name.
     pub scenario: String,
+    /// The seed of the random streams.
     pub seed: u64,
     /// RFC 3339 instant of t = 0.
     pub start: String,
@@ -322,14 +343,19 @@ pub struct Summary<M = SummaryMetrics> {
     pub end: String,
     /// The end, in seconds since the start.
     pub end_seconds: Option<f64>,
+    /// The run was cut by its horizon.
     pub horizon_reached: bool,
     /// The jobsim version that wrote the file.
     pub jobsim: String,
     /// The Kubernetes release modelled.
     pub kubernetes: String,
+    /// Events the engine handled.
     pub events_processed: u64,
+    /// Standalone Jobs, in creation order.
     pub jobs: Vec<JobSummary>,
+    /// CronJobs, in creation order.
     pub cronjobs: Vec<CronJobSummary>,
+    /// Run-wide metrics.
     pub metrics: M,
 }
 
@@ -343,12 +369,19 @@ pub struct SummaryMetrics {
     /// Seconds from the earliest Job creation to the latest Job finish, when every Job
     /// finished.
     pub makespan: Option<f64>,
+    /// Pods created.
     pub pods_created: u64,
+    /// Pods that succeeded.
     pub pods_succeeded: u64,
+    /// Pods that failed.
     pub pods_failed: u64,
+    /// Pods finished per hour of makespan.
     pub throughput_per_hour: f64,
+    /// Requested CPU-seconds over allocatable CPU-seconds.
     pub cpu_utilisation: f64,
+    /// CPU-seconds requested by pods that failed.
     pub wasted_cpu_seconds: f64,
+    /// Pending time of pods, from creation to running.
     pub wait_seconds: WaitSeconds,
 }
 
@@ -356,9 +389,13 @@ pub struct SummaryMetrics {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WaitSeconds {
+    /// Median, seconds.
     pub p50: f64,
+    /// 90th percentile, seconds.
     pub p90: f64,
+    /// 99th percentile, seconds.
     pub p99: f64,
+    /// Maximum, seconds.
     pub max: f64,
 }
 
@@ -366,7 +403,9 @@ pub struct WaitSeconds {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct JobSummary {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
     /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<String>,
@@ -374,35 +413,52 @@ pub struct JobSummary {
     pub completion_mode: String,
     /// Always written; `None` only when a file lacks it.
     pub parallelism: Option<i32>,
+    /// `spec.completions`, if set.
     pub completions: Option<i32>,
     /// `Complete`, `Failed`, `Suspended` or `Running`.
     pub outcome: String,
+    /// The reason of the condition behind the outcome.
     pub reason: String,
+    /// The message of that condition.
     pub message: String,
+    /// `status.succeeded`.
     pub succeeded: i32,
+    /// `status.failed`.
     pub failed: i32,
+    /// Pods created for it.
     pub pods: u32,
+    /// `status.completedIndexes` of an Indexed Job.
     pub completed_indexes: Option<String>,
+    /// `status.failedIndexes`, with `backoffLimitPerIndex`.
     pub failed_indexes: Option<String>,
     /// Always written; `None` only when a file lacks it.
     pub created: Option<f64>,
+    /// When `status.startTime` was set, seconds.
     pub started: Option<f64>,
+    /// When it finished, seconds.
     pub finished: Option<f64>,
+    /// When it was deleted, seconds.
     pub deleted: Option<f64>,
+    /// From creation to finish, seconds.
     pub makespan: Option<f64>,
+    /// What one pod of its template requests.
     pub pod_requests: PodRequests,
 }
 
 impl JobSummary {
+    /// True for `completionMode: Indexed`.
     pub fn is_indexed(&self) -> bool {
         self.completion_mode == "Indexed"
     }
+    /// `started` in milliseconds.
     pub fn started_ms(&self) -> Option<SimTime> {
         self.started.and_then(seconds_to_ms)
     }
+    /// `created` in milliseconds.
     pub fn created_ms(&self) -> Option<SimTime> {
         self.created.and_then(seconds_to_ms)
     }
+    /// `finished` in milliseconds.
     pub fn finished_ms(&self) -> Option<SimTime> {
         self.finished.and_then(seconds_to_ms)
     }
@@ -412,26 +468,43 @@ impl JobSummary {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CronJobSummary {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
+    /// `spec.schedule`.
     pub schedule: String,
+    /// `spec.timeZone`, if set.
     pub time_zone: Option<String>,
     /// `Allow`, `Forbid` or `Replace`.
     pub concurrency_policy: String,
+    /// `spec.suspend` at the end.
     pub suspend: bool,
+    /// Jobs it created.
     pub jobs_created: u64,
+    /// Its Jobs that completed.
     pub succeeded: u64,
+    /// Its Jobs that failed.
     pub failed: u64,
+    /// Due times blocked under Forbid that never got a Job.
     pub skipped: u64,
+    /// Blocked times that got their Job late.
     pub delayed: u64,
+    /// Jobs deleted by Replace.
     pub replaced: u64,
+    /// Times older than `startingDeadlineSeconds` when the controller looked.
     pub missed_deadline: u64,
+    /// Other times that never got a Job.
     pub missed: u64,
     /// Jobs in `status.active` at the end.
     pub active: u64,
+    /// `status.lastScheduleTime`.
     pub last_schedule_time: Option<String>,
+    /// `status.lastSuccessfulTime`.
     pub last_successful_time: Option<String>,
+    /// Lag of Job creation and start behind the schedule.
     pub lag_seconds: LagSeconds,
+    /// What one pod of its Job template requests.
     pub pod_requests: PodRequests,
 }
 
@@ -439,7 +512,9 @@ pub struct CronJobSummary {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LagSeconds {
+    /// Created − scheduled.
     pub created: Option<Lag>,
+    /// First pod running − scheduled.
     pub started: Option<Lag>,
 }
 
@@ -447,8 +522,11 @@ pub struct LagSeconds {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Lag {
+    /// Median, seconds.
     pub p50: f64,
+    /// 99th percentile, seconds.
     pub p99: f64,
+    /// Maximum, seconds.
     pub max: f64,
 }
 
@@ -456,7 +534,9 @@ pub struct Lag {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PodRequests {
+    /// Millicores.
     pub cpu: i64,
+    /// Bytes.
     pub memory: i64,
 }
 
@@ -593,7 +673,9 @@ pub struct ObjectList {
     pub api_version: String,
     /// `List`.
     pub kind: String,
+    /// The List's metadata.
     pub metadata: ListMeta,
+    /// The Jobs, then the CronJobs.
     pub items: Vec<Object>,
 }
 
@@ -601,6 +683,7 @@ pub struct ObjectList {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ListMeta {
+    /// Empty: the List is not a stored object.
     pub resource_version: String,
 }
 
@@ -609,8 +692,11 @@ pub struct ListMeta {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Object {
+    /// A Job.
     Job(JobObject),
+    /// A CronJob.
     CronJob(CronJobObject),
+    /// Any other object, as written.
     Other(Value),
 }
 
@@ -629,6 +715,7 @@ impl Object {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum JobKind {
     #[default]
+    /// `Job`.
     Job,
 }
 
@@ -636,6 +723,7 @@ pub enum JobKind {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CronJobKind {
     #[default]
+    /// `CronJob`.
     CronJob,
 }
 
@@ -645,13 +733,18 @@ pub enum CronJobKind {
 #[serde(rename_all = "camelCase")]
 pub struct JobObject {
     #[serde(default)]
+    /// `batch/v1`.
     pub api_version: String,
+    /// `Job`.
     pub kind: JobKind,
     #[serde(default)]
+    /// As the API server returns it.
     pub metadata: ServerMeta,
     #[serde(default)]
+    /// The defaulted spec, with the generated selector and labels.
     pub spec: Value,
     #[serde(default)]
+    /// As the controller wrote it.
     pub status: JobObjectStatus,
 }
 
@@ -660,13 +753,18 @@ pub struct JobObject {
 #[serde(rename_all = "camelCase")]
 pub struct CronJobObject {
     #[serde(default)]
+    /// `batch/v1`.
     pub api_version: String,
+    /// `CronJob`.
     pub kind: CronJobKind,
     #[serde(default)]
+    /// As the API server returns it.
     pub metadata: ServerMeta,
     #[serde(default)]
+    /// The defaulted spec.
     pub spec: Value,
     #[serde(default)]
+    /// As the controller wrote it.
     pub status: CronJobObjectStatus,
 }
 
@@ -675,9 +773,12 @@ pub struct CronJobObject {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ServerMeta {
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// A deterministic stand-in for a UID.
     pub uid: Option<String>,
     /// RFC 3339, whole seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -689,6 +790,7 @@ pub struct ServerMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The controlling CronJob of a Job it created.
     pub owner_references: Option<Vec<OwnerReference>>,
 }
 
@@ -696,11 +798,17 @@ pub struct ServerMeta {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct OwnerReference {
+    /// `batch/v1`.
     pub api_version: String,
+    /// `CronJob`.
     pub kind: String,
+    /// The owner's name.
     pub name: String,
+    /// The owner's UID.
     pub uid: String,
+    /// Always true: the owner is the controller.
     pub controller: bool,
+    /// Always true.
     pub block_owner_deletion: bool,
 }
 
@@ -710,27 +818,37 @@ pub struct OwnerReference {
 #[serde(default, rename_all = "camelCase")]
 pub struct JobObjectStatus {
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// In the order they were added.
     pub conditions: Vec<JobCondition>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// RFC 3339, whole seconds.
     pub start_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// RFC 3339, whole seconds.
     pub completion_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Pods running or pending; omitted when zero.
     pub active: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Omitted when zero.
     pub succeeded: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Omitted when zero.
     pub failed: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Active pods that are ready.
     pub ready: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Pods being deleted.
     pub terminating: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Succeeded indexes of an Indexed Job, as intervals (`0-2,5`).
     pub completed_indexes: Option<String>,
     /// `""` rather than absent while `backoffLimitPerIndex` is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_indexes: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Always empty at the end of a run.
     pub uncounted_terminated_pods: Option<UncountedTerminatedPods>,
 }
 
@@ -740,8 +858,10 @@ pub struct JobObjectStatus {
 #[serde(default)]
 pub struct UncountedTerminatedPods {
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// UIDs of succeeded pods.
     pub succeeded: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// UIDs of failed pods.
     pub failed: Vec<String>,
 }
 
@@ -750,11 +870,13 @@ pub struct UncountedTerminatedPods {
 #[serde(default, rename_all = "camelCase")]
 pub struct CronJobObjectStatus {
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Its Jobs still running.
     pub active: Vec<ObjectReference>,
     /// RFC 3339 in UTC, whole seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_schedule_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// RFC 3339, whole seconds.
     pub last_successful_time: Option<String>,
 }
 
@@ -762,10 +884,15 @@ pub struct CronJobObjectStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ObjectReference {
+    /// `batch/v1`.
     pub api_version: String,
+    /// `Job`.
     pub kind: String,
+    /// The Job's name.
     pub name: String,
+    /// The Job's namespace.
     pub namespace: String,
+    /// The Job's UID.
     pub uid: String,
 }
 

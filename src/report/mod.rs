@@ -7,13 +7,13 @@
 //! be rebuilt from an output directory copied to another machine. Every file it writes is
 //! written whole (temporary name, then rename). Same output directory, same report bytes.
 
-pub mod charts;
-pub mod font;
-pub mod html;
-pub mod names;
+pub(crate) mod charts;
+pub(crate) mod font;
+pub(crate) mod html;
+pub(crate) mod names;
 pub mod records;
-pub mod terminal;
-pub mod text_timeline;
+pub(crate) mod terminal;
+pub(crate) mod text_timeline;
 
 #[doc(hidden)]
 pub mod synthetic;
@@ -21,45 +21,75 @@ pub mod synthetic;
 use std::path::{Path, PathBuf};
 
 pub use records::{RunRecords, read_run};
+pub use terminal::summary;
 pub use text_timeline::text_timeline;
 
 /// Why a report could not be built. Every variant is fatal for the report (never for a run).
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// A file the report needs is not in the output folder.
     #[error("{path}: file not found; the output directory of a `jobsim run` must contain it")]
-    Missing { path: PathBuf },
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file cannot be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// A CSV file's header lacks a column.
     #[error("{path}: the header has no column {column:?} (the header must name it)")]
-    MissingColumn { path: PathBuf, column: String },
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+    },
+    /// A CSV value does not read as its column's type.
     #[error("{path}, line {line}, column {column:?}: {message}")]
     Value {
+        /// The file.
         path: PathBuf,
+        /// 1-based line.
         line: u64,
+        /// The column.
         column: String,
+        /// What is wrong.
         message: String,
     },
+    /// A CSV file is malformed.
     #[error("{path}, line {line}: {message}")]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// 1-based line.
         line: u64,
+        /// What is wrong.
         message: String,
     },
+    /// A JSON file does not have the expected shape.
     #[error("{path}: not valid JSON of the expected shape: {source}")]
     Json {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: serde_json::Error,
     },
+    /// The built-in font does not load.
     #[error("the embedded chart font could not be loaded")]
     Font,
+    /// A chart cannot be drawn.
     #[error("drawing the {chart} chart failed: {message}")]
     Chart {
+        /// Which chart.
         chart: &'static str,
+        /// Why.
         message: String,
     },
 }

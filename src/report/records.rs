@@ -6,7 +6,7 @@
 //! are defined in [`crate::record::schema`]: columns are found by their
 //! header name (extra and reordered columns are fine, later issues add some), JSON keys that
 //! are unknown are ignored and missing ones take defaults. The CSV files are streamed row by
-//! row; names are interned ([`Names`]); pods and Jobs become small `Copy` records holding what
+//! row; names are interned (`Names`); pods and Jobs become small `Copy` records holding what
 //! the report draws; of the event log it keeps what the charts draw (node and CronJob events)
 //! and the first [`LISTED_EVENTS`] rows as written, for the page. Every cell is still checked.
 //! It must not interpret the records (that is the charts' job) nor guess values: a malformed
@@ -36,10 +36,11 @@ pub const LISTED_JOBS: usize = 2000;
 /// Everything a report is built from: one run's output directory, read back.
 #[derive(Debug, Clone, Default)]
 pub struct RunRecords {
+    /// The folder it was read from.
     pub out_dir: PathBuf,
     /// `summary.json`, its metrics kept as written (newer files may have more).
     pub summary: Summary<MetricsAsWritten>,
-    /// The text behind every [`Name`] in the records: Job, node and owner names.
+    /// The text behind every `Name` in the records: Job, node and owner names.
     pub names: Names,
     /// One row per pod, in file order.
     pub pods: Vec<CompactPod>,
@@ -130,9 +131,13 @@ impl std::fmt::Debug for Stamp {
 /// The phase a pod ended the run in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndPhase {
+    /// Waiting to be scheduled or started.
     Pending,
+    /// Its containers were running.
     Running,
+    /// Every container exited 0.
     Succeeded,
+    /// A container failed, or it was deleted.
     Failed,
     /// A phase this reader does not know (kept as such, not rejected; its text is not kept).
     Other,
@@ -155,9 +160,11 @@ impl EndPhase {
 /// restarts are checked but not kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompactPod {
+    /// The Job it belongs to.
     pub job: Name,
     /// The node it was bound to; `None` if never scheduled.
     pub node: Option<Name>,
+    /// The phase it ended the run in.
     pub phase: EndPhase,
     /// The completion index, or `u32::MAX` for NonIndexed Jobs.
     index: u32,
@@ -172,15 +179,19 @@ impl CompactPod {
     pub fn index(&self) -> Option<u32> {
         (self.index != u32::MAX).then_some(self.index)
     }
+    /// When it was created.
     pub fn created(&self) -> Option<SimTime> {
         self.created.get()
     }
+    /// When it was bound to a node.
     pub fn scheduled(&self) -> Option<SimTime> {
         self.scheduled.get()
     }
+    /// When its containers were running.
     pub fn started(&self) -> Option<SimTime> {
         self.started.get()
     }
+    /// When it ended.
     pub fn finished(&self) -> Option<SimTime> {
         self.finished.get()
     }
@@ -188,6 +199,7 @@ impl CompactPod {
     pub fn first_seen(&self) -> Option<SimTime> {
         self.created().or(self.scheduled()).or(self.started())
     }
+    /// True when it failed.
     pub fn failed(&self) -> bool {
         self.phase == EndPhase::Failed
     }
@@ -196,15 +208,20 @@ impl CompactPod {
 /// A Job's outcome at the end of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum JobOutcome {
+    /// `Complete`.
     Complete,
+    /// `Failed`.
     Failed,
+    /// `Running`.
     Running,
+    /// `Suspended`.
     Suspended,
     /// An outcome this reader does not know (its text is in [`JobRow::outcome`]).
     Other,
 }
 
 impl JobOutcome {
+    /// Reads the `outcome` column.
     pub fn parse(text: &str) -> JobOutcome {
         match text {
             "Complete" => JobOutcome::Complete,
@@ -219,9 +236,11 @@ impl JobOutcome {
 /// A [`JobRow`] of `jobs.csv` reduced to what the charts draw, in a few bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompactJob {
+    /// The Job's name.
     pub job: Name,
     /// `cronjob/NAME` when a CronJob created it.
     pub owner: Option<Name>,
+    /// How it ended.
     pub outcome: JobOutcome,
     created: Stamp,
     started: Stamp,
@@ -230,15 +249,19 @@ pub struct CompactJob {
 }
 
 impl CompactJob {
+    /// When it was created.
     pub fn created(&self) -> Option<SimTime> {
         self.created.get()
     }
+    /// When `status.startTime` was set.
     pub fn started(&self) -> Option<SimTime> {
         self.started.get()
     }
+    /// When it finished.
     pub fn finished(&self) -> Option<SimTime> {
         self.finished.get()
     }
+    /// When it was deleted.
     pub fn deleted(&self) -> Option<SimTime> {
         self.deleted.get()
     }
@@ -269,6 +292,7 @@ pub struct Events {
 /// One CronJob's scheduling events, each list in file (time) order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CronJobEvents {
+    /// The CronJob's name.
     pub cronjob: String,
     /// `SuccessfulCreate`: it created a Job.
     pub successful_create: Vec<SimTime>,
@@ -338,9 +362,13 @@ impl Events {
 /// A Job or CronJob from `objects.json`, reduced to what the report shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectStatus {
+    /// `Job` or `CronJob`.
     pub kind: String,
+    /// `metadata.name`.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: String,
+    /// `status.conditions`.
     pub conditions: Vec<JobCondition>,
     /// Scalar `status` fields other than `conditions` (`active`, `succeeded`, …), in file order.
     pub counters: Vec<(String, String)>,

@@ -6,6 +6,8 @@
 pub mod actions;
 pub mod behavior;
 pub mod distribution;
+pub mod input;
+pub mod overrides;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,7 @@ pub use behavior::Behavior;
 use behavior::BehaviorSpec;
 pub use distribution::Distribution;
 use distribution::DistributionSpec;
+pub use overrides::Override;
 
 /// The wall-clock instant of t = 0 when a scenario does not set `start`.
 pub const DEFAULT_START: &str = "2026-01-01T00:00:00Z";
@@ -58,13 +61,21 @@ pub const MAX_ACTIONS: usize = 100_000;
 /// A checked scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The name its outputs are filed under.
     pub name: String,
+    /// The seed of the random streams.
     pub seed: u64,
+    /// The instant simulated time 0 stands for.
     pub start: Timestamp,
+    /// Where the run stops, if set.
     pub horizon: Option<SimDuration>,
+    /// The node pools of the cluster.
     pub pools: Vec<NodePool>,
+    /// Latencies of the control plane.
     pub timing: Timing,
+    /// The Jobs and CronJobs, with their behaviour and submission times.
     pub workloads: Vec<Workload>,
+    /// Scripted actions.
     pub actions: Vec<Action>,
     /// The CronJob controller's own zone (`cluster.controllerTimeZone`, an IANA name): where
     /// a CronJob without `timeZone` reads its schedule. `None` is UTC.
@@ -150,24 +161,46 @@ pub use actions::{Action, ActionKind};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error(transparent)]
+    /// A manifest does not load.
     Manifest(#[from] ManifestError),
     #[error("{}: cannot read: {source}", file.display())]
+    /// The file cannot be read.
     Io {
+        /// The file.
         file: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("{}:{line}:{column}: {message}", file.display())]
+    /// The text is not valid YAML, or not of the scenario's shape.
     Syntax {
+        /// The file.
         file: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// What is wrong.
         message: String,
     },
     #[error("{}:{line}:{column}: {message}", file.display())]
+    /// A field has a value the scenario refuses.
     Invalid {
+        /// The file.
         file: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// What is wrong, starting with the field path.
+        message: String,
+    },
+    /// An override names nothing in the input, or the input refuses its value.
+    #[error("override {setting}: {message}")]
+    Override {
+        /// The override, as `PATH=VALUE`.
+        setting: String,
+        /// Why it failed (for a refused value, the whole error of the input).
         message: String,
     },
 }
@@ -289,15 +322,28 @@ pub use crate::api::is_scenario_text;
 
 /// Reads the files given on the command line: one scenario per scenario file, and all
 /// bare manifests together in one default scenario named after the first of them.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_inputs(files: &[PathBuf]) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
     load_inputs_with(files, FieldValidation::Strict)
 }
 
 /// [`load_inputs`] with unknown fields of manifests treated as `mode` says (kubectl's
 /// `--validate`). A scenario's own fields are always checked strictly.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_inputs_with(
     files: &[PathBuf],
     mode: FieldValidation,
+) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
+    load_inputs_set(files, mode, &[], &read)
+}
+
+/// [`load_inputs_with`] with `overrides` applied to each input before it is read, and the
+/// text of each file given by `read`.
+pub(crate) fn load_inputs_set(
+    files: &[PathBuf],
+    mode: FieldValidation,
+    overrides: &[Override],
+    read: &dyn Fn(&Path) -> Result<String, LoadError>,
 ) -> Result<(Vec<Scenario>, Vec<Warning>), LoadError> {
     let mut scenarios = Vec::new();
     let mut warnings = Vec::new();
@@ -309,11 +355,11 @@ pub fn load_inputs_with(
     for file in files {
         let text = read(file)?;
         if is_scenario_text(&text) {
-            let (s, w) = load_scenario_str_with(&text, file, mode)?;
+            let (s, w) = load_scenario_source(Source::Text(&text), file, mode, overrides)?;
             scenarios.push(s);
             warnings.extend(w);
         } else {
-            let (manifests, w) = api::load_manifests_located(&text, file, mode)?;
+            let (manifests, w) = overrides::load_manifests_set(&text, file, mode, overrides)?;
             warnings.extend(w);
             first_bare.get_or_insert(file);
             for (manifest, at) in manifests {
@@ -368,7 +414,8 @@ pub fn load_inputs_with(
             });
         }
         let name = name_from_file(first, "run");
-        scenarios.push(default_scenario(name, first.clone(), bare));
+        let scenario = default_scenario(name, first.clone(), bare);
+        scenarios.push(overrides::with_scenario_overrides(scenario, overrides)?);
     }
     Ok((scenarios, warnings))
 }
@@ -443,38 +490,70 @@ fn default_pool() -> NodePool {
 }
 
 /// Reads a scenario file.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
     load_scenario_str(&read(file)?, file)
 }
 
 /// Parses and checks a scenario; manifest paths are resolved against `file`'s folder.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_scenario_str(text: &str, file: &Path) -> Result<(Scenario, Vec<Warning>), LoadError> {
     load_scenario_str_with(text, file, FieldValidation::Strict)
 }
 
 /// [`load_scenario_str`] with unknown fields of its manifests treated as `mode` says.
+#[allow(dead_code)] // a crate entry point; the face reads through `input`
 pub fn load_scenario_str_with(
     text: &str,
     file: &Path,
     mode: FieldValidation,
 ) -> Result<(Scenario, Vec<Warning>), LoadError> {
-    api::load::check_nesting(text, file)?;
-    // Counted on the event stream, before the whole document is decoded.
-    for (field, max) in [("workloads", MAX_WORKLOADS), ("actions", MAX_ACTIONS)] {
-        if let Some((n, at)) = sequence_len(text, &["spec", field], max)
-            && n > max
-        {
-            return Err(LoadError::Invalid {
-                file: file.to_path_buf(),
-                line: at.line,
-                column: at.column,
-                message: format!(
-                    "spec.{field}: Too many: more than {max}: must have at most {max} items (jobsim's limit on {field})"
-                ),
-            });
+    load_scenario_source(Source::Text(text), file, mode, &[])
+}
+
+/// Where a scenario is read from: its text (positions in messages), or a parsed YAML value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Text(&'a str),
+    Value(&'a yaml_serde::Value),
+}
+
+/// Reads a scenario with `overrides` applied to its YAML before it is decoded; an error
+/// that an override causes names it.
+pub(crate) fn load_scenario_source(
+    source: Source<'_>,
+    file: &Path,
+    mode: FieldValidation,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    overrides::blamed(overrides, |set| load_scenario_once(source, file, mode, set))
+}
+
+fn load_scenario_once(
+    source: Source<'_>,
+    file: &Path,
+    mode: FieldValidation,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<Warning>), LoadError> {
+    if let Source::Text(text) = source {
+        api::load::check_nesting(text, file)?;
+        // Counted on the event stream, before the whole document is decoded.
+        for (field, max) in [("workloads", MAX_WORKLOADS), ("actions", MAX_ACTIONS)] {
+            if let Some((n, at)) = sequence_len(text, &["spec", field], max)
+                && n > max
+            {
+                return Err(LoadError::Invalid {
+                    file: file.to_path_buf(),
+                    line: at.line,
+                    column: at.column,
+                    message: format!(
+                        "spec.{field}: Too many: more than {max}: must have at most {max} items (jobsim's limit on {field})"
+                    ),
+                });
+            }
         }
     }
-    let raw: ScenarioFile = yaml_serde::from_str(text).map_err(|e| {
+    let syntax = |e: yaml_serde::Error| {
         let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))
@@ -485,8 +564,31 @@ pub fn load_scenario_str_with(
             column,
             message: clip_message(&e.to_string()),
         }
-    })?;
-    let positions = index_documents(text).into_iter().next().unwrap_or_default();
+    };
+    let positions = match source {
+        Source::Text(text) => index_documents(text).into_iter().next().unwrap_or_default(),
+        Source::Value(_) => Default::default(),
+    };
+    let raw: ScenarioFile = match source {
+        Source::Text(text) if overrides.is_empty() => yaml_serde::from_str(text).map_err(syntax)?,
+        _ => {
+            let mut doc = match source {
+                Source::Text(text) => yaml_serde::from_str(text).map_err(syntax)?,
+                Source::Value(value) => value.clone(),
+            };
+            let changed = overrides::apply_to_scenario(&mut doc, overrides)?;
+            yaml_serde::from_value(doc).map_err(|e| {
+                // Decoding a value keeps no position: point at what was overridden last.
+                let pos = positions.value_pos(changed.last().unwrap_or(&FieldPath::root()));
+                LoadError::Invalid {
+                    file: file.to_path_buf(),
+                    line: pos.line,
+                    column: pos.column,
+                    message: clip_message(&e.to_string()),
+                }
+            })?
+        }
+    };
     // Messages start with the field path they are about; point at it in the file.
     let invalid = |message: String| {
         let pos = positions.value_pos(&leading_path(&message));

@@ -14,9 +14,9 @@ use std::collections::BTreeSet;
 use super::store::{JobState, NodeId, OwnerRef, PodId, Status, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
-use crate::controllers::job::indexes::IndexState;
 use crate::controllers::{cronjob, job, kubelet, scheduler};
 use crate::scenario::Behavior;
+use crate::world::store::job::IndexState;
 
 impl World<'_> {
     /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
@@ -101,7 +101,7 @@ impl World<'_> {
     }
 
     /// A disruption deletes the pod: `DisruptionTarget=True` with `reason` first, then
-    /// DELETE (eviction API, taint manager, PodGC; reference §19).
+    /// DELETE (eviction API, taint manager, PodGC; job-semantics §19).
     pub fn disrupt_pod(&mut self, pod: PodId, reason: &'static str) {
         kubelet::delete_pod(self, pod, Some(reason));
     }
@@ -114,7 +114,8 @@ impl World<'_> {
         let pod = self.store.pod_mut(pod_id);
         pod.node = Some(node_id);
         pod.scheduled = Some(now);
-        // The kubelet's first status of the pod carries PodReady=False (§8.1 rule 2).
+        // The kubelet's first status of the pod carries PodReady=False (job-semantics §8.1
+        // rule 2).
         pod.unready_at = Some(now);
         let (req, nz) = (pod.request, nonzero(pod.request));
         let node = &mut self.store.nodes[node_id.0 as usize];

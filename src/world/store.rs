@@ -328,7 +328,7 @@ pub fn template_info(spec: &PodSpec, behavior: &Behavior) -> PodTemplateInfo {
             }
         })
     };
-    // Effective request (reference §18.4): max(largest init container, sum of app containers).
+    // Effective request (job-semantics §18.4): max(largest init container, sum of app containers).
     let apps = sum(&spec.containers);
     let init_max =
         spec.init_containers

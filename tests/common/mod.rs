@@ -8,14 +8,16 @@
 use std::path::Path;
 
 use jobsim::record::MemorySink;
-use jobsim::record::result::{JobResult, RunResult};
 pub use jobsim::record::schema::{EventRow, JobObject, JobRow, Object, PodRow};
+use jobsim::{JobResult, RunResult};
 use serde_json::Value;
 
 /// One finished run: its result and every record it reported.
 pub struct Run {
     pub result: RunResult,
     pub sink: MemorySink,
+    /// `objects.json` as the file holds it (the typed `result.objects`, serialised).
+    pub objects: Value,
 }
 
 /// Runs a scenario given as YAML until nothing is left to do.
@@ -29,22 +31,27 @@ pub fn run_until(yaml: &str, horizon_ms: u64) -> Run {
 }
 
 fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
-    let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("test.yaml"))
-        .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
+    let (scenario, _warnings) = jobsim::load_str(
+        yaml,
+        Path::new("test.yaml"),
+        &jobsim::LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
-    Run { result, sink }
+    let result = jobsim::simulate(&scenario, &mut sink, horizon);
+    Run::new(result, sink)
 }
 
 /// Runs a file (scenario or bare manifest) as `jobsim run FILE` would.
 pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
-    let (mut scenarios, _warnings) = jobsim::scenario::load_inputs(&[path.to_path_buf()])
-        .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
+    let (mut scenarios, _warnings) =
+        jobsim::load_files(&[path.to_path_buf()], &jobsim::LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
     assert_eq!(scenarios.len(), 1, "one scenario per file");
     let scenario = scenarios.remove(0);
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
-    Run { result, sink }
+    let result = jobsim::simulate(&scenario, &mut sink, horizon);
+    Run::new(result, sink)
 }
 
 /// A Job condition from objects.json.
@@ -69,6 +76,15 @@ pub fn rfc(secs: u64) -> String {
 }
 
 impl Run {
+    fn new(result: RunResult, sink: MemorySink) -> Run {
+        let objects = serde_json::to_value(&result.objects).expect("objects.json serialises");
+        Run {
+            result,
+            sink,
+            objects,
+        }
+    }
+
     /// The result of the Job called `name`.
     pub fn job(&self, name: &str) -> &JobResult {
         self.result
@@ -121,7 +137,7 @@ impl Run {
 
     /// The Job object in objects.json, if it still exists at the end.
     pub fn object(&self, name: &str) -> Option<&Value> {
-        self.result.objects["items"]
+        self.objects["items"]
             .as_array()
             .expect("objects.json items")
             .iter()

@@ -7,6 +7,7 @@
 //! whole-second finish time. While it runs, the Job creates no pod at all.
 
 use crate::time::{SECOND, SimDuration, SimTime};
+pub use crate::world::store::job::BackoffRecord;
 
 /// `DefaultJobPodFailureBackOff` in `job_controller.go`.
 pub const DEFAULT_POD_FAILURE_BACKOFF: SimDuration = 10 * SECOND;
@@ -19,12 +20,6 @@ pub struct FinishedPod {
     pub succeeded: bool,
     /// Whole-second finish time (`getFinishedTime`).
     pub finish_time: SimTime,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BackoffRecord {
-    pub failures_after_last_success: u32,
-    pub last_failure_time: Option<SimTime>,
 }
 
 impl BackoffRecord {

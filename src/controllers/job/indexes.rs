@@ -7,38 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::backoff::backoff_delay;
 use crate::time::{SimDuration, SimTime};
-
-/// Per-index bookkeeping of an Indexed Job.
-#[derive(Debug, Clone, Default)]
-pub struct IndexState {
-    succeeded: Vec<bool>,
-    succeeded_count: usize,
-    active: Vec<u16>,
-    /// Pods created so far per index (the next pod's `attempt` is this + 1). Never
-    /// shrinks: an index dropped by a scale-down and re-run after a scale-up keeps
-    /// counting its earlier pods (DESIGN §5: the Nth pod created for the index).
-    attempts: Vec<u32>,
-    /// Indexes neither succeeded, failed nor held by a pod.
-    free: FreeIndexes,
-    failed: Vec<bool>,
-    failed_count: usize,
-    /// Failure history of the indexes that failed at least once (few, so kept sparse).
-    failures: BTreeMap<u32, IndexFailures>,
-    /// Indexes held by more than one active pod.
-    crowded: usize,
-    /// `completions` shrank and pods above it may still run.
-    shrunk: bool,
-}
-
-/// What the next pod of an index inherits from its failed predecessor (§2, §8.2).
-#[derive(Debug, Clone, Copy, Default)]
-struct IndexFailures {
-    /// `job-index-failure-count` and `job-index-ignored-failure-count` for the next pod.
-    next_failure_count: u32,
-    next_ignored_count: u32,
-    /// Per-index backoff: failures counted for the delay and the last failure's time.
-    backoff: Option<(u32, SimTime)>,
-}
+pub use crate::world::store::job::IndexState;
+use crate::world::store::job::{FreeIndexes, IndexFailures};
 
 impl IndexState {
     pub fn new(completions: u32) -> Self {
@@ -238,16 +208,6 @@ impl IndexState {
                 .map(|(i, _)| i as u32),
         )
     }
-}
-
-/// The free indexes, stored so that memory grows with the indexes that were started and
-/// came back, not with `completions`: every index from `fresh` to `end` was never started;
-/// `returned` holds the lower ones that are free again.
-#[derive(Debug, Clone, Default)]
-struct FreeIndexes {
-    fresh: u32,
-    end: u32,
-    returned: BTreeSet<u32>,
 }
 
 impl FreeIndexes {

@@ -40,6 +40,7 @@ pub mod palette {
     pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
     pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
     pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    #[allow(dead_code)] // the palette is kept whole
     pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
     pub const BLUE: RGBColor = RGBColor(0, 114, 178);
     /// Reserved for failure everywhere.

@@ -101,6 +101,7 @@ pub struct TimelineChart {
     /// `(node, from, to)` intervals when a node was NotReady.
     pub outages: Vec<(String, SimTime, SimTime)>,
     pub marks: Vec<JobMark>,
+    #[allow(dead_code)] // counted for the view; no chart reads it yet
     pub attempts: usize,
 }
 

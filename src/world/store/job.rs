@@ -1,18 +1,17 @@
 //! What the store keeps for each Job: its defaulted spec, its status as the controller
 //! writes it, and the Job controller's own in-memory bookkeeping (the informer's view of
-//! the Job's pods, the backoff record, pending syncs). The bookkeeping's types belong to
-//! the Job controller; the store only holds them.
+//! the Job's pods, the backoff record, pending syncs). The bookkeeping's data types live
+//! here too, so the store needs nothing from the controllers; the rules that change them
+//! (`impl`s and free functions) stay in `controllers::job`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CronJobId, PodId, PodTemplateInfo};
 use crate::api::JobSpec;
 use crate::api::ObjectMeta;
-use crate::controllers::job::backoff::BackoffRecord;
-use crate::controllers::job::indexes::IndexState;
 use crate::time::SimTime;
 
-/// A Job condition (reference §16.1). `time` is whole-second, as Kubernetes stores it.
+/// A Job condition (job-semantics §16.1). `time` is whole-second, as Kubernetes stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     pub kind: ConditionType,
@@ -126,4 +125,55 @@ impl JobState {
     pub fn name(&self) -> &str {
         &self.metadata.name
     }
+}
+
+/// The Job controller's pod-recreation backoff record (job-semantics §8.1); the rules
+/// that update it live in `controllers::job::backoff`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BackoffRecord {
+    pub failures_after_last_success: u32,
+    pub last_failure_time: Option<SimTime>,
+}
+
+/// Per-index bookkeeping of an Indexed Job.
+#[derive(Debug, Clone, Default)]
+pub struct IndexState {
+    pub(crate) succeeded: Vec<bool>,
+    pub(crate) succeeded_count: usize,
+    pub(crate) active: Vec<u16>,
+    /// Pods created so far per index (the next pod's `attempt` is this + 1). Never
+    /// shrinks: an index dropped by a scale-down and re-run after a scale-up keeps
+    /// counting its earlier pods (DESIGN §5: the Nth pod created for the index).
+    pub(crate) attempts: Vec<u32>,
+    /// Indexes neither succeeded, failed nor held by a pod.
+    pub(crate) free: FreeIndexes,
+    pub(crate) failed: Vec<bool>,
+    pub(crate) failed_count: usize,
+    /// Failure history of the indexes that failed at least once (few, so kept sparse).
+    pub(crate) failures: BTreeMap<u32, IndexFailures>,
+    /// Indexes held by more than one active pod.
+    pub(crate) crowded: usize,
+    /// `completions` shrank and pods above it may still run.
+    pub(crate) shrunk: bool,
+}
+
+/// What the next pod of an index inherits from its failed predecessor (job-semantics §2,
+/// §8.2).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct IndexFailures {
+    /// `job-index-failure-count` and `job-index-ignored-failure-count` for the next pod.
+    pub(crate) next_failure_count: u32,
+    pub(crate) next_ignored_count: u32,
+    /// Per-index backoff: failures counted for the delay and the last failure's time.
+    pub(crate) backoff: Option<(u32, SimTime)>,
+}
+
+/// The free indexes, stored so that memory grows with the indexes that were started and
+/// came back, not with `completions`: every index from `fresh` to `end` was never started;
+/// `returned` holds the lower ones that are free again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FreeIndexes {
+    pub(crate) fresh: u32,
+    pub(crate) end: u32,
+    pub(crate) returned: BTreeSet<u32>,
 }
