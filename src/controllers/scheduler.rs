@@ -236,14 +236,19 @@ fn fit_error(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> String {
 
 /// Binds the pod: the `Scheduled` event, then the API server's write of `spec.nodeName`.
 fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
-    let pod = w.store.pod(pod_id);
-    let namespace = w.store.job(pod.job).metadata.namespace();
-    let message = format!(
-        "Successfully assigned {namespace}/{} to {}",
-        pod.name, w.store.nodes[node_id.0 as usize].name
+    w.emit_about(
+        |store| ObjectRef::Pod(&store.pod(pod_id).name),
+        "Scheduled",
+        |store, message| {
+            let pod = store.pod(pod_id);
+            message.push_str("Successfully assigned ");
+            message.push_str(store.job(pod.job).metadata.namespace());
+            message.push('/');
+            message.push_str(&pod.name);
+            message.push_str(" to ");
+            message.push_str(&store.nodes[node_id.0 as usize].name);
+        },
     );
-    let pod_name = pod.name.clone();
-    w.emit(ObjectRef::Pod(&pod_name), "Scheduled", &message);
     w.bind_pod(pod_id, node_id);
 }
 
