@@ -37,14 +37,17 @@ pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
         Ok(node) => bind(w, pod_id, node),
         Err(message) => {
             let job = pod.job;
-            let name = pod.name.clone();
             w.store.pod_mut(pod_id).unschedulable = true;
             w.scheduler
                 .waiting
                 .entry(job)
                 .or_default()
                 .push_back(pod_id);
-            w.emit(ObjectRef::Pod(&name), "FailedScheduling", &message);
+            w.emit_about(
+                |store| ObjectRef::Pod(&store.pod(pod_id).name),
+                "FailedScheduling",
+                |_, buf| buf.push_str(&message),
+            );
         }
     }
 }

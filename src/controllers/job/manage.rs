@@ -227,8 +227,13 @@ pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_fin
     if remove_finalizer {
         w.store.pod_mut(pod_id).tracked = false;
     }
-    let job_name = w.store.job(id).metadata.name.clone();
-    let message = format!("Deleted pod: {}", w.store.pod(pod_id).name);
-    w.emit(ObjectRef::Job(&job_name), "SuccessfulDelete", &message);
+    w.emit_about(
+        |store| ObjectRef::Job(&store.job(id).metadata.name),
+        "SuccessfulDelete",
+        |store, message| {
+            message.push_str("Deleted pod: ");
+            message.push_str(&store.pod(pod_id).name);
+        },
+    );
     w.delete_pod(pod_id);
 }
