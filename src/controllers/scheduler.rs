@@ -38,14 +38,17 @@ pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
         Ok(node) => bind(w, pod_id, node),
         Err(message) => {
             let job = pod.job;
-            let name = pod.name.clone();
             w.store.pod_mut(pod_id).unschedulable = true;
             w.scheduler
                 .waiting
                 .entry(job)
                 .or_default()
                 .push_back(pod_id);
-            w.emit(ObjectRef::Pod(&name), "FailedScheduling", &message);
+            w.emit_about(
+                |store| ObjectRef::Pod(&store.pod(pod_id).name),
+                "FailedScheduling",
+                |_, buf| buf.push_str(&message),
+            );
         }
     }
 }
@@ -108,73 +111,103 @@ fn well_known_label<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
     }
 }
 
-/// Filter then score; the error is the `FailedScheduling` message.
-fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
-    let pod = w.store.pod(pod_id);
-    let selector = &w.store.job(pod.job).template.spec.node_selector;
-    let req = pod.request;
-    let nz = nonzero(req);
-    let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut best: Vec<NodeId> = Vec::new();
-    let mut best_score = -1;
-    let mut deleted = 0;
-    for (i, node) in w.store.nodes.iter().enumerate() {
-        if node.deleted {
-            deleted += 1;
-            continue;
-        }
-        let matches = selector.iter().all(|(k, v)| {
+/// The `nodeSelector` against the node's labels and the well-known ones.
+#[inline(always)]
+fn selector_matches(node: &Node, selector: &BTreeMap<String, String>) -> bool {
+    selector.is_empty()
+        || selector.iter().all(|(k, v)| {
             node.labels
                 .get(k)
                 .map(String::as_str)
                 .or_else(|| well_known_label(node, k))
                 == Some(v.as_str())
-        });
-        if node.tainted {
-            // The node controller's `unreachable:NoSchedule` taint, which pods do not
-            // tolerate by default.
-            *reasons
-                .entry("node(s) had untolerated taint {node.kubernetes.io/unreachable: }")
-                .or_default() += 1;
-            continue;
-        }
-        if !matches {
-            *reasons
-                .entry("node(s) didn't match Pod's node affinity/selector")
-                .or_default() += 1;
-            continue;
-        }
-        let mut fits = true;
-        if node.pod_count + 1 > node.max_pods {
-            *reasons.entry("Too many pods").or_default() += 1;
-            fits = false;
-        }
-        if req.cpu_m > 0 && node.requested.cpu_m + req.cpu_m > node.alloc.cpu_m {
-            *reasons.entry("Insufficient cpu").or_default() += 1;
-            fits = false;
-        }
-        if req.memory > 0 && node.requested.memory + req.memory > node.alloc.memory {
-            *reasons.entry("Insufficient memory").or_default() += 1;
-            fits = false;
-        }
-        if !fits {
-            continue;
-        }
+        })
+}
+
+/// The filter plugins on one live node: whether the pod fits, each failing check reported
+/// to `reject` with kube-scheduler's reason (the per-node statuses a `FitError` counts).
+#[inline(always)]
+fn feasible(
+    node: &Node,
+    selector: &BTreeMap<String, String>,
+    req: Resources,
+    mut reject: impl FnMut(&'static str),
+) -> bool {
+    if node.tainted {
+        // The node controller's `unreachable:NoSchedule` taint, which pods do not
+        // tolerate by default.
+        reject("node(s) had untolerated taint {node.kubernetes.io/unreachable: }");
+        return false;
+    }
+    if !selector_matches(node, selector) {
+        reject("node(s) didn't match Pod's node affinity/selector");
+        return false;
+    }
+    let mut fits = true;
+    if node.pod_count + 1 > node.max_pods {
+        reject("Too many pods");
+        fits = false;
+    }
+    if req.cpu_m > 0 && node.requested.cpu_m + req.cpu_m > node.alloc.cpu_m {
+        reject("Insufficient cpu");
+        fits = false;
+    }
+    if req.memory > 0 && node.requested.memory + req.memory > node.alloc.memory {
+        reject("Insufficient memory");
+        fits = false;
+    }
+    fits
+}
+
+/// Filter then score; the error is the `FailedScheduling` message. The search keeps no
+/// per-node reasons: they are counted in a second pass only when no node fits, and ties
+/// are resolved by counting the best nodes and walking to the drawn one, so a pod that
+/// fits costs one allocation-free scan.
+fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
+    let pod = w.store.pod(pod_id);
+    let selector = &w.store.job(pod.job).template.spec.node_selector;
+    let req = pod.request;
+    let nz = nonzero(req);
+    let feasible_nodes = || {
+        w.store
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(move |(_, node)| !node.deleted && feasible(node, selector, req, |_| {}))
+    };
+    let mut best_score = -1;
+    let mut best_count = 0usize;
+    let mut first_best = 0usize;
+    for (i, node) in feasible_nodes() {
         let score = least_allocated_score(node, nz);
         if score > best_score {
             best_score = score;
-            best.clear();
+            best_count = 0;
+            first_best = i;
         }
         if score == best_score {
-            best.push(NodeId(i as u32));
+            best_count += 1;
         }
     }
-    match best.len() {
-        0 => Err(fit_error(w.store.nodes.len() - deleted, &reasons)),
-        1 => Ok(best[0]),
+    match best_count {
+        0 => {
+            let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
+            let mut live = 0;
+            for node in w.store.nodes.iter().filter(|n| !n.deleted) {
+                live += 1;
+                feasible(node, selector, req, |r| *reasons.entry(r).or_default() += 1);
+            }
+            Err(fit_error(live, &reasons))
+        }
+        1 => Ok(NodeId(first_best as u32)),
         n => {
             let mut rng = w.rng.stream("scheduler-tie", u64::from(pod_id.0));
-            Ok(best[rng.random_range(0..n)])
+            let k = rng.random_range(0..n);
+            let (i, _) = feasible_nodes()
+                .filter(|(_, node)| least_allocated_score(node, nz) == best_score)
+                .nth(k)
+                .expect("the drawn node is among the best counted");
+            Ok(NodeId(i as u32))
         }
     }
 }
@@ -207,14 +240,19 @@ fn fit_error(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> String {
 
 /// Binds the pod: the `Scheduled` event, then the API server's write of `spec.nodeName`.
 fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
-    let pod = w.store.pod(pod_id);
-    let namespace = w.store.job(pod.job).metadata.namespace();
-    let message = format!(
-        "Successfully assigned {namespace}/{} to {}",
-        pod.name, w.store.nodes[node_id.0 as usize].name
+    w.emit_about(
+        |store| ObjectRef::Pod(&store.pod(pod_id).name),
+        "Scheduled",
+        |store, message| {
+            let pod = store.pod(pod_id);
+            message.push_str("Successfully assigned ");
+            message.push_str(store.job(pod.job).metadata.namespace());
+            message.push('/');
+            message.push_str(&pod.name);
+            message.push_str(" to ");
+            message.push_str(&store.nodes[node_id.0 as usize].name);
+        },
     );
-    let pod_name = pod.name.clone();
-    w.emit(ObjectRef::Pod(&pod_name), "Scheduled", &message);
     w.bind_pod(pod_id, node_id);
 }
 
@@ -236,6 +274,61 @@ mod tests {
             fit_error(3, &r),
             "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient memory, 3 Insufficient cpu."
         );
+    }
+
+    #[test]
+    fn a_tainted_node_reports_only_its_taint_and_a_full_node_every_shortage() {
+        let mut node = Node {
+            name: "n".into(),
+            pool: 0,
+            labels: Default::default(),
+            alloc: Resources {
+                cpu_m: 1000,
+                memory: 1 << 30,
+            },
+            max_pods: 1,
+            requested: Resources {
+                cpu_m: 1000,
+                memory: 1 << 30,
+            },
+            requested_nonzero: Resources::default(),
+            pod_count: 1,
+            down: false,
+            tainted: false,
+            epoch: 0,
+            heartbeat_phase: 0,
+            faults_seen: 0,
+            deleted: false,
+        };
+        let req = Resources {
+            cpu_m: 1,
+            memory: 1,
+        };
+        let none = BTreeMap::new();
+        let mut seen = Vec::new();
+        assert!(!feasible(&node, &none, req, |r| seen.push(r)));
+        assert_eq!(
+            seen,
+            ["Too many pods", "Insufficient cpu", "Insufficient memory"]
+        );
+        node.tainted = true;
+        seen.clear();
+        assert!(!feasible(&node, &none, req, |r| seen.push(r)));
+        assert_eq!(
+            seen,
+            ["node(s) had untolerated taint {node.kubernetes.io/unreachable: }"]
+        );
+        let (node, mut seen) = (
+            Node {
+                tainted: false,
+                pod_count: 0,
+                requested: Resources::default(),
+                ..node
+            },
+            Vec::new(),
+        );
+        assert!(feasible(&node, &none, req, |r| seen.push(r)));
+        assert!(seen.is_empty());
     }
 
     #[test]

@@ -9,16 +9,48 @@
 //! with propagation (a Job's pods go with it) lives here too. It holds no policy: what a
 //! controller does about a change is the controller's.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
-use super::store::{JobState, NodeId, OwnerRef, PodId, Status, nonzero, template_info};
+use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
 use crate::controllers::{cronjob, job, kubelet, scheduler};
+use crate::record::{EventRecord, ObjectRef};
 use crate::scenario::Behavior;
 use crate::world::store::job::IndexState;
 
+thread_local! {
+    /// The buffer [`World::emit_about`] writes event messages into, reused from event to
+    /// event (taken out while in use, so a nested call only allocates a buffer of its own).
+    static MESSAGE: Cell<String> = const { Cell::new(String::new()) };
+}
+
 impl World<'_> {
+    /// Records a Kubernetes-style event about an object of the store, its name borrowed
+    /// from the store and its message written by `message` into a reused buffer: the hot
+    /// events (`SuccessfulCreate`, `Scheduled`) copy no name and allocate nothing.
+    pub fn emit_about(
+        &mut self,
+        object: impl FnOnce(&Store) -> ObjectRef<'_>,
+        reason: &str,
+        message: impl FnOnce(&Store, &mut String),
+    ) {
+        let mut buf = MESSAGE.take();
+        buf.clear();
+        message(&self.store, &mut buf);
+        let now = self.now();
+        self.last_activity = now;
+        let record = EventRecord {
+            time: now,
+            object: object(&self.store),
+            reason,
+            message: &buf,
+        };
+        self.records.event(&record);
+        MESSAGE.set(buf);
+    }
+
     /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
     /// controller's informer enqueues the new Job for a sync at once.
     pub fn create_job(&mut self, job: &Job, behavior: &Behavior, owner: Option<OwnerRef>) -> JobId {

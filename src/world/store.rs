@@ -256,8 +256,10 @@ pub struct Store {
     /// Job names (namespace/name) to ids, for actions and uniqueness.
     pub job_names: BTreeMap<String, JobId>,
     /// Names of the pods in the store, so generated names never collide and actions can
-    /// find pods by name. Never iterated.
-    pub pod_names: std::collections::HashMap<String, PodId>,
+    /// find pods by name. Never iterated, so its order cannot reach an output; hashed with
+    /// foldhash (fixed seed), which mixes the shared `<job>-` prefix of pod names well
+    /// at a fraction of SipHash's cost.
+    pub pod_names: std::collections::HashMap<String, PodId, foldhash::fast::FixedState>,
     pub cronjobs: Arena<CronJobState>,
     /// CronJob names (namespace/name) to ids.
     pub cronjob_names: BTreeMap<String, CronJobId>,

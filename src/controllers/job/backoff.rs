@@ -48,12 +48,14 @@ impl BackoffRecord {
             }
             Some(success) => {
                 // A success resets the record; only failures strictly after it count.
-                let later: Vec<SimTime> = failures
-                    .map(|f| f.finish_time)
-                    .filter(|&t| t > success)
-                    .collect();
-                self.failures_after_last_success = later.len() as u32;
-                self.last_failure_time = later.iter().copied().max();
+                let mut n = 0;
+                let mut latest: Option<SimTime> = None;
+                for t in failures.map(|f| f.finish_time).filter(|&t| t > success) {
+                    n += 1;
+                    latest = Some(latest.map_or(t, |l| l.max(t)));
+                }
+                self.failures_after_last_success = n;
+                self.last_failure_time = latest;
             }
         }
     }

@@ -189,24 +189,30 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
         _ => (job.created_pods + 1, (0, 0)),
     };
     job.created_pods += 1;
-    let prefix = naming::pod_name_prefix(&job.metadata.name, index);
-    let name = loop {
-        let candidate = format!("{prefix}{}", naming::random_suffix(&mut job.name_rng));
-        if !w.store.pod_names.contains_key(&candidate) {
-            break candidate;
+    // The name is built once, in place: prefix, then a fresh suffix until it is unique.
+    let mut name = String::with_capacity(job.metadata.name.len().min(58) + 16);
+    naming::push_pod_name_prefix(&mut name, &job.metadata.name, index);
+    let prefix_len = name.len();
+    loop {
+        naming::push_random_suffix(&mut name, &mut job.name_rng);
+        if !w.store.pod_names.contains_key(&name) {
+            break;
         }
-    };
-    let mut pod = Pod::new(name.clone(), id, index, attempt, now, &job.template);
+        name.truncate(prefix_len);
+    }
+    let mut pod = Pod::new(name, id, index, attempt, now, &job.template);
     pod.index_failures = index_failures;
     job.pods.push(pod_id);
     job.active.insert(pod_id);
+    w.store.pod_names.insert(pod.name.clone(), pod_id);
     w.store.pods.push(pod);
-    w.store.pod_names.insert(name.clone(), pod_id);
-    let job_name = w.store.job(id).metadata.name.clone();
-    w.emit(
-        ObjectRef::Job(&job_name),
+    w.emit_about(
+        |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulCreate",
-        &format!("Created pod: {name}"),
+        |store, message| {
+            message.push_str("Created pod: ");
+            message.push_str(&store.pod(pod_id).name);
+        },
     );
     let mut rng = w.rng.stream("scheduling", u64::from(pod_id.0));
     let latency = w.timing.scheduling.sample(&mut rng);
@@ -221,8 +227,13 @@ pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_fin
     if remove_finalizer {
         w.store.pod_mut(pod_id).tracked = false;
     }
-    let job_name = w.store.job(id).metadata.name.clone();
-    let message = format!("Deleted pod: {}", w.store.pod(pod_id).name);
-    w.emit(ObjectRef::Job(&job_name), "SuccessfulDelete", &message);
+    w.emit_about(
+        |store| ObjectRef::Job(&store.job(id).metadata.name),
+        "SuccessfulDelete",
+        |store, message| {
+            message.push_str("Deleted pod: ");
+            message.push_str(&store.pod(pod_id).name);
+        },
+    );
     w.delete_pod(pod_id);
 }

@@ -366,26 +366,25 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
 /// (§8.1; it includes ignored failures). With `backoffLimitPerIndex`, a failed pod whose
 /// index will be retried keeps its finalizer until its replacement exists (§6.3 step 5).
 fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> NewlyFinished {
-    let queued = std::mem::take(&mut w.store.job_mut(id).uncounted);
+    let mut queued = std::mem::take(&mut w.store.job_mut(id).uncounted);
     let job = w.store.job(id);
     let policy = job.spec.replacement_policy();
     let per_index_limit = job.spec.backoff_limit_per_index.map(|l| l.max(0) as u32);
-    let namespace = job.metadata.namespace().to_string();
-    let names_init: Vec<String> = job
-        .template
-        .spec
-        .init_containers
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
-    let names_app: Vec<String> = job
-        .template
-        .spec
-        .containers
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
     let pfp = job.spec.pod_failure_policy.clone();
+    // What the pod failure policy matches against, copied only when there is a policy.
+    let (namespace, names_init, names_app) = match &pfp {
+        None => (String::new(), Vec::new(), Vec::new()),
+        Some(_) => {
+            let names = |list: &[crate::api::Container]| -> Vec<String> {
+                list.iter().map(|c| c.name.clone()).collect()
+            };
+            (
+                job.metadata.namespace().to_string(),
+                names(&job.template.spec.init_containers),
+                names(&job.template.spec.containers),
+            )
+        }
+    };
     let mut out = NewlyFinished {
         pods: Vec::with_capacity(queued.len()),
         succeeded: 0,
@@ -395,7 +394,7 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
     };
     let mut backoff_input: Vec<FinishedPod> = Vec::new();
     let mut delayed: Vec<PodId> = Vec::new();
-    for pod_id in queued {
+    for &pod_id in &queued {
         let pod = w.store.pod_mut(pod_id);
         pod.queued_for_count = false;
         if !pod.tracked {
@@ -526,6 +525,12 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
         w.store.pod_mut(pod_id).queued_for_count = true;
         w.store.job_mut(id).uncounted.push(pod_id);
     }
+    // The drained list goes back as the Job's queue, so its capacity is reused from sync
+    // to sync instead of growing a fresh vector each time.
+    let job = w.store.job_mut(id);
+    queued.clear();
+    queued.append(&mut job.uncounted);
+    job.uncounted = queued;
     out
 }
 
