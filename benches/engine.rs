@@ -62,7 +62,7 @@ fn simulate_job(bencher: divan::Bencher, pods: u32) {
     let (s, _) = load_scenario_str(&text, Path::new("bench.yaml")).expect("valid scenario");
     bencher.bench_local(|| {
         let mut sink = NullSink;
-        jobsim::world::simulate(&s, &mut sink, None)
+        jobsim::world::simulate(&s, &mut sink, None).expect("a null sink never fails")
     });
 }
 
@@ -106,6 +106,6 @@ fn simulate_w1_like(bencher: divan::Bencher, completions: u32) {
     let (s, _) = load_scenario_str(&text, Path::new("w1-like.yaml")).expect("valid scenario");
     bencher.bench_local(|| {
         let mut sink = NullSink;
-        jobsim::world::simulate(&s, &mut sink, None)
+        jobsim::world::simulate(&s, &mut sink, None).expect("a null sink never fails")
     });
 }

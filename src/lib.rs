@@ -44,7 +44,7 @@
 //! "#;
 //! let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("doc.yaml"))?;
 //! let mut sink = MemorySink::default();
-//! let result = jobsim::world::simulate(&scenario, &mut sink, None);
+//! let result = jobsim::world::simulate(&scenario, &mut sink, None).expect("memory never fails");
 //! let job = &result.jobs[0];
 //! assert_eq!((job.outcome, job.reason.as_str()), ("Complete", "CompletionsReached"));
 //! assert_eq!(job.succeeded, 4);

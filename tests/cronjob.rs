@@ -18,7 +18,7 @@ struct Run {
 fn run(yaml: &str) -> Run {
     let (scenario, _) = jobsim::scenario::load_scenario_str(yaml, Path::new("t.yaml")).unwrap();
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, None);
+    let result = jobsim::world::simulate(&scenario, &mut sink, None).unwrap();
     Run { sink, result }
 }
 

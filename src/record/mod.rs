@@ -11,6 +11,7 @@ pub mod result;
 pub mod schema;
 
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::time::SimTime;
 use schema::{EventRow, JobRow, PodRow};
@@ -81,10 +82,24 @@ pub struct JobRecord<'a> {
 }
 
 /// Where a run reports its records. Called in simulated-time order for events.
+///
+/// A record that cannot be taken (a full disk, an output limit) is an error: the run stops
+/// at the first one ([`crate::world::simulate`] returns it) instead of simulating on for
+/// records nobody will see.
 pub trait Sink {
-    fn event(&mut self, record: &EventRecord<'_>);
-    fn pod(&mut self, record: &PodRecord<'_>);
-    fn job(&mut self, record: &JobRecord<'_>);
+    fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError>;
+    fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError>;
+    fn job(&mut self, record: &JobRecord<'_>) -> Result<(), SinkError>;
+}
+
+/// A sink could not take a record: the file it was writing and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot write", path.display())]
+pub struct SinkError {
+    /// The file being written (for sinks without files, a name saying what failed).
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// The header of `events.csv` ([`schema::EventRow`]).
@@ -106,14 +121,17 @@ pub struct MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn event(&mut self, record: &EventRecord<'_>) {
+    fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError> {
         self.events.push(record.into());
+        Ok(())
     }
-    fn pod(&mut self, record: &PodRecord<'_>) {
+    fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError> {
         self.pods.push(record.into());
+        Ok(())
     }
-    fn job(&mut self, record: &JobRecord<'_>) {
+    fn job(&mut self, record: &JobRecord<'_>) -> Result<(), SinkError> {
         self.jobs.push(record.into());
+        Ok(())
     }
 }
 
@@ -122,7 +140,13 @@ impl Sink for MemorySink {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn event(&mut self, _: &EventRecord<'_>) {}
-    fn pod(&mut self, _: &PodRecord<'_>) {}
-    fn job(&mut self, _: &JobRecord<'_>) {}
+    fn event(&mut self, _: &EventRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn pod(&mut self, _: &PodRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn job(&mut self, _: &JobRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
 }

@@ -32,7 +32,8 @@ fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
     let (scenario, _warnings) = jobsim::scenario::load_scenario_str(yaml, Path::new("test.yaml"))
         .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
+    let result =
+        jobsim::world::simulate(&scenario, &mut sink, horizon).expect("a memory sink never fails");
     Run { result, sink }
 }
 
@@ -43,7 +44,8 @@ pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
     assert_eq!(scenarios.len(), 1, "one scenario per file");
     let scenario = scenarios.remove(0);
     let mut sink = MemorySink::default();
-    let result = jobsim::world::simulate(&scenario, &mut sink, horizon);
+    let result =
+        jobsim::world::simulate(&scenario, &mut sink, horizon).expect("a memory sink never fails");
     Run { result, sink }
 }
 
