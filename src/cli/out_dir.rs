@@ -8,8 +8,9 @@
 //! (so two runs into one folder install one after the other: the last to finish wins, whole):
 //!
 //! - no target yet: the temporary folder is renamed to the target;
-//! - the target is empty, or was written by jobsim (it holds [`MARKER`]) and holds nothing
-//!   but jobsim's files: the two folders are exchanged in one atomic rename (Linux
+//! - the target is empty, or was written by jobsim (it holds [`MARKER`], or was written
+//!   before the marker existed and holds nothing but jobsim's output names) and holds
+//!   nothing but jobsim's files: the two folders are exchanged in one atomic rename (Linux
 //!   `renameat2(RENAME_EXCHANGE)`), then the old run's folder is removed. A reader sees the
 //!   old run or the new one, never a mix, and files of the old run that the new one does
 //!   not write (a CronJob run's `schedule.svg`) are gone with it;
@@ -171,7 +172,11 @@ fn put_in_place(temp: &Path, target: &Path, new_files: &BTreeSet<String>) -> io:
             || OUTPUT_NAMES.contains(&name.as_str())
             || old.as_ref().is_some_and(|o| o.contains(name))
     };
-    let whole_folder = entries.is_empty() || (old.is_some() && entries.iter().all(is_jobsims));
+    // A folder of jobsim's: marked, or (written before the marker existed) holding nothing
+    // but jobsim's output names.
+    let whole_folder = entries.is_empty()
+        || (old.is_some() && entries.iter().all(is_jobsims))
+        || entries.iter().all(|n| OUTPUT_NAMES.contains(&n.as_str()));
     if whole_folder {
         // The new folder keeps the permissions of the one it replaces.
         let _ = fs::set_permissions(temp, meta.permissions());
