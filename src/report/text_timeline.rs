@@ -134,6 +134,15 @@ mod tests {
     }
 
     #[test]
+    fn an_absurd_width_is_cut_to_the_widest_timeline() {
+        for width in [65_550, 1_000_000_000, usize::MAX] {
+            let text = text_timeline(&records("parallel"), width).unwrap();
+            let first = text.lines().next().unwrap();
+            assert_eq!(first.chars().count(), MAX_WIDTH);
+        }
+    }
+
+    #[test]
     fn not_ready_node_is_dotted() {
         let text = text_timeline(&records("cronjob"), 8 + 3 + 30).unwrap();
         let worker1 = text.lines().nth(1).unwrap();
