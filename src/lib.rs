@@ -50,7 +50,7 @@
 //! let (scenario, _warnings) =
 //!     jobsim::load_str(yaml, Path::new("doc.yaml"), &jobsim::LoadOptions::default())?;
 //! let mut sink = MemorySink::default();
-//! let result = jobsim::simulate(&scenario, &mut sink, None);
+//! let result = jobsim::simulate(&scenario, &mut sink, None).expect("memory never fails");
 //!
 //! let job = &result.jobs[0];
 //! assert_eq!((job.outcome, job.reason.as_str()), ("Complete", "CompletionsReached"));
@@ -93,7 +93,7 @@
 //! ]);
 //! let (scenario, _) = jobsim::load_str(manifest, Path::new("etl.yaml"), &options)?;
 //! assert_eq!(scenario.seed, 7);
-//! let result = jobsim::simulate(&scenario, &mut NullSink, None);
+//! let result = jobsim::simulate(&scenario, &mut NullSink, None)?;
 //! assert_eq!(result.nodes.len(), 1);
 //! assert_eq!(result.jobs[0].parallelism, 6);
 //! assert_eq!(result.jobs[0].succeeded, 6);
@@ -106,7 +106,7 @@
 //! // The same manifest, already parsed (e.g. built by a program).
 //! let value: yaml_serde::Value = yaml_serde::from_str(manifest)?;
 //! let (scenario, _) = jobsim::load_value(&value, Path::new("etl.yaml"), &LoadOptions::default())?;
-//! assert_eq!(jobsim::simulate(&scenario, &mut NullSink, None).jobs[0].succeeded, 6);
+//! assert_eq!(jobsim::simulate(&scenario, &mut NullSink, None)?.jobs[0].succeeded, 6);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -137,10 +137,10 @@
 //! let pi = sim.job("pi").expect("submitted at 0");
 //! assert_eq!((pi.active, pi.succeeded), (1, 0)); // parallelism 1: one pod at a time
 //! assert!(!pi.is_finished());
-//! let result = sim.finish();
+//! let result = sim.finish()?;
 //! assert_eq!(result.jobs[0].succeeded, 2);
 //! assert_eq!(sink.pods.len(), 2);
-//! # Ok::<(), jobsim::LoadError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! ## Files
@@ -170,12 +170,16 @@ pub use engine::EventQueue;
 pub use record::result::{CronJobResult, JobResult, Metrics, NodeResult, RunResult};
 pub use scenario::input::{LoadOptions, load_files, load_str, load_value};
 pub use scenario::overrides::OverrideSyntaxError;
-pub use scenario::{DEFAULT_CRONJOB_HORIZON, LoadError, Override, Scenario, name_from_file};
+pub use scenario::{
+    DEFAULT_CRONJOB_HORIZON, DEFAULT_RUN_BOUND, LoadError, MAX_HORIZON, Override, Scenario,
+    name_from_file,
+};
 pub use time::{
-    DurationError, HOUR, MINUTE, SECOND, SimDuration, SimTime, parse_duration, seconds_str,
+    DurationError, HOUR, MINUTE, SECOND, SimDuration, SimTime, format_duration, parse_duration,
+    seconds_str,
 };
 pub use world::simulation::{JobStatusView, Simulation};
-pub use world::{PROGRESS_EVERY, simulate, simulate_observed};
+pub use world::{PROGRESS_EVERY, Progress, SimulateError, simulate, simulate_observed};
 
 /// Delays of the modelled control plane that tests and tools reason with.
 pub mod timing {

@@ -12,13 +12,15 @@ pub mod api_server;
 pub mod simulation;
 pub mod store;
 
+use std::ops::ControlFlow;
+
 use crate::controllers::{cronjob, kubelet, node_lifecycle, pod_gc, scheduler, ttl};
 use rand::RngExt;
 
 use crate::engine::{EventQueue, RngStreams};
 use crate::record::collect::Collector;
 use crate::record::result::RunResult;
-use crate::record::{EventRecord, ObjectRef, Sink};
+use crate::record::{EventRecord, ObjectRef, Sink, SinkError};
 use crate::scenario::{Scenario, Timing};
 use crate::time::{Clock, SimTime};
 
@@ -202,19 +204,26 @@ impl<'s> World<'s> {
         self.records.event(&record);
     }
 
-    /// Runs until nothing is left to do or the horizon is reached.
+    /// Runs until nothing is left to do or the horizon is reached (or the sink fails).
     #[allow(dead_code)] // kept beside `run_observed` for crate callers
     pub fn run(&mut self, horizon: Option<SimTime>) -> RunOutcome {
-        self.run_observed(horizon, &mut |_| {})
+        self.run_observed(horizon, &mut |_| ControlFlow::Continue(()))
+            .unwrap_or_else(|end| RunOutcome {
+                end,
+                events_processed: self.queue.processed(),
+                horizon_reached: false,
+            })
     }
 
-    /// [`World::run`], calling `progress` with the simulated time every
-    /// [`PROGRESS_EVERY`] events (for a progress bar; it cannot affect the run).
+    /// [`World::run`], calling `progress` every [`PROGRESS_EVERY`] events (for a progress
+    /// bar and for the caller's limits and signals; it cannot change the run, only stop
+    /// it). Stops at once when the sink fails or `progress` breaks; `Err` holds the
+    /// simulated time it stopped at.
     pub fn run_observed(
         &mut self,
         horizon: Option<SimTime>,
-        progress: &mut dyn FnMut(SimTime),
-    ) -> RunOutcome {
+        progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+    ) -> Result<RunOutcome, SimTime> {
         let mut horizon_reached = false;
         while let Some(next) = self.queue.peek_time() {
             if horizon.is_some_and(|h| next > h) {
@@ -225,19 +234,29 @@ impl<'s> World<'s> {
                 break;
             };
             self.dispatch(event);
+            if self.records.failed() {
+                return Err(now);
+            }
             if self.queue.processed().is_multiple_of(PROGRESS_EVERY) {
-                progress(now);
+                let seen = Progress {
+                    now,
+                    events: self.queue.processed(),
+                    pods_created: u64::from(self.store.pods.next_id()),
+                };
+                if progress(&seen).is_break() {
+                    return Err(now);
+                }
             }
         }
         let end = match horizon {
             Some(h) if horizon_reached => h,
             _ => self.last_activity,
         };
-        RunOutcome {
+        Ok(RunOutcome {
             end,
             events_processed: self.queue.processed(),
             horizon_reached,
-        }
+        })
     }
 
     /// False for events about objects that no longer exist (their timers outlive them).
@@ -316,33 +335,73 @@ impl<'s> World<'s> {
 
 /// Runs a scenario to its end (or `horizon`), reports every pod and Job record to `sink`
 /// and returns the final state. The one entry point of a simulation.
-/// Without `horizon`, the scenario's own (or the default for scenarios with CronJobs).
-pub fn simulate(scenario: &Scenario, sink: &mut dyn Sink, horizon: Option<SimTime>) -> RunResult {
-    simulate_observed(scenario, sink, horizon, &mut |_| {})
+/// Without `horizon`, the scenario's own (or its default,
+/// [`Scenario::effective_horizon`]). Stops at the sink's first error and returns it.
+pub fn simulate(
+    scenario: &Scenario,
+    sink: &mut dyn Sink,
+    horizon: Option<SimTime>,
+) -> Result<RunResult, SimulateError> {
+    simulate_observed(scenario, sink, horizon, &mut |_| ControlFlow::Continue(()))
 }
 
 /// How often (in events) a run reports its progress.
-pub const PROGRESS_EVERY: u64 = 1 << 16;
+/// Often enough for limits and signals to stop a run within a millisecond or so.
+pub const PROGRESS_EVERY: u64 = 1 << 12;
 
-/// [`simulate`] with a progress callback (simulated time, every [`PROGRESS_EVERY`] events).
+/// What a run reports to its progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Simulated time of the event just processed.
+    pub now: SimTime,
+    /// Events processed so far.
+    pub events: u64,
+    /// Pods created so far.
+    pub pods_created: u64,
+}
+
+/// Why a simulation stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    /// The sink could not take a record; the run stopped at it.
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+    /// The progress callback asked the run to stop (a limit, a signal).
+    #[error("the run was stopped at {} of simulated time", crate::time::format_duration(*.0))]
+    Stopped(SimTime),
+}
+
+/// [`simulate`] with a progress callback, called every [`PROGRESS_EVERY`] events; the run
+/// stops when it returns [`ControlFlow::Break`].
 pub fn simulate_observed(
     scenario: &Scenario,
     sink: &mut dyn Sink,
     horizon: Option<SimTime>,
-    progress: &mut dyn FnMut(SimTime),
-) -> RunResult {
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<RunResult, SimulateError> {
     let mut w = World::new(scenario, sink);
     let outcome = w.run_observed(horizon.or(scenario.effective_horizon()), progress);
     finish_run(w, outcome)
 }
 
-/// Ends a run that stopped: the last records, the end-of-run accounting, the result.
-fn finish_run(mut w: World<'_>, outcome: RunOutcome) -> RunResult {
+/// Ends a run that stopped: the last records, the end-of-run accounting, the result; or
+/// why it stopped early (the sink failed, or the caller broke it off at that time).
+fn finish_run(
+    mut w: World<'_>,
+    outcome: Result<RunOutcome, SimTime>,
+) -> Result<RunResult, SimulateError> {
+    if let Some(e) = w.records.take_error() {
+        return Err(e.into());
+    }
+    let outcome = outcome.map_err(SimulateError::Stopped)?;
     w.records.flush(&w.store, outcome.end);
+    if let Some(e) = w.records.take_error() {
+        return Err(e.into());
+    }
     // The CronJob controller's own statistics settle the schedule times still open.
     let cronjobs: Vec<CronJobId> = w.store.cronjobs.iter().map(|(i, _)| CronJobId(i)).collect();
     for id in cronjobs {
         cronjob::accounting::finish_accounting(&mut w, id, outcome.end);
     }
-    w.records.result(&w.store, w.scenario, &w.clock, outcome)
+    Ok(w.records.result(&w.store, w.scenario, &w.clock, outcome))
 }

@@ -324,8 +324,11 @@ fn unwritable_output_folder_exits_3_naming_it() {
 fn report_that_cannot_write_report_html_exits_3() {
     let dir = tempfile::tempdir().unwrap();
     run_to("scenarios/seed/non-parallel-job.yaml", dir.path(), &[]);
-    // A directory where report.html's temporary file must go makes that write fail.
-    std::fs::create_dir(dir.path().join(".report.html.partial")).unwrap();
+    // A directory at report.html makes the rename of the finished file over it fail
+    // (temporary names are random now: nothing planted at one is ever used).
+    std::fs::remove_file(dir.path().join("report.html")).unwrap();
+    std::fs::create_dir(dir.path().join("report.html")).unwrap();
+    std::fs::write(dir.path().join("report.html").join("keep"), "").unwrap();
     let o = run(&["report", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let err = stderr(&o);

@@ -21,7 +21,7 @@ fn run(yaml: &str) -> Run {
     let (scenario, _) =
         jobsim::load_str(yaml, Path::new("t.yaml"), &jobsim::LoadOptions::default()).unwrap();
     let mut sink = MemorySink::default();
-    let result = jobsim::simulate(&scenario, &mut sink, None);
+    let result = jobsim::simulate(&scenario, &mut sink, None).unwrap();
     let objects = serde_json::to_value(&result.objects).unwrap();
     Run {
         sink,

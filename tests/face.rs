@@ -38,7 +38,7 @@ fn load(yaml: &str, settings: &[&str]) -> Result<jobsim::Scenario, jobsim::LoadE
 fn a_stepped_run_reports_exactly_what_a_whole_run_reports() {
     let scenario = load(SERIAL, &[]).unwrap();
     let mut whole_sink = MemorySink::default();
-    let whole = jobsim::simulate(&scenario, &mut whole_sink, None);
+    let whole = jobsim::simulate(&scenario, &mut whole_sink, None).unwrap();
 
     let mut sink = MemorySink::default();
     let mut sim = Simulation::new(&scenario, &mut sink);
@@ -50,7 +50,7 @@ fn a_stepped_run_reports_exactly_what_a_whole_run_reports() {
         last = t;
         steps += 1;
     }
-    let stepped = sim.finish();
+    let stepped = sim.finish().unwrap();
     assert_eq!(steps, stepped.events_processed);
     assert_eq!(stepped.jobs, whole.jobs);
     assert_eq!(stepped.end, whole.end);
@@ -74,7 +74,7 @@ fn a_stepped_run_sees_succeeded_counted_at_the_batched_sync_one_second_after_the
         }
     }
     let counted_at = counted_at.expect("the first pod succeeds");
-    drop(sim.finish());
+    drop(sim.finish().unwrap());
     let first = &sink.pods[0];
     // The kubelet reports the pod at `finished`; the Job controller's sync for it is
     // batched 1 s later (job-semantics §4.1) and counts it.
@@ -112,7 +112,7 @@ fn overrides_reach_workloads_behaviour_and_the_cluster_of_a_scenario() {
     )
     .unwrap();
     assert_eq!((scenario.seed, scenario.horizon), (9, Some(3_600 * SECOND)));
-    let result = jobsim::simulate(&scenario, &mut jobsim::record::NullSink, None);
+    let result = jobsim::simulate(&scenario, &mut jobsim::record::NullSink, None).unwrap();
     assert_eq!(result.nodes.len(), 5);
     let pi = &result.jobs[0];
     assert_eq!(pi.parallelism, 3);
@@ -162,7 +162,7 @@ fn a_parsed_scenario_value_loads_as_its_text_does() {
     let from_text = load(SERIAL, &["seed=4"]).unwrap();
     let run = |s: &jobsim::Scenario| {
         let mut sink = MemorySink::default();
-        let result = jobsim::simulate(s, &mut sink, None);
+        let result = jobsim::simulate(s, &mut sink, None).unwrap();
         (result.jobs, sink)
     };
     assert_eq!(run(&from_value), run(&from_text));

@@ -39,3 +39,4 @@ mod success_policy;
 mod suspend;
 mod sync_timing;
 mod ttl;
+mod whole_outputs;

@@ -10,7 +10,7 @@ use jobsim::record::schema::{
     EventRow, JobRow, NodeRow, Object, ObjectList, PodRow, Summary, read_csv_rows, to_pretty_json,
 };
 use jobsim::record::write_run_files;
-use jobsim::record::{EventRecord, JobRecord, MemorySink, PodRecord, Sink};
+use jobsim::record::{EventRecord, JobRecord, MemorySink, PodRecord, Sink, SinkError};
 use jobsim::report::records::EndPhase;
 
 /// Reports every record to the CSV files and keeps it in memory.
@@ -20,17 +20,17 @@ struct Both {
 }
 
 impl Sink for Both {
-    fn event(&mut self, r: &EventRecord<'_>) {
-        self.csv.event(r);
-        self.memory.event(r);
+    fn event(&mut self, r: &EventRecord<'_>) -> Result<(), SinkError> {
+        self.csv.event(r)?;
+        self.memory.event(r)
     }
-    fn pod(&mut self, r: &PodRecord<'_>) {
-        self.csv.pod(r);
-        self.memory.pod(r);
+    fn pod(&mut self, r: &PodRecord<'_>) -> Result<(), SinkError> {
+        self.csv.pod(r)?;
+        self.memory.pod(r)
     }
-    fn job(&mut self, r: &JobRecord<'_>) {
-        self.csv.job(r);
-        self.memory.job(r);
+    fn job(&mut self, r: &JobRecord<'_>) -> Result<(), SinkError> {
+        self.csv.job(r)?;
+        self.memory.job(r)
     }
 }
 
@@ -44,7 +44,7 @@ fn round_trip(scenario: &str) {
         csv: CsvSink::create(dir.path()).unwrap(),
         memory: MemorySink::default(),
     };
-    let result = jobsim::simulate(&scenario, &mut sink, None);
+    let result = jobsim::simulate(&scenario, &mut sink, None).unwrap();
     let Both { csv, memory } = sink;
     csv.finish().unwrap();
     write_run_files(dir.path(), &result).unwrap();

@@ -9,9 +9,11 @@
 //! the output quietly instead of failing the command.
 
 pub mod cron;
+pub mod out_dir;
 pub mod output;
 pub mod report;
 pub mod run;
+pub mod signals;
 pub mod validate;
 
 use std::error::Error;

@@ -13,9 +13,10 @@ use super::output::{Stdout, StdoutError};
 pub struct ReportArgs {
     /// The output directory of a `jobsim run` (with summary.json, pods.csv, …).
     pub out_dir: PathBuf,
-    /// Also print a text timeline (one line per node) of short runs, WIDTH characters wide.
-    #[arg(long, value_name = "WIDTH")]
-    pub text: Option<usize>,
+    /// Also print a text timeline (one line per node) of short runs, WIDTH characters wide
+    /// (20 to 1000).
+    #[arg(long, value_name = "WIDTH", value_parser = clap::value_parser!(u64).range(20..=1000))]
+    pub text: Option<u64>,
 }
 
 /// Why `jobsim report` failed.
@@ -48,7 +49,7 @@ impl ReportCmdError {
 pub fn report(args: ReportArgs, out: &mut Stdout) -> Result<(), ReportCmdError> {
     let records = jobsim::report::read_run(&args.out_dir).map_err(ReportCmdError::Read)?;
     if let Some(width) = args.text
-        && let Some(text) = jobsim::report::text_timeline(&records, width)
+        && let Some(text) = jobsim::report::text_timeline(&records, width as usize)
     {
         out.print(&text)?;
     }

@@ -1,19 +1,22 @@
 //! `jobsim run`: load scenarios or bare manifests, simulate each, write the outputs and
 //! print a short summary.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use jobsim::record::CsvSink;
 use jobsim::record::write_run_files;
+use jobsim::record::{CsvSink, SinkError};
 use jobsim::report::ReportError;
-use jobsim::simulate_observed;
-use jobsim::{DurationError, SimTime, parse_duration};
-use jobsim::{LoadError, LoadOptions, Scenario};
+use jobsim::{DurationError, SimTime, format_duration, parse_duration};
+use jobsim::{LoadError, LoadOptions, MAX_HORIZON, Scenario};
+use jobsim::{Progress, SimulateError, simulate_observed};
 
+use super::out_dir::{OutDirError, Staging};
 use super::output::{Stdout, StdoutError};
+use super::signals;
 
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP, after_long_help = RUN_HELP)]
@@ -53,7 +56,23 @@ pub struct RunArgs {
     /// them later from the records).
     #[arg(long)]
     pub no_charts: bool,
+    /// Stop a run that has created more than this many pods (a runaway run).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PODS)]
+    pub max_pods: u64,
+    /// Stop a run that has processed more than this many events (a runaway run).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
+    /// Stop a run whose record files would pass this many GiB in all.
+    #[arg(long, value_name = "GIB", default_value_t = DEFAULT_MAX_OUTPUT_GIB)]
+    pub max_output_gib: u64,
 }
+
+/// Default of `--max-pods`: fifty times the largest benchmark's pods.
+pub const DEFAULT_MAX_PODS: u64 = 50_000_000;
+/// Default of `--max-events`.
+pub const DEFAULT_MAX_EVENTS: u64 = 500_000_000;
+/// Default of `--max-output-gib`.
+pub const DEFAULT_MAX_OUTPUT_GIB: u64 = 64;
 
 /// Width of the text timeline printed under the summary of short runs.
 const TEXT_TIMELINE_WIDTH: usize = 72;
@@ -67,7 +86,15 @@ the cluster, timing, behaviour (durations, failures, scripted exit codes) and ac
 
 CronJobs never run out of work: a scenario with a CronJob and no `horizon` (and a bare
 CronJob manifest) stops after 24h of simulated time; set `spec.horizon` or --horizon for
-longer. A CronJob without `timeZone` reads its schedule in UTC (the simulated controller's
+longer. Any other run ends when its work ends, or after 365 days of simulated time with a
+warning; a horizon above 10 years is refused. A runaway run stops with an error at
+--max-pods (50,000,000 pods created), --max-events (500,000,000 events) or
+--max-output-gib (64 GiB of record files), checked every 4,096 events.
+
+The output folder is written whole: the run writes into a temporary folder beside it and
+puts its files in place only when all are written; until then the previous run's files
+stay as they were. Of two runs into one folder the last to finish wins. SIGINT or SIGTERM
+stops the run, removes its temporary folder and exits 130 or 143. A CronJob without `timeZone` reads its schedule in UTC (the simulated controller's
 zone; a scenario can set `cluster.controllerTimeZone`).
 
 Outputs (in the output folder): summary.json, objects.json, pods.csv, jobs.csv,
@@ -88,16 +115,29 @@ pub enum RunError {
     Load(#[from] LoadError),
     #[error("--horizon: {0}")]
     Horizon(#[source] DurationError),
+    /// `--horizon` above [`MAX_HORIZON`].
+    #[error("--horizon: {} is longer than the most a run may simulate, {} (ten years)", format_duration(*.0), format_duration(MAX_HORIZON))]
+    HorizonTooLong(SimTime),
+    /// A runaway run reached one of its limits.
+    #[error("{scenario}: stopped: {what} passed the limit of {limit}; {flag} raises it")]
+    Limit {
+        scenario: String,
+        what: &'static str,
+        limit: u64,
+        flag: &'static str,
+    },
+    /// SIGINT or SIGTERM arrived; the temporary folder was removed.
+    #[error("interrupted by {}: the output folder was left as it was", signals::name(*.0))]
+    Interrupted(i32),
+    /// The temporary folder cannot be created or put in place.
+    #[error(transparent)]
+    OutDir(#[from] OutDirError),
+    /// A record file cannot be written; the run stopped at the first failed write.
+    #[error("{}: cannot write; the run stopped there", .0.display())]
+    Sink(PathBuf, #[source] std::io::Error),
     /// `--out` names something that is not a folder (a file, `/dev/null`).
     #[error("{}: --out: exists and is not a folder (the output folder is created when missing)", .0.display())]
     OutNotAFolder(PathBuf),
-    /// The output folder cannot be created.
-    #[error("{}: cannot create", dir.display())]
-    CreateDir {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     /// A record file or `summary.json`/`objects.json` cannot be written.
     #[error("{}: cannot write", dir.display())]
     Write {
@@ -117,10 +157,14 @@ impl RunError {
     /// Exit code 2 for bad input, 3 for an output that cannot be written.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RunError::Load(_) | RunError::Horizon(_) | RunError::OutNotAFolder(_) => {
-                super::EXIT_USAGE
-            }
-            RunError::CreateDir { .. }
+            RunError::Load(_)
+            | RunError::Horizon(_)
+            | RunError::HorizonTooLong(_)
+            | RunError::Limit { .. }
+            | RunError::OutNotAFolder(_) => super::EXIT_USAGE,
+            RunError::Interrupted(signal) => (128 + signal).clamp(0, 255) as u8,
+            RunError::OutDir(_)
+            | RunError::Sink(..)
             | RunError::Write { .. }
             | RunError::Report(_)
             | RunError::Stdout(_) => super::EXIT_OUTPUT,
@@ -130,6 +174,7 @@ impl RunError {
 
 /// Loads, simulates and writes every scenario of the command line, one after another.
 pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
+    signals::install();
     let options = LoadOptions {
         field_validation: args.validate,
         overrides: args.set.clone(),
@@ -144,6 +189,11 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
         .map(parse_duration)
         .transpose()
         .map_err(RunError::Horizon)?;
+    if let Some(h) = horizon_override
+        && h > MAX_HORIZON
+    {
+        return Err(RunError::HorizonTooLong(h));
+    }
     for s in &mut scenarios {
         if let Some(seed) = args.seed {
             s.seed = seed;
@@ -159,22 +209,40 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
             (Some(out), true) => out.join(&s.name),
             (None, _) => Path::new("reports").join(&s.name),
         };
+        if dir.exists() && !dir.is_dir() {
+            return Err(RunError::OutNotAFolder(dir.to_path_buf()));
+        }
+        // Every file goes into a temporary folder beside `dir`, removed if anything below
+        // fails or a signal stops the run, and put in place only once all are written.
+        let staging = Staging::create(&dir)?;
         // The simulation's state (world, store, sink) is gone once `run_one` returns; of its
         // result only the summary text and counters are kept, so the report phase below
         // starts from the records on disk alone.
-        let stats = run_one(s, &dir, args.quiet)?;
+        let stats = run_one(s, staging.path(), &dir, &args)?;
+        interrupted()?;
         let chart_start = Instant::now();
         let records = if args.no_charts && args.quiet {
             None
         } else {
-            Some(jobsim::report::read_run(&dir)?)
+            Some(jobsim::report::read_run(staging.path())?)
         };
+        interrupted()?;
         if !args.no_charts
             && let Some(records) = &records
         {
             jobsim::report::render_records(records)?;
         }
         let chart_secs = chart_start.elapsed().as_secs_f64();
+        interrupted()?;
+        staging.install()?;
+        if stats.bound_reached {
+            super::warn(format_args!(
+                "{}: the run reached the default bound of {} of simulated time with work left; \
+                 its outputs end there (--horizon sets another end)",
+                s.name,
+                format_duration(jobsim::DEFAULT_RUN_BOUND)
+            ));
+        }
         if !args.quiet {
             out.print(&stats.summary)?;
             if let Some(timeline) = records
@@ -203,29 +271,51 @@ struct RunStats {
     pods_created: u64,
     wall: f64,
     cpu: f64,
+    /// The run stopped at [`scenario::DEFAULT_RUN_BOUND`] with work left.
+    bound_reached: bool,
 }
 
-/// Simulates one scenario into `dir`, with a progress bar unless `quiet`.
-fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(RunError::OutNotAFolder(dir.to_path_buf()));
+/// The signal that arrived, as an error.
+fn interrupted() -> Result<(), RunError> {
+    match signals::pending() {
+        Some(signal) => Err(RunError::Interrupted(signal)),
+        None => Ok(()),
     }
-    std::fs::create_dir_all(dir).map_err(|source| RunError::CreateDir {
-        dir: dir.to_path_buf(),
-        source,
-    })?;
+}
+
+/// Simulates one scenario into `dir` (its temporary folder; `target` is where its files
+/// go, for messages), with a progress bar unless `quiet`.
+fn run_one(s: &Scenario, dir: &Path, target: &Path, args: &RunArgs) -> Result<RunStats, RunError> {
+    let quiet = args.quiet;
     let write_err = |source: std::io::Error| RunError::Write {
-        dir: dir.to_path_buf(),
+        dir: target.to_path_buf(),
         source,
     };
-    let mut sink = CsvSink::create(dir).map_err(write_err)?;
+    // A failed record write names the file as it would have been in the output folder.
+    let sink_err = |e: SinkError| -> RunError {
+        let path = target.join(e.path.file_name().unwrap_or_default());
+        if e.source.kind() == std::io::ErrorKind::FileTooLarge {
+            RunError::Limit {
+                scenario: s.name.clone(),
+                what: "the record files",
+                limit: args.max_output_gib,
+                flag: "--max-output-gib (GiB)",
+            }
+        } else {
+            RunError::Sink(path, e.source)
+        }
+    };
+    let byte_limit = args.max_output_gib.saturating_mul(1 << 30);
+    let mut sink = CsvSink::with_byte_limit(dir, byte_limit).map_err(write_err)?;
     let wall_start = Instant::now();
     let cpu_start = cpu_seconds();
     let horizon = s.horizon.map(|h| h as SimTime).or(s.effective_horizon());
     // A progress bar on stderr for runs long enough to notice; indicatif hides it when
-    // stderr is not a terminal, so piped and CI output stay clean.
+    // stderr is not a terminal, so piped and CI output stay clean. A run without a horizon
+    // of its own shows a spinner (its default bound is no measure of its progress).
     let bar = match horizon {
         _ if quiet => ProgressBar::hidden(),
+        _ if s.bound_is_default() => ProgressBar::new_spinner(),
         Some(h) => ProgressBar::new(h.max(1)).with_style(
             ProgressStyle::with_template(
                 "{msg} [{bar:40}] {percent:>3}% of the horizon, {elapsed}",
@@ -235,15 +325,42 @@ fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> 
         None => ProgressBar::new_spinner(),
     };
     bar.set_message(format!("simulating {}", s.name));
-    let mut progress = |now: SimTime| {
-        bar.set_position(now);
+    let mut limit_hit = None;
+    let mut progress = |p: &Progress| {
+        bar.set_position(p.now);
         bar.tick();
+        if signals::pending().is_some() {
+            return ControlFlow::Break(());
+        }
+        if p.pods_created > args.max_pods {
+            limit_hit = Some(("the pods created", args.max_pods, "--max-pods"));
+            return ControlFlow::Break(());
+        }
+        if p.events > args.max_events {
+            limit_hit = Some(("the events processed", args.max_events, "--max-events"));
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
     };
     let result = simulate_observed(s, &mut sink, horizon, &mut progress);
     bar.finish_and_clear();
+    let result = match result {
+        Ok(r) => r,
+        Err(SimulateError::Sink(e)) => return Err(sink_err(e)),
+        Err(SimulateError::Stopped(_)) => {
+            interrupted()?;
+            let (what, limit, flag) = limit_hit.unwrap_or(("the run", 0, "--horizon"));
+            return Err(RunError::Limit {
+                scenario: s.name.clone(),
+                what,
+                limit,
+                flag,
+            });
+        }
+    };
     let cpu = cpu_seconds() - cpu_start;
     let wall = wall_start.elapsed().as_secs_f64();
-    sink.finish().map_err(write_err)?;
+    sink.finish().map_err(sink_err)?;
     write_run_files(dir, &result).map_err(write_err)?;
     Ok(RunStats {
         summary: if quiet {
@@ -255,6 +372,7 @@ fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> 
         pods_created: result.metrics.pods_created,
         wall,
         cpu,
+        bound_reached: result.horizon_reached && s.bound_is_default(),
     })
 }
 

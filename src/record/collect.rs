@@ -7,7 +7,7 @@
 use super::cronjob::{add_owner_reference, cronjob_object, cronjob_result};
 use super::result::{self, JobResult, NodeResult, PodStats, RunResult};
 use super::schema::{ListMeta, Object, ObjectList};
-use super::{EventRecord, PodRecord, Sink};
+use super::{EventRecord, PodRecord, Sink, SinkError};
 use crate::scenario::Scenario;
 use crate::time::{Clock, SimTime};
 use crate::world::RunOutcome;
@@ -20,6 +20,8 @@ pub struct Collector<'s> {
     pod_stats: PodStats,
     /// Results of standalone Jobs, kept as they are recorded (deleted ones included).
     job_results: Vec<(JobId, JobResult)>,
+    /// The sink's first error: the run stops at it and nothing more is sent.
+    error: Option<SinkError>,
 }
 
 impl<'s> Collector<'s> {
@@ -28,12 +30,33 @@ impl<'s> Collector<'s> {
             sink,
             pod_stats: PodStats::default(),
             job_results: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// True once the sink failed: the run loop stops.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The sink's first error, if it failed.
+    pub fn take_error(&mut self) -> Option<SinkError> {
+        self.error.take()
+    }
+
+    /// Keeps the first error; later records are not sent.
+    fn keep(&mut self, r: Result<(), SinkError>) {
+        if let Err(e) = r {
+            self.error = Some(e);
         }
     }
 
     /// Reports a Kubernetes-style event.
     pub fn event(&mut self, record: &EventRecord<'_>) {
-        self.sink.event(record);
+        if self.error.is_none() {
+            let r = self.sink.event(record);
+            self.keep(r);
+        }
     }
 
     /// Reports a pod to the sink and folds it into the run's statistics.
@@ -41,7 +64,10 @@ impl<'s> Collector<'s> {
         let pod = store.pod(id);
         let job = store.job(pod.job);
         self.pod_stats.add(pod, end);
-        self.sink.pod(&PodRecord {
+        if self.error.is_some() {
+            return;
+        }
+        let r = self.sink.pod(&PodRecord {
             pod: &pod.name,
             job: &job.metadata.name,
             index: pod.index,
@@ -56,12 +82,16 @@ impl<'s> Collector<'s> {
             exit_code: pod.exit_code,
             restarts: pod.restarts(),
         });
+        self.keep(r);
     }
 
     /// Reports a Job to the sink; standalone Jobs are also kept for the summary.
     pub fn record_job(&mut self, store: &Store, id: JobId) {
         let job = store.job(id);
-        self.sink.job(&result::job_record(job));
+        if self.error.is_none() {
+            let r = self.sink.job(&result::job_record(job));
+            self.keep(r);
+        }
         if job.owner.is_none() {
             self.job_results.push((id, result::job_result(job)));
         }

@@ -13,6 +13,7 @@ use super::schema::{
 };
 use crate::api::ConcurrencyPolicy;
 use crate::time::Clock;
+use crate::world::store::cronjob::Samples;
 use crate::world::store::{CronJobState, template_info};
 
 /// `metadata.ownerReferences` of a Job the CronJob created (cronjob-semantics §5.9): one
@@ -70,11 +71,10 @@ fn utc_seconds(t: jiff::Timestamp) -> String {
 }
 
 /// p50, p99 and max of a sample (nearest rank below, as the run's wait-time metrics).
-fn percentiles(samples: &[u64]) -> Option<[u64; 3]> {
-    let mut sorted = samples.to_vec();
-    sorted.sort_unstable();
-    let last = *sorted.last()?;
-    let at = |p: usize| sorted[(sorted.len() - 1) * p / 100];
+fn percentiles(samples: &Samples) -> Option<[u64; 3]> {
+    let n = samples.len();
+    let last = samples.nth(n.checked_sub(1)?)?;
+    let at = |p: u64| samples.nth((n - 1) * p / 100).unwrap_or(last);
     Some([at(50), at(99), last])
 }
 
@@ -113,9 +113,17 @@ mod tests {
 
     #[test]
     fn percentiles_take_the_nearest_rank_below() {
-        assert_eq!(percentiles(&[]), None);
-        assert_eq!(percentiles(&[7]), Some([7, 7, 7]));
+        let of = |values: &[u64]| {
+            let mut s = Samples::default();
+            for &v in values {
+                s.push(v);
+            }
+            percentiles(&s)
+        };
+        assert_eq!(of(&[]), None);
+        assert_eq!(of(&[7]), Some([7, 7, 7]));
         let hundred: Vec<u64> = (1..=100).rev().collect();
-        assert_eq!(percentiles(&hundred), Some([50, 99, 100]));
+        assert_eq!(of(&hundred), Some([50, 99, 100]));
+        assert_eq!(of(&[3, 1, 3, 3, 2]), Some([3, 3, 3]));
     }
 }

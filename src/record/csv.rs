@@ -1,12 +1,17 @@
 //! CSV sinks: `events.csv`, `pods.csv` and `jobs.csv`, streamed to temporary files while
 //! the run goes and renamed into place only when it finished, so an output file is written
-//! whole or not at all.
+//! whole or not at all. A write that fails is reported at once, naming the file, and the
+//! run stops there (see [`Sink`]).
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{EVENT_COLUMNS, EventRecord, JOB_COLUMNS, JobRecord, POD_COLUMNS, PodRecord, Sink};
+use super::{
+    EVENT_COLUMNS, EventRecord, JOB_COLUMNS, JobRecord, POD_COLUMNS, PodRecord, Sink, SinkError,
+};
 use crate::time::SimTime;
 
 /// Writes the three CSV files of a run into a folder.
@@ -15,59 +20,125 @@ pub struct CsvSink {
     events: CsvFile,
     pods: CsvFile,
     jobs: CsvFile,
-    error: Option<std::io::Error>,
     /// Scratch space for formatted fields, reused so that writing a row allocates nothing.
     scratch: String,
 }
 
-type CsvFile = csv::Writer<BufWriter<File>>;
+type CsvFile = csv::Writer<BufWriter<Counted>>;
+
+/// A file that counts the bytes written to it (with those of its sibling files) and fails
+/// with [`std::io::ErrorKind::FileTooLarge`] once they would pass a limit.
+struct Counted {
+    file: File,
+    written: Arc<AtomicU64>,
+    limit: u64,
+}
+
+impl Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let before = self.written.load(Ordering::Relaxed);
+        if before.saturating_add(buf.len() as u64) > self.limit {
+            return Err(byte_limit_error(self.limit));
+        }
+        let n = self.file.write(buf)?;
+        self.written.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// The error of a sink whose files would pass `limit` bytes in all.
+pub fn byte_limit_error(limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("the record files would pass the limit of {limit} bytes"),
+    )
+}
 
 /// Opens `dir/.name.tmp` with its header; returns the writer and (temporary, final) paths.
-fn open(dir: &Path, name: &str, header: &[&str]) -> std::io::Result<(CsvFile, (PathBuf, PathBuf))> {
+/// The temporary file is created new: a file or symlink already at its name is removed
+/// first (never followed), so a link planted there cannot redirect the output.
+fn open(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    written: &Arc<AtomicU64>,
+    limit: u64,
+) -> std::io::Result<(CsvFile, (PathBuf, PathBuf))> {
     let final_path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
-    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(&tmp)?));
-    w.write_record(header).map_err(std::io::Error::other)?;
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let file = File::options().write(true).create_new(true).open(&tmp)?;
+    let counted = Counted {
+        file,
+        written: Arc::clone(written),
+        limit,
+    };
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, counted));
+    w.write_record(header).map_err(into_io)?;
     Ok((w, (tmp, final_path)))
+}
+
+/// The I/O error inside a CSV error (the sink writes strings only, so every error it can
+/// meet is one).
+fn into_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 impl CsvSink {
     /// Creates the temporary files in `dir` (which must exist).
     pub fn create(dir: &Path) -> std::io::Result<CsvSink> {
-        let (events, f1) = open(dir, "events.csv", &EVENT_COLUMNS)?;
-        let (pods, f2) = open(dir, "pods.csv", &POD_COLUMNS)?;
-        let (jobs, f3) = open(dir, "jobs.csv", &JOB_COLUMNS)?;
+        CsvSink::with_byte_limit(dir, u64::MAX)
+    }
+
+    /// [`CsvSink::create`], failing every write once the three files would pass `limit`
+    /// bytes in all ([`byte_limit_error`]).
+    pub fn with_byte_limit(dir: &Path, limit: u64) -> std::io::Result<CsvSink> {
+        let written = Arc::new(AtomicU64::new(0));
+        let (events, f1) = open(dir, "events.csv", &EVENT_COLUMNS, &written, limit)?;
+        let (pods, f2) = open(dir, "pods.csv", &POD_COLUMNS, &written, limit)?;
+        let (jobs, f3) = open(dir, "jobs.csv", &JOB_COLUMNS, &written, limit)?;
         Ok(CsvSink {
             files: vec![f1, f2, f3],
             events,
             pods,
             jobs,
-            error: None,
             scratch: String::with_capacity(64),
         })
     }
 
-    fn keep(&mut self, r: csv::Result<()>) {
-        if let Err(e) = r
-            && self.error.is_none()
-        {
-            self.error = Some(std::io::Error::other(e));
-        }
-    }
-
-    /// Flushes and moves every file into place; reports the first write error, if any.
-    pub fn finish(mut self) -> std::io::Result<()> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        self.events.flush()?;
-        self.pods.flush()?;
-        self.jobs.flush()?;
+    /// Flushes and moves every file into place.
+    pub fn finish(mut self) -> Result<(), SinkError> {
+        let names = self.files.clone();
+        let fail = |i: usize| {
+            let path = names[i].1.clone();
+            move |source| SinkError { path, source }
+        };
+        self.events.flush().map_err(fail(0))?;
+        self.pods.flush().map_err(fail(1))?;
+        self.jobs.flush().map_err(fail(2))?;
         drop((self.events, self.pods, self.jobs));
-        for (tmp, path) in &self.files {
-            std::fs::rename(tmp, path)?;
+        for (i, (tmp, path)) in names.iter().enumerate() {
+            std::fs::rename(tmp, path).map_err(fail(i))?;
         }
         Ok(())
+    }
+
+    /// A row's result as the sink reports it: the error names the file (`which` indexes
+    /// [`CsvSink::files`]).
+    fn check(&self, which: usize, r: csv::Result<()>) -> Result<(), SinkError> {
+        r.map_err(|e| SinkError {
+            path: self.files[which].1.clone(),
+            source: into_io(e),
+        })
     }
 }
 
@@ -157,16 +228,16 @@ fn push_seconds(buf: &mut String, t: SimTime) {
 }
 
 impl Sink for CsvSink {
-    fn event(&mut self, r: &EventRecord<'_>) {
+    fn event(&mut self, r: &EventRecord<'_>) -> Result<(), SinkError> {
         let result = Row::new(&mut self.events, &mut self.scratch)
             .time(r.time)
             .fmt(r.object)
             .text(r.reason)
             .text(r.message)
             .end();
-        self.keep(result);
+        self.check(0, result)
     }
-    fn pod(&mut self, r: &PodRecord<'_>) {
+    fn pod(&mut self, r: &PodRecord<'_>) -> Result<(), SinkError> {
         let result = Row::new(&mut self.pods, &mut self.scratch)
             .text(r.pod)
             .text(r.job)
@@ -182,9 +253,9 @@ impl Sink for CsvSink {
             .opt(r.exit_code)
             .fmt(r.restarts)
             .end();
-        self.keep(result);
+        self.check(1, result)
     }
-    fn job(&mut self, r: &JobRecord<'_>) {
+    fn job(&mut self, r: &JobRecord<'_>) -> Result<(), SinkError> {
         let result = Row::new(&mut self.jobs, &mut self.scratch)
             .text(r.job)
             .text(r.owner.unwrap_or(""))
@@ -198,7 +269,7 @@ impl Sink for CsvSink {
             .fmt(r.pods)
             .opt_time(r.deleted)
             .end();
-        self.keep(result);
+        self.check(2, result)
     }
 }
 
@@ -306,13 +377,13 @@ mod tests {
         ];
         for s in [&mut sink as &mut dyn Sink, &mut mem as &mut dyn Sink] {
             for e in &events {
-                s.event(e);
+                s.event(e).unwrap();
             }
             for p in &pods {
-                s.pod(p);
+                s.pod(p).unwrap();
             }
             for j in &jobs {
-                s.job(j);
+                s.job(j).unwrap();
             }
         }
         sink.finish().unwrap();

@@ -14,6 +14,7 @@ pub use csv::CsvSink;
 pub use files::write_run_files;
 
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::time::SimTime;
 use schema::{EventRow, JobRow, PodRow};
@@ -116,13 +117,28 @@ pub struct JobRecord<'a> {
 }
 
 /// Where a run reports its records. Called in simulated-time order for events.
+///
+/// A record that cannot be taken (a full disk, an output limit) is an error: the run stops
+/// at the first one ([`crate::simulate`] returns it) instead of simulating on for
+/// records nobody will see.
 pub trait Sink {
     /// Reports an event (in time order).
-    fn event(&mut self, record: &EventRecord<'_>);
+    fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError>;
     /// Reports a pod, once it leaves the store or the run ends.
-    fn pod(&mut self, record: &PodRecord<'_>);
+    fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError>;
     /// Reports a Job, once it leaves the store or the run ends.
-    fn job(&mut self, record: &JobRecord<'_>);
+    fn job(&mut self, record: &JobRecord<'_>) -> Result<(), SinkError>;
+}
+
+/// A sink could not take a record: the file it was writing and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot write", path.display())]
+pub struct SinkError {
+    /// The file being written (for sinks without files, a name saying what failed).
+    pub path: PathBuf,
+    /// The I/O error behind it.
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// The header of `events.csv` ([`schema::EventRow`]).
@@ -147,14 +163,17 @@ pub struct MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn event(&mut self, record: &EventRecord<'_>) {
+    fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError> {
         self.events.push(record.into());
+        Ok(())
     }
-    fn pod(&mut self, record: &PodRecord<'_>) {
+    fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError> {
         self.pods.push(record.into());
+        Ok(())
     }
-    fn job(&mut self, record: &JobRecord<'_>) {
+    fn job(&mut self, record: &JobRecord<'_>) -> Result<(), SinkError> {
         self.jobs.push(record.into());
+        Ok(())
     }
 }
 
@@ -163,7 +182,13 @@ impl Sink for MemorySink {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn event(&mut self, _: &EventRecord<'_>) {}
-    fn pod(&mut self, _: &PodRecord<'_>) {}
-    fn job(&mut self, _: &JobRecord<'_>) {}
+    fn event(&mut self, _: &EventRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn pod(&mut self, _: &PodRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn job(&mut self, _: &JobRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
 }

@@ -19,6 +19,9 @@ const MAX_PODS: usize = 300;
 const MAX_LANES: usize = 30;
 /// The fewest time slots that still show something.
 const MIN_SLOTS: usize = 10;
+/// The widest timeline drawn: a wider `width` is cut to this (a line of 2^64 characters
+/// would exhaust memory; no terminal shows more).
+pub const MAX_WIDTH: usize = 1000;
 
 const RUNNING: char = '#';
 const FAILED_END: char = 'x';
@@ -43,7 +46,7 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
         return None;
     }
     let label_width = lanes.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let slots = width.checked_sub(label_width + 3)?;
+    let slots = width.min(MAX_WIDTH).checked_sub(label_width + 3)?;
     if slots < MIN_SLOTS {
         return None;
     }
@@ -128,6 +131,15 @@ mod tests {
         assert_eq!(&worker0[..14], "worker-0 | ##x");
         assert!(worker0.ends_with("##x|"));
         assert_eq!(text.matches('x').count(), 3 + 1, "{text}"); // three ends + the legend
+    }
+
+    #[test]
+    fn an_absurd_width_is_cut_to_the_widest_timeline() {
+        for width in [65_550, 1_000_000_000, usize::MAX] {
+            let text = text_timeline(&records("parallel"), width).unwrap();
+            let first = text.lines().next().unwrap();
+            assert_eq!(first.chars().count(), MAX_WIDTH);
+        }
     }
 
     #[test]

@@ -49,6 +49,18 @@ pub const DEFAULT_POD_STARTUP_MS: SimDuration = 1_000;
 /// day shows every daily schedule once.
 pub const DEFAULT_CRONJOB_HORIZON: SimDuration = 24 * HOUR;
 
+/// Where a run without a horizon and without CronJobs stops if its work has not ended by
+/// then: 365 days of simulated time. Real batches end long before (a one-million-pod Job at
+/// parallelism 100 runs about 37 simulated days); a Job that can never finish (2^31-1
+/// completions, an `Ignore` rule matching every failure) would otherwise run forever. A
+/// warning says when a run reaches it; `--horizon` or `spec.horizon` sets another end.
+pub const DEFAULT_RUN_BOUND: SimDuration = 365 * 24 * HOUR;
+
+/// The longest horizon a scenario or `--horizon` may ask for: ten years of simulated time.
+/// A minutely CronJob writes about 440 MB of records a year; longer horizons are refused
+/// before the run starts.
+pub const MAX_HORIZON: SimDuration = 10 * 365 * 24 * HOUR;
+
 /// The most nodes a scenario's pools may add up to. Each node costs the simulator memory and
 /// time; 100,000 is ten times the largest clusters the shipped scenarios and benchmarks run.
 pub const MAX_NODES: u64 = 100_000;
@@ -86,14 +98,30 @@ pub struct Scenario {
 
 impl Scenario {
     /// The horizon the run stops at: the scenario's, else [`DEFAULT_CRONJOB_HORIZON`] when
-    /// it has a CronJob, else none (the run ends when nothing is left to do).
+    /// it has a CronJob, else [`DEFAULT_RUN_BOUND`] (the run ends when nothing is left to
+    /// do, or at that bound). Always `Some`.
     pub fn effective_horizon(&self) -> Option<SimDuration> {
-        self.horizon.or_else(|| {
-            self.workloads
+        Some(self.horizon.unwrap_or_else(|| {
+            if self
+                .workloads
                 .iter()
                 .any(|w| matches!(w.manifest, Manifest::CronJob(_)))
-                .then_some(DEFAULT_CRONJOB_HORIZON)
-        })
+            {
+                DEFAULT_CRONJOB_HORIZON
+            } else {
+                DEFAULT_RUN_BOUND
+            }
+        }))
+    }
+
+    /// True when the run's end is [`DEFAULT_RUN_BOUND`]: no horizon set and no CronJob. A
+    /// run that reaches it did not finish its work, which is worth a warning.
+    pub fn bound_is_default(&self) -> bool {
+        self.horizon.is_none()
+            && !self
+                .workloads
+                .iter()
+                .any(|w| matches!(w.manifest, Manifest::CronJob(_)))
     }
 }
 
@@ -651,6 +679,15 @@ fn load_scenario_once(
         .as_deref()
         .map(|h| parse_duration(h).map_err(|e| invalid(format!("spec.horizon: {e}"))))
         .transpose()?;
+    if let Some(h) = horizon
+        && h > MAX_HORIZON
+    {
+        return Err(invalid(format!(
+            "spec.horizon: {} is longer than the most a run may simulate, {} (ten years)",
+            crate::time::format_duration(h),
+            crate::time::format_duration(MAX_HORIZON)
+        )));
+    }
     let cluster = spec.cluster.unwrap_or_default();
     if let Some(zone) = &cluster.controller_time_zone {
         let errors = crate::cron::validation::validate_time_zone_field(Some(zone));

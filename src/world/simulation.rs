@@ -4,7 +4,9 @@
 //! [`RunResult`] a whole run gives. Stepping changes nothing about the run: a simulation
 //! stepped to its end reports exactly what [`simulate`](super::simulate) reports.
 
-use super::{World, finish_run};
+use std::ops::ControlFlow;
+
+use super::{SimulateError, World, finish_run};
 use crate::record::Sink;
 use crate::record::result::{RunResult, job_object};
 use crate::record::schema::JobObject;
@@ -165,8 +167,11 @@ impl<'s> Simulation<'s> {
 
     /// Runs the rest of the simulation to its end (or the horizon) and returns the result,
     /// as [`simulate`](super::simulate) would have.
-    pub fn finish(mut self) -> RunResult {
-        let outcome = self.world.run_observed(self.horizon, &mut |_| {});
+    /// Stops at the sink's first error and returns it.
+    pub fn finish(mut self) -> Result<RunResult, SimulateError> {
+        let outcome = self
+            .world
+            .run_observed(self.horizon, &mut |_| ControlFlow::Continue(()));
         finish_run(self.world, outcome)
     }
 }

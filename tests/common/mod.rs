@@ -38,7 +38,8 @@ fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
     )
     .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
     let mut sink = MemorySink::default();
-    let result = jobsim::simulate(&scenario, &mut sink, horizon);
+    let result =
+        jobsim::simulate(&scenario, &mut sink, horizon).expect("a memory sink never fails");
     Run::new(result, sink)
 }
 
@@ -50,7 +51,8 @@ pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
     assert_eq!(scenarios.len(), 1, "one scenario per file");
     let scenario = scenarios.remove(0);
     let mut sink = MemorySink::default();
-    let result = jobsim::simulate(&scenario, &mut sink, horizon);
+    let result =
+        jobsim::simulate(&scenario, &mut sink, horizon).expect("a memory sink never fails");
     Run::new(result, sink)
 }
 

@@ -11,6 +11,7 @@ const SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 const MAX_GENERATE_NAME_PREFIX: usize = 58;
 
 /// The `generateName` prefix of a Job's pods.
+#[cfg(test)]
 pub fn pod_name_prefix(job: &str, index: Option<u32>) -> String {
     let mut p = String::new();
     push_pod_name_prefix(&mut p, job, index);
@@ -44,6 +45,7 @@ fn decimal_len(i: u32) -> usize {
 }
 
 /// A random 5-character suffix from the seeded stream.
+#[cfg(test)]
 pub fn random_suffix(rng: &mut ChaCha8Rng) -> String {
     let mut s = String::with_capacity(5);
     push_random_suffix(&mut s, rng);
