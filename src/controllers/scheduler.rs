@@ -26,6 +26,8 @@ const MAX_NODE_SCORE: i64 = 100;
 pub struct SchedulerQueue {
     waiting: BTreeMap<JobId, VecDeque<PodId>>,
     retry_queued: bool,
+    /// Scratch list of the best-scored nodes of the pod being placed.
+    best: Vec<NodeId>,
 }
 
 /// The scheduling latency has passed for a newly created pod: try to bind it.
@@ -34,10 +36,10 @@ pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
     if pod.deletion_requested.is_some() || pod.phase != PodPhase::Pending || pod.node.is_some() {
         return;
     }
-    match find_node(w, pod_id) {
+    let job = pod.job;
+    match find_node_reusing(w, pod_id) {
         Ok(node) => bind(w, pod_id, node),
         Err(message) => {
-            let job = pod.job;
             w.store.pod_mut(pod_id).unschedulable = true;
             w.scheduler
                 .waiting
@@ -75,7 +77,7 @@ pub fn retry(w: &mut World<'_>) {
             })
             .min();
         let Some((pod_id, job)) = next else { break };
-        match find_node(w, pod_id) {
+        match find_node_reusing(w, pod_id) {
             Ok(node) => {
                 if let Some(q) = w.scheduler.waiting.get_mut(&job) {
                     q.pop_front();
@@ -159,37 +161,31 @@ fn feasible(
     fits
 }
 
-/// Filter then score; the error is the `FailedScheduling` message. The search keeps no
-/// per-node reasons: they are counted in a second pass only when no node fits, and ties
-/// are resolved by counting the best nodes and walking to the drawn one, so a pod that
-/// fits costs one allocation-free scan.
-fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
+/// Filter then score, with `best` as scratch space for the best-scored nodes; the error
+/// is the `FailedScheduling` message. The search keeps no per-node reasons: they are
+/// counted in a second pass only when no node fits, so a pod that fits costs one scan and
+/// no allocation.
+fn find_node(w: &World<'_>, pod_id: PodId, best: &mut Vec<NodeId>) -> Result<NodeId, String> {
     let pod = w.store.pod(pod_id);
     let selector = &w.store.job(pod.job).template.spec.node_selector;
     let req = pod.request;
     let nz = nonzero(req);
-    let feasible_nodes = || {
-        w.store
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(move |(_, node)| !node.deleted && feasible(node, selector, req, |_| {}))
-    };
+    best.clear();
     let mut best_score = -1;
-    let mut best_count = 0usize;
-    let mut first_best = 0usize;
-    for (i, node) in feasible_nodes() {
+    for (i, node) in w.store.nodes.iter().enumerate() {
+        if node.deleted || !feasible(node, selector, req, |_| {}) {
+            continue;
+        }
         let score = least_allocated_score(node, nz);
         if score > best_score {
             best_score = score;
-            best_count = 0;
-            first_best = i;
+            best.clear();
         }
         if score == best_score {
-            best_count += 1;
+            best.push(NodeId(i as u32));
         }
     }
-    match best_count {
+    match best.len() {
         0 => {
             let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
             let mut live = 0;
@@ -199,17 +195,20 @@ fn find_node(w: &World<'_>, pod_id: PodId) -> Result<NodeId, String> {
             }
             Err(fit_error(live, &reasons))
         }
-        1 => Ok(NodeId(first_best as u32)),
+        1 => Ok(best[0]),
         n => {
             let mut rng = w.rng.stream("scheduler-tie", u64::from(pod_id.0));
-            let k = rng.random_range(0..n);
-            let (i, _) = feasible_nodes()
-                .filter(|(_, node)| least_allocated_score(node, nz) == best_score)
-                .nth(k)
-                .expect("the drawn node is among the best counted");
-            Ok(NodeId(i as u32))
+            Ok(best[rng.random_range(0..n)])
         }
     }
+}
+
+/// [`find_node`] with the queue's scratch list of best nodes, reused from pod to pod.
+fn find_node_reusing(w: &mut World<'_>, pod_id: PodId) -> Result<NodeId, String> {
+    let mut best = std::mem::take(&mut w.scheduler.best);
+    let found = find_node(w, pod_id, &mut best);
+    w.scheduler.best = best;
+    found
 }
 
 /// `LeastAllocated`: per resource `(allocatable − requested) · 100 / allocatable`,
