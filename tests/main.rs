@@ -18,6 +18,7 @@ mod cronjob_conformance;
 mod deadline;
 mod determinism;
 mod docs;
+mod errors;
 mod examples;
 mod finish;
 mod fuzz;
