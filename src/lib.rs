@@ -165,7 +165,8 @@ mod scenario;
 mod time;
 mod world;
 
-pub use api::{FieldValidation, Warning};
+pub use api::quantity::QuantityError;
+pub use api::{FieldValidation, Quantity, Warning, is_scenario_text};
 pub use engine::EventQueue;
 pub use record::result::{CronJobResult, JobResult, Metrics, NodeResult, RunResult};
 pub use scenario::input::{LoadOptions, load_files, load_str, load_value};

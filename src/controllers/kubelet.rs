@@ -75,8 +75,9 @@ fn start_container(w: &mut World<'_>, pod_id: PodId, c: u16) {
     status.runs = run;
     status.exit_code = None;
     status.planned_exit = (plan.exit_code, plan.reason);
+    // A `sleep` of more seconds than time can hold ends at the end of time, not before now.
     w.schedule(
-        now + plan.duration,
+        now.saturating_add(plan.duration),
         Event::ContainerExit {
             pod: pod_id,
             container: c,
@@ -466,7 +467,9 @@ pub fn pod_bound(w: &mut World<'_>, pod_id: PodId) {
 fn arm_pod_deadline(w: &mut World<'_>, pod_id: PodId) {
     let pod = w.store.pod(pod_id);
     if let Some(ads) = w.store.job(pod.job).template.spec.active_deadline_seconds {
-        let at = w.now() + ads.max(0) as u64 * SECOND;
+        let at = w
+            .now()
+            .saturating_add((ads.max(0) as u64).saturating_mul(SECOND));
         w.schedule(at, Event::PodDeadline(pod_id));
     }
 }

@@ -150,11 +150,17 @@ fn feasible(
         reject("Too many pods");
         fits = false;
     }
-    if req.cpu_m > 0 && node.requested.cpu_m + req.cpu_m > node.alloc.cpu_m {
+    // In 128 bits: a pool's capacity may be near i64::MAX (the API bounds no quantity).
+    if req.cpu_m > 0
+        && i128::from(node.requested.cpu_m) + i128::from(req.cpu_m) > i128::from(node.alloc.cpu_m)
+    {
         reject("Insufficient cpu");
         fits = false;
     }
-    if req.memory > 0 && node.requested.memory + req.memory > node.alloc.memory {
+    if req.memory > 0
+        && i128::from(node.requested.memory) + i128::from(req.memory)
+            > i128::from(node.alloc.memory)
+    {
         reject("Insufficient memory");
         fits = false;
     }
@@ -218,13 +224,17 @@ fn least_allocated_score(node: &Node, pod: Resources) -> i64 {
         if alloc <= 0 || used > alloc {
             0
         } else {
-            (alloc - used) * MAX_NODE_SCORE / alloc
+            // In 128 bits: a node of more than 9.2e16 millicores or bytes would overflow.
+            (i128::from(alloc - used) * i128::from(MAX_NODE_SCORE) / i128::from(alloc)) as i64
         }
     };
-    let cpu = one(node.alloc.cpu_m, node.requested_nonzero.cpu_m + pod.cpu_m);
+    let cpu = one(
+        node.alloc.cpu_m,
+        node.requested_nonzero.cpu_m.saturating_add(pod.cpu_m),
+    );
     let mem = one(
         node.alloc.memory,
-        node.requested_nonzero.memory + pod.memory,
+        node.requested_nonzero.memory.saturating_add(pod.memory),
     );
     (cpu + mem) / 2
 }

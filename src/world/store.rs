@@ -325,8 +325,8 @@ pub fn template_info(spec: &PodSpec, behavior: &Behavior) -> PodTemplateInfo {
         list.iter().fold(Resources::default(), |acc, c| {
             let r = container_request(c);
             Resources {
-                cpu_m: acc.cpu_m + r.cpu_m,
-                memory: acc.memory + r.memory,
+                cpu_m: acc.cpu_m.saturating_add(r.cpu_m),
+                memory: acc.memory.saturating_add(r.memory),
             }
         })
     };

@@ -680,7 +680,9 @@ fn success_policy_condition(w: &World<'_>, id: JobId) -> Option<Finish> {
 /// `now − startTime ≥ activeDeadlineSeconds` (§9).
 fn past_deadline(spec: &JobSpec, status: &Status, now: SimTime) -> bool {
     match (spec.active_deadline_seconds, status.start_time) {
-        (Some(ads), Some(start)) => now.saturating_sub(start) >= (ads.max(0) as u64) * SECOND,
+        (Some(ads), Some(start)) => {
+            now.saturating_sub(start) >= (ads.max(0) as u64).saturating_mul(SECOND)
+        }
         _ => false,
     }
 }
@@ -689,7 +691,7 @@ fn past_deadline(spec: &JobSpec, status: &Status, now: SimTime) -> bool {
 fn schedule_deadline(w: &mut World<'_>, id: JobId, now: SimTime) {
     let job = w.store.job(id);
     if let (Some(ads), Some(start)) = (job.spec.active_deadline_seconds, job.status.start_time) {
-        let at = start + (ads.max(0) as u64) * SECOND;
+        let at = start.saturating_add((ads.max(0) as u64).saturating_mul(SECOND));
         if at > now {
             requeue_after(w, id, at - now);
         }
