@@ -53,6 +53,7 @@
 //! ```
 
 pub mod api;
+pub mod check;
 pub mod controllers;
 pub mod cron;
 pub mod engine;

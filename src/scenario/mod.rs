@@ -69,6 +69,8 @@ pub struct Scenario {
     /// The CronJob controller's own zone (`cluster.controllerTimeZone`, an IANA name): where
     /// a CronJob without `timeZone` reads its schedule. `None` is UTC.
     pub controller_time_zone: Option<String>,
+    /// What a run must show (`spec.expect`), judged by `jobsim check`.
+    pub expect: Vec<crate::check::Expectation>,
     /// Where it was read from (for messages).
     pub source: PathBuf,
 }
@@ -208,6 +210,8 @@ struct ScenarioSpec {
     actions: Vec<actions::ActionSpec>,
     #[serde(default)]
     faults: Option<FaultsSpec>,
+    #[serde(default)]
+    expect: Vec<crate::check::ExpectSpec>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -426,6 +430,7 @@ pub fn default_scenario(name: String, source: PathBuf, workloads: Vec<Workload>)
         workloads,
         actions: Vec::new(),
         controller_time_zone: None,
+        expect: Vec::new(),
         source,
     }
 }
@@ -689,6 +694,7 @@ pub fn load_scenario_str_with(
             None => default_faults.clone(),
         };
     }
+    let expect = resolve_expectations(&spec.expect, &workloads).map_err(invalid)?;
     Ok((
         Scenario {
             name,
@@ -700,6 +706,7 @@ pub fn load_scenario_str_with(
             workloads,
             actions,
             controller_time_zone: cluster.controller_time_zone.clone(),
+            expect,
             source: file.to_path_buf(),
         },
         warnings,
@@ -727,6 +734,29 @@ fn leading_path(message: &str) -> FieldPath {
         }
     }
     path
+}
+
+/// Checks `spec.expect` against the scenario's Jobs and CronJobs.
+fn resolve_expectations(
+    specs: &[crate::check::ExpectSpec],
+    workloads: &[Workload],
+) -> Result<Vec<crate::check::Expectation>, String> {
+    let (mut jobs, mut cronjobs) = (Vec::new(), Vec::new());
+    for w in workloads {
+        match &w.manifest {
+            Manifest::Job(_) => jobs.push(w.manifest.name().to_string()),
+            Manifest::CronJob(_) => cronjobs.push(w.manifest.name().to_string()),
+        }
+    }
+    let names = crate::check::spec::Names {
+        jobs: &jobs,
+        cronjobs: &cronjobs,
+    };
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.resolve(i, names))
+        .collect()
 }
 
 fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
