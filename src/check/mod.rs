@@ -9,6 +9,7 @@
 //! as JUnit XML. Not here: running scenarios or printing (the CLI does both).
 
 pub mod junit;
+pub mod seeds;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ pub use spec::ExpectSpec;
 
 use crate::record::result::{JobResult, RunResult};
 use crate::record::{EventRecord, JobRecord, PodRecord, Sink};
+use crate::scenario::Scenario;
 use crate::time::{SECOND, SimDuration, SimTime};
 
 /// A bound on a count: `equals`, and/or `atLeast` and `atMost`.
@@ -445,26 +447,107 @@ fn max_running<'p>(pods: impl Iterator<Item = &'p PodTimes>) -> u64 {
     max as u64
 }
 
-fn job_subject(name: &str) -> String {
-    format!("job/{name}")
-}
-
-fn judge_count(expected: String, what: &str, count: &Count, n: u64) -> Verdict {
-    Verdict {
-        pass: count.holds(n),
-        expected: format!("{expected} {what} {count}"),
-        measured: format!("{what} {n}"),
+/// What an expectation asks, as a sentence: `job/etl Complete within 2h`.
+pub fn describe(check: &Check) -> String {
+    match check {
+        Check::Job { name, check } => {
+            let what = match check {
+                JobCheck::Condition {
+                    condition,
+                    reason,
+                    within,
+                } => {
+                    let mut s = condition.clone();
+                    if let Some(r) = reason {
+                        s.push_str(&format!(" ({r})"));
+                    }
+                    if let Some(w) = within {
+                        s.push_str(&format!(" within {}", format_measured(*w)));
+                    }
+                    s
+                }
+                JobCheck::Succeeded(c) => format!("succeeded {c}"),
+                JobCheck::Failed(c) => format!("failed {c}"),
+                JobCheck::Pods(c) => format!("pods {c}"),
+                JobCheck::MaxRunning(c) => format!("pods running at once {c}"),
+                JobCheck::Waves(c) => format!("pods created in {c} waves"),
+                JobCheck::RetryDelays(want) => format!("retries after [{}]", list(want)),
+                JobCheck::CompletedIndexes(s) => format!("completedIndexes {s:?}"),
+                JobCheck::FailedIndexes(s) => format!("failedIndexes {s:?}"),
+            };
+            format!("job/{name} {what}")
+        }
+        Check::CronJob { name, check } => {
+            let what = match check {
+                CronJobCheck::JobsCreated(n) => format!("Jobs created {n}"),
+                CronJobCheck::Succeeded(n) => format!("Jobs succeeded {n}"),
+                CronJobCheck::Failed(n) => format!("Jobs failed {n}"),
+                CronJobCheck::Skipped(n) => format!("times skipped {n}"),
+                CronJobCheck::Missed(n) => format!("times missed {n}"),
+                CronJobCheck::CreateLag(p, cmp) => lag_sentence("create lag", *p, cmp),
+                CronJobCheck::StartLag(p, cmp) => lag_sentence("start lag", *p, cmp),
+            };
+            format!("cronjob/{name} {what}")
+        }
+        Check::Metric { metric, comparison } => {
+            let (words, limit) = comparison.parts();
+            format!(
+                "{} {words} {}",
+                metric.name(),
+                format_value(metric.is_duration(), limit)
+            )
+        }
+        Check::Event {
+            reason,
+            object,
+            times,
+        } => {
+            let on = object
+                .as_deref()
+                .map_or(String::new(), |o| format!(" on {o}"));
+            if times.equals == Some(0) {
+                format!("event {reason}{on} never occurs")
+            } else {
+                format!("event {reason}{on} occurs {times} times")
+            }
+        }
     }
 }
 
-fn judge_job(name: &str, check: &JobCheck, job: Option<&JobResult>, seen: &Observed) -> Verdict {
-    let subject = job_subject(name);
+fn list(v: &[SimDuration]) -> String {
+    v.iter()
+        .map(|d| format_measured(*d))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn lag_label(pct: u8) -> String {
+    if pct >= 100 {
+        "max".to_string()
+    } else {
+        format!("p{pct}")
+    }
+}
+
+fn lag_sentence(what: &str, pct: u8, cmp: &Comparison) -> String {
+    let (words, limit) = cmp.parts();
+    format!(
+        "{what} {} {words} {}",
+        lag_label(pct),
+        format_value(true, limit)
+    )
+}
+
+/// Whether an expectation held, and what was measured.
+type Judged = (bool, String);
+
+fn judge_count(what: &str, count: &Count, n: u64) -> Judged {
+    (count.holds(n), format!("{what} {n}"))
+}
+
+fn judge_job(name: &str, check: &JobCheck, job: Option<&JobResult>, seen: &Observed) -> Judged {
     let Some(job) = job else {
-        return Verdict {
-            pass: false,
-            expected: format!("{subject} {}", describe_job_check(check)),
-            measured: "the Job was never created".to_string(),
-        };
+        return (false, "the Job was never created".to_string());
     };
     let pods = seen.pods.get(name).map(Vec::as_slice).unwrap_or(&[]);
     match check {
@@ -473,13 +556,6 @@ fn judge_job(name: &str, check: &JobCheck, job: Option<&JobResult>, seen: &Obser
             reason,
             within,
         } => {
-            let mut expected = format!("{subject} {condition}");
-            if let Some(r) = reason {
-                expected.push_str(&format!(" ({r})"));
-            }
-            if let Some(w) = within {
-                expected.push_str(&format!(" within {}", format_measured(*w)));
-            }
             let took = job.finished.map(|f| f - job.created);
             let pass = job.outcome == condition
                 && reason.as_ref().is_none_or(|r| *r == job.reason)
@@ -499,69 +575,39 @@ fn judge_job(name: &str, check: &JobCheck, job: Option<&JobResult>, seen: &Obser
                 }
                 (outcome, None) => format!("still {outcome} when the run ended"),
             };
-            Verdict {
-                pass,
-                expected,
-                measured,
-            }
+            (pass, measured)
         }
-        JobCheck::Succeeded(c) => judge_count(subject, "succeeded", c, job.succeeded as u64),
-        JobCheck::Failed(c) => judge_count(subject, "failed", c, job.failed as u64),
-        JobCheck::Pods(c) => judge_count(subject, "pods", c, u64::from(job.pods)),
+        JobCheck::Succeeded(c) => judge_count("succeeded", c, job.succeeded as u64),
+        JobCheck::Failed(c) => judge_count("failed", c, job.failed as u64),
+        JobCheck::Pods(c) => judge_count("pods", c, u64::from(job.pods)),
         JobCheck::MaxRunning(c) => {
             let n = max_running(pods.iter());
-            Verdict {
-                pass: c.holds(n),
-                expected: format!("{subject} pods running at once {c}"),
-                measured: format!("at most {n} at once"),
-            }
+            (c.holds(n), format!("at most {n} at once"))
         }
         JobCheck::Waves(c) => {
             let mut times: Vec<SimTime> = pods.iter().map(|p| p.created).collect();
             times.sort_unstable();
             times.dedup();
             let n = times.len() as u64;
-            Verdict {
-                pass: c.holds(n),
-                expected: format!("{subject} pods created in {c} waves"),
-                measured: format!("{n} waves"),
-            }
+            (c.holds(n), format!("{n} waves"))
         }
         JobCheck::RetryDelays(want) => {
             let got = retry_delays(pods);
-            let list = |v: &[SimDuration]| {
-                v.iter()
-                    .map(|d| format_measured(*d))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            Verdict {
-                pass: got == *want,
-                expected: format!("{subject} retries after [{}]", list(want)),
-                measured: format!("retried after [{}]", list(&got)),
-            }
+            (got == *want, format!("retried after [{}]", list(&got)))
         }
         JobCheck::CompletedIndexes(want) => {
             let got = job.completed_indexes.clone().unwrap_or_default();
-            Verdict {
-                pass: got == *want,
-                expected: format!("{subject} completedIndexes {want:?}"),
-                measured: format!("completedIndexes {got:?}"),
-            }
+            (got == *want, format!("completedIndexes {got:?}"))
         }
         JobCheck::FailedIndexes(want) => {
             let got = job.failed_indexes.clone().unwrap_or_default();
-            Verdict {
-                pass: got == *want,
-                expected: format!("{subject} failedIndexes {want:?}"),
-                measured: format!("failedIndexes {got:?}"),
-            }
+            (got == *want, format!("failedIndexes {got:?}"))
         }
     }
 }
 
-/// From each failed pod's finish, truncated to the second, to the next pod's creation
-/// (per index for Indexed Jobs), in creation order.
+/// From each failed pod's finish, truncated to the second as the controller reads it, to
+/// the next pod's creation (per index for Indexed Jobs), in attempt order.
 fn retry_delays(pods: &[PodTimes]) -> Vec<SimDuration> {
     let mut by_index: BTreeMap<Option<u32>, Vec<&PodTimes>> = BTreeMap::new();
     for p in pods {
@@ -580,20 +626,6 @@ fn retry_delays(pods: &[PodTimes]) -> Vec<SimDuration> {
     delays
 }
 
-fn describe_job_check(check: &JobCheck) -> String {
-    match check {
-        JobCheck::Condition { condition, .. } => condition.clone(),
-        JobCheck::Succeeded(c) => format!("succeeded {c}"),
-        JobCheck::Failed(c) => format!("failed {c}"),
-        JobCheck::Pods(c) => format!("pods {c}"),
-        JobCheck::MaxRunning(c) => format!("pods running at once {c}"),
-        JobCheck::Waves(c) => format!("pods created in {c} waves"),
-        JobCheck::RetryDelays(_) => "retry delays".to_string(),
-        JobCheck::CompletedIndexes(s) => format!("completedIndexes {s:?}"),
-        JobCheck::FailedIndexes(s) => format!("failedIndexes {s:?}"),
-    }
-}
-
 fn format_value(metric_is_duration: bool, v: f64) -> String {
     if metric_is_duration {
         format_measured(v.max(0.0) as SimDuration)
@@ -607,7 +639,7 @@ fn format_value(metric_is_duration: bool, v: f64) -> String {
     }
 }
 
-fn judge_metric(metric: Metric, cmp: &Comparison, r: &RunResult, seen: &Observed) -> Verdict {
+fn judge_metric(metric: Metric, cmp: &Comparison, r: &RunResult, seen: &Observed) -> Judged {
     let m = &r.metrics;
     let value: Option<f64> = match metric {
         Metric::Makespan => m.makespan.map(|v| v as f64),
@@ -624,31 +656,25 @@ fn judge_metric(metric: Metric, cmp: &Comparison, r: &RunResult, seen: &Observed
         Metric::WastedCpuSeconds => Some(m.wasted_cpu_seconds),
         Metric::MaxRunningPods => Some(max_running(seen.pods.values().flatten()) as f64),
     };
-    let (words, limit) = cmp.parts();
-    let dur = metric.is_duration();
-    let expected = format!("{} {words} {}", metric.name(), format_value(dur, limit));
     match value {
-        Some(v) => Verdict {
-            pass: cmp.holds(v),
-            expected,
-            measured: format!("{} {}", metric.name(), format_value(dur, v)),
-        },
-        None => Verdict {
-            pass: false,
-            expected,
-            measured: format!("no {}: not every Job finished", metric.name()),
-        },
+        Some(v) => (
+            cmp.holds(v),
+            format!(
+                "{} {}",
+                metric.name(),
+                format_value(metric.is_duration(), v)
+            ),
+        ),
+        None => (
+            false,
+            format!("no {}: not every Job finished", metric.name()),
+        ),
     }
 }
 
-fn judge_cronjob(name: &str, check: &CronJobCheck, r: &RunResult) -> Verdict {
-    let subject = format!("cronjob/{name}");
+fn judge_cronjob(name: &str, check: &CronJobCheck, r: &RunResult) -> Judged {
     let Some(cj) = r.cronjobs.iter().find(|c| c.name == name) else {
-        return Verdict {
-            pass: false,
-            expected: subject,
-            measured: "the CronJob was never created".to_string(),
-        };
+        return (false, "the CronJob was never created".to_string());
     };
     let c = &cj.counts;
     let lag = |pct: u8, cmp: &Comparison, what: &str, lags: Option<[u64; 3]>| {
@@ -657,46 +683,28 @@ fn judge_cronjob(name: &str, check: &CronJobCheck, r: &RunResult) -> Verdict {
             99 => 1,
             _ => 2,
         };
-        let label = if pct >= 100 {
-            "max".to_string()
-        } else {
-            format!("p{pct}")
-        };
-        let (words, limit) = cmp.parts();
-        let expected = format!(
-            "{subject} {what} {label} {words} {}",
-            format_value(true, limit)
-        );
         match lags {
-            Some(l) => Verdict {
-                pass: cmp.holds(l[slot] as f64),
-                expected,
-                measured: format!("{what} {label} {}", format_measured(l[slot])),
-            },
-            None => Verdict {
-                pass: false,
-                expected,
-                measured: "no Job was created".to_string(),
-            },
+            Some(l) => (
+                cmp.holds(l[slot] as f64),
+                format!("{what} {} {}", lag_label(pct), format_measured(l[slot])),
+            ),
+            None => (false, "no Job was created".to_string()),
         }
     };
     match check {
-        CronJobCheck::JobsCreated(n) => judge_count(subject, "Jobs created", n, c.jobs_created),
-        CronJobCheck::Succeeded(n) => judge_count(subject, "Jobs succeeded", n, c.succeeded),
-        CronJobCheck::Failed(n) => judge_count(subject, "Jobs failed", n, c.failed),
-        CronJobCheck::Skipped(n) => judge_count(subject, "times skipped", n, c.skipped),
-        CronJobCheck::Missed(n) => {
-            judge_count(subject, "times missed", n, c.missed + c.missed_deadline)
-        }
+        CronJobCheck::JobsCreated(n) => judge_count("Jobs created", n, c.jobs_created),
+        CronJobCheck::Succeeded(n) => judge_count("Jobs succeeded", n, c.succeeded),
+        CronJobCheck::Failed(n) => judge_count("Jobs failed", n, c.failed),
+        CronJobCheck::Skipped(n) => judge_count("times skipped", n, c.skipped),
+        CronJobCheck::Missed(n) => judge_count("times missed", n, c.missed + c.missed_deadline),
         CronJobCheck::CreateLag(p, cmp) => lag(*p, cmp, "create lag", cj.create_lag_ms),
         CronJobCheck::StartLag(p, cmp) => lag(*p, cmp, "start lag", cj.start_lag_ms),
     }
 }
 
-/// The verdict of one expectation over one run (a probability aside: see
-/// [`Probability`]). `events` is the count an [`ExpectSink`] kept for it, for an event
-/// expectation.
-fn judge(e: &Expectation, r: &RunResult, seen: &Observed, events: u64) -> Verdict {
+/// Whether one expectation held over one run (a probability aside: see [`seeds`]).
+/// `events` is the count an [`ExpectSink`] kept for it, for an event expectation.
+fn judge(e: &Expectation, r: &RunResult, seen: &Observed, events: u64) -> Judged {
     match &e.check {
         Check::Job { name, check } => {
             // The scenario's Job of that name (the latest one, should a name come back).
@@ -705,29 +713,12 @@ fn judge(e: &Expectation, r: &RunResult, seen: &Observed, events: u64) -> Verdic
         }
         Check::CronJob { name, check } => judge_cronjob(name, check, r),
         Check::Metric { metric, comparison } => judge_metric(*metric, comparison, r, seen),
-        Check::Event {
-            reason,
-            object,
-            times,
-        } => {
-            let on = object
-                .as_deref()
-                .map_or(String::new(), |o| format!(" on {o}"));
-            let expected = if times.equals == Some(0) {
-                format!("event {reason}{on} never occurs")
-            } else {
-                format!("event {reason}{on} occurs {times} times")
-            };
-            Verdict {
-                pass: times.holds(events),
-                expected,
-                measured: format!("occurred {events} times"),
-            }
-        }
+        Check::Event { times, .. } => (times.holds(events), format!("occurred {events} times")),
     }
 }
 
-/// Judges every expectation over one run, in order.
+/// Judges every expectation over one run, in order, each as if it held for one seed
+/// (`probability` is judged by [`seeds::judge_across_seeds`]).
 pub fn evaluate(expectations: &[Expectation], r: &RunResult, seen: &Observed) -> Vec<Verdict> {
     let mut event_slot = 0;
     expectations
@@ -738,9 +729,36 @@ pub fn evaluate(expectations: &[Expectation], r: &RunResult, seen: &Observed) ->
                 events = seen.events.get(event_slot).copied().unwrap_or(0);
                 event_slot += 1;
             }
-            judge(e, r, seen, events)
+            let (pass, measured) = judge(e, r, seen, events);
+            Verdict {
+                pass,
+                expected: describe(&e.check),
+                measured,
+            }
         })
         .collect()
+}
+
+/// Simulates `scenario` into `sink` (as [`crate::world::simulate_observed`] does) and
+/// judges its expectations, in their order: those that hold across seeds are run again
+/// once per seed (`seeds` overrides their count) on the current rayon pool.
+pub fn simulate_and_judge(
+    scenario: &Scenario,
+    sink: &mut dyn Sink,
+    horizon: Option<SimTime>,
+    seeds: Option<u64>,
+    progress: &mut dyn FnMut(SimTime),
+) -> (RunResult, Vec<Verdict>) {
+    let mut wrapped = ExpectSink::new(sink, &scenario.expect);
+    let result = crate::world::simulate_observed(scenario, &mut wrapped, horizon, progress);
+    let seen = wrapped.into_observed();
+    let mut verdicts = evaluate(&scenario.expect, &result, &seen);
+    for (e, v) in scenario.expect.iter().zip(verdicts.iter_mut()) {
+        if e.probability.is_some() {
+            *v = seeds::judge_across_seeds(scenario, e, seeds);
+        }
+    }
+    (result, verdicts)
 }
 
 #[cfg(test)]

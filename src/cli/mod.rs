@@ -8,7 +8,9 @@
 //! through [`output::Stdout`], so a reader that goes away (`jobsim cron … | head -1`) ends
 //! the output quietly instead of failing the command.
 
+pub mod check;
 pub mod cron;
+pub mod inputs;
 pub mod output;
 pub mod report;
 pub mod run;
@@ -55,6 +57,8 @@ pub struct Cli {
 pub enum Command {
     /// Simulate scenarios or manifests and write the results.
     Run(run::RunArgs),
+    /// Run scenarios and judge their expectations (`spec.expect`): the CI gate.
+    Check(check::CheckArgs),
     /// Check manifests and scenarios without running them.
     Validate(validate::ValidateArgs),
     /// Print the next activation times of a cron schedule, as Kubernetes computes them.
@@ -69,6 +73,8 @@ pub enum CliError {
     #[error(transparent)]
     Run(#[from] run::RunError),
     #[error(transparent)]
+    Check(#[from] check::CheckError),
+    #[error(transparent)]
     Validate(#[from] validate::ValidateError),
     #[error(transparent)]
     Cron(#[from] cron::CronError),
@@ -81,6 +87,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Run(e) => e.exit_code(),
+            CliError::Check(e) => e.exit_code(),
             CliError::Validate(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
@@ -91,6 +98,7 @@ impl CliError {
     fn messages(&self) -> Vec<&(dyn Error + 'static)> {
         match self {
             CliError::Validate(e) => e.failures(),
+            CliError::Check(e) => e.failures(),
             other => vec![other],
         }
     }
@@ -101,6 +109,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
     let mut out = output::Stdout::new();
     match cli.command {
         Command::Run(args) => run::run(args, &mut out)?,
+        Command::Check(args) => check::check(args, &mut out)?,
         Command::Validate(args) => validate::validate(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,

@@ -736,6 +736,75 @@ fn leading_path(message: &str) -> FieldPath {
     path
 }
 
+/// The file that holds a bare manifest's expectations: `job.yaml` → `job.expect.yml`
+/// (`.yml`, so that a folder of manifests run as `*.yaml` does not take it for one).
+pub fn expectations_file(manifest: &Path) -> PathBuf {
+    manifest.with_extension("expect.yml")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExpectationsFile {
+    api_version: String,
+    kind: String,
+    spec: ExpectationsSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectationsSpec {
+    expect: Vec<crate::check::ExpectSpec>,
+}
+
+/// Reads the expectations of the scenario a bare manifest runs in from
+/// [`expectations_file`] (`apiVersion: jobsim/v1`, `kind: Expectations`, `spec.expect` in
+/// a scenario's form), when that file exists. Returns whether it did.
+pub fn load_expectations_beside(
+    scenario: &mut Scenario,
+    manifest: &Path,
+) -> Result<bool, LoadError> {
+    let file = expectations_file(manifest);
+    if !file.is_file() {
+        return Ok(false);
+    }
+    let text = read(&file)?;
+    api::load::check_nesting(&text, &file)?;
+    let raw: ExpectationsFile = yaml_serde::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        LoadError::Syntax {
+            file: file.clone(),
+            line,
+            column,
+            message: clip_message(&e.to_string()),
+        }
+    })?;
+    let positions = index_documents(&text)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let invalid = |message: String| {
+        let pos = positions.value_pos(&leading_path(&message));
+        LoadError::Invalid {
+            file: file.clone(),
+            line: pos.line,
+            column: pos.column,
+            message: clip_message(&message),
+        }
+    };
+    if raw.api_version != "jobsim/v1" || raw.kind != "Expectations" {
+        return Err(invalid(format!(
+            "apiVersion/kind: expected jobsim/v1 Expectations, got {}/{}",
+            raw.api_version, raw.kind
+        )));
+    }
+    scenario.expect =
+        resolve_expectations(&raw.spec.expect, &scenario.workloads).map_err(invalid)?;
+    Ok(true)
+}
+
 /// Checks `spec.expect` against the scenario's Jobs and CronJobs.
 fn resolve_expectations(
     specs: &[crate::check::ExpectSpec],

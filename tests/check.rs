@@ -1,0 +1,202 @@
+//! `jobsim check`: expectations judged after a run, their lines, the exit codes and the
+//! JUnit report (issue: regression gates for CI).
+
+use std::path::Path;
+
+use crate::binary::{run, stderr, stdout};
+
+/// A scenario of one Job of 6 completions, 3 at a time, 5 s each: two waves, done at
+/// 14.040 s (20 ms scheduling + 1 s start-up + 5 s, twice, and the 1 s batched sync that
+/// creates the second wave).
+fn scenario(expect: &str) -> String {
+    format!(
+        r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata: {{name: gate}}
+spec:
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {{name: etl}}
+        spec:
+          completions: 6
+          parallelism: 3
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{{name: etl, image: busybox, command: ["sleep", "5"]}}]
+  expect:
+{expect}"#
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+/// The tags of an XML document, checked to nest: a small well-formedness check (no XML
+/// crate is a dependency). Returns the opening tag names in order.
+fn xml_tags(xml: &str) -> Vec<String> {
+    let mut stack: Vec<String> = Vec::new();
+    let mut opened = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        let end = rest[at..].find('>').expect("tag closes") + at;
+        let tag = &rest[at + 1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('?') {
+            continue;
+        }
+        assert!(!tag.contains('<'), "a `<` inside a tag: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name),
+                "mismatched close {name}"
+            );
+        } else {
+            let name = tag.split_whitespace().next().unwrap().trim_end_matches('/');
+            opened.push(name.to_string());
+            if !tag.ends_with('/') {
+                stack.push(name.to_string());
+            }
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    opened
+}
+
+#[test]
+fn a_deadline_that_cannot_be_met_fails_with_the_makespan_and_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "gate.yaml",
+        &scenario(
+            "    - {job: etl, condition: Complete}\n    - {metric: makespan, lessThan: 10s}\n    - {job: etl, condition: Complete, within: 12s}\n",
+        ),
+    );
+    let junit = dir.path().join("junit.xml");
+    let o = run(&["check", &file, "--junit", junit.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("PASS job/etl Complete: completed at 14.040s"),
+        "{text}"
+    );
+    assert!(
+        text.contains("FAIL makespan less than 10s: makespan 14.040s"),
+        "{text}"
+    );
+    assert!(
+        text.contains("FAIL job/etl Complete within 12s: completed at 14.040s"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 expectation(s), 1 passed, 2 failed"),
+        "{text}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let tags = xml_tags(&xml);
+    let printed = text
+        .lines()
+        .filter(|l| l.starts_with("  PASS") || l.starts_with("  FAIL"));
+    assert_eq!(
+        tags.iter().filter(|t| *t == "testcase").count(),
+        printed.count()
+    );
+    assert_eq!(
+        tags.iter().filter(|t| *t == "failure").count(),
+        text.lines().filter(|l| l.starts_with("  FAIL")).count()
+    );
+    assert!(xml.contains("makespan 14.040s"), "{xml}");
+}
+
+#[test]
+fn every_expectation_holding_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "gate.yaml",
+        &scenario(
+            "    - {job: etl, succeeded: 6}\n    - {job: etl, maxRunning: {atMost: 3}}\n    - {job: etl, waves: 2}\n",
+        ),
+    );
+    let o = run(&["check", &file]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("ok: 1 scenario(s): 3 expectation(s), 3 passed, 0 failed"));
+}
+
+#[test]
+fn an_expectation_naming_a_job_that_does_not_exist_exits_two_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "gate.yaml",
+        &scenario("    - {job: etl, succeeded: 6}\n    - {job: elt, succeeded: 6}\n"),
+    );
+    let o = run(&["check", &file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{file}:19:")), "{err}");
+    assert!(
+        err.contains("spec.expect[1].job: Not found: \"elt\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_malformed_scenario_exits_two_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "gate.yaml",
+        &scenario("    - {job: etl, succeded: 6}\n"),
+    );
+    let o = run(&["check", &file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{file}:18:")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_probabilistic_expectation_gives_the_same_verdict_at_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: flaky}
+spec:
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: etl}
+        spec:
+          backoffLimit: 1
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: etl, image: busybox}]
+      behavior:
+        duration: 5s
+        failure: {probability: 0.3, exitCode: 1}
+  expect:
+    - {job: etl, condition: Complete, probability: {seeds: 40, atLeast: 0.95}}
+"#;
+    let file = write(dir.path(), "flaky.yaml", text);
+    let one = run(&["check", &file, "--jobs", "1"]);
+    let two = run(&["check", &file, "--jobs", "2"]);
+    assert_eq!(stdout(&one), stdout(&two));
+    let line = stdout(&one);
+    assert!(
+        line.contains("job/etl Complete in at least 95% of 40 seeds: held in"),
+        "{line}"
+    );
+    assert!(line.contains("95% CI"), "{line}");
+}
