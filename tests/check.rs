@@ -200,3 +200,25 @@ spec:
     );
     assert!(line.contains("95% CI"), "{line}");
 }
+
+#[test]
+fn run_prints_the_verdicts_and_exits_one_only_with_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "gate.yaml",
+        &scenario("    - {job: etl, succeeded: 5}\n"),
+    );
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let plain = run(&["run", &file, "--out", out, "--no-charts"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert!(
+        stdout(&plain).contains("  FAIL job/etl succeeded 5: succeeded 6"),
+        "{}",
+        stdout(&plain)
+    );
+    let checked = run(&["run", &file, "--out", out, "--no-charts", "--check"]);
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    assert!(stderr(&checked).contains("1 of 1 expectations failed"));
+}

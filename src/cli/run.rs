@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use jobsim::check::{Verdict, simulate_and_judge};
 use jobsim::record::csv::CsvSink;
 use jobsim::record::files::write_run_files;
 use jobsim::report::ReportError;
@@ -47,6 +48,10 @@ pub struct RunArgs {
     /// them later from the records).
     #[arg(long)]
     pub no_charts: bool,
+    /// Exit 1 when an expectation of a scenario's `spec.expect` fails (their verdicts are
+    /// printed either way; without --check the exit code stays 0).
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Width of the text timeline printed under the summary of short runs.
@@ -71,7 +76,9 @@ See README.md for their columns.
 
 ",
     super::exit_codes_help!(),
-    " A run whose reader goes away still writes all of its outputs."
+    " A run whose reader goes away still writes all of its outputs. With --check: 1 when an \
+expectation of a scenario's `spec.expect` failed (`jobsim check` judges them without \
+writing outputs)."
 );
 
 /// Why `jobsim run` failed.
@@ -105,6 +112,9 @@ pub enum RunError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Stdout(#[from] StdoutError),
+    /// `--check`: expectations failed (their lines are printed already).
+    #[error("--check: {failed} of {total} expectations failed")]
+    Expectations { failed: usize, total: usize },
 }
 
 impl RunError {
@@ -118,6 +128,7 @@ impl RunError {
             | RunError::Write { .. }
             | RunError::Report(_)
             | RunError::Stdout(_) => super::EXIT_OUTPUT,
+            RunError::Expectations { .. } => super::check::EXIT_FAILED,
         }
     }
 }
@@ -143,6 +154,7 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
         }
     }
     let several = scenarios.len() > 1;
+    let (mut total, mut failed) = (0, 0);
     for s in &scenarios {
         let dir = match (&args.out, several) {
             (Some(out), false) => out.clone(),
@@ -175,12 +187,22 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
             }
             out.line(format_args!("  wrote {}", dir.display()))?;
         }
+        total += stats.verdicts.len();
+        for v in &stats.verdicts {
+            failed += usize::from(!v.pass);
+            if !args.quiet || !v.pass {
+                out.line(format_args!("  {v}"))?;
+            }
+        }
         if args.stats {
             out.line(stats.line())?;
             if !args.no_charts {
                 out.line(format_args!("  charts and report: {chart_secs:.3}s wall"))?;
             }
         }
+    }
+    if args.check && failed > 0 {
+        return Err(RunError::Expectations { failed, total });
     }
     Ok(())
 }
@@ -193,6 +215,8 @@ struct RunStats {
     pods_created: u64,
     wall: f64,
     cpu: f64,
+    /// The verdicts of the scenario's expectations.
+    verdicts: Vec<Verdict>,
 }
 
 /// Simulates one scenario into `dir`, with a progress bar unless `quiet`.
@@ -229,7 +253,16 @@ fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> 
         bar.set_position(now);
         bar.tick();
     };
-    let result = simulate_observed(s, &mut sink, horizon, &mut progress);
+    // Expectations are judged from a wrapper around the sink; a scenario without any runs
+    // with the sink alone.
+    let (result, verdicts) = if s.expect.is_empty() {
+        (
+            simulate_observed(s, &mut sink, horizon, &mut progress),
+            Vec::new(),
+        )
+    } else {
+        simulate_and_judge(s, &mut sink, horizon, None, &mut progress)
+    };
     bar.finish_and_clear();
     let cpu = cpu_seconds() - cpu_start;
     let wall = wall_start.elapsed().as_secs_f64();
@@ -245,6 +278,7 @@ fn run_one(s: &Scenario, dir: &Path, quiet: bool) -> Result<RunStats, RunError> 
         pods_created: result.metrics.pods_created,
         wall,
         cpu,
+        verdicts,
     })
 }
 
