@@ -222,3 +222,40 @@ fn run_prints_the_verdicts_and_exits_one_only_with_check() {
     assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
     assert!(stderr(&checked).contains("1 of 1 expectations failed"));
 }
+
+#[test]
+fn the_shipped_scenarios_pass_their_own_expectations() {
+    let o = run(&["check", "scenarios/"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    // Every shipped scenario and seed manifest states its lesson.
+    assert!(!text.contains("no expectations"), "{text}");
+    assert!(text.contains("ok: 23 scenario(s)"), "{text}");
+}
+
+#[test]
+fn a_changed_manifest_field_fails_with_a_line_that_names_its_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string("scenarios/seed/parallel-fixed-completions.yaml").unwrap();
+    let changed = seed.replace("parallelism: 3", "parallelism: 6");
+    assert_ne!(seed, changed);
+    let file = write(dir.path(), "parallel-fixed-completions.yaml", &changed);
+    std::fs::copy(
+        "scenarios/seed/parallel-fixed-completions.expect.yml",
+        dir.path().join("parallel-fixed-completions.expect.yml"),
+    )
+    .unwrap();
+    let o = run(&["check", &file]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "FAIL job/parallel-fixed-completions pods running at once at most 3: at most 6 at once"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("FAIL job/parallel-fixed-completions pods created in 2 waves: 1 wave"),
+        "{text}"
+    );
+}

@@ -589,7 +589,10 @@ fn judge_job(name: &str, check: &JobCheck, job: Option<&JobResult>, seen: &Obser
             times.sort_unstable();
             times.dedup();
             let n = times.len() as u64;
-            (c.holds(n), format!("{n} waves"))
+            (
+                c.holds(n),
+                format!("{n} wave{}", if n == 1 { "" } else { "s" }),
+            )
         }
         JobCheck::RetryDelays(want) => {
             let got = retry_delays(pods);
