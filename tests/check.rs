@@ -259,3 +259,36 @@ fn a_changed_manifest_field_fails_with_a_line_that_names_its_effect() {
         "{text}"
     );
 }
+
+#[test]
+fn golden_outputs_blessed_then_compared_pass_and_a_moved_value_names_the_pod_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("golden");
+    let golden_arg = golden.to_str().unwrap();
+    let file = "scenarios/teaching/backoff-limit-exceeded.yaml";
+    let blessed = run(&["check", file, "--golden", golden_arg, "--bless"]);
+    assert_eq!(blessed.status.code(), Some(0), "{}", stderr(&blessed));
+    let same = run(&["check", file, "--golden", golden_arg]);
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+    // Only the jobsim version is volatile: another version still compares equal.
+    let summary = golden.join("backoff-limit-exceeded/summary.json");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    let other = text.replace(
+        &format!("\"jobsim\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"jobsim\": \"0.0.0-old\"",
+    );
+    assert_ne!(text, other);
+    std::fs::write(&summary, other).unwrap();
+    // A pod that finished at another time in the golden copy.
+    let pods = golden.join("backoff-limit-exceeded/pods.csv");
+    let text = std::fs::read_to_string(&pods).unwrap();
+    std::fs::write(&pods, text.replace(",22.020,Failed", ",21.020,Failed")).unwrap();
+    let moved = run(&["check", file, "--golden", golden_arg]);
+    assert_eq!(moved.status.code(), Some(1), "{}", stdout(&moved));
+    let out = stdout(&moved);
+    assert!(
+        out.contains("pods.csv: pod always-fails-s7fnf: finished \"21.020\" → \"22.020\""),
+        "{out}"
+    );
+    assert!(!out.contains("summary.json"), "{out}");
+}

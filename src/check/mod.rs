@@ -8,6 +8,7 @@
 //! value (`FAIL job/etl Complete within 2h: completed at 2h13m04s`). [`junit`] writes them
 //! as JUnit XML. Not here: running scenarios or printing (the CLI does both).
 
+pub mod golden;
 pub mod junit;
 pub mod seeds;
 pub mod spec;

@@ -3,12 +3,15 @@
 //! expectation holds, 1 when one fails, 2 on bad input.
 
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use jobsim::check::golden;
 use jobsim::check::junit::{self, Suite};
 use jobsim::check::{Verdict, simulate_and_judge};
 use jobsim::record::NullSink;
+use jobsim::record::csv::CsvSink;
+use jobsim::record::files::write_run_files;
 use jobsim::scenario::{self, LoadError, Scenario};
 use rayon::prelude::*;
 
@@ -36,6 +39,15 @@ pub struct CheckArgs {
     /// What to do with fields Kubernetes does not know, as kubectl's flag (see `run`).
     #[arg(long, value_name = "strict|warn|ignore", default_value = "strict")]
     pub validate: jobsim::api::FieldValidation,
+    /// Also compare each scenario's summary.json, objects.json, pods.csv, jobs.csv and
+    /// events.csv with the golden copies in DIR/<scenario name>/ (the jobsim version in
+    /// summary.json is not compared); a difference fails like an expectation.
+    #[arg(long, value_name = "DIR")]
+    pub golden: Option<PathBuf>,
+    /// With --golden: write this run's outputs as the new golden copies instead of
+    /// comparing.
+    #[arg(long, requires = "golden")]
+    pub bless: bool,
     /// Print only failed expectations, problems and the total.
     #[arg(long, short)]
     pub quiet: bool,
@@ -64,6 +76,11 @@ Expectations (each entry of `spec.expect` names one subject and one thing it mus
   {metric: makespan, lessThan: 2h}                 also greaterThan, equals, atMost, atLeast
   {event: BackoffLimitExceeded, object: job/etl, times: 1}   or never: true; pod/etl-*
   {job: etl, condition: Complete, within: 2h, probability: {seeds: 200, atLeast: 0.95}}
+
+Golden outputs: --golden DIR also runs each scenario into a temporary folder and compares
+summary.json, objects.json, pods.csv, jobs.csv and events.csv with DIR/<scenario name>/,
+printing the first differences by pod, Job or field (old → new); only the jobsim version in
+summary.json is volatile and not compared. --bless writes them as the new golden copies.
 
 Metrics: makespan, waitP50, waitP90, waitP99, waitMax, cpuUtilisation, nodeHours,
 throughputPerHour, podsCreated, podsSucceeded, podsFailed, wastedCpuSeconds, maxRunningPods.
@@ -132,6 +149,53 @@ struct Outcome {
     end: u64,
 }
 
+/// Runs `s` into a temporary folder and compares its outputs with (or, with `bless`,
+/// writes them as) the golden copies in `golden/<scenario name>/`: one verdict.
+fn golden_verdict(s: &Scenario, golden: &Path, bless: bool, unit: usize) -> Verdict {
+    let fresh = std::env::temp_dir().join(format!("jobsim-check-{}-{unit}", std::process::id()));
+    let dir = golden.join(&s.name);
+    let outcome = (|| -> std::io::Result<Vec<String>> {
+        std::fs::create_dir_all(&fresh)?;
+        let mut sink = CsvSink::create(&fresh)?;
+        let result = jobsim::world::simulate(s, &mut sink, None);
+        sink.finish()?;
+        write_run_files(&fresh, &result)?;
+        if bless {
+            golden::bless(&dir, &fresh)?;
+            Ok(Vec::new())
+        } else {
+            golden::compare(&dir, &fresh)
+        }
+    })();
+    let _ = std::fs::remove_dir_all(&fresh);
+    let expected = if bless {
+        format!("golden outputs written to {}", dir.display())
+    } else {
+        format!("outputs match the golden copies in {}", dir.display())
+    };
+    match outcome {
+        Ok(diffs) if diffs.is_empty() => Verdict {
+            pass: true,
+            expected,
+            measured: if bless { "written" } else { "identical" }.to_string(),
+        },
+        Ok(diffs) => Verdict {
+            pass: false,
+            expected,
+            measured: format!(
+                "{} difference(s) (run with --bless to accept them):\n      {}",
+                diffs.len(),
+                diffs.join("\n      ")
+            ),
+        },
+        Err(e) => Verdict {
+            pass: false,
+            expected,
+            measured: format!("could not be compared: {e}"),
+        },
+    }
+}
+
 /// Loads one file as one scenario, with a bare manifest's expectations from beside it.
 fn load(file: &PathBuf, args: &CheckArgs) -> Result<Scenario, LoadError> {
     let (scenarios, warnings) =
@@ -173,11 +237,15 @@ pub fn check(args: CheckArgs, out: &mut Stdout) -> Result<(), CheckError> {
     let outcomes: Vec<Option<Outcome>> = pool.install(|| {
         units
             .par_iter()
-            .map(|u| {
+            .enumerate()
+            .map(|(i, u)| {
                 u.scenario.as_ref().ok().map(|s| {
                     let mut null = NullSink;
-                    let (result, verdicts) =
+                    let (result, mut verdicts) =
                         simulate_and_judge(s, &mut null, None, seeds, &mut |_| {});
+                    if let Some(dir) = &args.golden {
+                        verdicts.push(golden_verdict(s, dir, args.bless, i));
+                    }
                     Outcome {
                         verdicts,
                         end: result.end,
