@@ -292,3 +292,44 @@ fn golden_outputs_blessed_then_compared_pass_and_a_moved_value_names_the_pod_and
     );
     assert!(!out.contains("summary.json"), "{out}");
 }
+
+#[test]
+fn manifests_come_from_standard_input_folders_and_kubectls_dash_f() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = crate::binary::jobsim()
+        .args([
+            "run",
+            "-",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-charts",
+            "-q",
+        ])
+        .current_dir(crate::binary::root())
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let manifest = std::fs::read("scenarios/seed/non-parallel-job.yaml").unwrap();
+    child.stdin.take().unwrap().write_all(&manifest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let jobs = std::fs::read_to_string(out.join("jobs.csv")).unwrap();
+    assert!(jobs.contains("non-parallel-job,"), "{jobs}");
+
+    let o = run(&["validate", "-f", "scenarios/seed"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let listed: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+    // Folders are walked in byte order; a manifest's expectations file is not an input.
+    assert_eq!(
+        listed,
+        [
+            "scenarios/seed/cron-sample-job.yaml",
+            "scenarios/seed/indexed-parallel-job.yaml",
+            "scenarios/seed/non-parallel-job.yaml",
+            "scenarios/seed/parallel-fixed-completions.yaml",
+        ]
+    );
+}

@@ -23,8 +23,12 @@ use super::output::{Stdout, StdoutError};
 pub struct CheckArgs {
     /// Scenario files, Job/CronJob manifests, or folders (walked recursively for `*.yaml`
     /// and `*.yml`, in byte order of their paths). Each file is checked on its own.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "filename")]
     pub paths: Vec<PathBuf>,
+    /// The same, in kubectl's spelling (`-f job.yaml`, `-f -` for standard input); may be
+    /// repeated.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub filename: Vec<PathBuf>,
     /// Also write the verdicts as JUnit XML to FILE (a suite per scenario, a test case per
     /// expectation).
     #[arg(long, value_name = "FILE")]
@@ -220,7 +224,7 @@ fn load(file: &PathBuf, args: &CheckArgs) -> Result<Scenario, LoadError> {
 
 /// Checks every scenario named on the command line.
 pub fn check(args: CheckArgs, out: &mut Stdout) -> Result<(), CheckError> {
-    let files = expand(&args.paths)?;
+    let files = expand(&[args.paths.as_slice(), &args.filename].concat())?;
     let units: Vec<Unit> = files
         .iter()
         .map(|f| Unit {

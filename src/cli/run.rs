@@ -19,10 +19,15 @@ use super::output::{Stdout, StdoutError};
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP, after_long_help = RUN_HELP)]
 pub struct RunArgs {
-    /// Scenario files (`kind: Scenario`) or Job/CronJob manifests. All bare manifests
-    /// given together run in one default scenario.
-    #[arg(required = true)]
+    /// Scenario files (`kind: Scenario`), Job/CronJob manifests, folders (walked
+    /// recursively for `*.yaml` and `*.yml`, in byte order of their paths) or `-` for
+    /// standard input. All bare manifests given together run in one default scenario.
+    #[arg(required_unless_present = "filename")]
     pub files: Vec<PathBuf>,
+    /// The same, in kubectl's spelling (`-f job.yaml`, `-f -` for standard input); may be
+    /// repeated.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub filename: Vec<PathBuf>,
     /// Seed of the random streams (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -87,6 +92,8 @@ pub enum RunError {
     /// A scenario or manifest does not load.
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    List(#[from] super::inputs::ListError),
     #[error("--horizon: {0}")]
     Horizon(#[source] DurationError),
     /// `--out` names something that is not a folder (a file, `/dev/null`).
@@ -121,9 +128,10 @@ impl RunError {
     /// Exit code 2 for bad input, 3 for an output that cannot be written.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RunError::Load(_) | RunError::Horizon(_) | RunError::OutNotAFolder(_) => {
-                super::EXIT_USAGE
-            }
+            RunError::Load(_)
+            | RunError::List(_)
+            | RunError::Horizon(_)
+            | RunError::OutNotAFolder(_) => super::EXIT_USAGE,
             RunError::CreateDir { .. }
             | RunError::Write { .. }
             | RunError::Report(_)
@@ -135,7 +143,8 @@ impl RunError {
 
 /// Loads, simulates and writes every scenario of the command line, one after another.
 pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
-    let (mut scenarios, warnings) = scenario::load_inputs_with(&args.files, args.validate)?;
+    let files = super::inputs::expand(&[args.files.as_slice(), &args.filename].concat())?;
+    let (mut scenarios, warnings) = scenario::load_inputs_with(&files, args.validate)?;
     for w in &warnings {
         super::warn(w);
     }
