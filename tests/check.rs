@@ -333,3 +333,32 @@ fn manifests_come_from_standard_input_folders_and_kubectls_dash_f() {
         ]
     );
 }
+
+#[test]
+fn the_help_of_check_completions_and_man_states_the_exit_codes() {
+    for command in ["check", "completions", "man"] {
+        let o = run(&[command, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{command}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("Exit codes: 0"), "{command}: {text}");
+        assert!(text.contains("2 bad input or usage"), "{command}: {text}");
+        assert!(
+            text.contains("3 an output could not be written"),
+            "{command}: {text}"
+        );
+    }
+    assert!(stdout(&run(&["check", "--help"])).contains("1 an expectation failed"));
+    assert!(stdout(&run(&["--help"])).contains("1 `check` (or `run --check`) found a failed"));
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        assert!(stdout(&o).contains("check"), "{shell}");
+    }
+    let man = run(&["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    assert!(stdout(&man).contains(".TH jobsim 1"), "{}", stdout(&man));
+}

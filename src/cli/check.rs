@@ -60,7 +60,7 @@ pub struct CheckArgs {
 /// `check`'s exit codes, as its `--help` states them.
 pub const CHECK_EXIT_CODES: &str = "Exit codes: 0 every expectation held; 1 an expectation failed; 2 bad input or usage (a \
 file that does not load, an expectation naming an object the scenario does not have); 3 an \
-output (the JUnit file, standard output) could not be written.";
+output could not be written (the JUnit file, a golden copy, standard output).";
 
 const CHECK_HELP: &str = "\
 Each scenario runs once with its own seed, in memory (nothing is written under reports/),
@@ -90,8 +90,8 @@ Metrics: makespan, waitP50, waitP90, waitP99, waitMax, cpuUtilisation, nodeHours
 throughputPerHour, podsCreated, podsSucceeded, podsFailed, wastedCpuSeconds, maxRunningPods.
 
 Exit codes: 0 every expectation held; 1 an expectation failed; 2 bad input or usage (a file
-that does not load, an expectation naming an object the scenario does not have); 3 an
-output (the JUnit file, standard output) could not be written.";
+that does not load, an expectation naming an object the scenario does not have);
+3 an output could not be written (the JUnit file, a golden copy, standard output).";
 
 /// Why `jobsim check` did not pass.
 #[derive(Debug, thiserror::Error)]

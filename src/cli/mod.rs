@@ -9,6 +9,7 @@
 //! the output quietly instead of failing the command.
 
 pub mod check;
+pub mod completions;
 pub mod cron;
 pub mod inputs;
 pub mod output;
@@ -32,8 +33,8 @@ pub const EXIT_OUTPUT: u8 = 3;
 macro_rules! exit_codes_help {
     () => {
         "Exit codes: 0 done (also when the reader of standard output goes away early, as with
-`| head`); 2 bad input or usage; 3 an output could not be written (output folder, chart,
-report.html or standard output)."
+`| head`); 1 `check` (or `run --check`) found a failed expectation; 2 bad input or usage;
+3 an output could not be written (output folder, chart, report.html or standard output)."
     };
 }
 pub(crate) use exit_codes_help;
@@ -65,6 +66,10 @@ pub enum Command {
     Cron(cron::CronArgs),
     /// Rebuild the charts and report.html from a run's output directory.
     Report(report::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(completions::ManArgs),
 }
 
 /// Why a command failed: the typed error of the subcommand that ran.
@@ -80,6 +85,9 @@ pub enum CliError {
     Cron(#[from] cron::CronError),
     #[error(transparent)]
     Report(#[from] report::ReportCmdError),
+    /// Completions or the man page could not be printed.
+    #[error(transparent)]
+    Print(#[from] output::StdoutError),
 }
 
 impl CliError {
@@ -91,6 +99,7 @@ impl CliError {
             CliError::Validate(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
+            CliError::Print(_) => EXIT_OUTPUT,
         }
     }
 
@@ -113,6 +122,8 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Validate(args) => validate::validate(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
+        Command::Completions(args) => completions::completions(args, &mut out)?,
+        Command::Man(args) => completions::man(args, &mut out)?,
     }
     Ok(())
 }
