@@ -156,6 +156,7 @@
 #![warn(missing_docs)]
 
 mod api;
+pub mod check;
 mod controllers;
 pub mod cron;
 mod engine;
@@ -173,7 +174,7 @@ pub use scenario::input::{LoadOptions, load_files, load_str, load_value};
 pub use scenario::overrides::OverrideSyntaxError;
 pub use scenario::{
     DEFAULT_CRONJOB_HORIZON, DEFAULT_RUN_BOUND, LoadError, MAX_HORIZON, Override, Scenario,
-    name_from_file,
+    load_expectations_beside, name_from_file,
 };
 pub use time::{
     DurationError, HOUR, MINUTE, SECOND, SimDuration, SimTime, format_duration, parse_duration,

@@ -12,6 +12,7 @@ mod actions;
 mod backoff;
 mod backoff_limit_per_index;
 mod browser;
+mod check;
 mod cli;
 mod cronjob;
 mod cronjob_conformance;

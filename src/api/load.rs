@@ -202,20 +202,30 @@ pub fn read_input(path: &Path) -> Result<String, ManifestError> {
             message,
         ))
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(refuse("is a directory, not a YAML file".to_string()));
-    }
-    if !meta.is_file() {
-        return Err(refuse(
-            "is not a regular file (a device, pipe or socket); jobsim reads YAML files".to_string(),
-        ));
-    }
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    // `-` is standard input, as kubectl's `-f -` (`kubectl get jobs -o yaml | jobsim run -`).
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(refuse("is a directory, not a YAML file".to_string()));
+        }
+        if !meta.is_file() {
+            return Err(refuse(
+                "is not a regular file (a device, pipe or socket); jobsim reads YAML files"
+                    .to_string(),
+            ));
+        }
+        file.take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(refuse(format!(
             "is larger than {} MiB, jobsim's limit on input files",

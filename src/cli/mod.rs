@@ -8,7 +8,10 @@
 //! through [`output::Stdout`], so a reader that goes away (`jobsim cron … | head -1`) ends
 //! the output quietly instead of failing the command.
 
+pub mod check;
+pub mod completions;
 pub mod cron;
+pub mod inputs;
 pub mod out_dir;
 pub mod output;
 pub mod report;
@@ -32,8 +35,8 @@ pub const EXIT_OUTPUT: u8 = 3;
 macro_rules! exit_codes_help {
     () => {
         "Exit codes: 0 done (also when the reader of standard output goes away early, as with
-`| head`); 2 bad input or usage; 3 an output could not be written (output folder, chart,
-report.html or standard output)."
+`| head`); 1 `check` (or `run --check`) found a failed expectation; 2 bad input or usage;
+3 an output could not be written (output folder, chart, report.html or standard output)."
     };
 }
 pub(crate) use exit_codes_help;
@@ -57,12 +60,18 @@ pub struct Cli {
 pub enum Command {
     /// Simulate scenarios or manifests and write the results.
     Run(run::RunArgs),
+    /// Run scenarios and judge their expectations (`spec.expect`): the CI gate.
+    Check(check::CheckArgs),
     /// Check manifests and scenarios without running them.
     Validate(validate::ValidateArgs),
     /// Print the next activation times of a cron schedule, as Kubernetes computes them.
     Cron(cron::CronArgs),
     /// Rebuild the charts and report.html from a run's output directory.
     Report(report::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(completions::ManArgs),
 }
 
 /// Why a command failed: the typed error of the subcommand that ran.
@@ -71,11 +80,16 @@ pub enum CliError {
     #[error(transparent)]
     Run(#[from] run::RunError),
     #[error(transparent)]
+    Check(#[from] check::CheckError),
+    #[error(transparent)]
     Validate(#[from] validate::ValidateError),
     #[error(transparent)]
     Cron(#[from] cron::CronError),
     #[error(transparent)]
     Report(#[from] report::ReportCmdError),
+    /// Completions or the man page could not be printed.
+    #[error(transparent)]
+    Print(#[from] output::StdoutError),
 }
 
 impl CliError {
@@ -83,9 +97,11 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Run(e) => e.exit_code(),
+            CliError::Check(e) => e.exit_code(),
             CliError::Validate(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
+            CliError::Print(_) => EXIT_OUTPUT,
         }
     }
 
@@ -93,6 +109,7 @@ impl CliError {
     fn messages(&self) -> Vec<&(dyn Error + 'static)> {
         match self {
             CliError::Validate(e) => e.failures(),
+            CliError::Check(e) => e.failures(),
             other => vec![other],
         }
     }
@@ -103,9 +120,12 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
     let mut out = output::Stdout::new();
     match cli.command {
         Command::Run(args) => run::run(args, &mut out)?,
+        Command::Check(args) => check::check(args, &mut out)?,
         Command::Validate(args) => validate::validate(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
+        Command::Completions(args) => completions::completions(args, &mut out)?,
+        Command::Man(args) => completions::man(args, &mut out)?,
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use jobsim::check::{Verdict, simulate_and_judge};
 use jobsim::record::write_run_files;
 use jobsim::record::{CsvSink, SinkError};
 use jobsim::report::ReportError;
@@ -21,10 +22,15 @@ use super::signals;
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP, after_long_help = RUN_HELP)]
 pub struct RunArgs {
-    /// Scenario files (`kind: Scenario`) or Job/CronJob manifests. All bare manifests
-    /// given together run in one default scenario.
-    #[arg(required = true)]
+    /// Scenario files (`kind: Scenario`), Job/CronJob manifests, folders (walked
+    /// recursively for `*.yaml` and `*.yml`, in byte order of their paths) or `-` for
+    /// standard input. All bare manifests given together run in one default scenario.
+    #[arg(required_unless_present = "filename")]
     pub files: Vec<PathBuf>,
+    /// The same, in kubectl's spelling (`-f job.yaml`, `-f -` for standard input); may be
+    /// repeated.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub filename: Vec<PathBuf>,
     /// Seed of the random streams (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -65,6 +71,10 @@ pub struct RunArgs {
     /// Stop a run whose record files would pass this many GiB in all.
     #[arg(long, value_name = "GIB", default_value_t = DEFAULT_MAX_OUTPUT_GIB)]
     pub max_output_gib: u64,
+    /// Exit 1 when an expectation of a scenario's `spec.expect` fails (their verdicts are
+    /// printed either way; without --check the exit code stays 0).
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Default of `--max-pods`: fifty times the largest benchmark's pods.
@@ -104,7 +114,9 @@ See README.md for their columns.
 
 ",
     super::exit_codes_help!(),
-    " A run whose reader goes away still writes all of its outputs."
+    " A run whose reader goes away still writes all of its outputs. With --check: 1 when an \
+expectation of a scenario's `spec.expect` failed (`jobsim check` judges them without \
+writing outputs)."
 );
 
 /// Why `jobsim run` failed.
@@ -113,6 +125,8 @@ pub enum RunError {
     /// A scenario or manifest does not load.
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    List(#[from] super::inputs::ListError),
     #[error("--horizon: {0}")]
     Horizon(#[source] DurationError),
     /// `--horizon` above [`MAX_HORIZON`].
@@ -151,6 +165,9 @@ pub enum RunError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Stdout(#[from] StdoutError),
+    /// `--check`: expectations failed (their lines are printed already).
+    #[error("--check: {failed} of {total} expectations failed")]
+    Expectations { failed: usize, total: usize },
 }
 
 impl RunError {
@@ -158,6 +175,7 @@ impl RunError {
     pub fn exit_code(&self) -> u8 {
         match self {
             RunError::Load(_)
+            | RunError::List(_)
             | RunError::Horizon(_)
             | RunError::HorizonTooLong(_)
             | RunError::Limit { .. }
@@ -168,6 +186,7 @@ impl RunError {
             | RunError::Write { .. }
             | RunError::Report(_)
             | RunError::Stdout(_) => super::EXIT_OUTPUT,
+            RunError::Expectations { .. } => super::check::EXIT_FAILED,
         }
     }
 }
@@ -179,7 +198,8 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
         field_validation: args.validate,
         overrides: args.set.clone(),
     };
-    let (mut scenarios, warnings) = jobsim::load_files(&args.files, &options)?;
+    let files = super::inputs::expand(&[args.files.as_slice(), &args.filename].concat())?;
+    let (mut scenarios, warnings) = jobsim::load_files(&files, &options)?;
     for w in &warnings {
         super::warn(w);
     }
@@ -203,6 +223,7 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
         }
     }
     let several = scenarios.len() > 1;
+    let (mut total, mut failed) = (0, 0);
     for s in &scenarios {
         let dir = match (&args.out, several) {
             (Some(out), false) => out.clone(),
@@ -253,12 +274,22 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
             }
             out.line(format_args!("  wrote {}", dir.display()))?;
         }
+        total += stats.verdicts.len();
+        for v in &stats.verdicts {
+            failed += usize::from(!v.pass);
+            if !args.quiet || !v.pass {
+                out.line(format_args!("  {v}"))?;
+            }
+        }
         if args.stats {
             out.line(stats.line())?;
             if !args.no_charts {
                 out.line(format_args!("  charts and report: {chart_secs:.3}s wall"))?;
             }
         }
+    }
+    if args.check && failed > 0 {
+        return Err(RunError::Expectations { failed, total });
     }
     Ok(())
 }
@@ -273,6 +304,8 @@ struct RunStats {
     cpu: f64,
     /// The run stopped at [`scenario::DEFAULT_RUN_BOUND`] with work left.
     bound_reached: bool,
+    /// The verdicts of the scenario's expectations.
+    verdicts: Vec<Verdict>,
 }
 
 /// The signal that arrived, as an error.
@@ -342,7 +375,16 @@ fn run_one(s: &Scenario, dir: &Path, target: &Path, args: &RunArgs) -> Result<Ru
         }
         ControlFlow::Continue(())
     };
-    let result = simulate_observed(s, &mut sink, horizon, &mut progress);
+    // Expectations are judged from a wrapper around the sink; a scenario without any runs
+    // with the sink alone.
+    let (result, verdicts) = if s.expect.is_empty() {
+        (
+            simulate_observed(s, &mut sink, horizon, &mut progress),
+            Vec::new(),
+        )
+    } else {
+        simulate_and_judge(s, &mut sink, horizon, None, &mut progress)
+    };
     bar.finish_and_clear();
     let result = match result {
         Ok(r) => r,
@@ -373,6 +415,7 @@ fn run_one(s: &Scenario, dir: &Path, target: &Path, args: &RunArgs) -> Result<Ru
         wall,
         cpu,
         bound_reached: result.horizon_reached && s.bound_is_default(),
+        verdicts,
     })
 }
 

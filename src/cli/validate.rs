@@ -11,9 +11,14 @@ use super::output::{Stdout, StdoutError};
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP)]
 pub struct ValidateArgs {
-    /// Scenario files or Job/CronJob manifests.
-    #[arg(required = true)]
+    /// Scenario files, Job/CronJob manifests, folders (walked recursively for `*.yaml` and
+    /// `*.yml`) or `-` for standard input.
+    #[arg(required_unless_present = "filename")]
     pub files: Vec<PathBuf>,
+    /// The same, in kubectl's spelling (`-f job.yaml`, `-f -` for standard input); may be
+    /// repeated.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub filename: Vec<PathBuf>,
     /// What to do with fields Kubernetes does not know, as kubectl's flag: `strict` refuses
     /// the object (the default, as `kubectl apply`), `warn` warns and drops the field,
     /// `ignore` drops it silently.
@@ -28,6 +33,8 @@ pub enum ValidateError {
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<LoadError>),
     #[error(transparent)]
+    List(#[from] super::inputs::ListError),
+    #[error(transparent)]
     Stdout(#[from] StdoutError),
 }
 
@@ -35,7 +42,7 @@ impl ValidateError {
     /// Exit code 2 for invalid files, 3 when standard output could not be written.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ValidateError::Invalid(_) => super::EXIT_USAGE,
+            ValidateError::Invalid(_) | ValidateError::List(_) => super::EXIT_USAGE,
             ValidateError::Stdout(_) => super::EXIT_OUTPUT,
         }
     }
@@ -58,7 +65,8 @@ pub fn validate(args: ValidateArgs, out: &mut Stdout) -> Result<(), ValidateErro
         field_validation: args.validate,
         overrides: Vec::new(),
     };
-    for file in &args.files {
+    let files = super::inputs::expand(&[args.files.as_slice(), &args.filename].concat())?;
+    for file in &files {
         match jobsim::load_files(std::slice::from_ref(file), &options) {
             Ok((scenarios, warnings)) => {
                 for w in warnings {

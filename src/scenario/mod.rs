@@ -92,6 +92,8 @@ pub struct Scenario {
     /// The CronJob controller's own zone (`cluster.controllerTimeZone`, an IANA name): where
     /// a CronJob without `timeZone` reads its schedule. `None` is UTC.
     pub controller_time_zone: Option<String>,
+    /// What a run must show (`spec.expect`), judged by `jobsim check`.
+    pub expect: Vec<crate::check::Expectation>,
     /// Where it was read from (for messages).
     pub source: PathBuf,
 }
@@ -269,6 +271,8 @@ struct ScenarioSpec {
     actions: Vec<actions::ActionSpec>,
     #[serde(default)]
     faults: Option<FaultsSpec>,
+    #[serde(default)]
+    expect: Vec<crate::check::ExpectSpec>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -501,6 +505,7 @@ pub fn default_scenario(name: String, source: PathBuf, workloads: Vec<Workload>)
         workloads,
         actions: Vec::new(),
         controller_time_zone: None,
+        expect: Vec::new(),
         source,
     }
 }
@@ -828,6 +833,7 @@ fn load_scenario_once(
             None => default_faults.clone(),
         };
     }
+    let expect = resolve_expectations(&spec.expect, &workloads).map_err(invalid)?;
     Ok((
         Scenario {
             name,
@@ -839,6 +845,7 @@ fn load_scenario_once(
             workloads,
             actions,
             controller_time_zone: cluster.controller_time_zone.clone(),
+            expect,
             source: file.to_path_buf(),
         },
         warnings,
@@ -866,6 +873,98 @@ fn leading_path(message: &str) -> FieldPath {
         }
     }
     path
+}
+
+/// The file that holds a bare manifest's expectations: `job.yaml` → `job.expect.yml`
+/// (`.yml`, so that a folder of manifests run as `*.yaml` does not take it for one).
+pub fn expectations_file(manifest: &Path) -> PathBuf {
+    manifest.with_extension("expect.yml")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExpectationsFile {
+    api_version: String,
+    kind: String,
+    spec: ExpectationsSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectationsSpec {
+    expect: Vec<crate::check::ExpectSpec>,
+}
+
+/// Reads the expectations of the scenario a bare manifest runs in from
+/// [`expectations_file`] (`apiVersion: jobsim/v1`, `kind: Expectations`, `spec.expect` in
+/// a scenario's form), when that file exists. Returns whether it did.
+pub fn load_expectations_beside(
+    scenario: &mut Scenario,
+    manifest: &Path,
+) -> Result<bool, LoadError> {
+    let file = expectations_file(manifest);
+    if !file.is_file() {
+        return Ok(false);
+    }
+    let text = read(&file)?;
+    api::load::check_nesting(&text, &file)?;
+    let raw: ExpectationsFile = yaml_serde::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        LoadError::Syntax {
+            file: file.clone(),
+            line,
+            column,
+            message: clip_message(&e.to_string()),
+        }
+    })?;
+    let positions = index_documents(&text)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let invalid = |message: String| {
+        let pos = positions.value_pos(&leading_path(&message));
+        LoadError::Invalid {
+            file: file.clone(),
+            line: pos.line,
+            column: pos.column,
+            message: clip_message(&message),
+        }
+    };
+    if raw.api_version != "jobsim/v1" || raw.kind != "Expectations" {
+        return Err(invalid(format!(
+            "apiVersion/kind: expected jobsim/v1 Expectations, got {}/{}",
+            raw.api_version, raw.kind
+        )));
+    }
+    scenario.expect =
+        resolve_expectations(&raw.spec.expect, &scenario.workloads).map_err(invalid)?;
+    Ok(true)
+}
+
+/// Checks `spec.expect` against the scenario's Jobs and CronJobs.
+fn resolve_expectations(
+    specs: &[crate::check::ExpectSpec],
+    workloads: &[Workload],
+) -> Result<Vec<crate::check::Expectation>, String> {
+    let (mut jobs, mut cronjobs) = (Vec::new(), Vec::new());
+    for w in workloads {
+        match &w.manifest {
+            Manifest::Job(_) => jobs.push(w.manifest.name().to_string()),
+            Manifest::CronJob(_) => cronjobs.push(w.manifest.name().to_string()),
+        }
+    }
+    let names = crate::check::spec::Names {
+        jobs: &jobs,
+        cronjobs: &cronjobs,
+    };
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.resolve(i, names))
+        .collect()
 }
 
 fn check_unique_names(workloads: &[Workload]) -> Result<(), String> {
