@@ -66,7 +66,6 @@ fn yaml_syntax_errors_name_where_the_parser_stopped() {
 }
 
 #[test]
-#[ignore = "BUG: serde's position is appended again (\"… at line 7 column 11\") after the file:line:column prefix"]
 fn yaml_syntax_errors_give_the_position_once() {
     let err = error_of("job.yaml", &job("completions: [1, 2", ""));
     assert_eq!(err.matches("line 7").count(), 0, "{err}");

@@ -252,6 +252,20 @@ pub fn read_input(path: &Path) -> Result<String, ManifestError> {
     })
 }
 
+/// The position of a YAML error and its message, without the ` at line L column C` the
+/// parser appends to it: the caller prints `file:line:column:` in front, once. A position
+/// further on in the message (where the enclosing collection began) stays.
+pub(crate) fn yaml_error_parts(e: &yaml_serde::Error) -> (usize, usize, String) {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    let message = e
+        .to_string()
+        .replacen(&format!(" at line {line} column {column}"), "", 1);
+    (line, column, clip_message(&message))
+}
+
 /// Refuses text that nests collections deeper than [`MAX_NESTING_DEPTH`], before anything
 /// parses it further.
 pub fn check_nesting(text: &str, file: &Path) -> Result<(), ManifestError> {
@@ -447,15 +461,12 @@ pub fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestErr
     let mut values = Vec::new();
     for doc in yaml_serde::Deserializer::from_str(text) {
         let value = Value::deserialize(doc).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
+            let (line, column, message) = yaml_error_parts(&e);
             ManifestError::Syntax {
                 file: file.to_path_buf(),
                 line,
                 column,
-                message: clip_message(&e.to_string()),
+                message,
             }
         })?;
         values.push(value);

@@ -587,15 +587,12 @@ fn load_scenario_once(
         }
     }
     let syntax = |e: yaml_serde::Error| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 1));
+        let (line, column, message) = api::load::yaml_error_parts(&e);
         LoadError::Syntax {
             file: file.to_path_buf(),
             line,
             column,
-            message: clip_message(&e.to_string()),
+            message,
         }
     };
     let positions = match source {
@@ -909,15 +906,12 @@ pub fn load_expectations_beside(
     let text = read(&file)?;
     api::load::check_nesting(&text, &file)?;
     let raw: ExpectationsFile = yaml_serde::from_str(&text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 1));
+        let (line, column, message) = api::load::yaml_error_parts(&e);
         LoadError::Syntax {
             file: file.clone(),
             line,
             column,
-            message: clip_message(&e.to_string()),
+            message,
         }
     })?;
     let positions = index_documents(&text)
