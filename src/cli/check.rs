@@ -153,25 +153,25 @@ struct Outcome {
 
 /// Runs `s` into a temporary folder and compares its outputs with (or, with `bless`,
 /// writes them as) the golden copies in `golden/<scenario name>/`: one verdict.
-fn golden_verdict(s: &Scenario, golden: &Path, bless: bool, unit: usize) -> Verdict {
-    let fresh = std::env::temp_dir().join(format!("jobsim-check-{}-{unit}", std::process::id()));
+fn golden_verdict(s: &Scenario, golden: &Path, bless: bool) -> Verdict {
     let dir = golden.join(&s.name);
     let outcome = (|| -> std::io::Result<Vec<String>> {
-        std::fs::create_dir_all(&fresh)?;
-        let mut sink = CsvSink::create(&fresh)?;
+        // A private folder with a random name, created exclusively (a path planted in the
+        // shared temporary folder is never followed); removed when `fresh` drops.
+        let fresh = tempfile::Builder::new().prefix("jobsim-check-").tempdir()?;
+        let mut sink = CsvSink::create(fresh.path())?;
         let result = jobsim::simulate(s, &mut sink, None)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         sink.finish()
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_run_files(&fresh, &result)?;
+        write_run_files(fresh.path(), &result)?;
         if bless {
-            golden::bless(&dir, &fresh)?;
+            golden::bless(&dir, fresh.path())?;
             Ok(Vec::new())
         } else {
-            golden::compare(&dir, &fresh)
+            golden::compare(&dir, fresh.path())
         }
     })();
-    let _ = std::fs::remove_dir_all(&fresh);
     let expected = if bless {
         format!("golden outputs written to {}", dir.display())
     } else {
@@ -246,8 +246,7 @@ pub fn check(args: CheckArgs, out: &mut Stdout) -> Result<(), CheckError> {
     let outcomes: Vec<Option<Outcome>> = pool.install(|| {
         units
             .par_iter()
-            .enumerate()
-            .map(|(i, u)| {
+            .map(|u| {
                 u.scenario.as_ref().ok().map(|s| {
                     let mut null = NullSink;
                     let (result, mut verdicts) =
@@ -255,7 +254,7 @@ pub fn check(args: CheckArgs, out: &mut Stdout) -> Result<(), CheckError> {
                             std::ops::ControlFlow::Continue(())
                         });
                     if let Some(dir) = &args.golden {
-                        verdicts.push(golden_verdict(s, dir, args.bless, i));
+                        verdicts.push(golden_verdict(s, dir, args.bless));
                     }
                     Outcome {
                         verdicts,
