@@ -17,6 +17,7 @@ mod cli;
 mod cronjob;
 mod cronjob_conformance;
 mod deadline;
+mod deploy;
 mod determinism;
 mod docs;
 mod errors;
