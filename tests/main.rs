@@ -27,6 +27,7 @@ mod finish;
 mod fuzz;
 mod job_modes;
 mod kubelet;
+mod lessons;
 mod manifests;
 mod node_failure;
 mod oom;
