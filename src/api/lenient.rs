@@ -45,8 +45,131 @@ pub fn describe(value: &Value) -> String {
         Value::String(s) => format!("{s:?}"),
         Value::Sequence(_) => "a list".to_string(),
         Value::Mapping(_) => "a mapping".to_string(),
-        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+        Value::Tagged(t) => match big_integer(value) {
+            Some(digits) => digits.to_string(),
+            None => format!("a value tagged {}", t.tag),
+        },
     }
+}
+
+/// The tag [`document`] gives an integer literal too large for a YAML value (beyond 64
+/// bits), kept as its digits so that the field reading it can say its range.
+const BIG_INTEGER_TAG: &str = "!jobsim/integer-beyond-64-bits";
+
+/// The digits of an integer [`document`] could not hold in 64 bits.
+fn big_integer(value: &Value) -> Option<&str> {
+    match value {
+        Value::Tagged(t) if t.tag == yaml_serde::value::Tag::new(BIG_INTEGER_TAG) => {
+            t.value.as_str()
+        }
+        _ => None,
+    }
+}
+
+/// Reads a whole YAML document as a value, as `Value::deserialize` does, except that an
+/// integer literal beyond 64 bits (`99999999999999999999`), which a `Value` cannot hold
+/// (serde then fails with "integer … as u128, expected any YAML value", pointing at no
+/// rule), is kept as its digits under a private tag: the integer readers below report it
+/// against the field's range, as the API server rejects a number its field cannot hold.
+pub fn document<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    d.deserialize_any(DocumentVisitor)
+}
+
+struct DocumentVisitor;
+
+impl<'de> serde::de::DeserializeSeed<'de> for DocumentVisitor {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for DocumentVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E: Error>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Number(i.into()))
+    }
+    fn visit_u64<E: Error>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::Number(u.into()))
+    }
+    fn visit_i128<E: Error>(self, i: i128) -> Result<Value, E> {
+        Ok(match i64::try_from(i) {
+            Ok(i) => Value::Number(i.into()),
+            Err(_) => big(i.to_string()),
+        })
+    }
+    fn visit_u128<E: Error>(self, u: u128) -> Result<Value, E> {
+        Ok(match u64::try_from(u) {
+            Ok(u) => Value::Number(u.into()),
+            Err(_) => big(u.to_string()),
+        })
+    }
+    fn visit_f64<E: Error>(self, f: f64) -> Result<Value, E> {
+        Ok(Value::Number(f.into()))
+    }
+    fn visit_str<E: Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E: Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(DocumentVisitor)? {
+            items.push(item);
+        }
+        Ok(Value::Sequence(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut mapping = yaml_serde::Mapping::new();
+        while let Some(key) = map.next_key_seed(DocumentVisitor)? {
+            // A repeated key is refused, in the words `Value::deserialize` uses.
+            if mapping.contains_key(&key) {
+                return Err(A::Error::custom(match &key {
+                    Value::Null => "duplicate entry with null key".to_string(),
+                    Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+                    Value::Number(n) => format!("duplicate entry with key {n}"),
+                    Value::String(s) => format!("duplicate entry with key {s:?}"),
+                    _ => "duplicate entry in YAML map".to_string(),
+                }));
+            }
+            let value = map.next_value_seed(DocumentVisitor)?;
+            mapping.insert(key, value);
+        }
+        Ok(Value::Mapping(mapping))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (tag, contents) = data.variant::<String>()?;
+        let value = contents.newtype_variant_seed(DocumentVisitor)?;
+        Ok(Value::Tagged(Box::new(yaml_serde::value::TaggedValue {
+            tag: yaml_serde::value::Tag::new(tag),
+            value,
+        })))
+    }
+}
+
+fn big(digits: String) -> Value {
+    Value::Tagged(Box::new(yaml_serde::value::TaggedValue {
+        tag: yaml_serde::value::Tag::new(BIG_INTEGER_TAG),
+        value: Value::String(digits),
+    }))
 }
 
 fn integer<E: Error>(value: Value, bits: u32) -> Result<Option<i64>, E> {
@@ -66,6 +189,10 @@ fn integer<E: Error>(value: Value, bits: u32) -> Result<Option<i64>, E> {
                 "Invalid value: {n}: must be a whole number"
             ))),
         },
+        ref big if big_integer(big).is_some() => Err(E::custom(format!(
+            "Invalid value: {}: must fit in a {bits}-bit integer ({min} to {max})",
+            describe(big)
+        ))),
         Value::String(s) => Err(E::custom(format!(
             "Invalid value: {s:?}: must be an integer, not a string (the API server rejects quoted numbers; write it without quotes)"
         ))),

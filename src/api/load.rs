@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use yaml_serde::Value;
 
@@ -460,7 +459,7 @@ fn kind_of(value: &Value) -> Option<&str> {
 pub fn read_documents(text: &str, file: &Path) -> Result<Vec<Value>, ManifestError> {
     let mut values = Vec::new();
     for doc in yaml_serde::Deserializer::from_str(text) {
-        let value = Value::deserialize(doc).map_err(|e| {
+        let value = super::lenient::document(doc).map_err(|e| {
             let (line, column, message) = yaml_error_parts(&e);
             ManifestError::Syntax {
                 file: file.to_path_buf(),
@@ -617,7 +616,9 @@ fn load_object(mut value: Value, pos: &DocPositions, prefix: &FieldPath, out: &m
         let decoded = decode::<CronJob>(value, &mut errors);
         let manifest = decoded.value.map(|mut cj| {
             default_cronjob(&mut cj);
-            errors.extend(without_decoded(validate_cronjob(&cj), &decoded.failed));
+            let mut found = without_decoded(validate_cronjob(&cj), &decoded.failed);
+            hint_time_zone(&mut found, cj.spec.time_zone.as_deref());
+            errors.extend(found);
             Manifest::CronJob(Box::new(cj))
         });
         (manifest, decoded.ignored)
@@ -654,6 +655,27 @@ fn load_object(mut value: Value, pos: &DocPositions, prefix: &FieldPath, out: &m
     } else {
         for err in &errors {
             out.problem(pos, prefix, err);
+        }
+    }
+}
+
+/// Upstream's message for a `timeZone` Go cannot load is only "unknown time zone NAME"
+/// (`time.LoadLocation`'s error, kept word for word); jobsim adds what is allowed, in the
+/// terms upstream uses for `Local` ("an explicit time zone as defined in
+/// https://www.iana.org/time-zones"). `Local` itself already gets that message, so its
+/// second error is left as upstream words it.
+fn hint_time_zone(errors: &mut [FieldError], zone: Option<&str>) {
+    let Some(zone) = zone else { return };
+    if zone.eq_ignore_ascii_case("local") {
+        return;
+    }
+    let unknown = format!("unknown time zone {zone}");
+    for e in errors.iter_mut() {
+        if e.path == FieldPath::of("spec.timeZone") && e.message.ends_with(&unknown) {
+            e.message.push_str(
+                " (a time zone name of the IANA database, https://www.iana.org/time-zones, \
+                 such as Europe/Berlin or America/New_York; names are case-sensitive)",
+            );
         }
     }
 }

@@ -79,12 +79,73 @@ const FORMS: &str = "a single value (such as 5s, or 300Mi for memory) or one of 
 
 impl<'de> Deserialize<'de> for DistributionSpec {
     /// A string is a fixed value; a mapping names one distribution. A mistake inside a
-    /// mapping (`stdev` for `stddev`) is reported as such, with the forms allowed.
+    /// mapping (`stdev` for `stddev`) is reported as such, with the forms allowed. The value
+    /// is judged inside the deserializer's own visit, so that the YAML reader places a
+    /// mistake at the distribution's field and position (`behavior.duration`, where the
+    /// `{uniform: …}` starts), not at the mapping that holds it.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let value = yaml_serde::Value::deserialize(d)?;
+        d.deserialize_any(SpecVisitor)
+    }
+}
+
+/// Reads any YAML value and judges it with [`DistributionSpec::from_value`].
+struct SpecVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SpecVisitor {
+    type Value = DistributionSpec;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(FORMS)
+    }
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::Bool(b))
+    }
+    fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::Number(i.into()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::Number(u.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::Number(f.into()))
+    }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::String(s.to_owned()))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<DistributionSpec, E> {
+        DistributionSpec::from_value(yaml_serde::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<DistributionSpec, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<DistributionSpec, A::Error> {
+        let value =
+            yaml_serde::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        DistributionSpec::from_value(value)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DistributionSpec, A::Error> {
+        let value =
+            yaml_serde::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        DistributionSpec::from_value(value)
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> Result<DistributionSpec, A::Error> {
+        let value =
+            yaml_serde::Value::deserialize(serde::de::value::EnumAccessDeserializer::new(data))?;
+        DistributionSpec::from_value(value)
+    }
+}
+
+impl DistributionSpec {
+    /// Judges a value read from YAML: the forms of [`FORMS`], or an error saying them.
+    fn from_value<E: serde::de::Error>(value: yaml_serde::Value) -> Result<Self, E> {
         let forms =
-            |e: &dyn std::fmt::Display| D::Error::custom(format!("{e}; a distribution is {FORMS}"));
+            |e: &dyn std::fmt::Display| E::custom(format!("{e}; a distribution is {FORMS}"));
         match value {
             yaml_serde::Value::String(s) => Ok(DistributionSpec::Fixed(s)),
             yaml_serde::Value::Mapping(map) if map.len() == 1 => {
@@ -112,7 +173,7 @@ impl<'de> Deserialize<'de> for DistributionSpec {
                 };
                 tagged.map(DistributionSpec::Tagged).map_err(|e| forms(&e))
             }
-            other => Err(D::Error::custom(format!(
+            other => Err(E::custom(format!(
                 "invalid type: {}, expected {FORMS}",
                 crate::api::lenient::describe(&other)
             ))),
