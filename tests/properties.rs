@@ -609,9 +609,13 @@ fn check(g: &ScenarioGen) -> Result<(), TestCaseError> {
         }
     }
 
-    // active ≤ parallelism: with podReplacementPolicy Failed a pod is replaced only once it
-    // is terminal, so the pods not yet terminal never outnumber parallelism (the largest a
-    // scale action set). TerminatingOrFailed replaces terminating pods early; not checked.
+    // Pods not yet terminal ≤ parallelism (the largest a scale action set), from the pod
+    // records at every instant — under podReplacementPolicy Failed only: a pod is replaced
+    // only once it is terminal. Under TerminatingOrFailed (the default without a
+    // podFailurePolicy) a terminating pod is replaced at once, so old and new pods coexist
+    // and this count may exceed parallelism (job-semantics §14); what stays within
+    // parallelism there is `status.active`, which counts pods neither terminal nor
+    // terminating — checked for every policy at each sample below.
     for (i, spec) in g.jobs.iter().enumerate() {
         if !spec.replacement_failed {
             continue;
@@ -648,6 +652,32 @@ fn check(g: &ScenarioGen) -> Result<(), TestCaseError> {
         let objects = jobs_of(&run.objects);
         for (name, job) in &objects {
             check_status(g, name, job)?;
+            // active ≤ parallelism under every replacement policy; under Failed the
+            // controller also counts terminating pods against parallelism (§5 "too few":
+            // diff = wantActive − active − terminating), so active + terminating ≤ it too.
+            let i: usize = name.trim_start_matches("job").parse().unwrap();
+            let (active, terminating) = (
+                job.status.active.unwrap_or(0),
+                job.status.terminating.unwrap_or(0),
+            );
+            prop_assert!(
+                active <= g.max_parallelism(i),
+                "{}: active {} above parallelism {} at {} ms",
+                name,
+                active,
+                g.max_parallelism(i),
+                run.result.end
+            );
+            if g.jobs[i].replacement_failed {
+                prop_assert!(
+                    active + terminating <= g.max_parallelism(i),
+                    "{}: active {} + terminating {} above parallelism {} under podReplacementPolicy Failed",
+                    name,
+                    active,
+                    terminating,
+                    g.max_parallelism(i)
+                );
+            }
             if let Some((terminal, time)) = finished_before.get(name) {
                 for t in terminal {
                     prop_assert!(
