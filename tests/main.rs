@@ -14,6 +14,7 @@ mod backoff_limit_per_index;
 mod browser;
 mod check;
 mod cli;
+mod cost;
 mod cronjob;
 mod cronjob_conformance;
 mod deadline;
