@@ -30,6 +30,7 @@ mod kubelet;
 mod manifests;
 mod node_failure;
 mod oom;
+mod plan;
 mod pod_deadline;
 mod pod_failure_policy;
 mod properties;

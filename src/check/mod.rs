@@ -10,6 +10,7 @@
 
 pub mod golden;
 pub mod junit;
+pub mod plan;
 pub mod seeds;
 pub mod spec;
 
