@@ -167,3 +167,16 @@ fn plan_refuses_a_target_naming_a_missing_job_a_cost_without_prices_and_a_bad_pa
         stderr(&bad_path)
     );
 }
+
+#[test]
+fn the_help_of_plan_states_the_exit_codes() {
+    for flag in ["-h", "--help"] {
+        let o = crate::binary::run(&["plan", flag]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("Exit codes: 0"), "{text}");
+        assert!(text.contains("1 no value in the range meets it"), "{text}");
+        assert!(text.contains("2 bad input or usage"), "{text}");
+        assert!(text.contains("3 an output could not be written"), "{text}");
+    }
+}

@@ -36,8 +36,9 @@ pub const EXIT_OUTPUT: u8 = 3;
 macro_rules! exit_codes_help {
     () => {
         "Exit codes: 0 done (also when the reader of standard output goes away early, as with
-`| head`); 1 `check` (or `run --check`) found a failed expectation; 2 bad input or usage;
-3 an output could not be written (output folder, chart, report.html or standard output)."
+`| head`); 1 `check` (or `run --check`) found a failed expectation, or `plan` no value that
+meets its target; 2 bad input or usage; 3 an output could not be written (output folder,
+chart, report.html or standard output)."
     };
 }
 pub(crate) use exit_codes_help;

@@ -54,7 +54,7 @@ pub struct PlanArgs {
 pub const PLAN_EXIT_CODES: &str = "Exit codes: 0 a value meets the target (it is printed); 1 no value in the range meets it \
 (the best one is printed); 2 bad input or usage (a scenario that does not load, a path or \
 value the field refuses, a target naming an object the scenario does not have, a cost target \
-on a scenario without prices); 3 standard output could not be written.";
+on a scenario without prices); 3 an output could not be written (standard output).";
 
 const PLAN_HELP: &str = "\
 Runs the scenario with the field set to candidate values, each with the same --seeds seeds,
@@ -82,7 +82,7 @@ without prices) — and the command that repeats the deciding runs. The answer a
 number are the same at any thread count.
 
 Exit codes: 0 a value meets the target; 1 no value in the range meets it (the best is
-printed); 2 bad input or usage; 3 standard output could not be written.";
+printed); 2 bad input or usage; 3 an output could not be written (standard output).";
 
 /// Why `jobsim plan` gave no answer.
 #[derive(Debug, thiserror::Error)]

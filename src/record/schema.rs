@@ -347,8 +347,8 @@ pub struct Summary<M = SummaryMetrics> {
     pub horizon_reached: bool,
     /// Every Job of the run ended `Complete`: each standalone Job, and each Job a CronJob
     /// created. `metrics.makespan` says when the Jobs ended, either way; this says whether
-    /// they succeeded.
-    pub all_complete: bool,
+    /// they succeeded. Always written; `None` only when a file of an older version lacks it.
+    pub all_complete: Option<bool>,
     /// The jobsim version that wrote the file.
     pub jobsim: String,
     /// The Kubernetes release modelled.
@@ -698,7 +698,7 @@ impl From<&RunResult> for Summary {
             end: clock.rfc3339(r.end),
             end_seconds: Some(secs(r.end)),
             horizon_reached: r.horizon_reached,
-            all_complete: m.all_complete,
+            all_complete: Some(m.all_complete),
             jobsim: crate::VERSION.to_string(),
             kubernetes: crate::KUBERNETES_VERSION.to_string(),
             events_processed: r.events_processed,
