@@ -289,3 +289,51 @@ fn last_successful_is_judged_against_a_time_since_start_or_an_instant() {
         v[2]
     );
 }
+
+#[test]
+fn a_cronjob_is_charged_for_the_pods_of_all_its_jobs() {
+    // The default pool (3 nodes of 4 CPU, 16Gi) priced by an override; each pod requests
+    // 1 CPU and 4Gi, a quarter of a node on both counts.
+    let yaml = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: cron-cost}
+spec:
+  horizon: 25m
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: report}
+        spec:
+          schedule: "*/10 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: r
+                      image: busybox
+                      command: ["sleep", "5"]
+                      resources: {requests: {cpu: "1", memory: 4Gi}}
+"#;
+    let options =
+        LoadOptions::with_overrides(["cluster.nodePools.worker.price.perHour=2".parse().unwrap()]);
+    let (s, _) = jobsim::load_str(yaml, Path::new("c.yaml"), &options).unwrap();
+    let mut sink = jobsim::record::MemorySink::default();
+    let r = jobsim::simulate(&s, &mut sink, None).unwrap();
+    assert_eq!(sink.pods.len(), 2, "the 00:10 and 00:20 runs");
+    let charged: f64 = sink
+        .pods
+        .iter()
+        .map(|p| 2.0 * 0.25 * hours(p.finished.unwrap() - p.scheduled.unwrap()))
+        .sum();
+    let cost = r.cronjobs[0].cost.unwrap();
+    assert!(close(cost, charged), "{cost} vs {charged}");
+    // Three nodes for the 25 minutes of the run.
+    assert!(close(
+        r.metrics.cost.unwrap(),
+        3.0 * 2.0 * hours(25 * MINUTE)
+    ));
+    assert_eq!(r.currency.as_deref(), Some("USD"));
+}
