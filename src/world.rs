@@ -132,6 +132,7 @@ impl<'s> World<'s> {
                     heartbeat_phase: 0,
                     faults_seen: 0,
                     deleted: false,
+                    deleted_at: None,
                 });
             }
         }
@@ -150,7 +151,7 @@ impl<'s> World<'s> {
             timing: scenario.timing.clone(),
             scheduler: scheduler::SchedulerQueue::default(),
             scenario,
-            records: Collector::new(sink),
+            records: Collector::new(sink, scenario),
             next_uid: 1,
             last_activity: 0,
             submits_left: scenario.workloads.len(),

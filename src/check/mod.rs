@@ -10,6 +10,7 @@
 
 pub mod golden;
 pub mod junit;
+pub mod plan;
 pub mod seeds;
 pub mod spec;
 
@@ -110,7 +111,7 @@ pub enum Metric {
     WaitMax,
     /// Requested CPU-seconds over allocatable CPU-seconds (0–1).
     CpuUtilisation,
-    /// Node count × run length, in hours.
+    /// Hours the nodes existed, summed over nodes (`summary.json`'s `nodeHours`).
     NodeHours,
     /// Pods succeeded per hour of the run.
     ThroughputPerHour,
@@ -124,11 +125,15 @@ pub enum Metric {
     WastedCpuSeconds,
     /// The most pods running at once, over the whole cluster.
     MaxRunningPods,
+    /// What the nodes cost by their pools' prices (only for a priced scenario).
+    Cost,
+    /// The share of the cost no pod's requests were charged for, 0–1 (only when priced).
+    IdleShare,
 }
 
 impl Metric {
     /// Every metric with its name in `expect`.
-    pub const ALL: [(&'static str, Metric); 13] = [
+    pub const ALL: [(&'static str, Metric); 15] = [
         ("makespan", Metric::Makespan),
         ("waitP50", Metric::WaitP50),
         ("waitP90", Metric::WaitP90),
@@ -142,6 +147,8 @@ impl Metric {
         ("podsFailed", Metric::PodsFailed),
         ("wastedCpuSeconds", Metric::WastedCpuSeconds),
         ("maxRunningPods", Metric::MaxRunningPods),
+        ("cost", Metric::Cost),
+        ("idleShare", Metric::IdleShare),
     ];
 
     /// Its name in `expect` (`makespan`, `waitP50`, …).
@@ -150,6 +157,12 @@ impl Metric {
             .iter()
             .find(|(_, m)| *m == self)
             .map_or("?", |(n, _)| n)
+    }
+
+    /// Whether it needs node prices (`nodePools[].price`): an expectation of it on a
+    /// scenario without prices is refused when the file loads.
+    pub fn needs_prices(self) -> bool {
+        matches!(self, Metric::Cost | Metric::IdleShare)
     }
 
     /// Whether its values are durations (compared in milliseconds, written `2h`).
@@ -214,6 +227,43 @@ pub enum CronJobCheck {
     CreateLag(u8, Comparison),
     /// Schedule time → first pod running.
     StartLag(u8, Comparison),
+    /// Its `status.lastSuccessfulTime` at the end of the run is set and lies inside the
+    /// window: at or before `before`, at or after `after`.
+    LastSuccessful {
+        /// The latest it may be.
+        before: Option<TimePoint>,
+        /// The earliest it may be.
+        after: Option<TimePoint>,
+    },
+}
+
+/// A moment named by an expectation: a duration since the scenario's start (`6h`) or a
+/// wall-clock instant (`2026-01-05T06:00:00Z`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TimePoint {
+    /// This long after the start.
+    Offset(SimDuration),
+    /// This instant.
+    Instant(jiff::Timestamp),
+}
+
+impl TimePoint {
+    /// Milliseconds since `start` (negative for an instant before it).
+    fn since(&self, start: jiff::Timestamp) -> i128 {
+        match self {
+            TimePoint::Offset(d) => i128::from(*d),
+            TimePoint::Instant(t) => t.as_millisecond() as i128 - start.as_millisecond() as i128,
+        }
+    }
+}
+
+impl fmt::Display for TimePoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimePoint::Offset(d) => write!(f, "{}", format_measured(*d)),
+            TimePoint::Instant(t) => write!(f, "{t}"),
+        }
+    }
 }
 
 /// What is expected.
@@ -532,6 +582,19 @@ pub fn describe(check: &Check) -> String {
                 CronJobCheck::Missed(n) => format!("times missed {n}"),
                 CronJobCheck::CreateLag(p, cmp) => lag_sentence("create lag", *p, cmp),
                 CronJobCheck::StartLag(p, cmp) => lag_sentence("start lag", *p, cmp),
+                CronJobCheck::LastSuccessful { before, after } => {
+                    let mut s = "last successful".to_string();
+                    if let Some(a) = after {
+                        s.push_str(&format!(" after {a}"));
+                    }
+                    if let Some(b) = before {
+                        if after.is_some() {
+                            s.push_str(" and");
+                        }
+                        s.push_str(&format!(" before {b}"));
+                    }
+                    s
+                }
             };
             format!("cronjob/{name} {what}")
         }
@@ -697,13 +760,15 @@ fn judge_metric(metric: Metric, cmp: &Comparison, r: &RunResult, seen: &Observed
         Metric::WaitP99 => Some(m.wait_ms[2] as f64),
         Metric::WaitMax => Some(m.wait_ms[3] as f64),
         Metric::CpuUtilisation => Some(m.cpu_utilisation),
-        Metric::NodeHours => Some(r.nodes.len() as f64 * r.end as f64 / 3_600_000.0),
+        Metric::NodeHours => Some(m.node_hours),
         Metric::ThroughputPerHour => Some(m.throughput_per_hour),
         Metric::PodsCreated => Some(m.pods_created as f64),
         Metric::PodsSucceeded => Some(m.pods_succeeded as f64),
         Metric::PodsFailed => Some(m.pods_failed as f64),
         Metric::WastedCpuSeconds => Some(m.wasted_cpu_seconds),
         Metric::MaxRunningPods => Some(max_running(seen.pods.values().flatten()) as f64),
+        Metric::Cost => m.cost,
+        Metric::IdleShare => m.idle_share,
     };
     match value {
         Some(v) => (
@@ -713,6 +778,10 @@ fn judge_metric(metric: Metric, cmp: &Comparison, r: &RunResult, seen: &Observed
                 metric.name(),
                 format_value(metric.is_duration(), v)
             ),
+        ),
+        None if metric.needs_prices() => (
+            false,
+            format!("no {}: the node pools have no price", metric.name()),
         ),
         None => (
             false,
@@ -748,6 +817,22 @@ fn judge_cronjob(name: &str, check: &CronJobCheck, r: &RunResult) -> Judged {
         CronJobCheck::Missed(n) => judge_count("times missed", n, c.missed + c.missed_deadline),
         CronJobCheck::CreateLag(p, cmp) => lag(*p, cmp, "create lag", cj.create_lag_ms),
         CronJobCheck::StartLag(p, cmp) => lag(*p, cmp, "start lag", cj.start_lag_ms),
+        CronJobCheck::LastSuccessful { before, after } => match cj.last_successful {
+            None => (false, "no Job of it succeeded".to_string()),
+            Some(t) => {
+                let at = i128::from(t);
+                let pass = before.is_none_or(|b| at <= b.since(r.start))
+                    && after.is_none_or(|a| at >= a.since(r.start));
+                (
+                    pass,
+                    format!(
+                        "last successful at {} ({})",
+                        format_measured(t),
+                        cj.last_successful_time.as_deref().unwrap_or("?")
+                    ),
+                )
+            }
+        },
     }
 }
 

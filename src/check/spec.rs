@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 
-use super::{Check, Comparison, Count, CronJobCheck, Expectation, JobCheck, Metric, Probability};
+use super::{
+    Check, Comparison, Count, CronJobCheck, Expectation, JobCheck, Metric, Probability, TimePoint,
+};
 use crate::time::parse_duration;
 
 /// The most seeds a `probability` expectation may ask for.
@@ -55,6 +57,8 @@ pub struct ExpectSpec {
     create_lag: Option<String>,
     #[serde(default)]
     start_lag: Option<String>,
+    #[serde(default)]
+    last_successful: Option<WindowSpec>,
 
     #[serde(default)]
     object: Option<String>,
@@ -105,6 +109,33 @@ enum Scalar {
     Text(String),
 }
 
+/// `lastSuccessful: {before: 6h}`: a window of time, each end a duration since the start
+/// or an RFC 3339 instant.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WindowSpec {
+    #[serde(default)]
+    before: Option<String>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// A duration since the start (`6h`) or an RFC 3339 instant.
+fn time_point(field: &str, text: &str) -> Result<TimePoint, String> {
+    if let Ok(d) = parse_duration(text) {
+        return Ok(TimePoint::Offset(d));
+    }
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .map(TimePoint::Instant)
+        .map_err(|_| {
+            format!(
+                "{field}: Invalid value: {:?}: a duration since the start (6h) or an RFC 3339 instant (2026-01-05T06:00:00Z)",
+                crate::api::excerpt::excerpt(text)
+            )
+        })
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ProbabilitySpec {
@@ -142,6 +173,8 @@ pub struct Names<'a> {
     pub jobs: &'a [String],
     /// The CronJobs' names.
     pub cronjobs: &'a [String],
+    /// Whether the node pools have prices (cost expectations need them).
+    pub priced: bool,
 }
 
 impl ExpectSpec {
@@ -190,6 +223,11 @@ impl ExpectSpec {
                     all.join(", ")
                 ));
             };
+            if metric.needs_prices() && !names.priced {
+                return Err(format!(
+                    "{path}.metric: Invalid value: {name:?}: the scenario's node pools have no price (give each pool `price: {{perHour: …}}`)"
+                ));
+            }
             Check::Metric {
                 metric: *metric,
                 comparison: self.comparison(&path, metric.is_duration())?,
@@ -318,6 +356,7 @@ impl ExpectSpec {
                 ("missed", self.missed.is_some()),
                 ("createLag", self.create_lag.is_some()),
                 ("startLag", self.start_lag.is_some()),
+                ("lastSuccessful", self.last_successful.is_some()),
                 ("object", self.object.is_some()),
                 ("times", self.times.is_some()),
                 ("never", self.never.is_some()),
@@ -377,6 +416,21 @@ impl ExpectSpec {
                 });
             }
         }
+        if let Some(w) = &self.last_successful {
+            let field = format!("{path}.lastSuccessful");
+            let end = |name: &str, t: &Option<String>| {
+                t.as_deref()
+                    .map(|t| time_point(&format!("{field}.{name}"), t))
+                    .transpose()
+            };
+            let (before, after) = (end("before", &w.before)?, end("after", &w.after)?);
+            if before.is_none() && after.is_none() {
+                return Err(format!(
+                    "{field}: Required value: before and/or after (a duration since the start or an RFC 3339 instant)"
+                ));
+            }
+            found.push(CronJobCheck::LastSuccessful { before, after });
+        }
         if !has_lag {
             self.no_comparison(path, "a cronjob count")?;
         }
@@ -398,7 +452,7 @@ impl ExpectSpec {
         )?;
         one(
             path,
-            "jobsCreated, succeeded, failed, skipped, missed, createLag or startLag",
+            "jobsCreated, succeeded, failed, skipped, missed, createLag, startLag or lastSuccessful",
             found,
         )
     }

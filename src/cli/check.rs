@@ -75,6 +75,7 @@ Expectations (each entry of `spec.expect` names one subject and one thing it mus
   {job: etl, completedIndexes: \"0-4\"}             also failedIndexes
   {cronjob: r, jobsCreated: 24}                    also succeeded, failed, skipped, missed
   {cronjob: r, startLag: p99, lessThan: 5s}        also createLag; p50, p99, max
+  {cronjob: r, lastSuccessful: {before: 6h}}       also after; or an RFC 3339 instant
   {metric: makespan, lessThan: 2h}                 also greaterThan, equals, atMost, atLeast
   {event: BackoffLimitExceeded, object: job/etl, times: 1}   or never: true; pod/etl-*
   {job: etl, condition: Complete, within: 2h, probability: {seeds: 200, atLeast: 0.95}}
@@ -85,7 +86,9 @@ printing the first differences by pod, Job or field (old → new); only the jobs
 summary.json is volatile and not compared. --bless writes them as the new golden copies.
 
 Metrics: makespan, waitP50, waitP90, waitP99, waitMax, cpuUtilisation, nodeHours,
-throughputPerHour, podsCreated, podsSucceeded, podsFailed, wastedCpuSeconds, maxRunningPods.
+throughputPerHour, podsCreated, podsSucceeded, podsFailed, wastedCpuSeconds, maxRunningPods,
+and for scenarios whose node pools have a price: cost, idleShare (elsewhere they are bad
+input, exit 2).
 
 Exit codes: 0 every expectation held; 1 an expectation failed; 2 bad input or usage (a file
 that does not load, an expectation naming an object the scenario does not have);

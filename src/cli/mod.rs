@@ -14,6 +14,7 @@ pub mod cron;
 pub mod inputs;
 pub mod out_dir;
 pub mod output;
+pub mod plan;
 pub mod report;
 pub mod run;
 pub mod signals;
@@ -35,8 +36,9 @@ pub const EXIT_OUTPUT: u8 = 3;
 macro_rules! exit_codes_help {
     () => {
         "Exit codes: 0 done (also when the reader of standard output goes away early, as with
-`| head`); 1 `check` (or `run --check`) found a failed expectation; 2 bad input or usage;
-3 an output could not be written (output folder, chart, report.html or standard output)."
+`| head`); 1 `check` (or `run --check`) found a failed expectation, or `plan` no value that
+meets its target; 2 bad input or usage; 3 an output could not be written (output folder,
+chart, report.html or standard output)."
     };
 }
 pub(crate) use exit_codes_help;
@@ -64,6 +66,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Check manifests and scenarios without running them.
     Validate(validate::ValidateArgs),
+    /// Find the smallest value of a field (node count, parallelism) that meets a target in
+    /// a quantile of the seeds.
+    Plan(plan::PlanArgs),
     /// Print the next activation times of a cron schedule, as Kubernetes computes them.
     Cron(cron::CronArgs),
     /// Rebuild the charts and report.html from a run's output directory.
@@ -84,6 +89,8 @@ pub enum CliError {
     #[error(transparent)]
     Validate(#[from] validate::ValidateError),
     #[error(transparent)]
+    Plan(#[from] plan::PlanError),
+    #[error(transparent)]
     Cron(#[from] cron::CronError),
     #[error(transparent)]
     Report(#[from] report::ReportCmdError),
@@ -99,6 +106,7 @@ impl CliError {
             CliError::Run(e) => e.exit_code(),
             CliError::Check(e) => e.exit_code(),
             CliError::Validate(e) => e.exit_code(),
+            CliError::Plan(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
             CliError::Print(_) => EXIT_OUTPUT,
@@ -122,6 +130,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run::run(args, &mut out)?,
         Command::Check(args) => check::check(args, &mut out)?,
         Command::Validate(args) => validate::validate(args, &mut out)?,
+        Command::Plan(args) => plan::plan(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
         Command::Completions(args) => completions::completions(args, &mut out)?,

@@ -20,6 +20,7 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
         return;
     }
     n.deleted = true;
+    n.deleted_at = Some(now);
     n.down = true;
     n.tainted = true;
     n.epoch += 1;

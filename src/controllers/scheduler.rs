@@ -308,6 +308,7 @@ mod tests {
             heartbeat_phase: 0,
             faults_seen: 0,
             deleted: false,
+            deleted_at: None,
         };
         let req = Resources {
             cpu_m: 1,
@@ -363,6 +364,7 @@ mod tests {
             heartbeat_phase: 0,
             faults_seen: 0,
             deleted: false,
+            deleted_at: None,
         };
         let pod = nonzero(Resources::default());
         assert!(least_allocated_score(&node(0), pod) > least_allocated_score(&node(1000), pod));

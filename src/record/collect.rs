@@ -4,8 +4,9 @@
 //!
 //! Read-only over the store; it must not change the run.
 
+use super::cost::{self, CostMeter};
 use super::cronjob::{add_owner_reference, cronjob_object, cronjob_result};
-use super::result::{self, JobResult, NodeResult, PodStats, RunResult};
+use super::result::{self, CronJobResult, JobResult, NodeResult, PodStats, RunResult};
 use super::schema::{ListMeta, Object, ObjectList};
 use super::{EventRecord, PodRecord, Sink, SinkError};
 use crate::scenario::Scenario;
@@ -18,6 +19,8 @@ use crate::world::store::{CronJobId, JobId, PodId, Store};
 pub struct Collector<'s> {
     sink: &'s mut dyn Sink,
     pod_stats: PodStats,
+    /// Cost charged to Jobs by their pods' requests × run time.
+    cost: CostMeter,
     /// Results of standalone Jobs, kept as they are recorded (deleted ones included).
     job_results: Vec<(JobId, JobResult)>,
     /// The sink's first error: the run stops at it and nothing more is sent.
@@ -25,10 +28,11 @@ pub struct Collector<'s> {
 }
 
 impl<'s> Collector<'s> {
-    pub fn new(sink: &'s mut dyn Sink) -> Collector<'s> {
+    pub fn new(sink: &'s mut dyn Sink, scenario: &Scenario) -> Collector<'s> {
         Collector {
             sink,
             pod_stats: PodStats::default(),
+            cost: CostMeter::new(scenario),
             job_results: Vec::new(),
             error: None,
         }
@@ -64,6 +68,7 @@ impl<'s> Collector<'s> {
         let pod = store.pod(id);
         let job = store.job(pod.job);
         self.pod_stats.add(pod, end);
+        self.cost.add(store, pod, end);
         if self.error.is_some() {
             return;
         }
@@ -133,9 +138,12 @@ impl<'s> Collector<'s> {
                 Object::Job(object)
             })
             .collect();
-        let cronjobs = cronjob_ids
+        let cronjobs: Vec<_> = cronjob_ids
             .iter()
-            .map(|&id| cronjob_result(store.cronjob(id), clock))
+            .map(|&id| CronJobResult {
+                cost: self.cost.cronjob_cost(id.0),
+                ..cronjob_result(store.cronjob(id), clock)
+            })
             .collect();
         items.extend(
             cronjob_ids
@@ -152,8 +160,18 @@ impl<'s> Collector<'s> {
                 pods: n.max_pods,
             })
             .collect();
-        let jobs: Vec<_> = jobs.into_iter().map(|(_, r)| r).collect();
-        let metrics = self.pod_stats.metrics(&store.nodes, &jobs, outcome.end);
+        let jobs: Vec<_> = jobs
+            .into_iter()
+            .map(|(id, r)| JobResult {
+                cost: self.cost.job_cost(id.0),
+                ..r
+            })
+            .collect();
+        let mut metrics = self.pod_stats.metrics(&store.nodes, &jobs, outcome.end);
+        let pools = self.cost.finish(&store.nodes, &scenario.pools, outcome.end);
+        cost::fill_metrics(&mut metrics, &pools);
+        metrics.all_complete = cost::all_complete(&jobs, &cronjobs);
+        let priced = scenario.pools.iter().any(|p| p.price.is_some());
         RunResult {
             scenario: scenario.name.clone(),
             seed: scenario.seed,
@@ -165,6 +183,8 @@ impl<'s> Collector<'s> {
             jobs,
             cronjobs,
             nodes,
+            pools,
+            currency: priced.then(|| scenario.currency.clone()),
             objects: ObjectList {
                 api_version: "v1".into(),
                 kind: "List".into(),

@@ -104,6 +104,8 @@ pub fn cronjob_result(cj: &CronJobState, clock: &Clock) -> CronJobResult {
         create_lag_ms: percentiles(&s.create_lag_ms),
         start_lag_ms: percentiles(&s.start_lag_ms),
         pod_requests,
+        last_successful: cj.status.last_successful_time,
+        cost: None,
     }
 }
 

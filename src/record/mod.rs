@@ -4,6 +4,7 @@
 //! documents of every output file are defined once, in [`schema`].
 
 pub(crate) mod collect;
+pub mod cost;
 pub(crate) mod cronjob;
 pub(crate) mod csv;
 pub(crate) mod files;

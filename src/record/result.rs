@@ -54,6 +54,9 @@ pub struct JobResult {
     pub failed_indexes: Option<String>,
     /// What one pod of its template requests.
     pub pod_requests: Resources,
+    /// The cost charged to its pods by their requests × run time, when the pools are
+    /// priced (see [`super::cost`]).
+    pub cost: Option<f64>,
 }
 
 impl JobResult {
@@ -113,6 +116,10 @@ pub struct CronJobResult {
     pub start_lag_ms: Option<[u64; 3]>,
     /// Effective requests of one pod of its Job template.
     pub pod_requests: Resources,
+    /// `status.lastSuccessfulTime` in simulated time.
+    pub last_successful: Option<SimTime>,
+    /// The cost charged to the pods of its Jobs, when the pools are priced.
+    pub cost: Option<f64>,
 }
 
 /// One node's allocatable capacity.
@@ -137,8 +144,20 @@ pub struct Metrics {
     pub pods_succeeded: u64,
     /// Pods that failed.
     pub pods_failed: u64,
-    /// Earliest Job creation to latest Job finish, when every Job finished.
+    /// Earliest creation to latest finish of the standalone Jobs, when every one of them
+    /// finished, either way (`Complete` or `Failed`): the time until all of them were done.
+    /// `None` when one was still running, suspended or deleted unfinished at the end.
     pub makespan: Option<SimTime>,
+    /// Every Job of the run ended `Complete` (standalone Jobs, and every Job a CronJob
+    /// created). A makespan says when the Jobs ended; this says whether they succeeded.
+    pub all_complete: bool,
+    /// Hours the nodes existed, summed over nodes (from the start, or until a node was
+    /// deleted; a NotReady node counts).
+    pub node_hours: f64,
+    /// What the nodes cost by their pools' prices and billing rules; `None` without prices.
+    pub cost: Option<f64>,
+    /// The share of `cost` no pod's requests were charged for; `None` without prices.
+    pub idle_share: Option<f64>,
     /// Succeeded pods per hour of simulated time.
     pub throughput_per_hour: f64,
     /// Requested CPU-seconds of running pods over allocatable CPU-seconds.
@@ -172,6 +191,10 @@ pub struct RunResult {
     pub nodes: Vec<NodeResult>,
     /// Run-wide metrics.
     pub metrics: Metrics,
+    /// Node-hours and cost of each node pool, in pool order.
+    pub pools: Vec<super::cost::PoolUsage>,
+    /// The currency of the prices (`spec.currency`), when the pools are priced.
+    pub currency: Option<String>,
     /// `objects.json`: a Kubernetes `List` of the Jobs and CronJobs that exist at the end.
     pub objects: ObjectList,
 }
@@ -244,6 +267,7 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
             .filter(|_| job.spec.backoff_limit_per_index.is_some())
             .map(|ix| ix.failed_indexes()),
         pod_requests: job.template.request,
+        cost: None,
     }
 }
 

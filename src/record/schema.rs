@@ -345,6 +345,10 @@ pub struct Summary<M = SummaryMetrics> {
     pub end_seconds: Option<f64>,
     /// The run was cut by its horizon.
     pub horizon_reached: bool,
+    /// Every Job of the run ended `Complete`: each standalone Job, and each Job a CronJob
+    /// created. `metrics.makespan` says when the Jobs ended, either way; this says whether
+    /// they succeeded. Always written; `None` only when a file of an older version lacks it.
+    pub all_complete: Option<bool>,
     /// The jobsim version that wrote the file.
     pub jobsim: String,
     /// The Kubernetes release modelled.
@@ -357,6 +361,36 @@ pub struct Summary<M = SummaryMetrics> {
     pub cronjobs: Vec<CronJobSummary>,
     /// Run-wide metrics.
     pub metrics: M,
+    /// The currency of `cost` figures (`spec.currency`); absent without prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Node-hours and cost per node pool, in pool order.
+    pub pools: Vec<PoolSummary>,
+}
+
+/// One node pool's node-hours and cost in `summary.json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PoolSummary {
+    /// The pool's name.
+    pub name: String,
+    /// Its nodes.
+    pub nodes: u32,
+    /// Hours its nodes existed, summed (NotReady time included; a deleted node stops).
+    pub node_hours: f64,
+    /// Its price per node-hour; absent without prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_hour: Option<f64>,
+    /// Hours billed by its billing rule (granularity, minimum), summed; absent without prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billed_hours: Option<f64>,
+    /// What its nodes cost; absent without prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// The part of its cost charged to pods by their requests × run time; absent without
+    /// prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributed_cost: Option<f64>,
 }
 
 /// Metrics kept as written, in file order.
@@ -366,8 +400,10 @@ pub type MetricsAsWritten = Map<String, Value>;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SummaryMetrics {
-    /// Seconds from the earliest Job creation to the latest Job finish, when every Job
-    /// finished.
+    /// Seconds from the earliest creation to the latest finish of the standalone Jobs, when
+    /// every one of them finished, either way (`Complete` or `Failed`); `null` when one was
+    /// still running, suspended or deleted unfinished at the end. Whether they succeeded is
+    /// `allComplete`.
     pub makespan: Option<f64>,
     /// Pods created.
     pub pods_created: u64,
@@ -375,14 +411,26 @@ pub struct SummaryMetrics {
     pub pods_succeeded: u64,
     /// Pods that failed.
     pub pods_failed: u64,
-    /// Pods finished per hour of makespan.
+    /// Pods that succeeded per hour of the whole run (start to end); failed pods do not
+    /// count.
     pub throughput_per_hour: f64,
     /// Requested CPU-seconds over allocatable CPU-seconds.
     pub cpu_utilisation: f64,
-    /// CPU-seconds requested by pods that failed.
+    /// CPU-seconds requested by pods that did not succeed.
     pub wasted_cpu_seconds: f64,
     /// Pending time of pods, from creation to running.
     pub wait_seconds: WaitSeconds,
+    /// Hours the nodes existed, summed over nodes (a NotReady node counts; a deleted one
+    /// stops). Always written.
+    pub node_hours: f64,
+    /// What the nodes cost, by their pools' prices and billing rules, in `currency`;
+    /// absent without prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// The share of `cost` that no pod's requests were charged for (0–1); absent without
+    /// prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_share: Option<f64>,
 }
 
 /// Pod wait (created → started) percentiles, seconds.
@@ -443,6 +491,10 @@ pub struct JobSummary {
     pub makespan: Option<f64>,
     /// What one pod of its template requests.
     pub pod_requests: PodRequests,
+    /// The cost charged to its pods (requests × time bound to a node); absent without
+    /// prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
 }
 
 impl JobSummary {
@@ -506,6 +558,9 @@ pub struct CronJobSummary {
     pub lag_seconds: LagSeconds,
     /// What one pod of its Job template requests.
     pub pod_requests: PodRequests,
+    /// The cost charged to the pods of its Jobs; absent without prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
 }
 
 /// Schedule lag of a CronJob's Jobs: scheduled time → created, and → first pod running.
@@ -555,6 +610,11 @@ fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
+/// Rounds to 6 decimals: costs and node-hours of short runs are small numbers.
+fn round6(v: f64) -> f64 {
+    (v * 1_000_000.0).round() / 1_000_000.0
+}
+
 fn lag(lag: Option<[u64; 3]>) -> Option<Lag> {
     lag.map(|[p50, p99, max]| Lag {
         p50: secs(p50),
@@ -589,6 +649,7 @@ impl From<&JobResult> for JobSummary {
                 cpu: j.pod_requests.cpu_m,
                 memory: j.pod_requests.memory,
             },
+            cost: j.cost.map(round6),
         }
     }
 }
@@ -621,6 +682,7 @@ impl From<&CronJobResult> for CronJobSummary {
                 cpu: c.pod_requests.cpu_m,
                 memory: c.pod_requests.memory,
             },
+            cost: c.cost.map(round6),
         }
     }
 }
@@ -636,6 +698,7 @@ impl From<&RunResult> for Summary {
             end: clock.rfc3339(r.end),
             end_seconds: Some(secs(r.end)),
             horizon_reached: r.horizon_reached,
+            all_complete: Some(m.all_complete),
             jobsim: crate::VERSION.to_string(),
             kubernetes: crate::KUBERNETES_VERSION.to_string(),
             events_processed: r.events_processed,
@@ -655,7 +718,24 @@ impl From<&RunResult> for Summary {
                     p99: secs(m.wait_ms[2]),
                     max: secs(m.wait_ms[3]),
                 },
+                node_hours: round6(m.node_hours),
+                cost: m.cost.map(round6),
+                idle_share: m.idle_share.map(round6),
             },
+            currency: r.currency.clone(),
+            pools: r
+                .pools
+                .iter()
+                .map(|p| PoolSummary {
+                    name: p.name.clone(),
+                    nodes: p.nodes,
+                    node_hours: round6(p.node_hours),
+                    per_hour: p.per_hour,
+                    billed_hours: p.billed_hours.map(round6),
+                    cost: p.cost.map(round6),
+                    attributed_cost: p.attributed_cost.map(round6),
+                })
+                .collect(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The short summary `jobsim run` prints: one line per Job with its outcome, reason,
 //! counters, start → finish and makespan, then one line per CronJob with what became of its
-//! schedule times (Jobs created, succeeded, failed, skipped under Forbid, missed).
+//! schedule times (Jobs created, succeeded, failed, skipped under Forbid, missed), and for a
+//! priced scenario a line with its cost, node-hours and idle share.
 
 use crate::record::result::RunResult;
 use crate::time::{format_duration, seconds_str};
@@ -74,6 +75,15 @@ pub fn summary(r: &RunResult) -> String {
         }
         out.push_str(&line);
         out.push('\n');
+    }
+    // Only a priced scenario gets the cost line (the summary of an unpriced run is unchanged).
+    if let Some(cost) = r.metrics.cost {
+        out.push_str(&format!(
+            "  cost {cost:.2} {} · {:.2} node-hours · idle {:.1}%\n",
+            r.currency.as_deref().unwrap_or(""),
+            r.metrics.node_hours,
+            r.metrics.idle_share.unwrap_or(0.0) * 100.0
+        ));
     }
     out
 }

@@ -8,6 +8,7 @@ pub mod behavior;
 pub mod distribution;
 pub mod input;
 pub mod overrides;
+pub mod price;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -94,6 +95,8 @@ pub struct Scenario {
     pub controller_time_zone: Option<String>,
     /// What a run must show (`spec.expect`), judged by `jobsim check`.
     pub expect: Vec<crate::check::Expectation>,
+    /// The currency of the pools' prices (`spec.currency`, ISO 4217; default USD).
+    pub currency: String,
     /// Where it was read from (for messages).
     pub source: PathBuf,
 }
@@ -138,6 +141,8 @@ pub struct NodePool {
     pub labels: BTreeMap<String, String>,
     /// Random node failures of this pool, when the scenario asks for them.
     pub faults: Option<NodeFaults>,
+    /// What one of its nodes costs, when the scenario prices its pools.
+    pub price: Option<price::Price>,
 }
 
 /// Random node failures: time between failures is exponential with mean `mtbf`; each
@@ -273,6 +278,8 @@ struct ScenarioSpec {
     faults: Option<FaultsSpec>,
     #[serde(default)]
     expect: Vec<crate::check::ExpectSpec>,
+    #[serde(default)]
+    currency: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -311,6 +318,8 @@ struct NodePoolSpec {
     labels: BTreeMap<String, String>,
     #[serde(default)]
     faults: Option<FaultsSpec>,
+    #[serde(default)]
+    price: Option<price::PriceSpec>,
 }
 
 fn one() -> u32 {
@@ -506,6 +515,7 @@ pub fn default_scenario(name: String, source: PathBuf, workloads: Vec<Workload>)
         actions: Vec::new(),
         controller_time_zone: None,
         expect: Vec::new(),
+        currency: price::DEFAULT_CURRENCY.to_string(),
         source,
     }
 }
@@ -519,6 +529,7 @@ fn default_pool() -> NodePool {
         pods: DEFAULT_NODE_PODS,
         labels: BTreeMap::new(),
         faults: None,
+        price: None,
     }
 }
 
@@ -720,6 +731,12 @@ fn load_scenario_once(
         if p.capacity.cpu.is_negative() || p.capacity.memory.is_negative() {
             return Err(invalid(format!("{path}.capacity: must not be negative")));
         }
+        let price = p
+            .price
+            .as_ref()
+            .map(|price| price.resolve(&format!("{path}.price")))
+            .transpose()
+            .map_err(invalid)?;
         pools.push(NodePool {
             name: p.name.clone(),
             count: p.count,
@@ -728,8 +745,23 @@ fn load_scenario_once(
             pods: p.capacity.pods.unwrap_or(DEFAULT_NODE_PODS),
             labels: p.labels.clone(),
             faults: None,
+            price,
         });
     }
+    // Cost is the whole cluster's or nothing: a pool without a price would count as free.
+    if let Some(priced) = pools.iter().find(|p| p.price.is_some())
+        && let Some(i) = pools.iter().position(|p| p.price.is_none())
+    {
+        return Err(invalid(format!(
+            "spec.cluster.nodePools[{i}].price: Required value: pool {:?} has no price but pool {:?} has one; price every pool or none (a pool without a price would count as free)",
+            pools[i].name, priced.name
+        )));
+    }
+    let currency = spec
+        .currency
+        .clone()
+        .unwrap_or_else(|| price::DEFAULT_CURRENCY.to_string());
+    price::check_currency(&currency).map_err(invalid)?;
     if pools.is_empty() {
         pools.push(default_pool());
     }
@@ -830,7 +862,7 @@ fn load_scenario_once(
             None => default_faults.clone(),
         };
     }
-    let expect = resolve_expectations(&spec.expect, &workloads).map_err(invalid)?;
+    let expect = resolve_expectations(&spec.expect, &workloads, &pools).map_err(invalid)?;
     Ok((
         Scenario {
             name,
@@ -843,6 +875,7 @@ fn load_scenario_once(
             actions,
             controller_time_zone: cluster.controller_time_zone.clone(),
             expect,
+            currency,
             source: file.to_path_buf(),
         },
         warnings,
@@ -933,8 +966,8 @@ pub fn load_expectations_beside(
             raw.api_version, raw.kind
         )));
     }
-    scenario.expect =
-        resolve_expectations(&raw.spec.expect, &scenario.workloads).map_err(invalid)?;
+    scenario.expect = resolve_expectations(&raw.spec.expect, &scenario.workloads, &scenario.pools)
+        .map_err(invalid)?;
     Ok(true)
 }
 
@@ -942,6 +975,7 @@ pub fn load_expectations_beside(
 fn resolve_expectations(
     specs: &[crate::check::ExpectSpec],
     workloads: &[Workload],
+    pools: &[NodePool],
 ) -> Result<Vec<crate::check::Expectation>, String> {
     let (mut jobs, mut cronjobs) = (Vec::new(), Vec::new());
     for w in workloads {
@@ -953,6 +987,7 @@ fn resolve_expectations(
     let names = crate::check::spec::Names {
         jobs: &jobs,
         cronjobs: &cronjobs,
+        priced: pools.iter().any(|p| p.price.is_some()),
     };
     specs
         .iter()

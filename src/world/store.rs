@@ -59,6 +59,8 @@ pub struct Node {
     pub faults_seen: u32,
     /// The Node object was deleted: gone for good.
     pub deleted: bool,
+    /// When it was deleted (its billing ends there).
+    pub deleted_at: Option<SimTime>,
 }
 
 /// CPU in millicores and memory in bytes.
