@@ -517,6 +517,8 @@ pub struct ObjectStatus {
     pub conditions: Vec<JobCondition>,
     /// Scalar `status` fields other than `conditions` (`active`, `succeeded`, …), in file order.
     pub counters: Vec<(String, String)>,
+    /// A Job's `spec.backoffLimitPerIndex`, when set (the timeline shades per-index backoff).
+    pub backoff_limit_per_index: Option<i64>,
 }
 
 /// Reads every record file of `out_dir`. `events.csv` is read on a second thread while
@@ -968,6 +970,10 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
             Object::Job(job) => ObjectStatus {
                 kind,
                 counters: counters(&serde_json::to_value(&job.status).map_err(json_error)?),
+                backoff_limit_per_index: job
+                    .spec
+                    .get("backoffLimitPerIndex")
+                    .and_then(serde_json::Value::as_i64),
                 name: job.metadata.name,
                 namespace: job.metadata.namespace,
                 conditions: job.status.conditions,
@@ -978,6 +984,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                 name: cronjob.metadata.name,
                 namespace: cronjob.metadata.namespace,
                 conditions: Vec::new(),
+                backoff_limit_per_index: None,
             },
             Object::Other(value) => {
                 let text = |pointer: &str| {
@@ -997,6 +1004,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                     namespace: text("/metadata/namespace"),
                     conditions,
                     counters: value.get("status").map(counters).unwrap_or_default(),
+                    backoff_limit_per_index: None,
                 }
             }
         };
