@@ -186,6 +186,41 @@ mod tests {
         assert_eq!(text.matches('x').count(), 3 + 1, "{text}"); // three ends + the legend
     }
 
+    fn scenario_text(path: &str, width: usize) -> String {
+        let dir = crate::report::explain::tests::run_scenario(path);
+        text_timeline(&read_run(dir.path()).unwrap(), width).unwrap()
+    }
+
+    #[test]
+    fn suspended_pods_are_printed_as_deleted_not_failed() {
+        for lesson in ["suspend-resume", "success-policy", "cronjob-replace"] {
+            let text = scenario_text(&format!("scenarios/teaching/{lesson}.yaml"), 80);
+            let lanes: String = text.lines().take(3).collect();
+            assert!(!lanes.contains('x'), "{lesson}: {text}");
+            assert!(lanes.contains('d'), "{lesson}: {text}");
+            assert!(text.contains("d deleted, not counted"), "{lesson}: {text}");
+            assert!(!text.contains("failed"), "{lesson}: {text}");
+        }
+    }
+
+    #[test]
+    fn onfailure_restarts_are_printed_with_their_crash_loop_wait() {
+        // 49 s over 49 slots: one per second. Restarts at 6.020 s (at once) and 11.020 s
+        // (restarted 21.020 s).
+        let text = scenario_text("scenarios/teaching/onfailure-vs-never.yaml", 9 + 3 + 49);
+        let lane = text
+            .lines()
+            .find(|l| l.contains('|') && l.matches('|').count() > 2)
+            .unwrap();
+        let cells = &lane[lane.find('|').unwrap() + 1..];
+        assert_eq!(cells.matches('|').count(), 2 + 1, "{text}"); // two exits + the frame
+        assert!(cells.contains("|~~~~~~~~~"), "{text}");
+        assert!(
+            text.contains("| restarted in place  ~ crash-loop wait"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn an_absurd_width_is_cut_to_the_widest_timeline() {
         for width in [65_550, 1_000_000_000, usize::MAX] {

@@ -329,8 +329,19 @@ pub enum View {
     },
 }
 
+/// Where a pod's bar is drawn, in pixels of the chart (for `report.html`'s clicks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HitBox {
+    /// The pod's position in `RunRecords::pods`.
+    pub pod: usize,
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+}
+
 /// The timeline's drawing model.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct TimelineChart {
     pub frame: Frame,
     pub by_index: bool,
@@ -341,6 +352,8 @@ pub struct TimelineChart {
     pub marks: Vec<JobMark>,
     #[allow(dead_code)] // counted for the view; no chart reads it yet
     pub attempts: usize,
+    /// The bars' pixel boxes of the latest drawing (detailed view only).
+    hits: std::sync::Mutex<Vec<HitBox>>,
 }
 
 /// Which lane a pod belongs to, before rows are assigned.
@@ -378,6 +391,7 @@ impl TimelineChart {
             outages,
             marks,
             attempts,
+            hits: std::sync::Mutex::new(Vec::new()),
         };
         let packed = (attempts <= DETAIL_LIMIT)
             .then(|| pack_rows(records, &lanes, frame, end))
@@ -880,6 +894,24 @@ fn density(
     )
 }
 
+impl TimelineChart {
+    /// The pixel box of every bar, as [`Chart::draw`] places them in a chart of
+    /// [`Chart::size`]; empty in the density view.
+    pub fn hit_boxes(&self) -> Vec<HitBox> {
+        if matches!(self.view, View::Density { .. }) || font::ensure_registered().is_err() {
+            return Vec::new();
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
+            if self.draw(&root).is_err() {
+                return Vec::new();
+            }
+        }
+        self.hits.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+}
+
 impl Chart for TimelineChart {
     fn name(&self) -> &'static str {
         "timeline"
@@ -1003,6 +1035,22 @@ impl Chart for TimelineChart {
         match &self.view {
             View::Detailed { bars, gaps, shades } => {
                 let mid = |row: usize| y_top(row) - 0.5;
+                let boxes = bars.iter().map(|b| {
+                    let from = b.pending_from.unwrap_or(b.start);
+                    let (x0, y0) = chart.backend_coord(&(x(from), mid(b.row) + 0.4));
+                    let (x1, y1) = chart.backend_coord(&(x(b.end), mid(b.row) - 0.4));
+                    HitBox {
+                        pod: b.pod,
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                    }
+                });
+                if let Ok(mut hits) = self.hits.lock() {
+                    hits.clear();
+                    hits.extend(boxes);
+                }
                 chart.draw_series(shades.iter().filter(|g| g.kind == GapKind::Suspended).map(
                     |g| {
                         Rectangle::new(
@@ -1206,6 +1254,150 @@ mod tests {
     fn node_outage_comes_from_not_ready_and_ready_events() {
         let chart = chart("cronjob");
         assert_eq!(chart.outages, [("worker-1".to_string(), 130_000, 170_000)]);
+    }
+
+    /// The chart of a shipped scenario, run into a temporary folder.
+    fn scenario_chart(path: &str) -> TimelineChart {
+        let dir = crate::report::explain::tests::run_scenario(path);
+        let records = read_run(dir.path()).unwrap();
+        TimelineChart::build(&records, &Frame::new(&records))
+    }
+
+    fn marks(chart: &TimelineChart) -> Vec<EndMark> {
+        let mut marks: Vec<EndMark> = bars(chart).iter().map(|b| b.mark).collect();
+        marks.sort();
+        marks
+    }
+
+    fn legend_labels(chart: &TimelineChart) -> Vec<String> {
+        chart.legend().into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn suspended_pods_are_drawn_as_deleted_not_failed() {
+        let chart = scenario_chart("scenarios/teaching/suspend-resume.yaml");
+        assert_eq!(
+            marks(&chart),
+            [
+                EndMark::Succeeded,
+                EndMark::Succeeded,
+                EndMark::DeletedNotCounted,
+                EndMark::DeletedNotCounted
+            ]
+        );
+        assert!(bars(&chart).iter().all(|b| !b.failed));
+        let View::Detailed { gaps, shades, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        // The gap between the deletion (10 s) and the resume (60 s) is a suspension, not a
+        // recreation backoff.
+        assert!(gaps.is_empty(), "{gaps:?}");
+        assert_eq!(shades.len(), 2);
+        assert!(
+            shades
+                .iter()
+                .all(|s| s.kind == GapKind::Suspended && (s.from, s.to) == (10_000, 60_000))
+        );
+        let legend = legend_labels(&chart);
+        assert!(
+            !legend.iter().any(|l| l.starts_with("failed")),
+            "{legend:?}"
+        );
+        assert!(legend.iter().any(|l| l.starts_with("Job suspended")));
+    }
+
+    #[test]
+    fn pods_deleted_by_a_success_policy_are_drawn_as_deleted_not_failed() {
+        let chart = scenario_chart("scenarios/teaching/success-policy.yaml");
+        let marks = marks(&chart);
+        assert_eq!(
+            marks.iter().filter(|m| **m == EndMark::Succeeded).count(),
+            1
+        );
+        assert_eq!(
+            marks
+                .iter()
+                .filter(|m| **m == EndMark::DeletedNotCounted)
+                .count(),
+            marks.len() - 1
+        );
+        assert!(bars(&chart).iter().all(|b| !b.failed));
+    }
+
+    #[test]
+    fn pods_of_jobs_a_cronjob_replaced_are_drawn_as_deleted_not_failed() {
+        let chart = scenario_chart("scenarios/teaching/cronjob-replace.yaml");
+        let marks = marks(&chart);
+        assert!(
+            marks
+                .iter()
+                .all(|m| matches!(m, EndMark::DeletedNotCounted | EndMark::Running))
+        );
+        assert!(marks.contains(&EndMark::DeletedNotCounted));
+        let View::Detailed { gaps, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        assert!(gaps.is_empty(), "{gaps:?}");
+    }
+
+    #[test]
+    fn onfailure_pod_shows_two_in_place_restarts_and_their_waits() {
+        let chart = scenario_chart("scenarios/teaching/onfailure-vs-never.yaml");
+        let restarted: Vec<&Bar> = bars(&chart)
+            .iter()
+            .filter(|b| !b.restarts.is_empty())
+            .collect();
+        assert_eq!(restarted.len(), 1);
+        let waits: Vec<(SimTime, SimTime)> = restarted[0]
+            .restarts
+            .iter()
+            .map(|r| (r.exited, r.restarted))
+            .collect();
+        // Runs of 5 s from 1.020 s: the first restart is at once, the second after 10 s.
+        assert_eq!(waits, [(6_020, 6_020), (11_020, 21_020)]);
+        assert_eq!(restarted[0].mark, EndMark::Succeeded);
+        let legend = legend_labels(&chart);
+        assert!(
+            legend
+                .iter()
+                .any(|l| l.starts_with("container restarted in place"))
+        );
+    }
+
+    #[test]
+    fn an_ignored_eviction_is_drawn_as_a_failure_not_counted() {
+        let chart = scenario_chart("scenarios/teaching/pod-failure-policy.yaml");
+        assert_eq!(
+            marks(&chart),
+            [
+                EndMark::FailedCounted,
+                EndMark::FailedCounted,
+                EndMark::FailedNotCounted
+            ]
+        );
+    }
+
+    #[test]
+    fn per_index_backoff_is_drawn_apart_from_the_recreation_backoff() {
+        let chart = scenario_chart("scenarios/teaching/backoff-limit-per-index.yaml");
+        let View::Detailed { gaps, shades, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        assert!(gaps.is_empty(), "{gaps:?}");
+        assert!(!shades.is_empty());
+        assert!(shades.iter().all(|s| s.kind == GapKind::IndexBackoff));
+    }
+
+    #[test]
+    fn every_bar_has_a_hit_box_inside_the_chart() {
+        let chart = scenario_chart("scenarios/teaching/backoff-limit-exceeded.yaml");
+        let hits = chart.hit_boxes();
+        assert_eq!(hits.len(), bars(&chart).len());
+        let (w, h) = chart.size();
+        for b in &hits {
+            assert!(b.x0 < b.x1 && b.y0 < b.y1, "{b:?}");
+            assert!(b.x1 <= w as i32 && b.y1 <= h as i32, "{b:?}");
+        }
     }
 
     #[test]
