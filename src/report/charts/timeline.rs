@@ -196,7 +196,7 @@ impl EndMark {
     pub fn label(self) -> &'static str {
         match self {
             EndMark::Running => "still running",
-            EndMark::Succeeded => "succeeded",
+            EndMark::Succeeded => "succeeded (bar in its Job's colour)",
             EndMark::FailedCounted => "failed, counted in status.failed",
             EndMark::FailedNotCounted => {
                 "failed, not counted (podFailurePolicy Ignore: an exit code or a disruption)"
@@ -462,7 +462,8 @@ impl TimelineChart {
                 );
                 for mark in EndMark::ALL {
                     let (shape, colour) = mark.shape();
-                    let bar = mark.bar().unwrap_or(lighten(palette::BLUE, 0.3));
+                    // A success is drawn in its Job's colour: the swatch stays neutral.
+                    let bar = mark.bar().unwrap_or(lighten(palette::GREY, 0.55));
                     push(
                         bars.iter().any(|b| b.mark == mark),
                         mark.label(),
