@@ -169,13 +169,15 @@ fn clicking_a_pod_bar_shows_why_it_exists() {
         .expect("chromium runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "chromium failed: {stderr}");
-    assert!(console_errors(&stderr).is_empty(), "console errors: {stderr}");
+    assert!(
+        console_errors(&stderr).is_empty(),
+        "console errors: {stderr}"
+    );
     let dom = String::from_utf8_lossy(&out.stdout);
     let panel = &dom[dom.find("id=\"pod-why\"").expect("the pod panel")..];
     let panel = &panel[..panel.find("</section>").unwrap()];
     assert!(
-        panel.contains(": attempt 3 of Job always-fails")
-            && panel.contains("created at 42.000 s"),
+        panel.contains(": attempt 3 of Job always-fails") && panel.contains("created at 42.000 s"),
         "{panel}"
     );
 }

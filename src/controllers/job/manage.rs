@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use super::naming;
 use super::{MAX_POD_CREATE_DELETE_PER_SYNC, MIN_REQUEUE, enqueue_batched, requeue_after};
 use crate::api::PodReplacementPolicy;
-use crate::engine::Arena;
 use crate::record::ObjectRef;
 use crate::time::SimTime;
 use crate::world::store::JobState;
@@ -183,9 +182,8 @@ fn least_progressed_first((a, a_id): (&Pod, PodId), (b, b_id): (&Pod, PodId)) ->
 pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     let now = w.now();
     let pod_id = PodId(w.store.pods.next_id());
-    let pods = &w.store.pods;
     let job = w.store.jobs.get_mut(id.0).expect("job exists");
-    let (created_for, replaces) = why_created(job, pods, index, now);
+    let (created_for, replaces) = why_created(job, index, now);
     let (attempt, index_failures) = match (job.indexes.as_mut(), index) {
         (Some(ix), Some(i)) => {
             let counts = ix.next_counts(i);
@@ -259,29 +257,17 @@ pub(super) fn delete_pod(
 /// first wave, or it fills a completion or index that is still missing.
 fn why_created(
     job: &mut JobState,
-    pods: &Arena<Pod>,
     index: Option<u32>,
     now: SimTime,
 ) -> (CreatedFor, Option<Box<str>>) {
     let first_wave = *job.why.first_wave.get_or_insert(now);
     let unreplaced = &mut job.why.unreplaced;
     let position = match index {
-        Some(i) => unreplaced
-            .iter()
-            .position(|p| pods.get(p.0).is_none_or(|pod| pod.index == Some(i))),
+        Some(i) => unreplaced.iter().position(|u| u.index == Some(i)),
         None => (!unreplaced.is_empty()).then_some(0),
     };
-    if let Some(replaced) = position.and_then(|at| unreplaced.remove(at))
-        && let Some(pod) = pods.get(replaced.0)
-    {
-        let kind = match pod.why.ended_by {
-            Some(EndedBy::Evicted | EndedBy::NodeLost) => CreatedFor::ReplacesDisrupted,
-            Some(EndedBy::Failed | EndedBy::OomKilled | EndedBy::PodDeadline) => {
-                CreatedFor::ReplacesFailed
-            }
-            _ => CreatedFor::ReplacesDeleted,
-        };
-        return (kind, Some(pod.name.as_str().into()));
+    if let Some(replaced) = position.and_then(|at| unreplaced.remove(at)) {
+        return (replaced.kind, Some(replaced.name));
     }
     let kind = if first_wave == now {
         CreatedFor::Initial

@@ -19,7 +19,7 @@ use crate::api::job::PodFailurePolicyAction;
 use crate::api::{JobSpec, PodReplacementPolicy, RestartPolicy};
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
-use crate::world::store::why::{Counted, EndedBy};
+use crate::world::store::why::{Counted, EndedBy, Unreplaced};
 use crate::world::{Condition, ConditionType, Status};
 use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World};
 use backoff::FinishedPod;
@@ -123,8 +123,12 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
         return;
     }
     let policy = job.spec.replacement_policy();
-    if !active && job.active.remove(&pod_id) && pod.phase != PodPhase::Succeeded {
-        job.why.unreplaced.push_back(pod_id);
+    if !active
+        && job.active.remove(&pod_id)
+        && pod.phase != PodPhase::Succeeded
+        && let Some(entry) = Unreplaced::of(pod.index, pod.why.ended_by, &pod.name)
+    {
+        job.why.unreplaced.push_back(entry);
     }
     // Under `Failed` replacement a terminating pod keeps its index until it is terminal.
     let releases_index = match policy {

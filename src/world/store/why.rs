@@ -178,13 +178,48 @@ pub fn push_restart_times(out: &mut String, restarts: &[Restart]) {
     }
 }
 
+/// A pod that stopped without succeeding and may be replaced: what a replacement needs to
+/// know of it, kept here so that it survives the pod leaving the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreplaced {
+    pub index: Option<u32>,
+    /// What its replacement will be created for.
+    pub kind: CreatedFor,
+    pub name: Box<str>,
+}
+
+impl Unreplaced {
+    /// The entry for a pod that ended by `cause`, or `None` when no replacement can follow
+    /// (a success, or a deletion that ends the Job's need for it).
+    pub fn of(index: Option<u32>, cause: Option<EndedBy>, name: &str) -> Option<Unreplaced> {
+        let kind = match cause? {
+            EndedBy::Failed | EndedBy::OomKilled | EndedBy::PodDeadline => {
+                CreatedFor::ReplacesFailed
+            }
+            EndedBy::Evicted | EndedBy::NodeLost => CreatedFor::ReplacesDisrupted,
+            EndedBy::DeletedSuspend | EndedBy::Deleted => CreatedFor::ReplacesDeleted,
+            EndedBy::Succeeded
+            | EndedBy::DeletedSuccessPolicy
+            | EndedBy::DeletedJobFailed
+            | EndedBy::DeletedJobDeadline
+            | EndedBy::DeletedSurplus
+            | EndedBy::DeletedCronJobReplace => return None,
+        };
+        Some(Unreplaced {
+            index,
+            kind,
+            name: name.into(),
+        })
+    }
+}
+
 /// The Job controller's memory for [`CreatedFor`]: which ended pods still wait for a
 /// replacement, and when the first wave was created.
 #[derive(Debug, Clone, Default)]
 pub struct JobWhy {
     /// Pods that stopped being active without succeeding and have no replacement yet, in
     /// the order they stopped.
-    pub unreplaced: std::collections::VecDeque<super::PodId>,
+    pub unreplaced: std::collections::VecDeque<Unreplaced>,
     /// When the Job's first pods were created (pods created at that instant are the first
     /// wave).
     pub first_wave: Option<SimTime>,
