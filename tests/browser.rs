@@ -136,3 +136,48 @@ fn committed_report_is_structurally_self_contained() {
             .unwrap();
     structural_check(&html);
 }
+
+/// A click on a pod's bar in the timeline shows that pod's causal chain under the chart
+/// (the page's own script, driven by a synthetic click at the bar's centre).
+#[test]
+fn clicking_a_pod_bar_shows_why_it_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    run_to(
+        "scenarios/teaching/backoff-limit-exceeded.yaml",
+        dir.path(),
+        &[],
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("id=\"pod-why-data\""));
+    let Some(browser) = chromium() else {
+        eprintln!("chromium is not installed: checking the embedded explanations only");
+        assert!(html.contains("created at 42.000 s"));
+        return;
+    };
+    let click = "<script>(function(){\
+        var d=JSON.parse(document.getElementById('pod-why-data').textContent);\
+        var svg=document.querySelector('#chart-timeline svg'),r=svg.getBoundingClientRect(),b=d.bars[2];\
+        svg.dispatchEvent(new MouseEvent('click',{bubbles:true,\
+        clientX:r.left+(b[0]+b[2])/2*r.width/d.w,clientY:r.top+(b[1]+b[3])/2*r.height/d.h}));\
+        })();</script></body>";
+    let page = dir.path().join("clicked.html");
+    std::fs::write(&page, html.replacen("</body>", click, 1)).unwrap();
+    let out = headless(&browser, &dir.path().join("profile"))
+        .arg("--window-size=1280,900")
+        .args(["--dump-dom", &format!("file://{}", page.display())])
+        .output()
+        .expect("chromium runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "chromium failed: {stderr}");
+    assert!(
+        console_errors(&stderr).is_empty(),
+        "console errors: {stderr}"
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let panel = &dom[dom.find("id=\"pod-why\"").expect("the pod panel")..];
+    let panel = &panel[..panel.find("</section>").unwrap()];
+    assert!(
+        panel.contains(": attempt 3 of Job always-fails") && panel.contains("created at 42.000 s"),
+        "{panel}"
+    );
+}

@@ -26,7 +26,8 @@ fn seed_parallel_job_writes_every_output_with_the_documented_columns() {
     };
     assert_eq!(
         first_line("pods.csv"),
-        "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts"
+        "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts,\
+         created_for,replaces,ended_by,counted,rule,restart_times"
     );
     assert_eq!(
         first_line("jobs.csv"),

@@ -11,6 +11,7 @@
 pub mod check;
 pub mod completions;
 pub mod cron;
+pub mod explain;
 pub mod inputs;
 pub mod out_dir;
 pub mod output;
@@ -73,6 +74,9 @@ pub enum Command {
     Cron(cron::CronArgs),
     /// Rebuild the charts and report.html from a run's output directory.
     Report(report::ReportArgs),
+    /// Explain why a pod exists and how it ended (or every pod of a Job or CronJob), with
+    /// the Kubernetes rule behind each step.
+    Explain(explain::ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -94,6 +98,8 @@ pub enum CliError {
     Cron(#[from] cron::CronError),
     #[error(transparent)]
     Report(#[from] report::ReportCmdError),
+    #[error(transparent)]
+    Explain(#[from] explain::ExplainError),
     /// Completions or the man page could not be printed.
     #[error(transparent)]
     Print(#[from] output::StdoutError),
@@ -109,6 +115,7 @@ impl CliError {
             CliError::Plan(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
+            CliError::Explain(e) => e.exit_code(),
             CliError::Print(_) => EXIT_OUTPUT,
         }
     }
@@ -133,6 +140,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Plan(args) => plan::plan(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
+        Command::Explain(args) => explain::explain(args, &mut out)?,
         Command::Completions(args) => completions::completions(args, &mut out)?,
         Command::Man(args) => completions::man(args, &mut out)?,
     }

@@ -11,6 +11,7 @@ use rand::RngExt;
 use crate::api::RestartPolicy;
 use crate::scenario::behavior::{DEFAULT_CONTAINER_DURATION_MS, MemoryGrowth, sleep_seconds_ms};
 use crate::time::{SECOND, SimDuration, SimTime};
+use crate::world::store::why::{EndedBy, Restart};
 use crate::world::{ContainerPhase, ContainerStatus, Event, PodId, PodPhase, World};
 
 /// Crash-loop backoff: first delay (`initial` in `flowcontrol.Backoff`, kubelet default).
@@ -276,6 +277,7 @@ pub fn container_restart(w: &mut World<'_>, pod_id: PodId, c: u16) {
     if !node_up(w, pod_id) {
         return; // the node's return restarts it
     }
+    let now = w.now();
     let pod = w.store.pod_mut(pod_id);
     if pod.phase.is_terminal()
         || pod.deletion_requested.is_some()
@@ -283,7 +285,14 @@ pub fn container_restart(w: &mut World<'_>, pod_id: PodId, c: u16) {
     {
         return;
     }
-    pod.containers[c as usize].restart_count += 1;
+    let status = &mut pod.containers[c as usize];
+    status.restart_count += 1;
+    let restart = Restart {
+        exit_code: status.exit_code.unwrap_or(0),
+        exited: status.finished_at.unwrap_or(now),
+        restarted: now,
+    };
+    pod.why.restarts.push(restart);
     start_container(w, pod_id, c);
     let pod = w.store.pod_mut(pod_id);
     let app_running = pod.containers[pod.init_count as usize..]
@@ -333,6 +342,13 @@ fn finish_pod(w: &mut World<'_>, pod_id: PodId, reason: Option<&'static str>) {
         _ => "Error",
     };
     pod.reason = reason.unwrap_or(derived);
+    pod.why.end(match pod.reason {
+        _ if ok => EndedBy::Succeeded,
+        "OOMKilled" => EndedBy::OomKilled,
+        "DeadlineExceeded" => EndedBy::PodDeadline,
+        "NodeLost" => EndedBy::NodeLost,
+        _ => EndedBy::Failed,
+    });
     pod.exit_code = failing.and_then(|s| s.exit_code).or(Some(0));
     pod.finished = Some(now);
     if pod.ready {
@@ -371,6 +387,10 @@ pub fn delete_pod(w: &mut World<'_>, pod_id: PodId, disruption: Option<&'static 
     if disruption.is_some() {
         pod.disruption = disruption;
     }
+    // A caller that knows better (the Job controller, a Job's deletion) recorded its cause
+    // already; otherwise this is a disruption or a plain DELETE.
+    pod.why
+        .end(disruption.map_or(EndedBy::Deleted, EndedBy::of_disruption));
     pod.kill_code = if shutdown > grace {
         EXIT_SIGKILL
     } else {

@@ -5,6 +5,7 @@
 
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration};
+use crate::world::store::why::EndedBy;
 use crate::world::{Event, NodeId, PodId, PodPhase, World};
 
 /// How often PodGC runs (`gcCheckPeriod`).
@@ -60,6 +61,7 @@ pub fn collect(w: &mut World<'_>, node: NodeId) {
             p.disruption = Some("DeletionByPodGC");
         }
         p.deletion_requested.get_or_insert(now);
+        p.why.end(EndedBy::NodeLost);
         p.phase = PodPhase::Failed;
         p.reason = "NodeLost";
         p.finished = Some(now);

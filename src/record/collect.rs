@@ -12,6 +12,7 @@ use super::{EventRecord, PodRecord, Sink, SinkError};
 use crate::scenario::Scenario;
 use crate::time::{Clock, SimTime};
 use crate::world::RunOutcome;
+use crate::world::store::why::Counted;
 use crate::world::store::{CronJobId, JobId, PodId, Store};
 
 /// The run's side of the records: the sink, the pod statistics and the results of the
@@ -86,6 +87,18 @@ impl<'s> Collector<'s> {
             reason: pod.reason,
             exit_code: pod.exit_code,
             restarts: pod.restarts(),
+            created_for: pod.why.created_for.as_str(),
+            replaces: pod.why.replaces.as_deref(),
+            ended_by: pod.why.ended_by.map_or("", |e| e.as_str()),
+            counted: match pod.why.counted {
+                // The finalizer came off without a count, or the Job is gone: never counted.
+                Counted::Undecided if !pod.tracked || job.deleted_at.is_some() => {
+                    Counted::No.as_str()
+                }
+                counted => counted.as_str(),
+            },
+            rule: pod.why.rule,
+            restart_times: &pod.why.restarts,
         });
         self.keep(r);
     }

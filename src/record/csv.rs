@@ -198,6 +198,15 @@ impl<'a> Row<'a> {
         }
     }
 
+    fn restarts(mut self, restarts: &[crate::world::store::why::Restart]) -> Self {
+        self.scratch.clear();
+        crate::world::store::why::push_restart_times(self.scratch, restarts);
+        if self.result.is_ok() {
+            self.result = self.out.write_field(self.scratch.as_bytes());
+        }
+        self
+    }
+
     fn end(self) -> csv::Result<()> {
         self.result?;
         self.out.write_record(None::<&[u8]>)
@@ -252,6 +261,12 @@ impl Sink for CsvSink {
             .text(r.reason)
             .opt(r.exit_code)
             .fmt(r.restarts)
+            .text(r.created_for)
+            .text(r.replaces.unwrap_or(""))
+            .text(r.ended_by)
+            .text(r.counted)
+            .opt(r.rule)
+            .restarts(r.restart_times)
             .end();
         self.check(1, result)
     }
@@ -315,6 +330,19 @@ mod tests {
                 message: "Saw completed job: \"c-1\", condition: Complete",
             },
         ];
+        use crate::world::store::why::Restart;
+        const RESTARTS: [Restart; 2] = [
+            Restart {
+                exit_code: 1,
+                exited: 6_020,
+                restarted: 6_020,
+            },
+            Restart {
+                exit_code: 137,
+                exited: 11_020,
+                restarted: 21_020,
+            },
+        ];
         let pods = [
             PodRecord {
                 pod: "p-1",
@@ -330,6 +358,12 @@ mod tests {
                 reason: "Error",
                 exit_code: Some(1),
                 restarts: 0,
+                created_for: "replaces-failed",
+                replaces: Some("p-0"),
+                ended_by: "failed",
+                counted: "no",
+                rule: Some(2),
+                restart_times: &[],
             },
             PodRecord {
                 pod: "p-2",
@@ -345,6 +379,12 @@ mod tests {
                 reason: "",
                 exit_code: None,
                 restarts: 7,
+                created_for: "initial",
+                replaces: None,
+                ended_by: "",
+                counted: "",
+                rule: None,
+                restart_times: &RESTARTS,
             },
         ];
         let jobs = [

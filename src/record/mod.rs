@@ -87,6 +87,18 @@ pub struct PodRecord<'a> {
     pub exit_code: Option<i32>,
     /// Container restarts in place.
     pub restarts: u32,
+    /// Why the Job controller created it (`initial`, `replaces-failed`, …).
+    pub created_for: &'a str,
+    /// The pod it replaces.
+    pub replaces: Option<&'a str>,
+    /// What ended it (`succeeded`, `deleted-suspend`, …); empty while it runs.
+    pub ended_by: &'a str,
+    /// How its Job counted it (`succeeded`, `failed`, `no`, or empty).
+    pub counted: &'a str,
+    /// The matching `podFailurePolicy` rule's index.
+    pub rule: Option<u16>,
+    /// Its in-place restarts.
+    pub restart_times: &'a [crate::world::store::why::Restart],
 }
 
 /// One Job, also one deleted during the run, as the simulation reports it (one [`JobRow`]
@@ -145,7 +157,7 @@ pub struct SinkError {
 /// The header of `events.csv` ([`schema::EventRow`]).
 pub const EVENT_COLUMNS: [&str; 4] = schema::EventRow::COLUMNS;
 /// The header of `pods.csv` ([`schema::PodRow`]).
-pub const POD_COLUMNS: [&str; 13] = schema::PodRow::COLUMNS;
+pub const POD_COLUMNS: [&str; 19] = schema::PodRow::COLUMNS;
 /// The header of `jobs.csv` ([`schema::JobRow`]).
 pub const JOB_COLUMNS: [&str; 11] = schema::JobRow::COLUMNS;
 /// The header of `nodes.csv` ([`schema::NodeRow`]).

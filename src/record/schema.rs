@@ -66,7 +66,7 @@ macro_rules! csv_row {
 csv_row! {
     /// One row of `pods.csv`: one pod (one attempt).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct PodRow, columns PodColumns [13] {
+    pub struct PodRow, columns PodColumns [19] {
         /// The pod's name.
         pub pod: String,
         /// The Job that created it.
@@ -97,7 +97,45 @@ csv_row! {
         pub exit_code: Option<i32>,
         /// In-place container restarts (`restartPolicy: OnFailure`).
         pub restarts: u32,
+        /// Why the Job controller created it: `initial`, `replaces-failed`,
+        /// `replaces-disrupted`, `replaces-deleted`, `next-completion`, `free-index`,
+        /// `scale-up` (empty in files written before this column).
+        #[serde(default)]
+        pub created_for: String,
+        /// The pod it replaces, when `created_for` is a `replaces-…`.
+        #[serde(default)]
+        pub replaces: Option<String>,
+        /// What ended it: `succeeded`, `failed`, `oom-killed`, `pod-deadline`, `evicted`,
+        /// `node-lost`, `deleted-suspend`, `deleted-success-policy`, `deleted-job-failed`,
+        /// `deleted-job-deadline`, `deleted-surplus`, `deleted-cronjob-replace`, `deleted`;
+        /// empty while it runs.
+        #[serde(default)]
+        pub ended_by: String,
+        /// How its Job counted it: `succeeded`, `failed`, `no`; empty when not (yet) decided.
+        #[serde(default)]
+        pub counted: String,
+        /// The index of the `podFailurePolicy` rule that matched its failure.
+        #[serde(default)]
+        pub rule: Option<u16>,
+        /// In-place restarts: `EXIT@EXITED>RESTARTED` per restart, `;`-separated (seconds
+        /// with milliseconds): the container exited with EXIT at EXITED and the kubelet
+        /// started it again at RESTARTED, after the crash-loop wait.
+        #[serde(default)]
+        pub restart_times: String,
     }
+}
+
+impl PodRow {
+    /// The `pods.csv` columns added after the first release (issue 13): readers accept
+    /// files without them.
+    pub const ADDED_COLUMNS: [&'static str; 6] = [
+        "created_for",
+        "replaces",
+        "ended_by",
+        "counted",
+        "rule",
+        "restart_times",
+    ];
 }
 
 csv_row! {
@@ -193,6 +231,16 @@ impl From<&PodRecord<'_>> for PodRow {
             reason: r.reason.to_string(),
             exit_code: r.exit_code,
             restarts: r.restarts,
+            created_for: r.created_for.to_string(),
+            replaces: r.replaces.map(str::to_string),
+            ended_by: r.ended_by.to_string(),
+            counted: r.counted.to_string(),
+            rule: r.rule,
+            restart_times: {
+                let mut text = String::new();
+                crate::world::store::why::push_restart_times(&mut text, r.restart_times);
+                text
+            },
         }
     }
 }
@@ -1012,6 +1060,12 @@ mod tests {
             reason: String::new(),
             exit_code: None,
             restarts: 0,
+            created_for: "initial".into(),
+            replaces: None,
+            ended_by: String::new(),
+            counted: String::new(),
+            rule: None,
+            restart_times: String::new(),
         };
         let job = JobRow {
             job: "j".into(),
@@ -1044,10 +1098,17 @@ mod tests {
         assert_eq!(serde_header(&event), EventRow::COLUMNS.join(","));
         assert_eq!(serde_header(&node), NodeRow::COLUMNS.join(","));
         // DESIGN §6 spells the columns; they are a public contract.
+        // Columns are added after the first thirteen, never renamed or reordered (issue 13
+        // added the why-columns).
         assert_eq!(
-            PodRow::COLUMNS.join(","),
+            PodRow::COLUMNS[..13].join(","),
             "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts"
         );
+        assert_eq!(
+            PodRow::COLUMNS[13..].join(","),
+            "created_for,replaces,ended_by,counted,rule,restart_times"
+        );
+        assert_eq!(PodRow::COLUMNS[13..], PodRow::ADDED_COLUMNS);
         assert_eq!(
             JobRow::COLUMNS.join(","),
             "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted"

@@ -121,6 +121,7 @@ pub fn report_html(records: &RunRecords, charts: &[RenderedChart]) -> String {
     );
     summary_section(&mut page, records);
     charts_section(&mut page, charts);
+    pod_why_section(&mut page, records);
     jobs_section(&mut page, records);
     events_section(&mut page, records);
     let _ = write!(page, "<script>\n{SCRIPT}</script>\n</body>\n</html>\n");
@@ -401,6 +402,88 @@ fn events_section(page: &mut String, records: &RunRecords) {
         );
     }
     page.push_str("</section>\n");
+}
+
+/// The script of the pod panel: a click on a bar of the timeline shows that pod's chain
+/// (the text of `jobsim explain`) under the chart.
+const WHY_SCRIPT: &str = "\
+(function(){
+var data=document.getElementById('pod-why-data'),panel=document.getElementById('pod-why');
+var fig=document.getElementById('chart-timeline');
+if(!data||!panel||!fig){return;}
+var d=JSON.parse(data.textContent),svg=fig.querySelector('svg'),text=panel.querySelector('pre');
+fig.parentNode.insertBefore(panel,fig.nextSibling);panel.hidden=false;
+svg.style.cursor='pointer';
+svg.addEventListener('click',function(e){var r=svg.getBoundingClientRect();
+var x=(e.clientX-r.left)*d.w/r.width,y=(e.clientY-r.top)*d.h/r.height,best=-1;
+for(var i=0;i<d.bars.length;i++){var b=d.bars[i];
+if(x>=b[0]-3&&x<=b[2]+3&&y>=b[1]-2&&y<=b[3]+2){best=i;}}
+if(best>=0){text.textContent=d.text[d.bars[best][4]];}});
+})();
+";
+
+/// Pods whose chain is embedded at most; beyond, the page says how to ask `jobsim explain`.
+const MAX_EXPLAINED_PODS: usize = super::explain::EMBEDDED_EXPLANATIONS;
+
+/// The pod panel under the timeline: every pod's causal chain, shown when its bar is
+/// clicked. Left out (and said so) for runs of more than [`MAX_EXPLAINED_PODS`] pods, or
+/// when the timeline shows density cells instead of bars.
+fn pod_why_section(page: &mut String, records: &RunRecords) {
+    use super::charts::timeline::TimelineChart;
+    use super::charts::{Chart, Frame};
+    if records.pods.is_empty() {
+        return;
+    }
+    if records.pods.len() > MAX_EXPLAINED_PODS {
+        let _ = writeln!(
+            page,
+            "<section id=\"pod-why\"><p class=\"note\">This run has {} pods, more than the {MAX_EXPLAINED_PODS} whose explanation this page embeds (to stay small): run <code>jobsim explain OUTDIR pod/NAME</code> for one.</p></section>",
+            records.pods.len()
+        );
+        return;
+    }
+    let frame = Frame::new(records);
+    let chart = TimelineChart::build(records, &frame);
+    let hits = chart.hit_boxes();
+    let Ok(explained) = super::explain::load(&records.out_dir) else {
+        return;
+    };
+    if hits.is_empty() || explained.pods.len() != records.pods.len() {
+        return;
+    }
+    let (w, h) = chart.size();
+    let mut texts: Vec<String> = Vec::new();
+    let mut text_of: std::collections::BTreeMap<usize, usize> = Default::default();
+    let bars: Vec<[i64; 5]> = hits
+        .iter()
+        .map(|b| {
+            let k = *text_of.entry(b.pod).or_insert_with(|| {
+                texts.push(super::explain::explain_pod(&explained, b.pod));
+                texts.len() - 1
+            });
+            [
+                i64::from(b.x0.min(b.x1)),
+                i64::from(b.y0.min(b.y1)),
+                i64::from(b.x0.max(b.x1)),
+                i64::from(b.y0.max(b.y1)),
+                k as i64,
+            ]
+        })
+        .collect();
+    let data = serde_json::json!({"w": w, "h": h, "bars": bars, "text": texts});
+    // Inside a script element only `</` could end it early.
+    let json = data.to_string().replace("</", "<\\/");
+    page.push_str(
+        "<section id=\"pod-why\" hidden><p class=\"note\">Click a pod's bar in the timeline: why it was created, what ended it and how its Job counted it (the text of <code>jobsim explain</code>).</p>\
+         <pre style=\"white-space:pre-wrap;background:var(--band);padding:.5rem;font-size:.85rem\"></pre></section>\n",
+    );
+    let _ = writeln!(
+        page,
+        "<script type=\"application/json\" id=\"pod-why-data\">{json}</script>"
+    );
+    page.push_str("<script>\n");
+    page.push_str(WHY_SCRIPT);
+    page.push_str("</script>\n");
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! written whole (temporary name, then rename). Same output directory, same report bytes.
 
 pub(crate) mod charts;
+pub mod explain;
 pub(crate) mod font;
 pub(crate) mod html;
 pub(crate) mod names;

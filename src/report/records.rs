@@ -20,7 +20,7 @@ use super::names::{Name, Names};
 use crate::api::job::JobCondition;
 use crate::record::schema::{
     EventColumns, EventRow, JobColumns, JobRow, MetricsAsWritten, NodeColumns, NodeRow, Object,
-    ObjectList, PodColumns, Summary, parse_seconds_bytes,
+    ObjectList, PodColumns, PodRow, Summary, parse_seconds_bytes,
 };
 use crate::time::SimTime;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,9 @@ pub struct RunRecords {
     pub names: Names,
     /// One row per pod, in file order.
     pub pods: Vec<CompactPod>,
+    /// The in-place restarts of the pods that had any: (position in `pods`, restarts), in
+    /// file order.
+    pub restarts: Vec<(usize, Vec<RestartMark>)>,
     /// One row per Job ever created, in file order.
     pub jobs: Vec<CompactJob>,
     /// The first [`LISTED_JOBS`] rows of `jobs.csv` with every column, as written.
@@ -155,9 +158,147 @@ impl EndPhase {
     }
 }
 
+/// What ended a pod, as `pods.csv`'s `ended_by` says (for files written before that
+/// column: derived from `phase` and `reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Not ended when the run stopped.
+    Running,
+    /// Every container exited 0.
+    Succeeded,
+    /// A container failed.
+    Failed,
+    /// A container was OOMKilled.
+    OomKilled,
+    /// The pod's own `activeDeadlineSeconds` ran out.
+    PodDeadline,
+    /// Evicted through the Eviction API.
+    Evicted,
+    /// Its node was lost (taint-manager eviction, PodGC).
+    NodeLost,
+    /// Deleted by the Job controller: suspend.
+    DeletedSuspend,
+    /// Deleted by the Job controller: a success policy was met.
+    DeletedSuccessPolicy,
+    /// Deleted by the Job controller: the Job failed.
+    DeletedJobFailed,
+    /// Deleted by the Job controller: the Job's deadline passed.
+    DeletedJobDeadline,
+    /// Deleted by the Job controller as surplus.
+    DeletedSurplus,
+    /// Its Job was deleted by a CronJob's `Replace` policy.
+    DeletedCronJobReplace,
+    /// Deleted otherwise (a scripted delete, its Job deleted).
+    Deleted,
+}
+
+impl Ended {
+    /// Reads `ended_by`; `None` for empty or unknown text.
+    pub fn parse(text: &[u8]) -> Option<Ended> {
+        Some(match text {
+            b"succeeded" => Ended::Succeeded,
+            b"failed" => Ended::Failed,
+            b"oom-killed" => Ended::OomKilled,
+            b"pod-deadline" => Ended::PodDeadline,
+            b"evicted" => Ended::Evicted,
+            b"node-lost" => Ended::NodeLost,
+            b"deleted-suspend" => Ended::DeletedSuspend,
+            b"deleted-success-policy" => Ended::DeletedSuccessPolicy,
+            b"deleted-job-failed" => Ended::DeletedJobFailed,
+            b"deleted-job-deadline" => Ended::DeletedJobDeadline,
+            b"deleted-surplus" => Ended::DeletedSurplus,
+            b"deleted-cronjob-replace" => Ended::DeletedCronJobReplace,
+            b"deleted" => Ended::Deleted,
+            _ => return None,
+        })
+    }
+
+    /// What a file without `ended_by` implies, from the phase and the reason.
+    fn derive(phase: EndPhase, reason: &[u8]) -> Ended {
+        match (phase, reason) {
+            (EndPhase::Succeeded, _) => Ended::Succeeded,
+            (EndPhase::Failed, b"OOMKilled") => Ended::OomKilled,
+            (EndPhase::Failed, b"DeadlineExceeded") => Ended::PodDeadline,
+            (EndPhase::Failed, b"NodeLost") => Ended::NodeLost,
+            (EndPhase::Failed, b"Deleted") => Ended::Deleted,
+            (EndPhase::Failed, _) => Ended::Failed,
+            _ => Ended::Running,
+        }
+    }
+
+    /// True when the Job controller (or a Job's deletion) deleted the pod.
+    pub fn is_deletion(self) -> bool {
+        matches!(
+            self,
+            Ended::DeletedSuspend
+                | Ended::DeletedSuccessPolicy
+                | Ended::DeletedJobFailed
+                | Ended::DeletedJobDeadline
+                | Ended::DeletedSurplus
+                | Ended::DeletedCronJobReplace
+                | Ended::Deleted
+        )
+    }
+}
+
+/// How the Job counted a pod (`pods.csv`'s `counted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedAs {
+    /// Not recorded (older files) or not decided when the run stopped.
+    Unknown,
+    /// In `status.succeeded`.
+    Succeeded,
+    /// In `status.failed`.
+    Failed,
+    /// Never counted.
+    No,
+}
+
+impl CountedAs {
+    fn parse(text: &[u8]) -> CountedAs {
+        match text {
+            b"succeeded" => CountedAs::Succeeded,
+            b"failed" => CountedAs::Failed,
+            b"no" => CountedAs::No,
+            _ => CountedAs::Unknown,
+        }
+    }
+}
+
+/// One in-place restart of a pod's container, from `restart_times`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestartMark {
+    /// The exit code of the run that ended.
+    pub exit_code: i32,
+    /// When the container exited.
+    pub exited: SimTime,
+    /// When the kubelet started it again.
+    pub restarted: SimTime,
+}
+
+/// Parses `restart_times` (`EXIT@EXITED>RESTARTED;…`); `None` when malformed.
+pub fn parse_restart_times(text: &str) -> Option<Vec<RestartMark>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(';')
+        .map(|item| {
+            let (code, times) = item.trim().split_once('@')?;
+            let (exited, restarted) = times.split_once('>')?;
+            Some(RestartMark {
+                exit_code: code.parse().ok()?,
+                exited: parse_seconds_bytes(exited.as_bytes())??,
+                restarted: parse_seconds_bytes(restarted.as_bytes())??,
+            })
+        })
+        .collect()
+}
+
 /// A [`crate::record::schema::PodRow`] of `pods.csv` (one pod, one attempt) reduced to what
-/// the report draws, in a few bytes (the pod's own name, attempt, reason, exit code and
-/// restarts are checked but not kept).
+/// the report draws, in a few bytes (the pod's own name, attempt, exit code and
+/// restarts are checked but not kept; its in-place restarts are in
+/// [`RunRecords::restarts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CompactPod {
     /// The Job it belongs to.
@@ -166,6 +307,10 @@ pub struct CompactPod {
     pub node: Option<Name>,
     /// The phase it ended the run in.
     pub phase: EndPhase,
+    /// What ended it.
+    pub ended: Ended,
+    /// How its Job counted it.
+    pub counted: CountedAs,
     /// The completion index, or `u32::MAX` for NonIndexed Jobs.
     index: u32,
     created: Stamp,
@@ -372,6 +517,8 @@ pub struct ObjectStatus {
     pub conditions: Vec<JobCondition>,
     /// Scalar `status` fields other than `conditions` (`active`, `succeeded`, …), in file order.
     pub counters: Vec<(String, String)>,
+    /// A Job's `spec.backoffLimitPerIndex`, when set (the timeline shades per-index backoff).
+    pub backoff_limit_per_index: Option<i64>,
 }
 
 /// Reads every record file of `out_dir`. `events.csv` is read on a second thread while
@@ -400,7 +547,7 @@ pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
             Ok((jobs, listed_jobs, pods))
         },
     );
-    let (jobs, listed_jobs, pods) = jobs_and_pods?;
+    let (jobs, listed_jobs, (pods, restarts)) = jobs_and_pods?;
     let events = events?;
     let mut nodes = Vec::new();
     read_csv(
@@ -418,6 +565,7 @@ pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
         summary,
         names,
         pods,
+        restarts,
         jobs,
         listed_jobs,
         events,
@@ -616,12 +764,28 @@ fn find<C>(
     move |h| try_from_names(&mut |name| h.column(name))
 }
 
-fn read_pods(path: &Path, names: &mut Names) -> Result<Vec<CompactPod>, ReportError> {
+/// The pods and the in-place restarts of those that had any.
+type PodsRead = (Vec<CompactPod>, Vec<(usize, Vec<RestartMark>)>);
+
+fn read_pods(path: &Path, names: &mut Names) -> Result<PodsRead, ReportError> {
     let mut pods = Vec::new();
+    let mut restarts = Vec::new();
     read_csv(
         path,
         true,
-        find(|f| PodColumns::try_from_names(f)),
+        // Columns added later may be missing (older folders): they read as empty cells.
+        |h: &Header| {
+            PodColumns::try_from_names(|name| {
+                if PodRow::ADDED_COLUMNS.contains(&name) {
+                    Ok(h.column(name).unwrap_or(Column {
+                        position: usize::MAX,
+                        name,
+                    }))
+                } else {
+                    h.column(name)
+                }
+            })
+        },
         |c: &PodColumns<Column>, row| {
             row.text(c.pod)?;
             let job = intern(names, path, row.text(c.job)?)?;
@@ -646,11 +810,31 @@ fn read_pods(path: &Path, names: &mut Names) -> Result<Vec<CompactPod>, ReportEr
             row.text(c.reason)?;
             row.number::<i64>(c.exit_code)?;
             row.number::<u32>(c.restarts)?;
+            row.text(c.created_for)?;
+            row.text(c.replaces)?;
+            let ended = Ended::parse(row.bytes(c.ended_by))
+                .unwrap_or_else(|| Ended::derive(phase, row.bytes(c.reason)));
+            let counted = CountedAs::parse(row.bytes(c.counted));
+            row.number::<u16>(c.rule)?;
+            let restart_text = row.text(c.restart_times)?;
+            if !restart_text.is_empty() {
+                let marks = parse_restart_times(restart_text).ok_or_else(|| {
+                    row.value_error(
+                        c.restart_times,
+                        format!(
+                            "{restart_text:?} is not EXIT@EXITED>RESTARTED;… (e.g. 1@6.020>16.020)"
+                        ),
+                    )
+                })?;
+                restarts.push((pods.len(), marks));
+            }
             pods.push(CompactPod {
                 job,
                 node,
                 index,
                 phase,
+                ended,
+                counted,
                 created,
                 scheduled,
                 started,
@@ -659,7 +843,7 @@ fn read_pods(path: &Path, names: &mut Names) -> Result<Vec<CompactPod>, ReportEr
             Ok(())
         },
     )?;
-    Ok(pods)
+    Ok((pods, restarts))
 }
 
 fn read_jobs(
@@ -786,6 +970,10 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
             Object::Job(job) => ObjectStatus {
                 kind,
                 counters: counters(&serde_json::to_value(&job.status).map_err(json_error)?),
+                backoff_limit_per_index: job
+                    .spec
+                    .get("backoffLimitPerIndex")
+                    .and_then(serde_json::Value::as_i64),
                 name: job.metadata.name,
                 namespace: job.metadata.namespace,
                 conditions: job.status.conditions,
@@ -796,6 +984,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                 name: cronjob.metadata.name,
                 namespace: cronjob.metadata.namespace,
                 conditions: Vec::new(),
+                backoff_limit_per_index: None,
             },
             Object::Other(value) => {
                 let text = |pointer: &str| {
@@ -815,6 +1004,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                     namespace: text("/metadata/namespace"),
                     conditions,
                     counters: value.get("status").map(counters).unwrap_or_default(),
+                    backoff_limit_per_index: None,
                 }
             }
         };
@@ -891,6 +1081,42 @@ mod tests {
         assert_eq!(pod.phase, EndPhase::Failed);
         assert_eq!((pod.scheduled(), pod.finished()), (Some(100), Some(3_000)));
         assert!(run.jobs.is_empty() && run.events.total == 0 && run.objects.is_empty());
+    }
+
+    #[test]
+    fn older_pods_csv_without_why_columns_reads_and_derives_how_pods_ended() {
+        // A folder written before the why-columns: the end comes from phase and reason.
+        let run = read_run(&fixture("backoff")).unwrap();
+        assert!(run.pods.iter().all(|p| p.ended == Ended::Failed));
+        assert!(run.pods.iter().all(|p| p.counted == CountedAs::Unknown));
+        assert!(run.restarts.is_empty());
+    }
+
+    #[test]
+    fn why_columns_read_into_end_cause_counting_and_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("summary.json"), "{}").unwrap();
+        std::fs::write(
+            dir.path().join("pods.csv"),
+            "pod,job,index,attempt,node,created,scheduled,started,finished,phase,reason,exit_code,restarts,created_for,replaces,ended_by,counted,rule,restart_times\n\
+             a,j,,1,n,0.000,,,10.000,Failed,Deleted,143,0,initial,,deleted-suspend,no,,\n\
+             b,j,,2,n,60.000,60.020,61.020,91.020,Succeeded,Completed,0,2,replaces-deleted,a,succeeded,succeeded,,1@6.020>6.020;1@11.020>21.020\n",
+        )
+        .unwrap();
+        let run = read_run(dir.path()).unwrap();
+        assert_eq!(run.pods[0].ended, Ended::DeletedSuspend);
+        assert_eq!(run.pods[0].counted, CountedAs::No);
+        assert_eq!(run.pods[1].ended, Ended::Succeeded);
+        assert_eq!(run.restarts.len(), 1);
+        assert_eq!(run.restarts[0].0, 1);
+        assert_eq!(
+            run.restarts[0].1[1],
+            RestartMark {
+                exit_code: 1,
+                exited: 11_020,
+                restarted: 21_020
+            }
+        );
     }
 
     #[test]

@@ -134,6 +134,12 @@ pub fn write_run(dir: &Path, pods: usize) -> std::io::Result<()> {
                 reason: reason.to_string(),
                 exit_code: Some(code),
                 restarts: 0,
+                created_for: "initial".to_string(),
+                replaces: None,
+                ended_by: if code == 0 { "succeeded" } else { "failed" }.to_string(),
+                counted: if code == 0 { "succeeded" } else { "failed" }.to_string(),
+                rule: None,
+                restart_times: String::new(),
             });
         }
         end = end.max(job_end);
@@ -248,6 +254,12 @@ pub fn write_cron_year(dir: &Path) -> std::io::Result<()> {
             reason: reason.to_string(),
             exit_code: Some(i32::from(failed)),
             restarts: 0,
+            created_for: "initial".to_string(),
+            replaces: None,
+            ended_by: if failed { "failed" } else { "succeeded" }.to_string(),
+            counted: if failed { "failed" } else { "succeeded" }.to_string(),
+            rule: None,
+            restart_times: String::new(),
         });
         jobs.push(JobRow {
             job,

@@ -1,15 +1,18 @@
 //! A small text timeline for the terminal: one line per node, one character per time slot.
+//! Each way an attempt ends has its own letter ([`end_char`]): a pod the controller deleted
+//! is `d` (or `D` when the Job counted it as failed), never the `x` of a counted failure;
+//! in-place restarts show as `|` (the container exited) and `~` (the crash-loop wait).
 //!
 //! ```text
 //! worker-0 |  #########  #########|
-//! worker-1 |  ####x      ####x    |
+//! worker-1 |  ####x      ###|~~##d|
 //!           0s                 42s
 //! ```
 //!
 //! It is for short, small runs only; it returns `None` when the run is too large for the
 //! picture to help (the charts cover those). It reads records only and never prints.
 
-use super::charts::timeline::node_outages;
+use super::charts::timeline::{EndMark, node_outages};
 use super::records::RunRecords;
 use crate::time::{SimTime, format_duration};
 
@@ -24,9 +27,26 @@ const MIN_SLOTS: usize = 10;
 pub const MAX_WIDTH: usize = 1000;
 
 const RUNNING: char = '#';
-const FAILED_END: char = 'x';
 const NOT_READY: char = '.';
 const IDLE: char = ' ';
+const RESTART_EXIT: char = '|';
+const RESTART_WAIT: char = '~';
+
+/// The letter that ends an attempt, with its legend words; `None` for attempts that
+/// succeeded or still run.
+pub fn end_char(mark: EndMark) -> Option<(char, &'static str)> {
+    Some(match mark {
+        EndMark::Running | EndMark::Succeeded => return None,
+        EndMark::FailedCounted => ('x', "failed (counted)"),
+        EndMark::FailedNotCounted => ('o', "failed, not counted"),
+        EndMark::DeletedNotCounted => ('d', "deleted, not counted"),
+        EndMark::DeletedCounted => ('D', "deleted, counted as failed"),
+        EndMark::Evicted => ('e', "evicted"),
+        EndMark::OomKilled => ('m', "OOMKilled"),
+        EndMark::PodDeadline => ('t', "pod deadline"),
+        EndMark::NodeLost => ('n', "node lost"),
+    })
+}
 
 /// The text timeline of a short run, `width` characters wide (lane label included), or
 /// `None` when the run has no scheduled pods, too many pods or nodes, or `width` leaves fewer
@@ -55,6 +75,12 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
     let slot_start = |i: usize| (i as u128 * end as u128 / slots as u128) as SimTime;
     let slot_of = |t: SimTime| ((t as u128 * slots as u128 / end as u128) as usize).min(slots - 1);
     let outages = node_outages(records, end);
+    let mut restarts_of = std::collections::BTreeMap::new();
+    for (pod, marks) in &records.restarts {
+        restarts_of.insert(*pod, marks);
+    }
+    let mut used: Vec<EndMark> = Vec::new();
+    let mut restarted = false;
     let mut out = String::new();
     for lane in &lanes {
         let mut cells = vec![IDLE; slots];
@@ -68,20 +94,37 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
         let pods = records
             .pods
             .iter()
-            .filter(|p| p.node.map(|n| records.name(n)) == Some(*lane));
-        for pod in pods.clone() {
-            let Some(start) = pod.started() else { continue };
-            let stop = pod.finished().unwrap_or(end).max(start);
+            .enumerate()
+            .filter(|(_, p)| p.node.map(|n| records.name(n)) == Some(*lane));
+        let fill = |cells: &mut [char], from: SimTime, to: SimTime, c: char| {
             for (i, cell) in cells.iter_mut().enumerate() {
                 let (a, b) = (slot_start(i), slot_start(i + 1));
-                if start < b.max(a + 1) && stop > a {
-                    *cell = RUNNING;
+                if from < b.max(a + 1) && to > a {
+                    *cell = c;
                 }
             }
+        };
+        for (_, pod) in pods.clone() {
+            let Some(start) = pod.started() else { continue };
+            let stop = pod.finished().unwrap_or(end).max(start);
+            fill(&mut cells, start, stop, RUNNING);
         }
-        for pod in pods.filter(|p| p.failed()) {
-            if let Some(finished) = pod.finished() {
-                cells[slot_of(finished.saturating_sub(1))] = FAILED_END;
+        for (i, _) in pods.clone() {
+            for r in restarts_of.get(&i).into_iter().flat_map(|m| m.iter()) {
+                restarted = true;
+                if r.restarted > r.exited {
+                    fill(&mut cells, r.exited, r.restarted, RESTART_WAIT);
+                }
+                cells[slot_of(r.exited.saturating_sub(1))] = RESTART_EXIT;
+            }
+        }
+        for (_, pod) in pods {
+            let mark = EndMark::of(pod);
+            if let (Some((c, _)), Some(finished)) = (end_char(mark), pod.finished()) {
+                cells[slot_of(finished.saturating_sub(1))] = c;
+                if !used.contains(&mark) {
+                    used.push(mark);
+                }
             }
         }
         let line: String = cells.into_iter().collect();
@@ -90,8 +133,18 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
     let (first, last) = ("0s".to_string(), format_duration(end));
     let pad = (slots + 2).saturating_sub(first.len() + last.len());
     out.push_str(&format!("{:label_width$} {first}{:pad$}{last}\n", "", ""));
+    used.sort();
+    let mut legend = format!("{RUNNING} running");
+    if restarted {
+        legend.push_str(&format!(
+            "  {RESTART_EXIT} restarted in place  {RESTART_WAIT} crash-loop wait"
+        ));
+    }
+    for (c, words) in used.into_iter().filter_map(end_char) {
+        legend.push_str(&format!("  {c} {words}"));
+    }
     out.push_str(&format!(
-        "{:label_width$} {RUNNING} running  {FAILED_END} failed attempt ended  {NOT_READY} node NotReady\n",
+        "{:label_width$} {legend}  {NOT_READY} node NotReady\n",
         ""
     ));
     Some(out)
@@ -131,6 +184,41 @@ mod tests {
         assert_eq!(&worker0[..14], "worker-0 | ##x");
         assert!(worker0.ends_with("##x|"));
         assert_eq!(text.matches('x').count(), 3 + 1, "{text}"); // three ends + the legend
+    }
+
+    fn scenario_text(path: &str, width: usize) -> String {
+        let dir = crate::report::explain::tests::run_scenario(path);
+        text_timeline(&read_run(dir.path()).unwrap(), width).unwrap()
+    }
+
+    #[test]
+    fn suspended_pods_are_printed_as_deleted_not_failed() {
+        for lesson in ["suspend-resume", "success-policy", "cronjob-replace"] {
+            let text = scenario_text(&format!("scenarios/teaching/{lesson}.yaml"), 80);
+            let lanes: String = text.lines().take(3).collect();
+            assert!(!lanes.contains('x'), "{lesson}: {text}");
+            assert!(lanes.contains('d'), "{lesson}: {text}");
+            assert!(text.contains("d deleted, not counted"), "{lesson}: {text}");
+            assert!(!text.contains("failed"), "{lesson}: {text}");
+        }
+    }
+
+    #[test]
+    fn onfailure_restarts_are_printed_with_their_crash_loop_wait() {
+        // 49 s over 49 slots: one per second. Restarts at 6.020 s (at once) and 11.020 s
+        // (restarted 21.020 s).
+        let text = scenario_text("scenarios/teaching/onfailure-vs-never.yaml", 9 + 3 + 49);
+        let lane = text
+            .lines()
+            .find(|l| l.contains('|') && l.matches('|').count() > 2)
+            .unwrap();
+        let cells = &lane[lane.find('|').unwrap() + 1..];
+        assert_eq!(cells.matches('|').count(), 2 + 1, "{text}"); // two exits + the frame
+        assert!(cells.contains("|~~~~~~~~~"), "{text}");
+        assert!(
+            text.contains("| restarted in place  ~ crash-loop wait"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 use std::cell::Cell;
 use std::collections::BTreeSet;
 
+use super::store::why::EndedBy;
 use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
@@ -92,6 +93,7 @@ impl World<'_> {
             batch_sync_queued: false,
             timers: BTreeSet::new(),
             name_rng: self.rng.stream("pod-names", uid),
+            why: Default::default(),
         });
         self.schedule(now, Event::JobSync(id));
         id
@@ -193,6 +195,11 @@ impl World<'_> {
     /// then). Foreground and background propagation look the same here, because pods stop
     /// at once. The owning CronJob's informer hears of the deletion.
     pub fn delete_job(&mut self, id: JobId) {
+        self.delete_job_for(id, EndedBy::Deleted);
+    }
+
+    /// [`Self::delete_job`], recording `cause` as what ended the Job's active pods.
+    pub fn delete_job_for(&mut self, id: JobId, cause: EndedBy) {
         let now = self.now();
         let job = self.store.job_mut(id);
         if job.deleted_at.is_some() {
@@ -203,6 +210,7 @@ impl World<'_> {
         self.last_activity = now;
         let active: Vec<PodId> = job.active.iter().copied().collect();
         for pod in active {
+            self.store.pod_mut(pod).why.end(cause);
             self.delete_pod(pod);
         }
         self.reap_job(id);

@@ -9,6 +9,7 @@
 
 pub mod cronjob;
 pub mod job;
+pub mod why;
 
 use std::collections::BTreeMap;
 
@@ -215,6 +216,8 @@ pub struct Pod {
     pub kill_code: i32,
     /// Why the kubelet stopped the pod, when it did (`DeadlineExceeded`, `Evicted`, …).
     pub kill_reason: Option<&'static str>,
+    /// Why it was created and how it ended, for the records.
+    pub why: why::PodWhy,
 }
 
 /// The pod state the Job's incremental counters were last updated with.
@@ -413,6 +416,7 @@ impl Pod {
             disruption: None,
             kill_code: 143,
             kill_reason: None,
+            why: why::PodWhy::default(),
         }
     }
 }

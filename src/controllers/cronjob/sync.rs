@@ -26,6 +26,7 @@ use crate::cron::schedule::{Schedule, quote};
 use crate::record::ObjectRef;
 use crate::time::SimTime;
 use crate::world::store::cronjob::{ActiveJob, CronJobState, ParsedSchedule};
+use crate::world::store::why::EndedBy;
 use crate::world::{CronJobId, JobId, JobState, OwnerRef, World};
 
 /// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
@@ -111,20 +112,20 @@ fn cleanup_finished_jobs(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) ->
         history::jobs_to_delete(&entries, limits.0, limits.1)
     };
     for &job in &to_delete {
-        delete_owned_job(w, id, job);
+        delete_owned_job(w, id, job, EndedBy::Deleted);
     }
     !to_delete.is_empty()
 }
 
 /// `deleteJob`: background deletion, the reference leaves `status.active`, then
 /// `SuccessfulDelete`.
-fn delete_owned_job(w: &mut World<'_>, id: CronJobId, job: JobId) {
+fn delete_owned_job(w: &mut World<'_>, id: CronJobId, job: JobId, cause: EndedBy) {
     let (name, uid) = {
         let j = w.store.job(job);
         (j.metadata.name.clone(), j.uid)
     };
     w.store.cronjob_mut(id).status.remove_active(uid);
-    w.delete_job(job);
+    w.delete_job_for(job, cause);
     let cj_name = w.store.cronjob(id).metadata.name.clone();
     w.emit(
         ObjectRef::CronJob(&cj_name),
@@ -256,7 +257,7 @@ fn sync_cronjob(
                     .get(job.0)
                     .is_some_and(|j| j.deleted_at.is_none())
                 {
-                    delete_owned_job(w, id, job);
+                    delete_owned_job(w, id, job, EndedBy::DeletedCronJobReplace);
                     w.store.cronjob_mut(id).stats.counts.replaced += 1;
                     changed = true;
                 }

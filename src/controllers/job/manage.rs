@@ -10,6 +10,8 @@ use super::{MAX_POD_CREATE_DELETE_PER_SYNC, MIN_REQUEUE, enqueue_batched, requeu
 use crate::api::PodReplacementPolicy;
 use crate::record::ObjectRef;
 use crate::time::SimTime;
+use crate::world::store::JobState;
+use crate::world::store::why::{Counted, CreatedFor, EndedBy};
 use crate::world::{Event, JobId, Pod, PodId, PodPhase, World};
 
 /// Runs `manageJob` with `succeeded` already including this sync's new successes.
@@ -25,7 +27,7 @@ pub(super) fn manage_job(
     if job.spec.suspended() {
         let active: Vec<PodId> = job.active.iter().copied().collect();
         for pod in active {
-            delete_pod(w, id, pod, true);
+            delete_pod(w, id, pod, true, EndedBy::DeletedSuspend);
             deleted_now.push(pod);
         }
         return;
@@ -43,7 +45,7 @@ pub(super) fn manage_job(
     let to_delete = pods_to_delete(w, id, surplus);
     if !to_delete.is_empty() {
         for pod in to_delete {
-            delete_pod(w, id, pod, true);
+            delete_pod(w, id, pod, true, EndedBy::DeletedSurplus);
             deleted_now.push(pod);
         }
         return;
@@ -181,6 +183,7 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     let now = w.now();
     let pod_id = PodId(w.store.pods.next_id());
     let job = w.store.jobs.get_mut(id.0).expect("job exists");
+    let (created_for, replaces) = why_created(job, index, now);
     let (attempt, index_failures) = match (job.indexes.as_mut(), index) {
         (Some(ix), Some(i)) => {
             let counts = ix.next_counts(i);
@@ -202,6 +205,8 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     }
     let mut pod = Pod::new(name, id, index, attempt, now, &job.template);
     pod.index_failures = index_failures;
+    pod.why.created_for = created_for;
+    pod.why.replaces = replaces;
     job.pods.push(pod_id);
     job.active.insert(pod_id);
     w.store.pod_names.insert(pod.name.clone(), pod_id);
@@ -223,10 +228,19 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
 
 /// Deletes a pod through the API. `remove_finalizer` is the path for surplus, suspended
 /// and success-policy pods: they are never counted as failed or succeeded (§5).
-pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_finalizer: bool) {
+pub(super) fn delete_pod(
+    w: &mut World<'_>,
+    id: JobId,
+    pod_id: PodId,
+    remove_finalizer: bool,
+    cause: EndedBy,
+) {
+    let pod = w.store.pod_mut(pod_id);
     if remove_finalizer {
-        w.store.pod_mut(pod_id).tracked = false;
+        pod.tracked = false;
+        pod.why.counted = Counted::No;
     }
+    pod.why.end(cause);
     w.emit_about(
         |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulDelete",
@@ -236,4 +250,33 @@ pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_fin
         },
     );
     w.delete_pod(pod_id);
+}
+
+/// Why a pod about to be created for `index` exists: it replaces the oldest pod that
+/// stopped without succeeding (of the same index, for Indexed Jobs), or it belongs to the
+/// first wave, or it fills a completion or index that is still missing.
+fn why_created(
+    job: &mut JobState,
+    index: Option<u32>,
+    now: SimTime,
+) -> (CreatedFor, Option<Box<str>>) {
+    let first_wave = *job.why.first_wave.get_or_insert(now);
+    let unreplaced = &mut job.why.unreplaced;
+    let position = match index {
+        Some(i) => unreplaced.iter().position(|u| u.index == Some(i)),
+        None => (!unreplaced.is_empty()).then_some(0),
+    };
+    if let Some(replaced) = position.and_then(|at| unreplaced.remove(at)) {
+        return (replaced.kind, Some(replaced.name));
+    }
+    let kind = if first_wave == now {
+        CreatedFor::Initial
+    } else if index.is_some() {
+        CreatedFor::FreeIndex
+    } else if job.status.succeeded > 0 {
+        CreatedFor::NextCompletion
+    } else {
+        CreatedFor::ScaleUp
+    };
+    (kind, None)
 }

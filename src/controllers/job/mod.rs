@@ -19,6 +19,7 @@ use crate::api::job::PodFailurePolicyAction;
 use crate::api::{JobSpec, PodReplacementPolicy, RestartPolicy};
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
+use crate::world::store::why::{Counted, EndedBy, Unreplaced};
 use crate::world::{Condition, ConditionType, Status};
 use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World};
 use backoff::FinishedPod;
@@ -122,8 +123,12 @@ pub fn pod_updated(w: &mut World<'_>, pod_id: PodId) {
         return;
     }
     let policy = job.spec.replacement_policy();
-    if !active {
-        job.active.remove(&pod_id);
+    if !active
+        && job.active.remove(&pod_id)
+        && pod.phase != PodPhase::Succeeded
+        && let Some(entry) = Unreplaced::of(pod.index, pod.why.ended_by, &pod.name)
+    {
+        job.why.unreplaced.push_back(entry);
     }
     // Under `Failed` replacement a terminating pod keeps its index until it is terminal.
     let releases_index = match policy {
@@ -208,6 +213,8 @@ enum Fate {
         /// False when an `Ignore` rule matched: not counted, but still backs off.
         counted: bool,
         action: Option<PodFailurePolicyAction>,
+        /// The index of the podFailurePolicy rule that matched.
+        rule: Option<usize>,
         /// The `FailJob` message, when that rule matched.
         message: String,
     },
@@ -290,8 +297,13 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
         // 7. Delete every active pod: kept counted on the failure path, uncounted when a
         //    success policy declared success (§13).
         let active: Vec<PodId> = w.store.job(id).active.iter().copied().collect();
+        let cause = match (f.failed, f.reason) {
+            (false, _) => EndedBy::DeletedSuccessPolicy,
+            (true, "DeadlineExceeded") => EndedBy::DeletedJobDeadline,
+            (true, _) => EndedBy::DeletedJobFailed,
+        };
         for pod in active {
-            manage::delete_pod(w, id, pod, !f.failed);
+            manage::delete_pod(w, id, pod, !f.failed, cause);
             deleted_now.push(pod);
         }
     } else {
@@ -420,6 +432,7 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                         .as_ref()
                         .is_none_or(|m| m.action != PodFailurePolicyAction::Ignore),
                     action: m.as_ref().map(|m| m.action),
+                    rule: m.as_ref().map(|m| m.rule),
                     message: m.map(|m| m.message).unwrap_or_default(),
                 }
             }
@@ -429,6 +442,7 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                 Fate::Failed {
                     counted: true,
                     action: None,
+                    rule: None,
                     message: String::new(),
                 }
             }
@@ -457,16 +471,26 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                 if counts {
                     out.succeeded += 1;
                 }
+                w.store.pod_mut(pod_id).why.counted = if counts {
+                    Counted::Succeeded
+                } else {
+                    Counted::No
+                };
             }
             Fate::Failed {
                 counted,
                 action,
+                rule,
                 message,
             } => {
                 if first_look {
                     let pod = w.store.pod_mut(pod_id);
                     pod.failure_recorded = true;
                     pod.failure_ignored = !*counted;
+                    pod.why.rule = rule.and_then(|r| u16::try_from(r).ok());
+                    if !*counted {
+                        pod.why.counted = Counted::No;
+                    }
                     backoff_input.push(FinishedPod {
                         succeeded: false,
                         finish_time,
@@ -501,6 +525,7 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                     // counts toward backoffLimit (`newFailedPods` upstream).
                     if *counted {
                         out.failed_pending += 1;
+                        w.store.pod_mut(pod_id).why.counted = Counted::Failed;
                     }
                     delayed.push(pod_id);
                     continue;
@@ -514,6 +539,11 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                 if *counted && in_range {
                     out.failed += 1;
                 }
+                w.store.pod_mut(pod_id).why.counted = if *counted && in_range {
+                    Counted::Failed
+                } else {
+                    Counted::No
+                };
             }
         }
         out.pods.push((pod_id, fate));
@@ -553,6 +583,9 @@ fn count_remaining_as_failed(w: &mut World<'_>, id: JobId) -> i32 {
             // A failure an `Ignore` rule matched stays uncounted (§11).
             if !pod.failure_ignored {
                 n += 1;
+                pod.why.counted = Counted::Failed;
+            } else {
+                pod.why.counted = Counted::No;
             }
         }
     }
@@ -575,6 +608,9 @@ fn count_kept_failures(w: &mut World<'_>, id: JobId) -> i32 {
             pod.tracked = false;
             if !pod.failure_ignored {
                 n += 1;
+                pod.why.counted = Counted::Failed;
+            } else {
+                pod.why.counted = Counted::No;
             }
         } else if pod.tracked {
             // not terminal yet: counted when it is

@@ -232,6 +232,8 @@ pub enum Swatch {
     Cross(RGBColor),
     Dot(RGBColor),
     Triangle(RGBColor),
+    /// A pod attempt: a bar of the first colour with an end mark of the second.
+    Attempt(RGBColor, timeline::MarkShape, RGBColor),
 }
 
 #[derive(Debug, Clone)]
@@ -322,6 +324,10 @@ pub fn draw_legend<DB: DrawingBackend>(
             Swatch::Cross(c) => area.draw(&Cross::new((x + 11, y), 5, c.stroke_width(2)))?,
             Swatch::Dot(c) => area.draw(&Circle::new((x + 11, y), 5, c.filled()))?,
             Swatch::Triangle(c) => area.draw(&TriangleMarker::new((x + 11, y), 6, c.filled()))?,
+            Swatch::Attempt(bar, shape, c) => {
+                area.draw(&Rectangle::new([(x, y - 5), (x + 22, y + 5)], bar.filled()))?;
+                timeline::draw_mark(area, shape, c, (x + 16, y), 5)?;
+            }
         }
         area.draw(&Text::new(item.label.clone(), (x + 28, y), text.clone()))?;
     }

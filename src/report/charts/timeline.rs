@@ -1,7 +1,10 @@
 //! The timeline (Gantt) chart: one lane per node — or per completion index when the run is a
-//! single Indexed Job — and a bar per pod attempt, pending time lighter, failed attempts in
-//! vermillion with a cross, recreation-backoff gaps as thin whiskers, node outages shaded and
-//! Job start/finish marks on a top lane.
+//! single Indexed Job — and a bar per pod attempt, pending time lighter. Every way an attempt
+//! ends has its own bar colour and end mark ([`EndMark`], from `pods.csv`'s `ended_by` and
+//! `counted`): a pod the controller deleted is never drawn as a failure. In-place restarts
+//! split the bar into runs with the crash-loop waits between them; recreation backoff,
+//! per-index backoff and suspension gaps are drawn differently; node outages are shaded and
+//! Job start/finish marks sit on a top lane.
 //!
 //! Beyond [`DETAIL_LIMIT`] attempts (or too many rows) it aggregates: lanes are binned and the
 //! bars merge into density cells, so files stay small whatever the run's size. It must not
@@ -10,7 +13,7 @@
 use super::{Chart, DrawResult, Frame, LegendItem, Swatch, WIDTH, frame_areas, lighten, palette};
 use crate::report::font;
 use crate::report::names::Name;
-use crate::report::records::{CompactPod, JobOutcome, RunRecords};
+use crate::report::records::{CompactPod, CountedAs, Ended, JobOutcome, RestartMark, RunRecords};
 use crate::time::SimTime;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -53,7 +56,239 @@ pub struct Bar {
     pub start: SimTime,
     pub end: SimTime,
     pub key: usize,
+    /// The attempt failed (any failure, counted or not; not a deletion).
     pub failed: bool,
+    /// How it ended, as drawn.
+    pub mark: EndMark,
+    /// In-place restarts inside the bar.
+    pub restarts: Vec<RestartMark>,
+}
+
+/// How an attempt ended, as the timeline draws it: a bar colour and an end mark each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EndMark {
+    /// Still running (or pending) when the run ended: no mark.
+    Running,
+    /// Every container exited 0.
+    Succeeded,
+    /// Failed and counted in `status.failed` (or a file that does not say).
+    FailedCounted,
+    /// Failed (also evicted, OOMKilled, …) but not counted: a podFailurePolicy `Ignore`
+    /// rule matched its exit code or its disruption.
+    FailedNotCounted,
+    /// Deleted by the controller (suspend, success policy, surplus, Replace, an action) and
+    /// not counted.
+    DeletedNotCounted,
+    /// Deleted by the controller when the Job failed or passed its deadline: counted as
+    /// failed, as Kubernetes counts it.
+    DeletedCounted,
+    /// Evicted through the Eviction API (and counted, or not known to be uncounted).
+    Evicted,
+    /// A container was OOMKilled (and counted).
+    OomKilled,
+    /// The pod's own `activeDeadlineSeconds` ran out (and counted).
+    PodDeadline,
+    /// Its node was lost: taint-manager eviction, PodGC (and counted).
+    NodeLost,
+}
+
+/// The shape drawn at an attempt's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkShape {
+    None,
+    Dot,
+    Cross,
+    Ring,
+    Square,
+    HollowSquare,
+    Diamond,
+    HollowDiamond,
+    Triangle,
+    TriangleDown,
+    Tick,
+}
+
+impl EndMark {
+    /// The mark of one pod.
+    pub fn of(pod: &CompactPod) -> EndMark {
+        let counted = pod.counted;
+        match pod.ended {
+            Ended::Running => EndMark::Running,
+            Ended::Succeeded => EndMark::Succeeded,
+            // A failure the Job did not count — a podFailurePolicy `Ignore` rule, which is
+            // how a disruption goes uncounted — is its own mark, whatever ended the pod.
+            Ended::Failed
+            | Ended::OomKilled
+            | Ended::PodDeadline
+            | Ended::Evicted
+            | Ended::NodeLost
+                if counted == CountedAs::No =>
+            {
+                EndMark::FailedNotCounted
+            }
+            Ended::Failed => EndMark::FailedCounted,
+            Ended::OomKilled => EndMark::OomKilled,
+            Ended::PodDeadline => EndMark::PodDeadline,
+            Ended::Evicted => EndMark::Evicted,
+            Ended::NodeLost => EndMark::NodeLost,
+            _ if counted == CountedAs::Failed => EndMark::DeletedCounted,
+            _ => EndMark::DeletedNotCounted,
+        }
+    }
+
+    /// Every mark, in legend order.
+    pub const ALL: [EndMark; 9] = [
+        EndMark::Succeeded,
+        EndMark::FailedCounted,
+        EndMark::FailedNotCounted,
+        EndMark::DeletedNotCounted,
+        EndMark::DeletedCounted,
+        EndMark::Evicted,
+        EndMark::OomKilled,
+        EndMark::PodDeadline,
+        EndMark::NodeLost,
+    ];
+
+    /// True for the ends that are failures of the pod itself (not deletions).
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            EndMark::FailedCounted
+                | EndMark::FailedNotCounted
+                | EndMark::Evicted
+                | EndMark::OomKilled
+                | EndMark::PodDeadline
+                | EndMark::NodeLost
+        )
+    }
+
+    /// The bar's colour; `None` for the Job's own colour.
+    pub fn bar(self) -> Option<RGBColor> {
+        match self {
+            EndMark::Running | EndMark::Succeeded => None,
+            EndMark::FailedCounted | EndMark::OomKilled | EndMark::PodDeadline => {
+                Some(palette::VERMILLION)
+            }
+            EndMark::FailedNotCounted => Some(lighten(palette::VERMILLION, 0.5)),
+            EndMark::DeletedNotCounted => Some(lighten(palette::GREY, 0.45)),
+            EndMark::DeletedCounted => Some(palette::GREY),
+            EndMark::Evicted | EndMark::NodeLost => Some(palette::REDDISH_PURPLE),
+        }
+    }
+
+    /// The end mark and its colour.
+    pub fn shape(self) -> (MarkShape, RGBColor) {
+        match self {
+            EndMark::Running => (MarkShape::None, palette::BLACK),
+            EndMark::Succeeded => (MarkShape::Dot, palette::BLUISH_GREEN),
+            EndMark::FailedCounted => (MarkShape::Cross, palette::BLACK),
+            EndMark::FailedNotCounted => (MarkShape::Ring, palette::BLACK),
+            EndMark::DeletedNotCounted => (MarkShape::HollowSquare, palette::BLACK),
+            EndMark::DeletedCounted => (MarkShape::Square, palette::VERMILLION),
+            EndMark::Evicted => (MarkShape::Triangle, palette::BLACK),
+            EndMark::OomKilled => (MarkShape::Diamond, palette::BLACK),
+            EndMark::PodDeadline => (MarkShape::HollowDiamond, palette::BLACK),
+            EndMark::NodeLost => (MarkShape::TriangleDown, palette::BLACK),
+        }
+    }
+
+    /// The legend's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            EndMark::Running => "still running",
+            EndMark::Succeeded => "succeeded (bar in its Job's colour)",
+            EndMark::FailedCounted => "failed, counted in status.failed",
+            EndMark::FailedNotCounted => {
+                "failed, not counted (podFailurePolicy Ignore: an exit code or a disruption)"
+            }
+            EndMark::DeletedNotCounted => {
+                "deleted, not counted (suspend, success policy, surplus, Replace)"
+            }
+            EndMark::DeletedCounted => "deleted as the Job failed, counted as failed",
+            EndMark::Evicted => "evicted",
+            EndMark::OomKilled => "OOMKilled",
+            EndMark::PodDeadline => "pod activeDeadlineSeconds",
+            EndMark::NodeLost => "node lost",
+        }
+    }
+}
+
+/// Draws an end mark centred at pixel `(x, y)`, `size` pixels from centre to edge.
+pub fn draw_mark<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    shape: MarkShape,
+    colour: RGBColor,
+    (x, y): (i32, i32),
+    size: i32,
+) -> DrawResult<DB> {
+    let s = size;
+    let line = colour.stroke_width(2);
+    match shape {
+        MarkShape::None => {}
+        MarkShape::Dot => area.draw(&Circle::new((x, y), (s - 1).max(2), colour.filled()))?,
+        MarkShape::Cross => area.draw(&Cross::new((x, y), s, line))?,
+        MarkShape::Ring => {
+            area.draw(&Circle::new((x, y), s, WHITE.filled()))?;
+            area.draw(&Circle::new((x, y), s, line))?;
+        }
+        MarkShape::Square => area.draw(&Rectangle::new(
+            [(x - s, y - s), (x + s, y + s)],
+            colour.filled(),
+        ))?,
+        MarkShape::HollowSquare => {
+            area.draw(&Rectangle::new(
+                [(x - s, y - s), (x + s, y + s)],
+                WHITE.filled(),
+            ))?;
+            area.draw(&Rectangle::new([(x - s, y - s), (x + s, y + s)], line))?;
+        }
+        MarkShape::Diamond | MarkShape::HollowDiamond => {
+            let points = vec![
+                (x, y - s - 1),
+                (x + s + 1, y),
+                (x, y + s + 1),
+                (x - s - 1, y),
+            ];
+            if shape == MarkShape::Diamond {
+                area.draw(&Polygon::new(points, colour.filled()))?;
+            } else {
+                area.draw(&Polygon::new(points.clone(), WHITE.filled()))?;
+                let mut closed = points;
+                closed.push(closed[0]);
+                area.draw(&PathElement::new(closed, line))?;
+            }
+        }
+        MarkShape::Triangle => area.draw(&Polygon::new(
+            vec![(x, y - s - 1), (x + s + 1, y + s), (x - s - 1, y + s)],
+            colour.filled(),
+        ))?,
+        MarkShape::TriangleDown => area.draw(&Polygon::new(
+            vec![(x, y + s + 1), (x + s + 1, y - s), (x - s - 1, y - s)],
+            colour.filled(),
+        ))?,
+        MarkShape::Tick => area.draw(&PathElement::new(vec![(x, y - s), (x, y + s)], line))?,
+    }
+    Ok(())
+}
+
+/// What a gap between two attempts of the same Job (and index) was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapKind {
+    /// The Job controller's recreation backoff after a failure (whole Job).
+    Backoff,
+    /// The per-index backoff of `backoffLimitPerIndex`.
+    IndexBackoff,
+    /// The Job was suspended: its pods deleted, new ones created on resume.
+    Suspended,
+}
+
+/// A gap drawn on a row: from an attempt's end to the creation of the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shade {
+    pub row: usize,
+    pub from: SimTime,
+    pub to: SimTime,
+    pub kind: GapKind,
 }
 
 /// A Job's start and finish on the marker lane.
@@ -80,8 +315,11 @@ pub struct Cell {
 pub enum View {
     Detailed {
         bars: Vec<Bar>,
-        /// `(row, from, to)`: a failed attempt's finish to the creation of its replacement.
+        /// `(row, from, to)`: a failed attempt's finish to the creation of its replacement
+        /// (the recreation backoff).
         gaps: Vec<(usize, SimTime, SimTime)>,
+        /// Per-index backoff and suspension gaps (the recreation backoff is in `gaps`).
+        shades: Vec<Shade>,
     },
     Density {
         column_ms: f64,
@@ -91,8 +329,19 @@ pub enum View {
     },
 }
 
+/// Where a pod's bar is drawn, in pixels of the chart (for `report.html`'s clicks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HitBox {
+    /// The pod's position in `RunRecords::pods`.
+    pub pod: usize,
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+}
+
 /// The timeline's drawing model.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct TimelineChart {
     pub frame: Frame,
     pub by_index: bool,
@@ -103,6 +352,8 @@ pub struct TimelineChart {
     pub marks: Vec<JobMark>,
     #[allow(dead_code)] // counted for the view; no chart reads it yet
     pub attempts: usize,
+    /// The bars' pixel boxes of the latest drawing (detailed view only).
+    hits: std::sync::Mutex<Vec<HitBox>>,
 }
 
 /// Which lane a pod belongs to, before rows are assigned.
@@ -135,19 +386,41 @@ impl TimelineChart {
             view: View::Detailed {
                 bars: Vec::new(),
                 gaps: Vec::new(),
+                shades: Vec::new(),
             },
             outages,
             marks,
             attempts,
+            hits: std::sync::Mutex::new(Vec::new()),
         };
         let packed = (attempts <= DETAIL_LIMIT)
             .then(|| pack_rows(records, &lanes, frame, end))
             .filter(|(lanes, _)| lanes.iter().map(|l| l.rows).sum::<usize>() <= ROW_LIMIT);
+        let packed = packed.map(|(lanes, mut bars)| {
+            // Bars are in lane order; the restarts are in file order: look each pod up.
+            let bar_of: BTreeMap<usize, usize> =
+                bars.iter().enumerate().map(|(i, b)| (b.pod, i)).collect();
+            for (pod, marks) in &records.restarts {
+                if let Some(&i) = bar_of.get(pod) {
+                    bars[i].restarts = marks.clone();
+                }
+            }
+            (lanes, bars)
+        });
         match packed {
             Some((lanes, bars)) => {
-                let gaps = backoff_gaps(&records.pods, &bars, end);
+                let all = attempt_gaps(records, &bars);
+                let gaps = all
+                    .iter()
+                    .filter(|g| g.kind == GapKind::Backoff)
+                    .map(|g| (g.row, g.from, g.to))
+                    .collect();
+                let shades = all
+                    .into_iter()
+                    .filter(|g| g.kind != GapKind::Backoff)
+                    .collect();
                 chart.lanes = lanes;
-                chart.view = View::Detailed { bars, gaps };
+                chart.view = View::Detailed { bars, gaps, shades };
             }
             None => {
                 let (lanes, view) = density(records, &lanes, frame, end);
@@ -179,29 +452,44 @@ impl TimelineChart {
             }
         };
         match &self.view {
-            View::Detailed { bars, gaps } => {
+            View::Detailed { bars, gaps, shades } => {
                 let pending = lighten(palette::GREY, 0.6);
-                let any_failed = bars.iter().any(|b| b.failed);
                 let any_pending = bars.iter().any(|b| b.pending_from.is_some());
                 push(
                     any_pending,
                     "pending (created → started)",
                     Swatch::Fill(pending),
                 );
+                for mark in EndMark::ALL {
+                    let (shape, colour) = mark.shape();
+                    // A success is drawn in its Job's colour: the swatch stays neutral.
+                    let bar = mark.bar().unwrap_or(lighten(palette::GREY, 0.55));
+                    push(
+                        bars.iter().any(|b| b.mark == mark),
+                        mark.label(),
+                        Swatch::Attempt(bar, shape, colour),
+                    );
+                }
                 push(
-                    any_failed,
-                    "failed attempt",
-                    Swatch::Fill(palette::VERMILLION),
-                );
-                push(
-                    any_failed,
-                    "attempt ended failed",
-                    Swatch::Cross(palette::BLACK),
+                    bars.iter().any(|b| !b.restarts.is_empty()),
+                    "container restarted in place: exit | crash-loop wait",
+                    Swatch::Attempt(RESTART_WAIT, MarkShape::Tick, palette::BLACK),
                 );
                 push(
                     !gaps.is_empty(),
-                    "backoff before retry",
+                    "recreation backoff before the next pod",
                     Swatch::Dashed(palette::GREY),
+                );
+                let kinds = |k: GapKind| shades.iter().any(|s| s.kind == k);
+                push(
+                    kinds(GapKind::IndexBackoff),
+                    "per-index backoff before the next pod",
+                    Swatch::Dashed(palette::ORANGE),
+                );
+                push(
+                    kinds(GapKind::Suspended),
+                    "Job suspended (pods deleted, recreated on resume)",
+                    Swatch::Fill(SUSPENDED),
                 );
             }
             View::Density { failures, .. } => {
@@ -233,6 +521,10 @@ impl TimelineChart {
 }
 
 const OUTAGE: RGBColor = RGBColor(214, 214, 214);
+/// A crash-loop wait inside a bar.
+const RESTART_WAIT: RGBColor = RGBColor(235, 235, 235);
+/// A suspension gap between attempts.
+const SUSPENDED: RGBColor = RGBColor(190, 225, 245);
 /// Outages over density cells need more contrast than behind bars.
 const OUTAGE_STRIP: RGBColor = RGBColor(85, 85, 85);
 
@@ -358,7 +650,9 @@ fn pack_rows(
                 start,
                 end: to,
                 key: frame.colours.key(pod.job),
-                failed: pod.failed(),
+                failed: EndMark::of(pod).is_failure(),
+                mark: EndMark::of(pod),
+                restarts: Vec::new(),
             });
         }
         let rows = free_from.len().max(1);
@@ -373,9 +667,11 @@ fn pack_rows(
     (out_lanes, bars)
 }
 
-/// For each failed attempt, the gap until the next attempt of the same Job (and index) was
-/// created: the recreation backoff made visible.
-fn backoff_gaps(pods: &[CompactPod], bars: &[Bar], end: SimTime) -> Vec<(usize, SimTime, SimTime)> {
+/// For each attempt that failed or was deleted on suspend, the gap until the next attempt
+/// of the same Job (and index) was created: the recreation backoff (per index under
+/// `backoffLimitPerIndex`) or the suspension, made visible.
+fn attempt_gaps(records: &RunRecords, bars: &[Bar]) -> Vec<Shade> {
+    let pods = &records.pods;
     let mut created: BTreeMap<(Name, Option<u32>), Vec<SimTime>> = BTreeMap::new();
     for pod in pods {
         if let Some(t) = pod.first_seen() {
@@ -385,19 +681,35 @@ fn backoff_gaps(pods: &[CompactPod], bars: &[Bar], end: SimTime) -> Vec<(usize, 
     for times in created.values_mut() {
         times.sort_unstable();
     }
-    let row_of: BTreeMap<usize, usize> = bars.iter().map(|b| (b.pod, b.row)).collect();
+    let per_index: Vec<Name> = records
+        .objects
+        .iter()
+        .filter(|o| o.kind == "Job" && o.backoff_limit_per_index.is_some())
+        .filter_map(|o| records.names.get(&o.name))
+        .collect();
     let mut gaps = Vec::new();
-    for (i, pod) in pods.iter().enumerate().filter(|(_, p)| p.failed()) {
-        let (Some(finished), Some(&row)) = (pod.finished(), row_of.get(&i)) else {
-            continue;
+    for bar in bars {
+        let pod = &pods[bar.pod];
+        let kind = match pod.ended {
+            Ended::DeletedSuspend => GapKind::Suspended,
+            _ if !bar.mark.is_failure() => continue,
+            _ if pod.index().is_some() && per_index.contains(&pod.job) => GapKind::IndexBackoff,
+            _ => GapKind::Backoff,
         };
-        let Some(times) = created.get(&(pod.job, pod.index())) else {
+        let (Some(finished), Some(times)) = (pod.finished(), created.get(&(pod.job, pod.index())))
+        else {
             continue;
         };
         let next = times.partition_point(|&t| t < finished);
-        let until = times.get(next).copied().unwrap_or(end);
-        if until > finished && times.get(next).is_some() {
-            gaps.push((row, finished, until));
+        if let Some(&until) = times.get(next)
+            && until > finished
+        {
+            gaps.push(Shade {
+                row: bar.row,
+                from: finished,
+                to: until,
+                kind,
+            });
         }
     }
     gaps
@@ -488,7 +800,7 @@ fn density(
     let column_of = |t: SimTime| ((t as f64 / column_ms) as usize).min(columns - 1);
     for (pod, &lane) in records.pods.iter().zip(&lanes.of_pod) {
         let bin = lane as usize / per_bin;
-        if let (true, Some(finished)) = (pod.failed(), pod.finished()) {
+        if let (true, Some(finished)) = (EndMark::of(pod).is_failure(), pod.finished()) {
             failed[bin * columns + column_of(finished)] = true;
         }
         let Some(start) = pod.started() else { continue };
@@ -581,6 +893,24 @@ fn density(
             failures,
         },
     )
+}
+
+impl TimelineChart {
+    /// The pixel box of every bar, as [`Chart::draw`] places them in a chart of
+    /// [`Chart::size`]; empty in the density view.
+    pub fn hit_boxes(&self) -> Vec<HitBox> {
+        if matches!(self.view, View::Density { .. }) || font::ensure_registered().is_err() {
+            return Vec::new();
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
+            if self.draw(&root).is_err() {
+                return Vec::new();
+            }
+        }
+        self.hits.lock().map(|h| h.clone()).unwrap_or_default()
+    }
 }
 
 impl Chart for TimelineChart {
@@ -704,8 +1034,32 @@ impl Chart for TimelineChart {
         }
 
         match &self.view {
-            View::Detailed { bars, gaps } => {
+            View::Detailed { bars, gaps, shades } => {
                 let mid = |row: usize| y_top(row) - 0.5;
+                let boxes = bars.iter().map(|b| {
+                    let from = b.pending_from.unwrap_or(b.start);
+                    let (x0, y0) = chart.backend_coord(&(x(from), mid(b.row) + 0.4));
+                    let (x1, y1) = chart.backend_coord(&(x(b.end), mid(b.row) - 0.4));
+                    HitBox {
+                        pod: b.pod,
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                    }
+                });
+                if let Ok(mut hits) = self.hits.lock() {
+                    hits.clear();
+                    hits.extend(boxes);
+                }
+                chart.draw_series(shades.iter().filter(|g| g.kind == GapKind::Suspended).map(
+                    |g| {
+                        Rectangle::new(
+                            [(x(g.from), mid(g.row) - 0.3), (x(g.to), mid(g.row) + 0.3)],
+                            SUSPENDED.filled(),
+                        )
+                    },
+                ))?;
                 for &(row, from, to) in gaps {
                     chart.draw_series(DashedLineSeries::new(
                         [(x(from), mid(row)), (x(to), mid(row))],
@@ -714,43 +1068,63 @@ impl Chart for TimelineChart {
                         palette::GREY.stroke_width(1),
                     ))?;
                 }
+                for g in shades.iter().filter(|g| g.kind == GapKind::IndexBackoff) {
+                    chart.draw_series(DashedLineSeries::new(
+                        [(x(g.from), mid(g.row)), (x(g.to), mid(g.row))],
+                        4,
+                        3,
+                        palette::ORANGE.stroke_width(2),
+                    ))?;
+                }
+                let colour_of = |b: &Bar| b.mark.bar().unwrap_or(self.frame.colours.colour(b.key));
                 chart.draw_series(bars.iter().filter_map(|b| {
                     let from = b.pending_from?;
-                    let colour = if b.failed {
-                        palette::VERMILLION
-                    } else {
-                        self.frame.colours.colour(b.key)
-                    };
                     Some(Rectangle::new(
                         [
                             (x(from), mid(b.row) - 0.22),
                             (x(b.start), mid(b.row) + 0.22),
                         ],
-                        lighten(colour, 0.65).filled(),
+                        lighten(colour_of(b), 0.65).filled(),
                     ))
                 }))?;
                 chart.draw_series(bars.iter().filter(|b| b.end > b.start).map(|b| {
-                    let colour = if b.failed {
-                        palette::VERMILLION
-                    } else {
-                        self.frame.colours.colour(b.key)
-                    };
                     Rectangle::new(
                         [
                             (x(b.start), mid(b.row) - 0.38),
                             (x(b.end), mid(b.row) + 0.38),
                         ],
-                        colour.filled(),
+                        colour_of(b).filled(),
                     )
                 }))?;
-                let cross = (self.row_px() / 3).clamp(2, 7) as i32;
-                chart.draw_series(bars.iter().filter(|b| b.failed).map(|b| {
-                    Cross::new(
-                        (x(b.end), mid(b.row)),
-                        cross,
-                        palette::BLACK.stroke_width(2),
-                    )
-                }))?;
+                // In-place restarts: the crash-loop waits cut the bar into its runs, and a
+                // tick marks each exit.
+                let size = (self.row_px() / 3).clamp(2, 7) as i32;
+                let restarts = bars
+                    .iter()
+                    .flat_map(|b| b.restarts.iter().map(move |r| (b.row, r)));
+                chart.draw_series(
+                    restarts
+                        .clone()
+                        .filter(|(_, r)| r.restarted > r.exited)
+                        .map(|(row, r)| {
+                            Rectangle::new(
+                                [
+                                    (x(r.exited), mid(row) - 0.3),
+                                    (x(r.restarted), mid(row) + 0.3),
+                                ],
+                                RESTART_WAIT.filled(),
+                            )
+                        }),
+                )?;
+                for (row, r) in restarts {
+                    let at = chart.backend_coord(&(x(r.exited), mid(row)));
+                    draw_mark(root, MarkShape::Tick, palette::BLACK, at, size + 1)?;
+                }
+                for b in bars.iter().filter(|b| b.mark != EndMark::Running) {
+                    let (shape, colour) = b.mark.shape();
+                    let at = chart.backend_coord(&(x(b.end), mid(b.row)));
+                    draw_mark(root, shape, colour, at, size)?;
+                }
             }
             View::Density {
                 column_ms,
@@ -881,6 +1255,150 @@ mod tests {
     fn node_outage_comes_from_not_ready_and_ready_events() {
         let chart = chart("cronjob");
         assert_eq!(chart.outages, [("worker-1".to_string(), 130_000, 170_000)]);
+    }
+
+    /// The chart of a shipped scenario, run into a temporary folder.
+    fn scenario_chart(path: &str) -> TimelineChart {
+        let dir = crate::report::explain::tests::run_scenario(path);
+        let records = read_run(dir.path()).unwrap();
+        TimelineChart::build(&records, &Frame::new(&records))
+    }
+
+    fn marks(chart: &TimelineChart) -> Vec<EndMark> {
+        let mut marks: Vec<EndMark> = bars(chart).iter().map(|b| b.mark).collect();
+        marks.sort();
+        marks
+    }
+
+    fn legend_labels(chart: &TimelineChart) -> Vec<String> {
+        chart.legend().into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn suspended_pods_are_drawn_as_deleted_not_failed() {
+        let chart = scenario_chart("scenarios/teaching/suspend-resume.yaml");
+        assert_eq!(
+            marks(&chart),
+            [
+                EndMark::Succeeded,
+                EndMark::Succeeded,
+                EndMark::DeletedNotCounted,
+                EndMark::DeletedNotCounted
+            ]
+        );
+        assert!(bars(&chart).iter().all(|b| !b.failed));
+        let View::Detailed { gaps, shades, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        // The gap between the deletion (10 s) and the resume (60 s) is a suspension, not a
+        // recreation backoff.
+        assert!(gaps.is_empty(), "{gaps:?}");
+        assert_eq!(shades.len(), 2);
+        assert!(
+            shades
+                .iter()
+                .all(|s| s.kind == GapKind::Suspended && (s.from, s.to) == (10_000, 60_000))
+        );
+        let legend = legend_labels(&chart);
+        assert!(
+            !legend.iter().any(|l| l.starts_with("failed")),
+            "{legend:?}"
+        );
+        assert!(legend.iter().any(|l| l.starts_with("Job suspended")));
+    }
+
+    #[test]
+    fn pods_deleted_by_a_success_policy_are_drawn_as_deleted_not_failed() {
+        let chart = scenario_chart("scenarios/teaching/success-policy.yaml");
+        let marks = marks(&chart);
+        assert_eq!(
+            marks.iter().filter(|m| **m == EndMark::Succeeded).count(),
+            1
+        );
+        assert_eq!(
+            marks
+                .iter()
+                .filter(|m| **m == EndMark::DeletedNotCounted)
+                .count(),
+            marks.len() - 1
+        );
+        assert!(bars(&chart).iter().all(|b| !b.failed));
+    }
+
+    #[test]
+    fn pods_of_jobs_a_cronjob_replaced_are_drawn_as_deleted_not_failed() {
+        let chart = scenario_chart("scenarios/teaching/cronjob-replace.yaml");
+        let marks = marks(&chart);
+        assert!(
+            marks
+                .iter()
+                .all(|m| matches!(m, EndMark::DeletedNotCounted | EndMark::Running))
+        );
+        assert!(marks.contains(&EndMark::DeletedNotCounted));
+        let View::Detailed { gaps, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        assert!(gaps.is_empty(), "{gaps:?}");
+    }
+
+    #[test]
+    fn onfailure_pod_shows_two_in_place_restarts_and_their_waits() {
+        let chart = scenario_chart("scenarios/teaching/onfailure-vs-never.yaml");
+        let restarted: Vec<&Bar> = bars(&chart)
+            .iter()
+            .filter(|b| !b.restarts.is_empty())
+            .collect();
+        assert_eq!(restarted.len(), 1);
+        let waits: Vec<(SimTime, SimTime)> = restarted[0]
+            .restarts
+            .iter()
+            .map(|r| (r.exited, r.restarted))
+            .collect();
+        // Runs of 5 s from 1.020 s: the first restart is at once, the second after 10 s.
+        assert_eq!(waits, [(6_020, 6_020), (11_020, 21_020)]);
+        assert_eq!(restarted[0].mark, EndMark::Succeeded);
+        let legend = legend_labels(&chart);
+        assert!(
+            legend
+                .iter()
+                .any(|l| l.starts_with("container restarted in place"))
+        );
+    }
+
+    #[test]
+    fn an_ignored_eviction_is_drawn_as_a_failure_not_counted() {
+        let chart = scenario_chart("scenarios/teaching/pod-failure-policy.yaml");
+        assert_eq!(
+            marks(&chart),
+            [
+                EndMark::FailedCounted,
+                EndMark::FailedCounted,
+                EndMark::FailedNotCounted
+            ]
+        );
+    }
+
+    #[test]
+    fn per_index_backoff_is_drawn_apart_from_the_recreation_backoff() {
+        let chart = scenario_chart("scenarios/teaching/backoff-limit-per-index.yaml");
+        let View::Detailed { gaps, shades, .. } = &chart.view else {
+            panic!("expected the detailed view")
+        };
+        assert!(gaps.is_empty(), "{gaps:?}");
+        assert!(!shades.is_empty());
+        assert!(shades.iter().all(|s| s.kind == GapKind::IndexBackoff));
+    }
+
+    #[test]
+    fn every_bar_has_a_hit_box_inside_the_chart() {
+        let chart = scenario_chart("scenarios/teaching/backoff-limit-exceeded.yaml");
+        let hits = chart.hit_boxes();
+        assert_eq!(hits.len(), bars(&chart).len());
+        let (w, h) = chart.size();
+        for b in &hits {
+            assert!(b.x0 < b.x1 && b.y0 < b.y1, "{b:?}");
+            assert!(b.x1 <= w as i32 && b.y1 <= h as i32, "{b:?}");
+        }
     }
 
     #[test]

@@ -119,6 +119,8 @@ pub struct JobState {
     pub timers: BTreeSet<SimTime>,
     /// The seeded stream of generated pod-name suffixes.
     pub name_rng: rand_chacha::ChaCha8Rng,
+    /// What the records say about why its pods exist.
+    pub why: super::why::JobWhy,
 }
 
 impl JobState {
