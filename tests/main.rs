@@ -31,6 +31,7 @@ mod node_failure;
 mod oom;
 mod pod_deadline;
 mod pod_failure_policy;
+mod pod_gc;
 mod properties;
 mod record_schema;
 mod replacement_policy;

@@ -2,16 +2,28 @@
 //! and Job once it leaves the store or the run ends), folded into the run's statistics,
 //! and the [`RunResult`] assembled from the store when the engine stops.
 //!
+//! `pods.csv` keeps one order whatever leaves the store when: the pods of each Job deleted
+//! during the run (TTL, history limits, a delete action) as that Job goes, in creation
+//! order; then every other pod in creation order. A counted, terminal pod of a Job that
+//! nothing will delete leaves the store at once as a [`DoneRow`]; its row waits in a
+//! reorder buffer until every pod created before it has been written, so the buffer holds
+//! the rows that finished while an older pod still runs. In a scenario where Jobs can be
+//! deleted (CronJobs, `ttlSecondsAfterFinished`, delete actions), rows written later for
+//! the deleted Jobs come first in the file, so the buffer keeps every such row until the
+//! run ends (a compact row, not the pod).
+//!
 //! Read-only over the store; it must not change the run.
 
+use std::collections::BTreeMap;
+
 use super::cronjob::{add_owner_reference, cronjob_object, cronjob_result};
-use super::result::{self, JobResult, NodeResult, PodStats, RunResult};
+use super::result::{self, JobResult, NodeResult, PodStats, PodTimes, RunResult};
 use super::schema::{ListMeta, Object, ObjectList};
 use super::{EventRecord, PodRecord, Sink, SinkError};
 use crate::scenario::Scenario;
 use crate::time::{Clock, SimTime};
 use crate::world::RunOutcome;
-use crate::world::store::{CronJobId, JobId, PodId, Store};
+use crate::world::store::{CronJobId, JobId, NodeId, Pod, PodId, Store};
 
 /// The run's side of the records: the sink, the pod statistics and the results of the
 /// standalone Jobs recorded so far.
@@ -22,6 +34,46 @@ pub struct Collector<'s> {
     job_results: Vec<(JobId, JobResult)>,
     /// The sink's first error: the run stops at it and nothing more is sent.
     error: Option<SinkError>,
+    /// Rows of pods that left the store, by pod id, waiting for the rows before them.
+    done: BTreeMap<u32, DoneRow>,
+    /// Rows may be written as soon as every older pod is written: no Job can be deleted
+    /// in this run, so no row can come before them later.
+    stream_done: bool,
+}
+
+/// A pod that left the store once counted and terminal: its `pods.csv` row and what the
+/// statistics read of it. Its Job stays in the store (only pods of Jobs that nothing
+/// deletes leave early), so the row keeps the Job's id, not its name.
+#[derive(Debug, Clone)]
+pub struct DoneRow {
+    name: String,
+    job: JobId,
+    index: Option<u32>,
+    attempt: u32,
+    node: Option<NodeId>,
+    times: PodTimes,
+    reason: &'static str,
+    exit_code: Option<i32>,
+    restarts: u32,
+}
+
+impl DoneRow {
+    /// The row of a pod leaving the store (its name is moved, not copied).
+    pub fn of(pod: Pod) -> DoneRow {
+        let times = PodTimes::of(&pod);
+        let restarts = pod.restarts();
+        DoneRow {
+            name: pod.name,
+            job: pod.job,
+            index: pod.index,
+            attempt: pod.attempt,
+            node: pod.node,
+            times,
+            reason: pod.reason,
+            exit_code: pod.exit_code,
+            restarts,
+        }
+    }
 }
 
 impl<'s> Collector<'s> {
@@ -31,7 +83,60 @@ impl<'s> Collector<'s> {
             pod_stats: PodStats::default(),
             job_results: Vec::new(),
             error: None,
+            done: BTreeMap::new(),
+            stream_done: false,
         }
+    }
+
+    /// Rows of pods that left the store may be written as soon as every older pod's row
+    /// is (no Job of the run can be deleted); otherwise they wait for the end.
+    pub fn set_streaming(&mut self, stream: bool) {
+        self.stream_done = stream;
+    }
+
+    /// Rows waiting in the reorder buffer (for `--stats` and tests).
+    #[allow(dead_code)] // read by tests
+    pub fn waiting_rows(&self) -> usize {
+        self.done.len()
+    }
+
+    /// A pod left the store: its row waits until every pod below `oldest_in_store` is
+    /// written, then goes out with them, in id order.
+    pub fn pod_done(&mut self, store: &Store, id: PodId, row: DoneRow, oldest_in_store: u32) {
+        self.done.insert(id.0, row);
+        if self.stream_done {
+            while let Some(entry) = self.done.first_entry() {
+                if *entry.key() >= oldest_in_store {
+                    break;
+                }
+                let row = entry.remove();
+                self.write_done(store, &row, 0);
+            }
+        }
+    }
+
+    /// Reports a row of the reorder buffer and folds it into the statistics.
+    fn write_done(&mut self, store: &Store, row: &DoneRow, end: SimTime) {
+        self.pod_stats.add_times(&row.times, end);
+        if self.error.is_some() {
+            return;
+        }
+        let r = self.sink.pod(&PodRecord {
+            pod: &row.name,
+            job: &store.job(row.job).metadata.name,
+            index: row.index,
+            attempt: row.attempt,
+            node: row.node.map(|n| store.nodes[n.0 as usize].name.as_str()),
+            created: row.times.created,
+            scheduled: row.times.scheduled,
+            started: row.times.started,
+            finished: row.times.finished,
+            phase: row.times.phase.as_str(),
+            reason: row.reason,
+            exit_code: row.exit_code,
+            restarts: row.restarts,
+        });
+        self.keep(r);
     }
 
     /// True once the sink failed: the run loop stops.
@@ -97,10 +202,18 @@ impl<'s> Collector<'s> {
         }
     }
 
-    /// Reports every pod and Job still in the store, in creation order.
+    /// Reports every pod still in the store or waiting in the reorder buffer, in creation
+    /// order, then every Job still in the store.
     pub fn flush(&mut self, store: &Store, end: SimTime) {
+        let mut done = std::mem::take(&mut self.done).into_iter().peekable();
         for (i, _) in store.pods.iter() {
+            while let Some((_, row)) = done.next_if(|(d, _)| *d < i) {
+                self.write_done(store, &row, end);
+            }
             self.record_pod(store, PodId(i), end);
+        }
+        for (_, row) in done {
+            self.write_done(store, &row, end);
         }
         for (i, _) in store.jobs.iter() {
             self.record_job(store, JobId(i));

@@ -226,6 +226,7 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
 pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_finalizer: bool) {
     if remove_finalizer {
         w.store.pod_mut(pod_id).tracked = false;
+        w.retiring.push(pod_id);
     }
     w.emit_about(
         |store| ObjectRef::Job(&store.job(id).metadata.name),
