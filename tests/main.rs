@@ -28,6 +28,7 @@ mod job_modes;
 mod kubelet;
 mod manifests;
 mod node_failure;
+mod node_sampling;
 mod oom;
 mod pod_deadline;
 mod pod_failure_policy;

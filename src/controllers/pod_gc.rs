@@ -38,6 +38,7 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
     n.tainted = true;
     n.epoch += 1;
     let name = n.name.clone();
+    crate::controllers::scheduler::nodes_changed(w);
     w.emit(
         ObjectRef::Node(&name),
         "RemovingNode",
