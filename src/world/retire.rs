@@ -120,4 +120,83 @@ spec:
         assert!(sink.pods.iter().zip(1..).all(|(p, a)| p.attempt == a));
         assert!(sink.pods.iter().all(|p| p.finished.is_some()));
     }
+
+    const TWO_JOBS: &str = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata:
+  name: two
+spec:
+  cluster:
+    nodePools:
+      - name: n
+        count: 2
+        capacity: {cpu: "4", memory: 16Gi, pods: 110}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: keep
+        spec:
+          completions: 60
+          parallelism: 4
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: c
+                  image: busybox
+                  resources:
+                    requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [10s, 30s]}
+    - at: 5s
+      object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: short
+        spec:
+          completions: 3
+          parallelism: 3
+          ttlSecondsAfterFinished: 60
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: c
+                  image: busybox
+                  resources:
+                    requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: 20s
+"#;
+
+    #[test]
+    fn rows_of_a_job_deleted_during_the_run_come_first_while_the_others_left_the_store_early() {
+        let (scenario, _) =
+            crate::load_str(TWO_JOBS, Path::new("t.yaml"), &Default::default()).expect("loads");
+        let mut sink = MemorySink::default();
+        let mut w = World::new(&scenario, &mut sink);
+        let mut most_pods = 0;
+        while let Some((_, event)) = w.queue.pop() {
+            w.dispatch(event);
+            most_pods = most_pods.max(w.store.pods.len());
+        }
+        let outcome = Ok(crate::world::RunOutcome {
+            end: w.last_activity,
+            events_processed: w.queue.processed(),
+            horizon_reached: false,
+        });
+        finish_run(w, outcome).expect("runs");
+        // `keep`'s finished pods left the store as they were counted...
+        assert!(most_pods < 20, "{most_pods} pods in the store at most");
+        // ...yet pods.csv still lists `short` (deleted by its TTL) first, then every other
+        // pod in creation order.
+        let jobs: Vec<&str> = sink.pods.iter().map(|p| p.job.as_str()).collect();
+        assert_eq!(jobs[..3], ["short"; 3]);
+        assert!(jobs[3..].iter().all(|&j| j == "keep"), "{jobs:?}");
+        assert!(sink.pods[3..].iter().zip(1..).all(|(p, a)| p.attempt == a));
+        assert_eq!(sink.pods.len(), 63);
+    }
 }
