@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod api_server;
+mod retire;
 pub mod simulation;
 pub mod store;
 
@@ -70,6 +71,9 @@ pub enum Event {
     NodeFault(NodeId),
     /// PodGC collects the pods of a deleted node.
     PodGc(NodeId),
+    /// PodGC's pass over the terminated pods, queued when there are more than its
+    /// threshold.
+    PodGcTerminated,
     /// The CronJob controller's workqueue hands out a CronJob's key.
     CronJobSync(CronJobId),
 }
@@ -98,6 +102,11 @@ pub struct World<'s> {
     pub node_monitor_phase: SimTime,
     /// Offset of PodGC's 20-second rhythm.
     pub pod_gc_phase: SimTime,
+    /// A PodGC pass over the terminated pods is queued.
+    pub pod_gc_terminated_queued: bool,
+    /// Pods that may have become counted and terminal in the event being handled; after
+    /// it, those that are leave the store ([`World::retire_pods`]).
+    pub retiring: Vec<PodId>,
 }
 
 /// How a run ended.
@@ -158,7 +167,19 @@ impl<'s> World<'s> {
             actions_left: scenario.actions.len(),
             node_monitor_phase: 0,
             pod_gc_phase: 0,
+            pod_gc_terminated_queued: false,
+            retiring: Vec::new(),
         };
+        // Rows of pods that leave the store early can be written at once only when no
+        // Job of the run can be deleted (its rows would come first).
+        let jobs_deletable = scenario.workloads.iter().any(|w| match &w.manifest {
+            crate::api::Manifest::CronJob(_) => true,
+            crate::api::Manifest::Job(j) => j.spec.ttl_seconds_after_finished.is_some(),
+        }) || scenario
+            .actions
+            .iter()
+            .any(|a| matches!(a.kind, crate::scenario::ActionKind::DeleteJob(_)));
+        world.records.set_streaming(!jobs_deletable);
         // The kubelets' heartbeats and the node controller's checks run on their own
         // rhythms; their phases are drawn once per run.
         let streams = world.rng;
@@ -278,7 +299,8 @@ impl<'s> World<'s> {
             | Event::NodeNotReady { .. }
             | Event::NodeUp { .. }
             | Event::NodeFault(_)
-            | Event::PodGc(_) => true,
+            | Event::PodGc(_)
+            | Event::PodGcTerminated => true,
         }
     }
 
@@ -311,7 +333,11 @@ impl<'s> World<'s> {
             Event::TaintEvict { pod, epoch } => node_lifecycle::taint_evict(self, pod, epoch),
             Event::NodeFault(node) => node_lifecycle::node_fault(self, node),
             Event::PodGc(node) => pod_gc::collect(self, node),
+            Event::PodGcTerminated => pod_gc::collect_terminated(self),
             Event::CronJobSync(id) => cronjob::workqueue::on_event(self, id),
+        }
+        if !self.retiring.is_empty() {
+            self.retire_pods();
         }
     }
 

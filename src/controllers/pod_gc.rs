@@ -2,11 +2,25 @@
 //! is deleted, the pods still bound to it are orphans. After a 40 s quarantine, at one of
 //! its 20-second passes, PodGC marks each `Failed` with `DisruptionTarget`
 //! (`DeletionByPodGC`, "PodGC: node no longer exists") and force-deletes it.
+//!
+//! Its terminated-pod collection (`gcTerminated`): at a pass that finds more terminated
+//! pods (phase Succeeded or Failed) than `--terminated-pod-gc-threshold` (12,500 by
+//! default), it deletes the excess — evicted pods first, then the oldest by whole-second
+//! creation time, ties by name. No event is recorded. A deleted pod's name is free again
+//! (a pod still holding the Job's tracking finalizer keeps it until the Job controller has
+//! counted it); its `pods.csv` row stays, and the Job's counts do not move: every
+//! terminated pod is counted whether or not PodGC deletes it. A pass is queued only while
+//! the threshold is passed, so runs below it have no such event.
 
 use crate::record::ObjectRef;
-use crate::time::{SECOND, SimDuration};
+use crate::time::{Clock, SECOND, SimDuration, SimTime};
+use crate::world::store::TerminatedKey;
 use crate::world::store::why::EndedBy;
-use crate::world::{Event, NodeId, PodId, PodPhase, World};
+use crate::world::{Event, NodeId, Pod, PodId, PodPhase, Store, World};
+
+/// `--terminated-pod-gc-threshold`: kube-controller-manager's default
+/// (`TerminatedPodGCThreshold` in `pkg/controller/podgc/config/v1alpha1/defaults.go`).
+pub const TERMINATED_POD_GC_THRESHOLD: usize = 12_500;
 
 /// How often PodGC runs (`gcCheckPeriod`).
 pub const POD_GC_PERIOD: SimDuration = 20 * SECOND;
@@ -26,6 +40,7 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
     n.tainted = true;
     n.epoch += 1;
     let name = n.name.clone();
+    crate::controllers::scheduler::nodes_changed(w);
     w.emit(
         ObjectRef::Node(&name),
         "RemovingNode",
@@ -71,5 +86,79 @@ pub fn collect(w: &mut World<'_>, node: NodeId) {
         }
         w.release_pod(pod);
         w.pod_changed(pod);
+    }
+}
+
+/// Where a terminated pod sorts in PodGC's deletion order (`byEvictionAndCreationTimestamp`).
+fn terminated_key(pod: &Pod, clock: &Clock) -> TerminatedKey {
+    let evicted = pod.phase == PodPhase::Failed && pod.reason == "Evicted";
+    (
+        !evicted,
+        clock.truncate(pod.created),
+        pod.name.as_str().into(),
+    )
+}
+
+/// The first PodGC pass strictly after `now`, on its 20-second rhythm.
+fn next_pass(now: SimTime, phase: SimTime) -> SimTime {
+    if now < phase {
+        phase
+    } else {
+        now + POD_GC_PERIOD - (now - phase) % POD_GC_PERIOD
+    }
+}
+
+/// A pod reached a terminal phase: PodGC's informer lists it, and a pass is queued if
+/// there are now more terminated pods than the threshold.
+pub fn pod_terminated(w: &mut World<'_>, pod: PodId) {
+    let p = w.store.pod(pod);
+    if p.gc_listed {
+        return;
+    }
+    let key = terminated_key(p, &w.clock);
+    w.store.pod_mut(pod).gc_listed = true;
+    w.store.terminated.insert(key, pod);
+    if w.store.terminated.len() > TERMINATED_POD_GC_THRESHOLD && !w.pod_gc_terminated_queued {
+        w.pod_gc_terminated_queued = true;
+        let at = next_pass(w.now(), w.pod_gc_phase);
+        w.schedule(at, Event::PodGcTerminated);
+    }
+}
+
+/// A pod leaves the API with its Job: PodGC forgets it, the API its name.
+pub fn pod_deleted(store: &mut Store, id: PodId, pod: &Pod, clock: &Clock) {
+    if pod.gc_listed {
+        let key = terminated_key(pod, clock);
+        if store.terminated.get(&key) == Some(&id) {
+            store.terminated.remove(&key);
+        }
+    }
+    store.free_pod_name(&pod.name, id);
+}
+
+/// PodGC's pass over the terminated pods: deletes the oldest beyond the threshold.
+pub fn collect_terminated(w: &mut World<'_>) {
+    w.pod_gc_terminated_queued = false;
+    let excess = w
+        .store
+        .terminated
+        .len()
+        .saturating_sub(TERMINATED_POD_GC_THRESHOLD);
+    for _ in 0..excess {
+        let Some(((_, _, name), id)) = w.store.terminated.pop_first() else {
+            break;
+        };
+        match w.store.pods.get_mut(id.0) {
+            Some(pod) => {
+                pod.gc_listed = false;
+                if pod.tracked {
+                    // The finalizer holds the object until the Job controller counts it.
+                    pod.gc_deleted = true;
+                } else {
+                    w.store.free_pod_name(&name, id);
+                }
+            }
+            None => w.store.free_pod_name(&name, id),
+        }
     }
 }

@@ -7,6 +7,12 @@
 //! Waiting pods sit here, not in the event queue; they are grouped by Job (same template,
 //! same requests), so a retry pass costs one fit test per Job that is still blocked, not
 //! one per waiting pod.
+//!
+//! In clusters of more than 100 nodes the search stops, as kube-scheduler's does, once it
+//! has found `percentageOfNodesToScore` of them feasible (adaptive by default: 50 % minus
+//! one point per 125 nodes, at least 5 % and at least 100 nodes), starting where the last
+//! search stopped (`nextStartNodeIndex`); only those are scored. See
+//! `docs/scheduling.md`.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -20,6 +26,15 @@ use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, World
 
 /// `MaxNodeScore`.
 const MAX_NODE_SCORE: i64 = 100;
+/// `minFeasibleNodesToFind`: clusters smaller than this are searched whole, and no search
+/// stops before finding this many feasible nodes.
+const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+/// `minFeasibleNodesPercentageToFind`: the adaptive percentage never goes below this.
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: i64 = 5;
+/// The adaptive `percentageOfNodesToScore` starts here and drops one point per
+/// [`ADAPTIVE_NODES_PER_POINT`] nodes (`basePercentageOfNodesToScore`).
+const BASE_PERCENTAGE_OF_NODES_TO_SCORE: i64 = 50;
+const ADAPTIVE_NODES_PER_POINT: i64 = 125;
 
 /// Pods that fit nowhere, in creation order per Job.
 #[derive(Debug, Default)]
@@ -28,6 +43,55 @@ pub struct SchedulerQueue {
     retry_queued: bool,
     /// Scratch list of the best-scored nodes of the pod being placed.
     best: Vec<NodeId>,
+    /// The nodes of the scheduler's snapshot (those not deleted), in creation order;
+    /// rebuilt after a node is deleted.
+    live: Option<Vec<NodeId>>,
+    /// `nextStartNodeIndex`: where the next search starts in [`SchedulerQueue::live`].
+    next_start: usize,
+    /// The last score computed for each node, with what it was computed from: a node
+    /// whose requests did not change since is not scored again for a pod of the same
+    /// requests (most pods of a run share a few templates).
+    scores: Vec<ScoreMemo>,
+}
+
+/// A node's [`least_allocated_score`] for one pod request and one state of the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ScoreMemo {
+    node_used: Resources,
+    pod: Resources,
+    score: i64,
+}
+
+impl ScoreMemo {
+    /// Matches no request: scores are never negative.
+    const EMPTY: ScoreMemo = ScoreMemo {
+        node_used: Resources {
+            cpu_m: -1,
+            memory: -1,
+        },
+        pod: Resources {
+            cpu_m: -1,
+            memory: -1,
+        },
+        score: 0,
+    };
+}
+
+/// `numFeasibleNodesToFind` with the default (adaptive) `percentageOfNodesToScore`: how
+/// many feasible nodes a search looks for before it stops.
+pub fn num_feasible_nodes_to_find(nodes: usize) -> usize {
+    if nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return nodes;
+    }
+    let n = nodes as i64;
+    let percentage = (BASE_PERCENTAGE_OF_NODES_TO_SCORE - n / ADAPTIVE_NODES_PER_POINT)
+        .max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+    ((n.saturating_mul(percentage) / 100) as usize).max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// A Node object was deleted: the next search lists the nodes again.
+pub fn nodes_changed(w: &mut World<'_>) {
+    w.scheduler.live = None;
 }
 
 /// The scheduling latency has passed for a newly created pod: try to bind it.
@@ -167,29 +231,82 @@ fn feasible(
     fits
 }
 
+/// [`feasible`] without the reasons, for the search: the same checks in the same order,
+/// in 64-bit arithmetic where a sum cannot overflow (the scan's inner loop).
+#[inline(always)]
+fn fits(node: &Node, selector: &BTreeMap<String, String>, req: Resources) -> bool {
+    let within = |used: i64, more: i64, alloc: i64| match used.checked_add(more) {
+        Some(sum) => sum <= alloc,
+        None => i128::from(used) + i128::from(more) <= i128::from(alloc),
+    };
+    !node.tainted
+        && node.pod_count < node.max_pods
+        && (req.cpu_m <= 0 || within(node.requested.cpu_m, req.cpu_m, node.alloc.cpu_m))
+        && (req.memory <= 0 || within(node.requested.memory, req.memory, node.alloc.memory))
+        && selector_matches(node, selector)
+}
+
 /// Filter then score, with `best` as scratch space for the best-scored nodes; the error
 /// is the `FailedScheduling` message. The search keeps no per-node reasons: they are
 /// counted in a second pass only when no node fits, so a pod that fits costs one scan and
 /// no allocation.
-fn find_node(w: &World<'_>, pod_id: PodId, best: &mut Vec<NodeId>) -> Result<NodeId, String> {
+fn find_node(
+    w: &World<'_>,
+    pod_id: PodId,
+    best: &mut Vec<NodeId>,
+    next_start: &mut usize,
+    scores: &mut [ScoreMemo],
+) -> Result<NodeId, String> {
     let pod = w.store.pod(pod_id);
     let selector = &w.store.job(pod.job).template.spec.node_selector;
     let req = pod.request;
     let nz = nonzero(req);
     best.clear();
     let mut best_score = -1;
-    for (i, node) in w.store.nodes.iter().enumerate() {
-        if node.deleted || !feasible(node, selector, req, |_| {}) {
+    // The nodes are searched from `nextStartNodeIndex` on, until enough are feasible; a
+    // search that looks at every node (small clusters, or too few feasible) starts at the
+    // first, which visits them in the same order and leaves the index where it was.
+    let live = w.scheduler.live.as_deref().unwrap_or(&[]);
+    let n = live.len();
+    let to_find = num_feasible_nodes_to_find(n);
+    let start = if to_find >= n { 0 } else { *next_start % n };
+    let (mut found, mut processed) = (0, 0);
+    let nodes = &w.store.nodes;
+    for &id in live[start..].iter().chain(&live[..start]) {
+        let node = &nodes[id.0 as usize];
+        processed += 1;
+        if !fits(node, selector, req) {
             continue;
         }
-        let score = least_allocated_score(node, nz);
+        let memo = &mut scores[id.0 as usize];
+        let used = node.requested_nonzero;
+        // The four comparisons at once, without a branch each.
+        let changed = (memo.node_used.cpu_m ^ used.cpu_m)
+            | (memo.node_used.memory ^ used.memory)
+            | (memo.pod.cpu_m ^ nz.cpu_m)
+            | (memo.pod.memory ^ nz.memory);
+        if changed != 0 {
+            *memo = ScoreMemo {
+                node_used: node.requested_nonzero,
+                pod: nz,
+                score: least_allocated_score(node, nz),
+            };
+        }
+        let score = memo.score;
         if score > best_score {
             best_score = score;
             best.clear();
         }
         if score == best_score {
-            best.push(NodeId(i as u32));
+            best.push(id);
         }
+        found += 1;
+        if found == to_find {
+            break;
+        }
+    }
+    if to_find < n {
+        *next_start = (start + processed) % n;
     }
     match best.len() {
         0 => {
@@ -211,9 +328,23 @@ fn find_node(w: &World<'_>, pod_id: PodId, best: &mut Vec<NodeId>) -> Result<Nod
 
 /// [`find_node`] with the queue's scratch list of best nodes, reused from pod to pod.
 fn find_node_reusing(w: &mut World<'_>, pod_id: PodId) -> Result<NodeId, String> {
+    if w.scheduler.live.is_none() {
+        let nodes = &w.store.nodes;
+        w.scheduler.live = Some(
+            (0..nodes.len() as u32)
+                .map(NodeId)
+                .filter(|id| !nodes[id.0 as usize].deleted)
+                .collect(),
+        );
+    }
     let mut best = std::mem::take(&mut w.scheduler.best);
-    let found = find_node(w, pod_id, &mut best);
+    let mut scores = std::mem::take(&mut w.scheduler.scores);
+    scores.resize(w.store.nodes.len(), ScoreMemo::EMPTY);
+    let mut next_start = w.scheduler.next_start;
+    let found = find_node(w, pod_id, &mut best, &mut next_start, &mut scores);
     w.scheduler.best = best;
+    w.scheduler.scores = scores;
+    w.scheduler.next_start = next_start;
     found
 }
 
@@ -223,6 +354,9 @@ fn least_allocated_score(node: &Node, pod: Resources) -> i64 {
     let one = |alloc: i64, used: i64| {
         if alloc <= 0 || used > alloc {
             0
+        } else if alloc <= i64::MAX / MAX_NODE_SCORE {
+            // The same quotient in 64 bits, when the product cannot overflow them.
+            (alloc - used) * MAX_NODE_SCORE / alloc
         } else {
             // In 128 bits: a node of more than 9.2e16 millicores or bytes would overflow.
             (i128::from(alloc - used) * i128::from(MAX_NODE_SCORE) / i128::from(alloc)) as i64
@@ -268,6 +402,27 @@ fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_to_find_follow_the_adaptive_percentage_of_nodes_to_score() {
+        // Below 100 nodes every node; then 50 % minus one point per 125 nodes, at least
+        // 5 % and at least 100 nodes.
+        for (nodes, find) in [
+            (0, 0),
+            (50, 50),
+            (99, 99),
+            (100, 100),
+            (200, 100),
+            (500, 230),
+            (1_000, 420),
+            (5_000, 500),
+            (6_000, 300),
+            (10_000, 500),
+            (20_000, 1_000),
+        ] {
+            assert_eq!(num_feasible_nodes_to_find(nodes), find, "{nodes} nodes");
+        }
+    }
 
     #[test]
     fn fit_error_is_worded_as_kubernetes_words_it() {
@@ -339,6 +494,60 @@ mod tests {
         );
         assert!(feasible(&node, &none, req, |r| seen.push(r)));
         assert!(seen.is_empty());
+    }
+
+    #[test]
+    fn the_search_filter_agrees_with_the_filter_that_counts_reasons() {
+        let values = [0, 1, 999, 1000, 1001, i64::MAX - 1, i64::MAX];
+        let mut selector = BTreeMap::new();
+        for (tainted, pods, with_selector) in [
+            (false, 0, false),
+            (true, 0, false),
+            (false, 110, false),
+            (false, 0, true),
+        ] {
+            for &alloc in &values {
+                for &used in &values {
+                    for &ask in &values {
+                        let node = Node {
+                            name: "n".into(),
+                            pool: 0,
+                            labels: Default::default(),
+                            alloc: Resources {
+                                cpu_m: alloc,
+                                memory: alloc,
+                            },
+                            max_pods: 110,
+                            requested: Resources {
+                                cpu_m: used,
+                                memory: 0,
+                            },
+                            requested_nonzero: Resources::default(),
+                            pod_count: pods,
+                            down: false,
+                            tainted,
+                            epoch: 0,
+                            heartbeat_phase: 0,
+                            faults_seen: 0,
+                            deleted: false,
+                        };
+                        selector.clear();
+                        if with_selector {
+                            selector.insert("pool".to_string(), "gpu".to_string());
+                        }
+                        let req = Resources {
+                            cpu_m: ask,
+                            memory: ask,
+                        };
+                        assert_eq!(
+                            fits(&node, &selector, req),
+                            feasible(&node, &selector, req, |_| {}),
+                            "alloc {alloc} used {used} ask {ask}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

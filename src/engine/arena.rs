@@ -76,6 +76,11 @@ impl<T> Arena<T> {
         taken
     }
 
+    /// The id of the oldest object still held (the next id when none is).
+    pub fn first_id(&self) -> u32 {
+        self.first
+    }
+
     /// Objects that still exist.
     #[allow(dead_code)] // kept for crate callers
     pub fn len(&self) -> usize {

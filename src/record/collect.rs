@@ -2,7 +2,19 @@
 //! and Job once it leaves the store or the run ends), folded into the run's statistics,
 //! and the [`RunResult`] assembled from the store when the engine stops.
 //!
+//! `pods.csv` keeps one order whatever leaves the store when: the pods of each Job deleted
+//! during the run (TTL, history limits, a delete action) as that Job goes, in creation
+//! order; then every other pod in creation order. A counted, terminal pod of a Job that
+//! nothing will delete leaves the store at once as a [`DoneRow`]; its row waits in a
+//! reorder buffer until every pod created before it has been written, so the buffer holds
+//! the rows that finished while an older pod still runs. In a scenario where Jobs can be
+//! deleted (CronJobs, `ttlSecondsAfterFinished`, delete actions), rows written later for
+//! the deleted Jobs come first in the file, so the buffer keeps every such row until the
+//! run ends (a compact row, not the pod).
+//!
 //! Read-only over the store; it must not change the run.
+
+use std::collections::BTreeMap;
 
 use super::cost::{self, CostMeter};
 use super::cronjob::{add_owner_reference, cronjob_object, cronjob_result};
@@ -13,7 +25,7 @@ use crate::scenario::Scenario;
 use crate::time::{Clock, SimTime};
 use crate::world::RunOutcome;
 use crate::world::store::why::Counted;
-use crate::world::store::{CronJobId, JobId, PodId, Store};
+use crate::world::store::{CronJobId, JobId, Pod, PodId, Store};
 
 /// The run's side of the records: the sink, the pod statistics and the results of the
 /// standalone Jobs recorded so far.
@@ -26,6 +38,26 @@ pub struct Collector<'s> {
     job_results: Vec<(JobId, JobResult)>,
     /// The sink's first error: the run stops at it and nothing more is sent.
     error: Option<SinkError>,
+    /// Rows of pods that left the store, by pod id, waiting for the rows before them.
+    done: BTreeMap<u32, DoneRow>,
+    /// Rows may be written as soon as every older pod is written: no Job can be deleted
+    /// in this run, so no row can come before them later.
+    stream_done: bool,
+}
+
+/// A pod that left the store once counted and terminal, waiting for its `pods.csv` row to
+/// be written. Its Job stays in the store (only pods of Jobs that nothing deletes leave
+/// early). The pod itself is kept (not a compact row) so that its row, statistics and cost
+/// come from the one code path that records pods still in the store; the buffer holds a few
+/// hundred pods on W1.
+#[derive(Debug, Clone)]
+pub struct DoneRow(Box<Pod>);
+
+impl DoneRow {
+    /// The row of a pod leaving the store (the pod is moved, not copied).
+    pub fn of(pod: Box<Pod>) -> DoneRow {
+        DoneRow(pod)
+    }
 }
 
 impl<'s> Collector<'s> {
@@ -36,7 +68,41 @@ impl<'s> Collector<'s> {
             cost: CostMeter::new(scenario),
             job_results: Vec::new(),
             error: None,
+            done: BTreeMap::new(),
+            stream_done: false,
         }
+    }
+
+    /// Rows of pods that left the store may be written as soon as every older pod's row
+    /// is (no Job of the run can be deleted); otherwise they wait for the end.
+    pub fn set_streaming(&mut self, stream: bool) {
+        self.stream_done = stream;
+    }
+
+    /// Rows waiting in the reorder buffer (for `--stats` and tests).
+    #[allow(dead_code)] // read by tests
+    pub fn waiting_rows(&self) -> usize {
+        self.done.len()
+    }
+
+    /// A pod left the store: its row waits until every pod below `oldest_in_store` is
+    /// written, then goes out with them, in id order.
+    pub fn pod_done(&mut self, store: &Store, id: PodId, row: DoneRow, oldest_in_store: u32) {
+        self.done.insert(id.0, row);
+        if self.stream_done {
+            while let Some(entry) = self.done.first_entry() {
+                if *entry.key() >= oldest_in_store {
+                    break;
+                }
+                let row = entry.remove();
+                self.write_done(store, &row, 0);
+            }
+        }
+    }
+
+    /// Reports a row of the reorder buffer and folds it into the statistics.
+    fn write_done(&mut self, store: &Store, row: &DoneRow, end: SimTime) {
+        self.emit_pod(store, &row.0, end);
     }
 
     /// True once the sink failed: the run loop stops.
@@ -66,7 +132,11 @@ impl<'s> Collector<'s> {
 
     /// Reports a pod to the sink and folds it into the run's statistics.
     pub fn record_pod(&mut self, store: &Store, id: PodId, end: SimTime) {
-        let pod = store.pod(id);
+        self.emit_pod(store, store.pod(id), end);
+    }
+
+    /// Reports `pod` (in the store or just out of it) and folds it into the statistics.
+    fn emit_pod(&mut self, store: &Store, pod: &Pod, end: SimTime) {
         let job = store.job(pod.job);
         self.pod_stats.add(pod, end);
         self.cost.add(store, pod, end);
@@ -115,10 +185,18 @@ impl<'s> Collector<'s> {
         }
     }
 
-    /// Reports every pod and Job still in the store, in creation order.
+    /// Reports every pod still in the store or waiting in the reorder buffer, in creation
+    /// order, then every Job still in the store.
     pub fn flush(&mut self, store: &Store, end: SimTime) {
+        let mut done = std::mem::take(&mut self.done).into_iter().peekable();
         for (i, _) in store.pods.iter() {
+            while let Some((_, row)) = done.next_if(|(d, _)| *d < i) {
+                self.write_done(store, &row, end);
+            }
             self.record_pod(store, PodId(i), end);
+        }
+        for (_, row) in done {
+            self.write_done(store, &row, end);
         }
         for (i, _) in store.jobs.iter() {
             self.record_job(store, JobId(i));

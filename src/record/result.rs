@@ -232,7 +232,7 @@ pub(crate) fn job_record(job: &JobState) -> JobRecord<'_> {
         reason: cond.map_or("", |c| c.reason),
         succeeded: job.status.succeeded,
         failed: job.status.failed,
-        pods: job.pods.len() as u32,
+        pods: job.created_pods,
         deleted: job.deleted_at,
     }
 }
@@ -255,7 +255,7 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
         message: cond.map(|c| c.message.clone()).unwrap_or_default(),
         succeeded: job.status.succeeded,
         failed: job.status.failed,
-        pods: job.pods.len() as u32,
+        pods: job.created_pods,
         created: job.created,
         started: job.first_started,
         finished: job.finished_at,
@@ -268,6 +268,30 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
             .map(|ix| ix.failed_indexes()),
         pod_requests: job.template.request,
         cost: None,
+    }
+}
+
+/// What the run's statistics read of a pod: its phase, times and CPU request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PodTimes {
+    pub phase: PodPhase,
+    pub created: SimTime,
+    pub scheduled: Option<SimTime>,
+    pub started: Option<SimTime>,
+    pub finished: Option<SimTime>,
+    pub cpu_m: i64,
+}
+
+impl PodTimes {
+    pub fn of(pod: &Pod) -> PodTimes {
+        PodTimes {
+            phase: pod.phase,
+            created: pod.created,
+            scheduled: pod.scheduled,
+            started: pod.started,
+            finished: pod.finished,
+            cpu_m: pod.request.cpu_m,
+        }
     }
 }
 
@@ -288,6 +312,11 @@ pub struct PodStats {
 impl PodStats {
     /// Adds one pod; a pod still running is counted up to `end`.
     pub fn add(&mut self, pod: &Pod, end: SimTime) {
+        self.add_times(&PodTimes::of(pod), end);
+    }
+
+    /// Adds one pod from what the statistics read of it.
+    pub fn add_times(&mut self, pod: &PodTimes, end: SimTime) {
         self.created += 1;
         match pod.phase {
             PodPhase::Succeeded => self.succeeded += 1,
@@ -299,7 +328,7 @@ impl PodStats {
         }
         if let Some(sched) = pod.scheduled {
             let held_ms = pod.finished.unwrap_or(end).saturating_sub(sched) as f64;
-            let cpu_s = pod.request.cpu_m as f64 / 1000.0 * held_ms / 1000.0;
+            let cpu_s = pod.cpu_m as f64 / 1000.0 * held_ms / 1000.0;
             self.cpu_seconds += cpu_s;
             if pod.phase != PodPhase::Succeeded {
                 self.wasted_cpu_seconds += cpu_s;

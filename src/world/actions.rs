@@ -88,6 +88,13 @@ impl World<'_> {
                 by_job(self, job, Some(index.parse().ok()?))
             })
         });
+        if let Some(id) = found
+            && !self.store.has_pod(id)
+        {
+            // A counted, terminal pod that left the simulator's store still exists in
+            // the API; deleting or evicting a terminal pod changes nothing.
+            return None;
+        }
         if found.is_none() {
             self.emit(
                 ObjectRef::Pod(target),

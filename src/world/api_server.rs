@@ -16,7 +16,7 @@ use super::store::why::EndedBy;
 use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
-use crate::controllers::{cronjob, job, kubelet, scheduler};
+use crate::controllers::{cronjob, job, kubelet, pod_gc, scheduler};
 use crate::record::{EventRecord, ObjectRef};
 use crate::scenario::Behavior;
 use crate::world::store::job::IndexState;
@@ -66,6 +66,11 @@ impl World<'_> {
             metadata.labels = spec.template.metadata.labels.clone();
         }
         let now = self.now();
+        let may_be_deleted = owner.is_some()
+            || spec.ttl_seconds_after_finished.is_some()
+            || self.scenario.actions.iter().any(|a| {
+                matches!(&a.kind, crate::scenario::ActionKind::DeleteJob(n) if *n == metadata.name)
+            });
         self.store
             .job_names
             .insert(format!("{}/{}", metadata.namespace(), metadata.name), id);
@@ -81,7 +86,9 @@ impl World<'_> {
             status: Status::default(),
             finished_at: None,
             deleted_at: None,
+            may_be_deleted,
             pods: Vec::new(),
+            pods_gone: 0,
             active: BTreeSet::new(),
             uncounted: Vec::new(),
             terminating: 0,
@@ -120,6 +127,10 @@ impl World<'_> {
     /// deleted Job, the garbage collector checks whether the Job can go).
     pub fn pod_changed(&mut self, pod: PodId) {
         self.last_activity = self.now();
+        if self.store.pod(pod).phase.is_terminal() {
+            pod_gc::pod_terminated(self, pod);
+            self.retiring.push(pod);
+        }
         let job = self.store.pod(pod).job;
         if self.store.job(job).deleted_at.is_some() {
             self.reap_job(job);
@@ -226,14 +237,21 @@ impl World<'_> {
             return;
         }
         let pods = job.pods.clone();
-        if pods.iter().any(|&p| !self.store.pod(p).phase.is_terminal()) {
+        let store = &self.store;
+        if pods
+            .iter()
+            .any(|&p| store.pods.get(p.0).is_some_and(|p| !p.phase.is_terminal()))
+        {
             return;
         }
         let now = self.now();
         for &p in &pods {
+            if !self.store.has_pod(p) {
+                continue;
+            }
             self.records.record_pod(&self.store, p, now);
             if let Some(pod) = self.store.pods.remove(p.0) {
-                self.store.pod_names.remove(&pod.name);
+                pod_gc::pod_deleted(&mut self.store, p, &pod, &self.clock);
             }
         }
         self.records.record_job(&self.store, id);

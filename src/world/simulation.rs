@@ -66,7 +66,7 @@ impl JobStatusView {
                 .filter(|c| c.status)
                 .map(|c| c.kind.as_str())
                 .collect(),
-            pods_created: job.pods.len(),
+            pods_created: job.created_pods as usize,
             deleted: job.deleted_at.is_some(),
         }
     }

@@ -218,6 +218,11 @@ pub struct Pod {
     pub kill_reason: Option<&'static str>,
     /// Why it was created and how it ended, for the records.
     pub why: why::PodWhy,
+    /// Listed in [`Store::terminated`], PodGC's view of the terminated pods.
+    pub gc_listed: bool,
+    /// PodGC deleted it while it still held the Job's tracking finalizer: its name stays
+    /// taken until the Job controller has counted it.
+    pub gc_deleted: bool,
 }
 
 /// The pod state the Job's incremental counters were last updated with.
@@ -268,7 +273,16 @@ pub struct Store {
     pub cronjobs: Arena<CronJobState>,
     /// CronJob names (namespace/name) to ids.
     pub cronjob_names: BTreeMap<String, CronJobId>,
+    /// The terminated pods (phase Succeeded or Failed) that still exist in the API, in the
+    /// order PodGC deletes them when there are too many: evicted ones first, then by
+    /// whole-second creation time, then by name. A pod that left [`Store::pods`] (counted
+    /// and recorded) stays listed here, by name, until PodGC or its Job's deletion takes it.
+    pub terminated: BTreeMap<TerminatedKey, PodId>,
 }
+
+/// The order of PodGC's terminated-pod collection (`byEvictionAndCreationTimestamp`):
+/// not evicted sorts after evicted, then the creation second, then the name.
+pub type TerminatedKey = (bool, SimTime, Box<str>);
 
 impl Store {
     /// A pod that exists. Events about removed pods are dropped before they reach a
@@ -284,6 +298,12 @@ impl Store {
     }
     pub fn job_mut(&mut self, id: JobId) -> &mut JobState {
         self.jobs.get_mut(id.0).expect("job exists")
+    }
+    /// The API forgets a deleted pod's name (unless a newer pod already took it).
+    pub fn free_pod_name(&mut self, name: &str, id: PodId) {
+        if self.pod_names.get(name) == Some(&id) {
+            self.pod_names.remove(name);
+        }
     }
     pub fn has_pod(&self, id: PodId) -> bool {
         self.pods.contains(id.0)
@@ -417,6 +437,8 @@ impl Pod {
             kill_code: 143,
             kill_reason: None,
             why: why::PodWhy::default(),
+            gc_listed: false,
+            gc_deleted: false,
         }
     }
 }

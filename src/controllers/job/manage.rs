@@ -241,6 +241,9 @@ pub(super) fn delete_pod(
         pod.why.counted = Counted::No;
     }
     pod.why.end(cause);
+    if remove_finalizer {
+        w.retiring.push(pod_id);
+    }
     w.emit_about(
         |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulDelete",

@@ -333,6 +333,7 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
     let mut failed_gain = newly.failed;
     for (pod, _) in &newly.pods {
         w.store.pod_mut(*pod).tracked = false;
+        w.retiring.push(*pod);
     }
     if failing {
         failed_gain += count_remaining_as_failed(w, id);
@@ -580,6 +581,7 @@ fn count_remaining_as_failed(w: &mut World<'_>, id: JobId) -> i32 {
         };
         if pod.tracked && pod.phase != PodPhase::Succeeded {
             pod.tracked = false;
+            w.retiring.push(p);
             // A failure an `Ignore` rule matched stays uncounted (§11).
             if !pod.failure_ignored {
                 n += 1;
@@ -606,6 +608,7 @@ fn count_kept_failures(w: &mut World<'_>, id: JobId) -> i32 {
         pod.queued_for_count = false;
         if pod.tracked && pod.phase == PodPhase::Failed {
             pod.tracked = false;
+            w.retiring.push(p);
             if !pod.failure_ignored {
                 n += 1;
                 pod.why.counted = Counted::Failed;

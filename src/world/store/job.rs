@@ -95,9 +95,18 @@ pub struct JobState {
     pub finished_at: Option<SimTime>,
     pub deleted_at: Option<SimTime>,
 
+    /// Something may delete this Job during the run (a CronJob owns it, it has
+    /// `ttlSecondsAfterFinished`, or a scenario action deletes a Job of its name): its pods
+    /// stay in the store until the Job goes, and are recorded then.
+    pub may_be_deleted: bool,
+
     // ---- controller bookkeeping (the informer cache and in-memory records) ----
-    /// Every pod created for this Job, in creation order.
+    /// The pods of this Job still in the store, in creation order. Counted, terminal pods
+    /// of a Job that nothing deletes leave the store as they are recorded; the list drops
+    /// them now and then ([`JobState::pods_gone`] counts those not yet dropped).
     pub pods: Vec<PodId>,
+    /// Pods in [`JobState::pods`] that already left the store.
+    pub pods_gone: u32,
     /// Pods that are neither terminal nor being deleted.
     pub active: BTreeSet<PodId>,
     /// Pods still holding the tracking finalizer that finished (or, under
