@@ -530,6 +530,7 @@ mod tests {
                             heartbeat_phase: 0,
                             faults_seen: 0,
                             deleted: false,
+                            deleted_at: None,
                         };
                         selector.clear();
                         if with_selector {
