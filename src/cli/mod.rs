@@ -12,11 +12,13 @@ pub mod check;
 pub mod completions;
 pub mod cron;
 pub mod inputs;
+pub mod merge;
 pub mod out_dir;
 pub mod output;
 pub mod report;
 pub mod run;
 pub mod signals;
+pub mod sweep;
 pub mod validate;
 
 use std::error::Error;
@@ -68,6 +70,10 @@ pub enum Command {
     Cron(cron::CronArgs),
     /// Rebuild the charts and report.html from a run's output directory.
     Report(report::ReportArgs),
+    /// Run variants × seeds of scenarios in parallel: sweep.csv and aggregate.csv.
+    Sweep(sweep::SweepArgs),
+    /// Join the shards of a sweep into the files the whole sweep writes.
+    Merge(merge::MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -87,6 +93,10 @@ pub enum CliError {
     Cron(#[from] cron::CronError),
     #[error(transparent)]
     Report(#[from] report::ReportCmdError),
+    #[error(transparent)]
+    Sweep(#[from] sweep::SweepCmdError),
+    #[error(transparent)]
+    Merge(#[from] merge::MergeError),
     /// Completions or the man page could not be printed.
     #[error(transparent)]
     Print(#[from] output::StdoutError),
@@ -101,6 +111,8 @@ impl CliError {
             CliError::Validate(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
+            CliError::Sweep(e) => e.exit_code(),
+            CliError::Merge(e) => e.exit_code(),
             CliError::Print(_) => EXIT_OUTPUT,
         }
     }
@@ -124,6 +136,8 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Validate(args) => validate::validate(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
+        Command::Sweep(args) => sweep::sweep(args, &mut out)?,
+        Command::Merge(args) => merge::merge(args, &mut out)?,
         Command::Completions(args) => completions::completions(args, &mut out)?,
         Command::Man(args) => completions::man(args, &mut out)?,
     }
