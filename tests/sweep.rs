@@ -304,7 +304,7 @@ fn ctrl_c_keeps_the_finished_runs_and_prints_how_to_resume() {
     let out = t.path().join("out");
     let out_s = out.to_string_lossy().into_owned();
     // Far more runs than finish in the moment before the signal.
-    let mut child = jobsim()
+    let child = jobsim()
         .args([
             "sweep", SCENARIO, "--seeds", "1000000", "--quiet", "--out", &out_s,
         ])
