@@ -72,6 +72,10 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the runs, events and pods simulated, wall and CPU time, and events and pods
+    /// per CPU-second (of this invocation's runs).
+    #[arg(long)]
+    pub stats: bool,
     /// Stop the sweep when one run has created more than this many pods (a runaway run).
     #[arg(long, value_name = "N", default_value_t = super::run::DEFAULT_MAX_PODS)]
     pub max_pods: u64,
@@ -259,8 +263,24 @@ pub fn sweep(args: SweepArgs, out: &mut Stdout) -> Result<(), SweepCmdError> {
     let todo: Vec<u64> = mine.iter().copied().filter(|k| !done.contains(k)).collect();
 
     let observer = Watch::new(&plan, &args, mine.len() as u64, &rows);
+    let wall_start = std::time::Instant::now();
+    let cpu_start = super::run::cpu_seconds();
     let new_rows = plan.execute(&todo, &observer);
+    let (wall, cpu) = (
+        wall_start.elapsed().as_secs_f64(),
+        super::run::cpu_seconds() - cpu_start,
+    );
     observer.bar.finish_and_clear();
+    let pods_col = header.iter().position(|h| h == "pods_created");
+    let (ran, events, pods) = new_rows
+        .iter()
+        .flatten()
+        .fold((0u64, 0u64, 0u64), |acc, r| {
+            let pods = pods_col
+                .and_then(|c| r.cells()[c].parse::<u64>().ok())
+                .unwrap_or(0);
+            (acc.0 + 1, acc.1 + r.events, acc.2 + pods)
+        });
     if let Some(limit) = observer.limit.lock().expect("not poisoned").take() {
         return Err(limit);
     }
@@ -293,6 +313,22 @@ pub fn sweep(args: SweepArgs, out: &mut Stdout) -> Result<(), SweepCmdError> {
             plan.variants.len(),
             plan.spec.seeds,
             dir.display()
+        ))?;
+    }
+    if args.stats {
+        let per_cpu = |n: u64| {
+            if cpu > 0.0 {
+                n as f64 / cpu
+            } else {
+                f64::INFINITY
+            }
+        };
+        out.line(format_args!(
+            "  stats: {ran} runs, {events} events, {pods} pods; wall {wall:.3}s, CPU {cpu:.3}s; \
+             {:.0} events/CPU-s, {:.0} pods/CPU-s; {} threads",
+            per_cpu(events),
+            per_cpu(pods),
+            rayon::current_num_threads()
         ))?;
     }
     Ok(())
@@ -482,12 +518,13 @@ impl<'a> Watch<'a> {
 
     fn count(&self, row: &Row) {
         let v = (row.run / self.plan.spec.seeds) as usize;
-        let ok = row.cells[self.complete_col] == "true";
+        let cells = row.cells();
+        let ok = cells[self.complete_col] == "true";
         let mut tally = self.tally.lock().expect("not poisoned");
         let t = &mut tally[v];
         t.0 += 1;
         t.1 += u64::from(ok);
-        if let Ok(x) = row.cells[self.metric_col].parse::<f64>() {
+        if let Ok(x) = cells[self.metric_col].parse::<f64>() {
             t.2 += x;
             t.3 += 1;
         }

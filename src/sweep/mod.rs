@@ -21,6 +21,44 @@
 //! The files are built by [`table`]; a sweep's identity is its [`SweepSpec::hash`], which
 //! every output records so that shards of different sweeps are never merged.
 //!
+//! ```
+//! use jobsim::sweep::{Part, Quiet, SweepSpec, table};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let file = dir.path().join("etl.yaml");
+//! std::fs::write(&file, r#"
+//! apiVersion: batch/v1
+//! kind: Job
+//! metadata: {name: etl}
+//! spec:
+//!   completions: 4
+//!   template:
+//!     spec:
+//!       restartPolicy: Never
+//!       containers: [{name: main, image: busybox, command: ["sleep", "10"]}]
+//! "#)?;
+//! let spec = SweepSpec {
+//!     inputs: vec![file],
+//!     vary: vec!["job/etl.spec.parallelism=1,2,4".parse()?],
+//!     set: vec![],
+//!     seeds: 2,
+//!     field_validation: Default::default(),
+//!     metric: "makespan".into(),
+//! };
+//! let plan = spec.plan()?; // every variant loaded and checked
+//! assert_eq!(plan.total(), 6);
+//! assert_eq!(plan.run_spec(3).seed, 2); // variant 1 (parallelism 2), its second seed
+//! let mut rows: Vec<_> = plan.execute(&Part::All.runs(plan.total()), &Quiet)
+//!     .into_iter()
+//!     .flatten()
+//!     .collect();
+//! let files = table::files(&plan.meta(Part::All, true), &plan.header(), &mut rows);
+//! let aggregate = String::from_utf8(files.aggregate_csv.unwrap())?;
+//! // Four 10-second pods one, two or four at a time (plus start-up latencies).
+//! assert_eq!(aggregate.lines().count(), 1 + 3);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Not here: the command line, the progress bar, signals and the output folder
 //! (`jobsim sweep` and `jobsim merge` do those).
 
@@ -397,6 +435,7 @@ impl Plan {
         let mut sink = metrics::WaitSink::default();
         let result = simulate_observed(&scenario, &mut sink, None, progress)?;
         let figures = metrics::extract(&result, &mut sink, &self.jobs);
+        let events = result.events_processed;
         drop(result);
         let mut cells = Vec::with_capacity(self.header().len());
         cells.push(k.to_string());
@@ -413,7 +452,7 @@ impl Plan {
             cells.push(outcome);
             cells.push(finished);
         }
-        Ok(Row { run: k, cells })
+        Ok(Row::new(k, &cells, events))
     }
 
     /// Runs `runs` in parallel on the current rayon pool; the result holds, in the order of

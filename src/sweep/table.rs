@@ -28,13 +28,50 @@ pub const SWEEP_JSON: &str = "sweep.json";
 /// The statistics `aggregate.csv` gives for each metric, in column order.
 pub const STATISTICS: [&str; 7] = ["mean", "p50", "p90", "p95", "p99", "min", "max"];
 
-/// One run's row: its canonical index and its cells (as `sweep.csv` holds them).
+/// One run's row: its canonical index and its line of `sweep.csv`. A row is kept as the
+/// one line of text it is written as (a sweep of 10,000 runs keeps 10,000 short strings,
+/// not 10,000 vectors of cells); [`Row::cells`] reads it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// Canonical index.
     pub run: u64,
-    /// The cells, the first being the run index.
-    pub cells: Vec<String>,
+    /// The CSV record, without its line end; the first cell is the run index.
+    pub line: String,
+    /// Events the run processed, for `--stats` (not written: 0 in a row read from a file).
+    pub events: u64,
+}
+
+impl Row {
+    /// A row of these cells.
+    pub fn new<S: AsRef<[u8]>>(run: u64, cells: impl IntoIterator<Item = S>, events: u64) -> Row {
+        let mut bytes = csv_bytes_of(cells);
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        Row {
+            run,
+            line: String::from_utf8(bytes).expect("UTF-8 cells"),
+            events,
+        }
+    }
+
+    /// Its cells.
+    pub fn cells(&self) -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(self.line.as_bytes());
+        match reader.records().next() {
+            Some(Ok(r)) => r.iter().map(str::to_string).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One CSV record with its line end.
+fn csv_bytes_of<S: AsRef<[u8]>>(cells: impl IntoIterator<Item = S>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(cells).expect("writing to memory");
+    w.into_inner().expect("writing to memory")
 }
 
 /// `sweep.json`.
@@ -135,11 +172,21 @@ fn csv_bytes<'a>(records: impl IntoIterator<Item = &'a [String]>) -> Vec<u8> {
     w.into_inner().expect("writing to memory")
 }
 
+/// A header and rows as `sweep.csv`.
+fn sweep_bytes(header: &[String], rows: &[Row]) -> Vec<u8> {
+    let mut bytes = csv_bytes(std::iter::once(header));
+    for r in rows {
+        bytes.extend_from_slice(r.line.as_bytes());
+        bytes.push(b'\n');
+    }
+    bytes
+}
+
 /// The files of a part of a sweep: `rows` sorted by run; `aggregate.csv` when `meta` is a
 /// complete whole sweep.
 pub fn files(meta: &Meta, header: &[String], rows: &mut [Row]) -> Files {
     rows.sort_by_key(|r| r.run);
-    let sweep_csv = csv_bytes(std::iter::once(header).chain(rows.iter().map(|r| &r.cells[..])));
+    let sweep_csv = sweep_bytes(header, rows);
     let aggregate_csv = (meta.part == Part::All && meta.complete).then(|| {
         let (h, a) = aggregate(header, rows, meta.seeds);
         csv_bytes(std::iter::once(&h[..]).chain(a.iter().map(|r| &r[..])))
@@ -199,7 +246,7 @@ pub fn nearest_rank(sorted: &[f64], p: u64) -> f64 {
 /// `aggregate.csv`'s header and rows: per variant (runs `v·seeds … (v+1)·seeds − 1`), the
 /// variant's cells, the runs, the share of runs with `all_complete`, and for each metric
 /// the mean, p50, p90, p95, p99 (nearest rank), min and max over the runs that have a value
-/// (empty when none has).
+/// (empty when none has). `rows` must be sorted by run.
 pub fn aggregate(header: &[String], rows: &[Row], seeds: u64) -> (Vec<String>, Vec<Vec<String>>) {
     let cols = columns(header).expect("a header this module wrote");
     let mut h = vec!["variant".to_string()];
@@ -209,31 +256,39 @@ pub fn aggregate(header: &[String], rows: &[Row], seeds: u64) -> (Vec<String>, V
     for m in METRICS {
         h.extend(STATISTICS.iter().map(|s| format!("{}_{s}", m.name)));
     }
-    let mut groups: BTreeMap<u64, Vec<&Row>> = BTreeMap::new();
-    for r in rows {
-        groups.entry(r.run / seeds.max(1)).or_default().push(r);
-    }
-    let out = groups
-        .into_iter()
-        .map(|(v, runs)| {
-            let mut cells = vec![v.to_string()];
-            cells.extend(runs[0].cells[cols.variant.clone()].iter().cloned());
-            cells.push(runs.len().to_string());
-            let ok = runs
-                .iter()
-                .filter(|r| r.cells[cols.all_complete] == "true")
-                .count();
-            cells.push(format!("{:.4}", ok as f64 / runs.len() as f64));
-            for (i, m) in cols.metrics.clone().zip(METRICS) {
-                let values: Vec<f64> = runs
-                    .iter()
-                    .filter_map(|r| r.cells[i].parse::<f64>().ok())
-                    .collect();
-                cells.extend(statistics(&values, m.decimals + 1));
+    // One variant at a time, keeping of each row only the figures (rows are in run order,
+    // so a variant's runs are next to each other).
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let v = rows[i].run / seeds.max(1);
+        let mut variant_cells = Vec::new();
+        let mut runs = 0usize;
+        let mut ok = 0usize;
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len()];
+        while i < rows.len() && rows[i].run / seeds.max(1) == v {
+            let cells = rows[i].cells();
+            if runs == 0 {
+                variant_cells = cells[cols.variant.clone()].to_vec();
             }
-            cells
-        })
-        .collect();
+            runs += 1;
+            ok += usize::from(cells[cols.all_complete] == "true");
+            for (m, c) in cols.metrics.clone().enumerate() {
+                if let Ok(x) = cells[c].parse::<f64>() {
+                    values[m].push(x);
+                }
+            }
+            i += 1;
+        }
+        let mut cells = vec![v.to_string()];
+        cells.extend(variant_cells);
+        cells.push(runs.to_string());
+        cells.push(format!("{:.4}", ok as f64 / runs as f64));
+        for (m, metric) in METRICS.iter().enumerate() {
+            cells.extend(statistics(&values[m], metric.decimals + 1));
+        }
+        out.push(cells);
+    }
     (h, out)
 }
 
@@ -309,7 +364,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, TableError> {
         if cells.len() != header.len() {
             return Err(bad(format!("run {run} has {} cells", cells.len())));
         }
-        rows.push(Row { run, cells });
+        rows.push(Row::new(run, &cells, 0));
     }
     Ok(Folder {
         dir: dir.to_path_buf(),
@@ -456,7 +511,7 @@ mod tests {
         ];
         cells.push(makespan.into());
         cells.extend(std::iter::repeat_n(String::new(), METRICS.len() - 1));
-        Row { run, cells }
+        Row::new(run, &cells, 0)
     }
 
     #[test]
