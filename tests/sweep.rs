@@ -43,7 +43,15 @@ fn read(dir: &Path, file: &str) -> Vec<u8> {
 }
 
 fn assert_same_files(a: &Path, b: &Path) {
-    for f in ["sweep.csv", "aggregate.csv", "sweep.json"] {
+    for f in [
+        "sweep.csv",
+        "aggregate.csv",
+        "sweep.json",
+        "vary-1.svg",
+        "vary-2.svg",
+        "tradeoff.svg",
+        "report.html",
+    ] {
         assert!(read(a, f) == read(b, f), "{f} differs");
     }
 }

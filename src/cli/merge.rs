@@ -69,6 +69,28 @@ impl MergeError {
     }
 }
 
+/// Writes a sweep folder's files into `dir`, and for a complete whole sweep its charts and
+/// `report.html` (`jobsim sweep` and `jobsim merge` alike, so both give the same bytes).
+pub fn write_all(
+    dir: &std::path::Path,
+    meta: &table::Meta,
+    header: &[String],
+    rows: &[table::Row],
+    files: &table::Files,
+) -> std::io::Result<()> {
+    table::write_files(dir, files)?;
+    if let Some(aggregate) = &files.aggregate_csv {
+        let charts =
+            jobsim::report::sweep::charts(meta, header, rows).map_err(std::io::Error::other)?;
+        for c in &charts {
+            std::fs::write(dir.join(&c.file), &c.svg)?;
+        }
+        let html = jobsim::report::sweep::report_html(meta, &charts, aggregate);
+        std::fs::write(dir.join("report.html"), html)?;
+    }
+    Ok(())
+}
+
 /// Runs `jobsim merge`.
 pub fn merge(args: MergeArgs, out: &mut Stdout) -> Result<(), MergeError> {
     let parts = args
@@ -83,7 +105,7 @@ pub fn merge(args: MergeArgs, out: &mut Stdout) -> Result<(), MergeError> {
     }
     let files = table::files(&meta, &header, &mut rows);
     let staging = Staging::create(&args.out)?;
-    table::write_files(staging.path(), &files)
+    write_all(staging.path(), &meta, &header, &rows, &files)
         .map_err(|e| MergeError::Write(args.out.clone(), e))?;
     staging.install()?;
     if !args.quiet {

@@ -109,6 +109,12 @@ Outputs (in the output folder, written whole or not at all):
                  completed), and mean, p50, p90, p95, p99, min, max of each metric
   sweep.json     the sweep's hash, the jobsim version, the part of the sweep it holds
                  and whether it is complete
+  vary-N.svg     the --metric against the N-th --vary field: p50 line, p5–p95 band, and
+                 the success rate below
+  tradeoff.svg   each variant's cost (node-hours without node prices) against its p95
+                 makespan, with the Pareto front
+  report.html    the charts and the per-variant table
+  (aggregate.csv, the charts and report.html only for a complete sweep, not for a shard)
 
 Sharding: --shard I/N (1-based) runs runs I−1, I−1+N, …; --shard auto takes I and N from
 JOB_COMPLETION_INDEX (0-based; with --shards N), SLURM_ARRAY_TASK_ID (less
@@ -290,7 +296,8 @@ pub fn sweep(args: SweepArgs, out: &mut Stdout) -> Result<(), SweepCmdError> {
     let files = table::files(&meta, &header, &mut rows);
 
     let staging = Staging::create(&dir)?;
-    table::write_files(staging.path(), &files).map_err(|e| SweepCmdError::Write(dir.clone(), e))?;
+    super::merge::write_all(staging.path(), &meta, &header, &rows, &files)
+        .map_err(|e| SweepCmdError::Write(dir.clone(), e))?;
     staging.install()?;
 
     if let Some(signal) = signals::pending().filter(|_| !complete) {
