@@ -346,6 +346,7 @@ fn tradeoff_chart(
     chart
         .configure_mesh()
         .x_desc("p95 makespan (s)")
+        .light_line_style(WHITE)
         .y_desc(
             if runs.iter().any(|r| r.cost.is_some()) && meta.metric == "cost" {
                 "mean cost"
