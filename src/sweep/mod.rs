@@ -503,3 +503,45 @@ impl Plan {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(inputs: Vec<PathBuf>, vary: &[&str], seeds: u64) -> SweepSpec {
+        SweepSpec {
+            inputs,
+            vary: vary.iter().map(|v| v.parse().unwrap()).collect(),
+            set: vec![],
+            seeds,
+            field_validation: FieldValidation::default(),
+            metric: "makespan".into(),
+        }
+    }
+
+    #[test]
+    fn the_first_vary_is_outermost_and_the_last_changes_fastest() {
+        let s = spec(vec![], &["a=1,2", "b=x,y,z"], 1);
+        let order: Vec<Vec<usize>> = (0..6).map(|c| s.picks(c)).collect();
+        assert_eq!(
+            order,
+            [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]].map(|p| p.to_vec())
+        );
+    }
+
+    #[test]
+    fn the_hash_follows_the_file_bytes_values_and_seeds_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.yaml");
+        std::fs::write(&file, "kind: Job\n").unwrap();
+        let h = |s: &SweepSpec| s.hash().unwrap();
+        let base = spec(vec![file.clone()], &["a=1,2"], 3);
+        assert_eq!(h(&base), h(&base.clone()), "stable");
+        assert!(h(&base).starts_with("sha256:") && h(&base).len() == 7 + 64);
+        assert_ne!(h(&base), h(&spec(vec![file.clone()], &["a=1,3"], 3)));
+        assert_ne!(h(&base), h(&spec(vec![file.clone()], &["a=1,2"], 4)));
+        let before = h(&base);
+        std::fs::write(&file, "kind: Job \n").unwrap();
+        assert_ne!(before, h(&base), "the file's bytes changed");
+    }
+}
