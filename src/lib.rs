@@ -163,6 +163,7 @@ mod engine;
 pub mod record;
 pub mod report;
 mod scenario;
+pub mod sweep;
 mod time;
 mod world;
 

@@ -48,6 +48,7 @@ mod scenario_text;
 mod scheduling;
 mod success_policy;
 mod suspend;
+mod sweep;
 mod sync_timing;
 mod ttl;
 mod whole_outputs;

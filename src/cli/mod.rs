@@ -13,12 +13,14 @@ pub mod completions;
 pub mod cron;
 pub mod explain;
 pub mod inputs;
+pub mod merge;
 pub mod out_dir;
 pub mod output;
 pub mod plan;
 pub mod report;
 pub mod run;
 pub mod signals;
+pub mod sweep;
 pub mod validate;
 
 use std::error::Error;
@@ -77,6 +79,10 @@ pub enum Command {
     /// Explain why a pod exists and how it ended (or every pod of a Job or CronJob), with
     /// the Kubernetes rule behind each step.
     Explain(explain::ExplainArgs),
+    /// Run variants × seeds of scenarios in parallel: sweep.csv and aggregate.csv.
+    Sweep(sweep::SweepArgs),
+    /// Join the shards of a sweep into the files the whole sweep writes.
+    Merge(merge::MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -100,6 +106,10 @@ pub enum CliError {
     Report(#[from] report::ReportCmdError),
     #[error(transparent)]
     Explain(#[from] explain::ExplainError),
+    #[error(transparent)]
+    Sweep(#[from] sweep::SweepCmdError),
+    #[error(transparent)]
+    Merge(#[from] merge::MergeError),
     /// Completions or the man page could not be printed.
     #[error(transparent)]
     Print(#[from] output::StdoutError),
@@ -116,6 +126,8 @@ impl CliError {
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
             CliError::Explain(e) => e.exit_code(),
+            CliError::Sweep(e) => e.exit_code(),
+            CliError::Merge(e) => e.exit_code(),
             CliError::Print(_) => EXIT_OUTPUT,
         }
     }
@@ -141,6 +153,8 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
         Command::Explain(args) => explain::explain(args, &mut out)?,
+        Command::Sweep(args) => sweep::sweep(args, &mut out)?,
+        Command::Merge(args) => merge::merge(args, &mut out)?,
         Command::Completions(args) => completions::completions(args, &mut out)?,
         Command::Man(args) => completions::man(args, &mut out)?,
     }

@@ -13,6 +13,7 @@ pub(crate) mod font;
 pub(crate) mod html;
 pub(crate) mod names;
 pub mod records;
+pub mod sweep;
 pub(crate) mod terminal;
 pub(crate) mod text_timeline;
 
