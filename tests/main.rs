@@ -20,6 +20,7 @@ mod deadline;
 mod determinism;
 mod docs;
 mod errors;
+mod events;
 mod examples;
 mod face;
 mod finish;

@@ -5,7 +5,7 @@
 
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration};
-use crate::world::{Event, NodeId, PodId, PodPhase, World};
+use crate::world::{Event, NodeId, PodId, PodPhase, Source, World};
 
 /// How often PodGC runs (`gcCheckPeriod`).
 pub const POD_GC_PERIOD: SimDuration = 20 * SECOND;
@@ -25,6 +25,7 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
     n.epoch += 1;
     let name = n.name.clone();
     w.emit(
+        Source::NodeController,
         ObjectRef::Node(&name),
         "RemovingNode",
         &format!("Node {name} event: Removing Node {name} from Controller"),

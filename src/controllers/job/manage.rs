@@ -10,7 +10,7 @@ use super::{MAX_POD_CREATE_DELETE_PER_SYNC, MIN_REQUEUE, enqueue_batched, requeu
 use crate::api::PodReplacementPolicy;
 use crate::record::ObjectRef;
 use crate::time::SimTime;
-use crate::world::{Event, JobId, Pod, PodId, PodPhase, World};
+use crate::world::{Event, JobId, Pod, PodId, PodPhase, Source, World};
 
 /// Runs `manageJob` with `succeeded` already including this sync's new successes.
 /// Deleted pods are appended to `deleted_now`.
@@ -207,6 +207,7 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     w.store.pod_names.insert(pod.name.clone(), pod_id);
     w.store.pods.push(pod);
     w.emit_about(
+        Source::JobController,
         |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulCreate",
         |store, message| {
@@ -228,6 +229,7 @@ pub(super) fn delete_pod(w: &mut World<'_>, id: JobId, pod_id: PodId, remove_fin
         w.store.pod_mut(pod_id).tracked = false;
     }
     w.emit_about(
+        Source::JobController,
         |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulDelete",
         |store, message| {

@@ -20,7 +20,7 @@ use crate::api::{JobSpec, PodReplacementPolicy, RestartPolicy};
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::{Condition, ConditionType, Status};
-use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World};
+use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, Source, World};
 use backoff::FinishedPod;
 use pod_failure_policy::ContainerNames;
 pub use status::TTL_REACTION;
@@ -79,7 +79,12 @@ pub fn scale(w: &mut World<'_>, name: &str, parallelism: Option<i32>, completion
             "spec.completions: Invalid value: {c}: field is immutable (only an Indexed Job whose completions equal its parallelism after the change may change completions)"
         );
         let name = job.metadata.name.clone();
-        w.emit(ObjectRef::Job(&name), "FailedUpdate", &message);
+        w.emit(
+            Source::Jobsim,
+            ObjectRef::Job(&name),
+            "FailedUpdate",
+            &message,
+        );
         return;
     }
     let job = w.store.job_mut(id);
