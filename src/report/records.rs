@@ -296,7 +296,8 @@ pub struct Events {
 pub struct CronJobEvents {
     /// The CronJob's name.
     pub cronjob: String,
-    /// `SuccessfulCreate`: it created a Job.
+    /// `SuccessfulCreate`: it created a Job (the `created` times of its Jobs in
+    /// `jobs.csv`).
     pub successful_create: Vec<SimTime>,
     /// `JobAlreadyActive`: a due run was skipped (concurrencyPolicy Forbid).
     pub job_already_active: Vec<SimTime>,
@@ -368,6 +369,39 @@ impl Events {
         }
     }
 
+    /// Takes each CronJob's Job creations from `jobs.csv` (a Job's `created` is the moment
+    /// of the CronJob's `SuccessfulCreate`): `events.csv` holds them as Kubernetes keeps
+    /// them, combined and rate-limited, so it no longer has one row per creation.
+    fn creations_from_jobs(&mut self, jobs: &[CompactJob], names: &Names) {
+        for c in &mut self.cronjobs {
+            c.successful_create.clear();
+        }
+        for job in jobs {
+            let (Some(owner), Some(created)) = (job.owner, job.created()) else {
+                continue;
+            };
+            let Some(cronjob) = names.text(owner).strip_prefix("cronjob/") else {
+                continue;
+            };
+            let i = match self.cronjob_position.get(cronjob) {
+                Some(&i) => i,
+                None => {
+                    self.cronjobs.push(CronJobEvents {
+                        cronjob: cronjob.to_string(),
+                        ..CronJobEvents::default()
+                    });
+                    self.cronjob_position
+                        .insert(cronjob.to_string(), self.cronjobs.len() - 1);
+                    self.cronjobs.len() - 1
+                }
+            };
+            self.cronjobs[i].successful_create.push(created);
+        }
+        for c in &mut self.cronjobs {
+            c.successful_create.sort_unstable();
+        }
+    }
+
     /// The scheduling events of one CronJob, by name.
     pub fn cronjob(&self, name: &str) -> Option<&CronJobEvents> {
         self.cronjobs.iter().find(|c| c.cronjob == name)
@@ -416,7 +450,8 @@ pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
         },
     );
     let (jobs, listed_jobs, pods) = jobs_and_pods?;
-    let events = events?;
+    let mut events = events?;
+    events.creations_from_jobs(&jobs, &names);
     let mut nodes = Vec::new();
     read_csv(
         &out_dir.join("nodes.csv"),
