@@ -184,7 +184,9 @@ struct ObjectEvents {
     /// Order of the object's first event, for the end-of-run flush.
     seq: u64,
     buckets: Vec<Bucket>,
+    /// Aggregation records; entries past `similar_len` are spare ones (their buffers).
     similar: Vec<Similar>,
+    similar_len: usize,
     /// Event objects; entries past `kept_len` are spare ones, kept for their buffers.
     kept: Vec<Kept>,
     kept_len: usize,
@@ -225,12 +227,13 @@ impl Correlator {
         let o = &mut self.slots[slot];
         let message_hash = hash_str(None, message);
         // 1. Aggregation of similar events.
-        let i =
-            match o.similar.iter().position(|s| {
-                s.source == source && s.event_type == event_type && s.reason == reason
-            }) {
-                Some(i) => i,
-                None => {
+        let i = match o.similar[..o.similar_len]
+            .iter()
+            .position(|s| s.source == source && s.event_type == event_type && s.reason == reason)
+        {
+            Some(i) => i,
+            None => {
+                if o.similar_len == o.similar.len() {
                     o.similar.push(Similar {
                         source,
                         event_type,
@@ -238,9 +241,18 @@ impl Correlator {
                         messages: Vec::with_capacity(AGGREGATE_MAX_EVENTS),
                         last: now,
                     });
-                    o.similar.len() - 1
+                } else {
+                    let s = &mut o.similar[o.similar_len];
+                    s.source = source;
+                    s.event_type = event_type;
+                    s.reason = reason;
+                    s.messages.clear();
+                    s.last = now;
                 }
-            };
+                o.similar_len += 1;
+                o.similar_len - 1
+            }
+        };
         let similar = &mut o.similar[i];
         if now.saturating_sub(similar.last) > AGGREGATE_INTERVAL {
             similar.messages.clear();
@@ -337,7 +349,7 @@ impl Correlator {
                 o.name.push_str(name);
                 o.seq = seq;
                 o.buckets.clear();
-                o.similar.clear();
+                o.similar_len = 0;
                 o.kept_len = 0;
                 slot
             }
@@ -348,6 +360,7 @@ impl Correlator {
                     seq,
                     buckets: Vec::new(),
                     similar: Vec::new(),
+                    similar_len: 0,
                     kept: Vec::new(),
                     kept_len: 0,
                 });
