@@ -10,6 +10,7 @@
 pub mod actions;
 pub mod api_server;
 mod retire;
+pub mod recorder;
 pub mod simulation;
 pub mod store;
 
@@ -21,9 +22,10 @@ use rand::RngExt;
 use crate::engine::{EventQueue, RngStreams};
 use crate::record::collect::Collector;
 use crate::record::result::RunResult;
-use crate::record::{EventRecord, ObjectRef, Sink, SinkError};
+use crate::record::{EventRecord, EventsMode, ObjectRef, Sink, SinkError};
 use crate::scenario::{Scenario, Timing};
 use crate::time::{Clock, SimTime};
+pub use recorder::Source;
 
 #[allow(unused_imports)] // the store vocabulary, for the crate
 pub use store::{
@@ -89,6 +91,10 @@ pub struct World<'s> {
     pub scenario: &'s Scenario,
     /// What the run reports to its sink, and the statistics kept on the way.
     records: Collector<'s>,
+    /// The legacy event recorders' correlators (what the API server keeps of events).
+    correlator: recorder::Correlator,
+    /// Which events become rows.
+    events_mode: EventsMode,
     next_uid: u64,
     /// Time of the last change to an object or the last record: stale timers that fire
     /// later (a killed container's planned exit, a spent backoff timer) do not extend
@@ -152,6 +158,7 @@ impl<'s> World<'s> {
         for (i, a) in scenario.actions.iter().enumerate() {
             queue.schedule(a.at, Event::Action(i as u32));
         }
+        let events_mode = sink.events_mode();
         let mut world = World {
             store,
             queue,
@@ -161,6 +168,8 @@ impl<'s> World<'s> {
             scheduler: scheduler::SchedulerQueue::default(),
             scenario,
             records: Collector::new(sink, scenario),
+            correlator: recorder::Correlator::default(),
+            events_mode,
             next_uid: 1,
             last_activity: 0,
             submits_left: scenario.workloads.len(),
@@ -214,16 +223,32 @@ impl<'s> World<'s> {
         uid
     }
 
-    /// Records a Kubernetes-style event.
-    pub fn emit(&mut self, object: ObjectRef<'_>, reason: &str, message: &str) {
-        self.last_activity = self.now();
+    /// Records a Kubernetes event, as `source` records it (see [`recorder`]).
+    pub fn emit(
+        &mut self,
+        source: Source,
+        object: ObjectRef<'_>,
+        reason: &'static str,
+        message: &str,
+    ) {
+        let now = self.now();
+        self.last_activity = now;
         let record = EventRecord {
-            time: self.now(),
+            time: now,
             object,
             reason,
             message,
+            event_type: recorder::event_type(reason),
+            count: 1,
+            first: now,
         };
-        self.records.event(&record);
+        self.records.emitted(&record);
+        if self.events_mode == EventsMode::All || !source.correlated() {
+            self.records.event(&record);
+        } else {
+            self.correlator
+                .observe(now, source, object, 0, record.event_type, reason, message);
+        }
     }
 
     /// Runs until nothing is left to do or the horizon is reached (or the sink fails).
@@ -421,6 +446,8 @@ fn finish_run(
         return Err(e.into());
     }
     let outcome = outcome.map_err(SimulateError::Stopped)?;
+    let records = &mut w.records;
+    w.correlator.close_all(&mut |r| records.event(r));
     w.records.flush(&w.store, outcome.end);
     if let Some(e) = w.records.take_error() {
         return Err(e.into());

@@ -33,7 +33,10 @@ fn seed_parallel_job_writes_every_output_with_the_documented_columns() {
         first_line("jobs.csv"),
         "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted"
     );
-    assert_eq!(first_line("events.csv"), "time,object,reason,message");
+    assert_eq!(
+        first_line("events.csv"),
+        "time,object,reason,message,type,count,firstTime,lastTime"
+    );
     // no temporary files are left behind
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -20,7 +20,7 @@ struct Run {
 fn run(yaml: &str) -> Run {
     let (scenario, _) =
         jobsim::load_str(yaml, Path::new("t.yaml"), &jobsim::LoadOptions::default()).unwrap();
-    let mut sink = MemorySink::default();
+    let mut sink = MemorySink::all_events();
     let result = jobsim::simulate(&scenario, &mut sink, None).unwrap();
     let objects = serde_json::to_value(&result.objects).unwrap();
     Run {

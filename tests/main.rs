@@ -22,6 +22,7 @@ mod deploy;
 mod determinism;
 mod docs;
 mod errors;
+mod events;
 mod examples;
 mod explain;
 mod face;

@@ -153,7 +153,7 @@ fn the_scheduler_skips_a_node_tainted_unreachable() {
     assert!(!failed.is_empty(), "no FailedScheduling event");
     assert!(
         failed[0].message.starts_with(
-            "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }."
+            "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."
         ),
         "message: {}",
         failed[0].message
@@ -285,7 +285,7 @@ fn a_deleted_node_is_gone_for_the_scheduler() {
         .collect();
     assert_eq!(
         waits,
-        vec!["0/1 nodes are available: 1 Insufficient cpu.".to_string()]
+        vec!["0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.".to_string()]
     );
 }
 

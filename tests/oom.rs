@@ -180,7 +180,9 @@ fn requests_above_every_node_leave_the_pod_pending() {
         .collect();
     assert_eq!(
         msgs.first().map(String::as_str),
-        Some("0/3 nodes are available: 3 Insufficient memory.")
+        Some(
+            "0/3 nodes are available: 3 Insufficient memory. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+        )
     );
     assert_eq!(r.job("hog").outcome, "Running");
 }

@@ -47,7 +47,10 @@ fn unschedulable_pods_get_failed_scheduling_with_the_kubernetes_message() {
     assert_eq!(failed.len(), 2);
     for e in &failed {
         assert!(e.object.starts_with("pod/crunch-"), "{}", e.object);
-        assert_eq!(e.message, "0/2 nodes are available: 2 Insufficient cpu.");
+        assert_eq!(
+            e.message,
+            "0/2 nodes are available: 2 Insufficient cpu. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+        );
         assert_eq!(e.time, 20); // after the 20 ms scheduling latency
     }
 }
@@ -225,7 +228,7 @@ fn node_selector_matching_no_node_leaves_the_pod_pending() {
     assert_eq!(ev[0].reason, "FailedScheduling");
     assert_eq!(
         ev[0].message,
-        "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector."
+        "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
 }
 
@@ -260,7 +263,7 @@ fn node_pod_limit_counts_as_capacity() {
     assert_eq!(failed.len(), 1);
     assert_eq!(
         failed[0].message,
-        "0/1 nodes are available: 1 Too many pods."
+        "0/1 nodes are available: 1 Too many pods. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
     );
     assert_eq!(r.pods_of("many")[2].scheduled, Some(11_020));
 }
@@ -328,6 +331,6 @@ fn failed_scheduling_lists_every_reason_sorted_with_its_node_count() {
         .collect();
     assert_eq!(
         ev[0].message,
-        "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory."
+        "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
     );
 }

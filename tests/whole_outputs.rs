@@ -184,6 +184,9 @@ fn a_symlink_planted_at_the_old_temporary_names_is_not_followed() {
         object: jobsim::record::ObjectRef::Job("j"),
         reason: "R",
         message: "m",
+        event_type: jobsim::record::EventType::Normal,
+        count: 1,
+        first: 0,
     })
     .unwrap();
     sink.finish().unwrap();

@@ -472,6 +472,16 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 impl Sink for ExpectSink<'_> {
     fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError> {
+        self.inner.event(record)
+    }
+
+    fn events_mode(&self) -> crate::record::EventsMode {
+        self.inner.events_mode()
+    }
+
+    /// Event expectations count every event as it happened, also those the event
+    /// correlator merges into one Event object or drops.
+    fn emitted(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError> {
         if !self.event_keys.is_empty() {
             let mut object: Option<String> = None;
             for (i, (reason, pattern)) in self.event_keys.iter().enumerate() {
@@ -490,7 +500,7 @@ impl Sink for ExpectSink<'_> {
                 }
             }
         }
-        self.inner.event(record)
+        self.inner.emitted(record)
     }
 
     fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError> {

@@ -27,6 +27,10 @@ pub struct CheckArgs {
     /// repeated.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub filename: Vec<PathBuf>,
+    /// With --golden: what the compared events.csv holds, as `jobsim run --events`
+    /// (`kept` by default, or `all`). Expectations count every event either way.
+    #[arg(long, value_enum, value_name = "kept|all", default_value = "kept")]
+    pub events: super::EventsArg,
     /// Also write the verdicts as JUnit XML to FILE (a suite per scenario, a test case per
     /// expectation).
     #[arg(long, value_name = "FILE")]
@@ -156,13 +160,18 @@ struct Outcome {
 
 /// Runs `s` into a temporary folder and compares its outputs with (or, with `bless`,
 /// writes them as) the golden copies in `golden/<scenario name>/`: one verdict.
-fn golden_verdict(s: &Scenario, golden: &Path, bless: bool) -> Verdict {
+fn golden_verdict(
+    s: &Scenario,
+    golden: &Path,
+    bless: bool,
+    events: jobsim::record::EventsMode,
+) -> Verdict {
     let dir = golden.join(&s.name);
     let outcome = (|| -> std::io::Result<Vec<String>> {
         // A private folder with a random name, created exclusively (a path planted in the
         // shared temporary folder is never followed); removed when `fresh` drops.
         let fresh = tempfile::Builder::new().prefix("jobsim-check-").tempdir()?;
-        let mut sink = CsvSink::create(fresh.path())?;
+        let mut sink = CsvSink::create(fresh.path())?.with_events_mode(events);
         let result = jobsim::simulate(s, &mut sink, None)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         sink.finish()
@@ -257,7 +266,7 @@ pub fn check(args: CheckArgs, out: &mut Stdout) -> Result<(), CheckError> {
                             std::ops::ControlFlow::Continue(())
                         });
                     if let Some(dir) = &args.golden {
-                        verdicts.push(golden_verdict(s, dir, args.bless));
+                        verdicts.push(golden_verdict(s, dir, args.bless, args.events.mode()));
                     }
                     Outcome {
                         verdicts,

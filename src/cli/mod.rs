@@ -142,6 +142,27 @@ impl CliError {
     }
 }
 
+/// `--events`: what `events.csv` holds (shared by `run` and `check --golden`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventsArg {
+    /// The Event objects the API server keeps at the end: the recorders that use
+    /// client-go's event correlator merge, count and drop events as it does.
+    #[default]
+    Kept,
+    /// Every event as it was emitted, uncorrelated, one row each with count 1.
+    All,
+}
+
+impl EventsArg {
+    /// The library's mode.
+    pub fn mode(self) -> jobsim::record::EventsMode {
+        match self {
+            EventsArg::Kept => jobsim::record::EventsMode::AsKept,
+            EventsArg::All => jobsim::record::EventsMode::All,
+        }
+    }
+}
+
 /// Runs the parsed command.
 pub fn main(cli: Cli) -> Result<(), CliError> {
     let mut out = output::Stdout::new();

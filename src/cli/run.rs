@@ -75,6 +75,11 @@ pub struct RunArgs {
     /// printed either way; without --check the exit code stays 0).
     #[arg(long)]
     pub check: bool,
+    /// What events.csv holds: `kept` (default) the Event objects a v1.36 API server
+    /// keeps, correlated as client-go's recorders do (count, firstTime, lastTime); `all`
+    /// every event as it was emitted, one row each with count 1.
+    #[arg(long, value_enum, value_name = "kept|all", default_value = "kept")]
+    pub events: super::EventsArg,
 }
 
 /// Default of `--max-pods`: fifty times the largest benchmark's pods.
@@ -339,7 +344,9 @@ fn run_one(s: &Scenario, dir: &Path, target: &Path, args: &RunArgs) -> Result<Ru
         }
     };
     let byte_limit = args.max_output_gib.saturating_mul(1 << 30);
-    let mut sink = CsvSink::with_byte_limit(dir, byte_limit).map_err(write_err)?;
+    let mut sink = CsvSink::with_byte_limit(dir, byte_limit)
+        .map_err(write_err)?
+        .with_events_mode(args.events.mode());
     let wall_start = Instant::now();
     let cpu_start = cpu_seconds();
     let horizon = s.horizon.map(|h| h as SimTime).or(s.effective_horizon());

@@ -9,10 +9,11 @@
 use rand::RngExt;
 
 use crate::api::RestartPolicy;
+use crate::record::ObjectRef;
 use crate::scenario::behavior::{DEFAULT_CONTAINER_DURATION_MS, MemoryGrowth, sleep_seconds_ms};
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::store::why::{EndedBy, Restart};
-use crate::world::{ContainerPhase, ContainerStatus, Event, PodId, PodPhase, World};
+use crate::world::{ContainerPhase, ContainerStatus, Event, PodId, PodPhase, Source, Store, World};
 
 /// Crash-loop backoff: first delay (`initial` in `flowcontrol.Backoff`, kubelet default).
 pub const CRASH_BACKOFF_INITIAL: SimDuration = 10 * SECOND;
@@ -66,8 +67,64 @@ fn start_app_containers(w: &mut World<'_>, pod_id: PodId) {
     w.pod_changed(pod_id);
 }
 
+/// The container's spec in the pod's template (init containers first).
+fn container_spec(store: &Store, pod_id: PodId, c: u16) -> &crate::api::Container {
+    let pod = store.pod(pod_id);
+    let spec = &store.job(pod.job).template.spec;
+    let init = pod.init_count as usize;
+    if (c as usize) < init {
+        &spec.init_containers[c as usize]
+    } else {
+        &spec.containers[c as usize - init]
+    }
+}
+
+/// Records a kubelet event about container `c` of the pod (its `fieldPath`), with the
+/// message written by `message` into a reused buffer.
+fn emit_container(
+    w: &mut World<'_>,
+    pod_id: PodId,
+    c: u16,
+    reason: &'static str,
+    message: impl FnOnce(&Store, &mut String),
+) {
+    let Some(node) = w.store.pod(pod_id).node else {
+        return;
+    };
+    w.emit_about_field(
+        Source::Kubelet(node),
+        |store| ObjectRef::Pod(&store.pod(pod_id).name),
+        c + 1,
+        reason,
+        message,
+    );
+}
+
+/// The kubelet's events as a container starts (every run, restarts included): the image
+/// is there (jobsim models no image pulls), the container is created, then started —
+/// v1.36's wording.
+fn emit_container_start(w: &mut World<'_>, pod_id: PodId, c: u16) {
+    emit_container(w, pod_id, c, "Pulled", |store, m| {
+        m.push_str("Container image \"");
+        m.push_str(
+            container_spec(store, pod_id, c)
+                .image
+                .as_deref()
+                .unwrap_or_default(),
+        );
+        m.push_str("\" already present on machine and can be accessed by the pod");
+    });
+    emit_container(w, pod_id, c, "Created", |_, m| {
+        m.push_str("Container created")
+    });
+    emit_container(w, pod_id, c, "Started", |_, m| {
+        m.push_str("Container started")
+    });
+}
+
 /// Starts run number `runs + 1` of container `c` and schedules its end.
 fn start_container(w: &mut World<'_>, pod_id: PodId, c: u16) {
+    emit_container_start(w, pod_id, c);
     let now = w.now();
     let run = w.store.pod(pod_id).containers[c as usize].runs + 1;
     let plan = plan_run(w, pod_id, c, run);
@@ -216,6 +273,22 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
             pod.ready = false;
             pod.unready_at = Some(now);
         }
+        if delay > 0 {
+            // The container waits in CrashLoopBackOff: one warning per wait.
+            let seed = w.rng.seed();
+            emit_container(w, pod_id, c, "BackOff", |store, m| {
+                let pod = store.pod(pod_id);
+                m.push_str("Back-off restarting failed container ");
+                m.push_str(&container_spec(store, pod_id, c).name);
+                m.push_str(" in pod ");
+                m.push_str(&pod.name);
+                m.push('_');
+                m.push_str(store.job(pod.job).metadata.namespace());
+                m.push('(');
+                push_pod_uid(m, seed, pod_id);
+                m.push(')');
+            });
+        }
         w.schedule(
             now + delay,
             Event::ContainerRestart {
@@ -355,8 +428,23 @@ fn finish_pod(w: &mut World<'_>, pod_id: PodId, reason: Option<&'static str>) {
         pod.ready = false;
         pod.unready_at = Some(now);
     }
+    // The pod is over: nothing more will be recorded about it.
+    w.close_pod_events(pod_id);
     w.release_pod(pod_id);
     w.pod_changed(pod_id);
+}
+
+/// A stand-in UID for a pod, shaped like a Kubernetes UID (pods are not among the
+/// objects a run writes, so it only has to be stable and distinct).
+fn push_pod_uid(m: &mut String, seed: u64, pod_id: PodId) {
+    use std::fmt::Write;
+    let _ = write!(
+        m,
+        "{:08x}-{:04x}-4000-8000-{:012x}",
+        (seed & 0xffff_ffff) as u32,
+        (seed >> 32) as u16,
+        (1u64 << 44) | u64::from(pod_id.0)
+    );
 }
 
 /// The API server marked the pod for deletion (with `DisruptionTarget` when `disruption`
@@ -382,6 +470,17 @@ pub fn delete_pod(w: &mut World<'_>, pod_id: PodId, disruption: Option<&'static 
         _ => STOP_LATENCY,
     };
     let up = node_up(w, pod_id);
+    if up {
+        for c in 0..pod.containers.len() as u16 {
+            if w.store.pod(pod_id).containers[c as usize].phase != ContainerPhase::Running {
+                continue;
+            }
+            emit_container(w, pod_id, c, "Killing", |store, m| {
+                m.push_str("Stopping container ");
+                m.push_str(&container_spec(store, pod_id, c).name);
+            });
+        }
+    }
     let pod = w.store.pod_mut(pod_id);
     pod.deletion_requested = Some(now);
     if disruption.is_some() {

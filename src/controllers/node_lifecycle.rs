@@ -10,7 +10,7 @@ use rand::RngExt;
 use crate::api::pod::Toleration;
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
-use crate::world::{Event, NodeId, PodId, World};
+use crate::world::{Event, NodeId, PodId, Source, World};
 
 /// `--node-monitor-grace-period` (50 s since v1.32, kubernetes/kubernetes#126287).
 pub const NODE_MONITOR_GRACE: SimDuration = 50 * SECOND;
@@ -50,6 +50,7 @@ pub fn node_down(w: &mut World<'_>, node: NodeId, duration: Option<SimDuration>)
         w.schedule(now + d, Event::NodeUp { node, epoch });
     }
     w.emit(
+        Source::Jobsim,
         ObjectRef::Node(&name),
         "NodeDown",
         &format!("jobsim: node {name} went down (kubelet and containers stopped)"),
@@ -84,6 +85,7 @@ pub fn node_not_ready(w: &mut World<'_>, node: NodeId, epoch: u32) {
     n.tainted = true;
     let name = n.name.clone();
     w.emit(
+        Source::NodeController,
         ObjectRef::Node(&name),
         "NodeNotReady",
         &format!("Node {name} status is now: NodeNotReady"),
@@ -134,6 +136,7 @@ pub fn taint_evict(w: &mut World<'_>, pod: PodId, epoch: u32) {
     let namespace = w.store.job(p.job).metadata.namespace().to_string();
     let name = p.name.clone();
     w.emit(
+        Source::TaintEviction,
         ObjectRef::Pod(&name),
         "TaintManagerEviction",
         &format!("Marking for deletion Pod {namespace}/{name}"),
@@ -151,6 +154,7 @@ pub fn node_up(w: &mut World<'_>, node: NodeId, epoch: u32) {
     }
     let name = n.name.clone();
     w.emit(
+        Source::NodeController,
         ObjectRef::Node(&name),
         "NodeReady",
         &format!("Node {name} status is now: NodeReady"),

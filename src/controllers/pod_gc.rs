@@ -16,7 +16,7 @@ use crate::record::ObjectRef;
 use crate::time::{Clock, SECOND, SimDuration, SimTime};
 use crate::world::store::TerminatedKey;
 use crate::world::store::why::EndedBy;
-use crate::world::{Event, NodeId, Pod, PodId, PodPhase, Store, World};
+use crate::world::{Event, NodeId, Pod, PodId, PodPhase, Source, Store, World};
 
 /// `--terminated-pod-gc-threshold`: kube-controller-manager's default
 /// (`TerminatedPodGCThreshold` in `pkg/controller/podgc/config/v1alpha1/defaults.go`).
@@ -42,6 +42,7 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
     let name = n.name.clone();
     crate::controllers::scheduler::nodes_changed(w);
     w.emit(
+        Source::NodeController,
         ObjectRef::Node(&name),
         "RemovingNode",
         &format!("Node {name} event: Removing Node {name} from Controller"),

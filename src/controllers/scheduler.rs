@@ -22,7 +22,7 @@ use crate::record::ObjectRef;
 use crate::world::store::nonzero;
 #[allow(unused_imports)] // the defaults, named where scheduling is read
 pub use crate::world::store::{NONZERO_DEFAULT_CPU_M, NONZERO_DEFAULT_MEMORY};
-use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, World};
+use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, Source, World};
 
 /// `MaxNodeScore`.
 const MAX_NODE_SCORE: i64 = 100;
@@ -111,6 +111,7 @@ pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
                 .or_default()
                 .push_back(pod_id);
             w.emit_about(
+                Source::Scheduler,
                 |store| ObjectRef::Pod(&store.pod(pod_id).name),
                 "FailedScheduling",
                 |_, buf| buf.push_str(&message),
@@ -149,8 +150,23 @@ pub fn retry(w: &mut World<'_>) {
                 w.store.pod_mut(pod_id).unschedulable = false;
                 bind(w, pod_id, node);
             }
-            Err(_) => {
+            Err(message) => {
+                // Every waiting pod of the Job was retried and failed again (they share
+                // one template): one FailedScheduling per pod and attempt.
                 blocked.insert(job);
+                let waiting: Vec<PodId> = w.scheduler.waiting[&job]
+                    .iter()
+                    .copied()
+                    .filter(|&p| w.store.pods.get(p.0).is_some_and(|p| p.unschedulable))
+                    .collect();
+                for p in waiting {
+                    w.emit_about(
+                        Source::Scheduler,
+                        |store| ObjectRef::Pod(&store.pod(p).name),
+                        "FailedScheduling",
+                        |_, buf| buf.push_str(&message),
+                    );
+                }
             }
         }
     }
@@ -316,7 +332,7 @@ fn find_node(
                 live += 1;
                 feasible(node, selector, req, |r| *reasons.entry(r).or_default() += 1);
             }
-            Err(fit_error(live, &reasons))
+            Err(failed_scheduling(live, &reasons))
         }
         1 => Ok(best[0]),
         n => {
@@ -381,9 +397,48 @@ fn fit_error(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> String {
     format!("0/{nodes} nodes are available: {}.", parts.join(", "))
 }
 
+/// Pods that never fit anywhere: the taint and node-selector filters reject a node in a
+/// way preemption cannot change (`UnschedulableAndUnresolvable`).
+const UNRESOLVABLE: [&str; 2] = [
+    "node(s) had untolerated taint {node.kubernetes.io/unreachable: }",
+    "node(s) didn't match Pod's node affinity/selector",
+];
+
+/// The whole `FailedScheduling` message of kube-scheduler v1.36: the [`fit_error`], then
+/// what the post-filter plugins found — dynamic resource allocation has no claims to
+/// free, and preemption finds no victims (every pod here has the same priority) on the
+/// nodes it could help with, and is not helpful on the others. As recorded on a v1.36.2
+/// control plane: "0/2 nodes are available: 2 Insufficient cpu. no new claims to
+/// deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for
+/// incoming pod."
+fn failed_scheduling(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> String {
+    let unhelpful: usize = UNRESOLVABLE
+        .iter()
+        .filter_map(|r| reasons.get(r))
+        .sum::<usize>()
+        .min(nodes);
+    let mut preemption = BTreeMap::new();
+    if nodes > unhelpful {
+        preemption.insert(
+            "No preemption victims found for incoming pod",
+            nodes - unhelpful,
+        );
+    }
+    if unhelpful > 0 {
+        preemption.insert("Preemption is not helpful for scheduling", unhelpful);
+    }
+    let post = fit_error(nodes, &preemption);
+    format!(
+        "{} no new claims to deallocate, preemption: {}",
+        fit_error(nodes, reasons),
+        post
+    )
+}
+
 /// Binds the pod: the `Scheduled` event, then the API server's write of `spec.nodeName`.
 fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
     w.emit_about(
+        Source::Scheduler,
         |store| ObjectRef::Pod(&store.pod(pod_id).name),
         "Scheduled",
         |store, message| {
@@ -422,6 +477,22 @@ mod tests {
         ] {
             assert_eq!(num_feasible_nodes_to_find(nodes), find, "{nodes} nodes");
         }
+    }
+
+    #[test]
+    fn failed_scheduling_is_worded_as_v1_36_2_wrote_it_on_two_one_cpu_nodes() {
+        let mut r = BTreeMap::new();
+        r.insert("Insufficient cpu", 2);
+        assert_eq!(
+            failed_scheduling(2, &r),
+            "0/2 nodes are available: 2 Insufficient cpu. no new claims to deallocate, \
+             preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+        );
+        r.insert("node(s) didn't match Pod's node affinity/selector", 1);
+        assert!(failed_scheduling(3, &r).ends_with(
+            "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, \
+             2 No preemption victims found for incoming pod."
+        ));
     }
 
     #[test]

@@ -130,6 +130,14 @@ impl<'s> Collector<'s> {
         }
     }
 
+    /// Reports an event as it was emitted (what expectations count).
+    pub fn emitted(&mut self, record: &EventRecord<'_>) {
+        if self.error.is_none() {
+            let r = self.sink.emitted(record);
+            self.keep(r);
+        }
+    }
+
     /// Reports a pod to the sink and folds it into the run's statistics.
     pub fn record_pod(&mut self, store: &Store, id: PodId, end: SimTime) {
         self.emit_pod(store, store.pod(id), end);

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{
-    EVENT_COLUMNS, EventRecord, JOB_COLUMNS, JobRecord, POD_COLUMNS, PodRecord, Sink, SinkError,
+    EVENT_COLUMNS, EventRecord, EventsMode, JOB_COLUMNS, JobRecord, POD_COLUMNS, PodRecord, Sink,
+    SinkError,
 };
 use crate::time::SimTime;
 
@@ -22,6 +23,8 @@ pub struct CsvSink {
     jobs: CsvFile,
     /// Scratch space for formatted fields, reused so that writing a row allocates nothing.
     scratch: String,
+    /// Which events become rows of `events.csv`.
+    events_mode: EventsMode,
 }
 
 type CsvFile = csv::Writer<BufWriter<Counted>>;
@@ -112,7 +115,14 @@ impl CsvSink {
             pods,
             jobs,
             scratch: String::with_capacity(64),
+            events_mode: EventsMode::AsKept,
         })
+    }
+
+    /// Sets which events become rows of `events.csv` (`--events all`: every one).
+    pub fn with_events_mode(mut self, mode: EventsMode) -> CsvSink {
+        self.events_mode = mode;
+        self
     }
 
     /// Flushes and moves every file into place.
@@ -243,8 +253,15 @@ impl Sink for CsvSink {
             .fmt(r.object)
             .text(r.reason)
             .text(r.message)
+            .text(r.event_type.as_str())
+            .fmt(r.count)
+            .time(r.first)
+            .time(r.time)
             .end();
         self.check(0, result)
+    }
+    fn events_mode(&self) -> EventsMode {
+        self.events_mode
     }
     fn pod(&mut self, r: &PodRecord<'_>) -> Result<(), SinkError> {
         let result = Row::new(&mut self.pods, &mut self.scratch)
@@ -322,12 +339,18 @@ mod tests {
                 object: ObjectRef::Pod("p-1"),
                 reason: "FailedScheduling",
                 message: "0/3 nodes are available: 1 Insufficient cpu, 2 Too many pods.",
+                event_type: crate::record::EventType::Warning,
+                count: 1,
+                first: 12_345,
             },
             EventRecord {
                 time: 0,
                 object: ObjectRef::CronJob("c"),
                 reason: "SawCompletedJob",
                 message: "Saw completed job: \"c-1\", condition: Complete",
+                event_type: crate::record::EventType::Normal,
+                count: 3,
+                first: 0,
             },
         ];
         use crate::world::store::why::Restart;

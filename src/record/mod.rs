@@ -44,18 +44,62 @@ impl fmt::Display for ObjectRef<'_> {
     }
 }
 
-/// One Kubernetes-style event, as the simulation reports it (one [`EventRow`] of
-/// `events.csv`).
+/// An event's `type`: `Normal` or `Warning`, as Kubernetes records it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum EventType {
+    /// An ordinary event.
+    #[default]
+    Normal,
+    /// Something went wrong or may need attention.
+    Warning,
+}
+
+impl EventType {
+    /// `Normal` or `Warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One Kubernetes Event object as the API server holds it at the end of the run (one
+/// [`EventRow`] of `events.csv`), or one event as it was emitted (count 1).
 #[derive(Debug, Clone, Copy)]
 pub struct EventRecord<'a> {
-    /// When it happened.
+    /// When the Event object was last written (`lastTimestamp`; for an event as emitted,
+    /// when it happened).
     pub time: SimTime,
     /// What it is about.
     pub object: ObjectRef<'a>,
     /// Kubernetes' reason (`SuccessfulCreate`, `Completed`, …).
     pub reason: &'a str,
-    /// Kubernetes' message.
+    /// Kubernetes' message (the last one written).
     pub message: &'a str,
+    /// `Normal` or `Warning`.
+    pub event_type: EventType,
+    /// How many occurrences the Event object counts (`count`).
+    pub count: u32,
+    /// When the first of them happened (`firstTimestamp`).
+    pub first: SimTime,
+}
+
+/// What a run writes to `events.csv`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EventsMode {
+    /// The Event objects the API server holds at the end: the recorders that use
+    /// client-go's event correlator merge, count and drop events as it does.
+    #[default]
+    AsKept,
+    /// Every event as it was emitted, one row each with count 1 (`--events all`).
+    All,
 }
 
 /// One pod, as the simulation reports it (one [`PodRow`] of `pods.csv`).
@@ -135,8 +179,18 @@ pub struct JobRecord<'a> {
 /// at the first one ([`crate::simulate`] returns it) instead of simulating on for
 /// records nobody will see.
 pub trait Sink {
-    /// Reports an event (in time order).
+    /// Reports one row of `events.csv`: an Event object once no later event can change
+    /// it (see [`EventsMode`]).
     fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError>;
+    /// Reports every event at the moment it is emitted (count 1), whether or not the
+    /// correlator keeps it: what expectations count. Ignored by default.
+    fn emitted(&mut self, _record: &EventRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    /// Which events the sink wants as rows; [`EventsMode::AsKept`] by default.
+    fn events_mode(&self) -> EventsMode {
+        EventsMode::AsKept
+    }
     /// Reports a pod, once it leaves the store or the run ends.
     fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError>;
     /// Reports a Job, once it leaves the store or the run ends.
@@ -155,7 +209,7 @@ pub struct SinkError {
 }
 
 /// The header of `events.csv` ([`schema::EventRow`]).
-pub const EVENT_COLUMNS: [&str; 4] = schema::EventRow::COLUMNS;
+pub const EVENT_COLUMNS: [&str; 8] = schema::EventRow::COLUMNS;
 /// The header of `pods.csv` ([`schema::PodRow`]).
 pub const POD_COLUMNS: [&str; 19] = schema::PodRow::COLUMNS;
 /// The header of `jobs.csv` ([`schema::JobRow`]).
@@ -167,18 +221,33 @@ pub const NODE_COLUMNS: [&str; 5] = schema::NodeRow::COLUMNS;
 /// library users who want the records without files.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct MemorySink {
-    /// Every `events.csv` row, in time order.
+    /// Every `events.csv` row, in the order written (see [`EventsMode`]).
     pub events: Vec<EventRow>,
     /// Every `pods.csv` row, in the order reported.
     pub pods: Vec<PodRow>,
     /// Every `jobs.csv` row, in the order reported.
     pub jobs: Vec<JobRow>,
+    /// Which events become rows (default: as the API server keeps them).
+    pub events_mode: EventsMode,
+}
+
+impl MemorySink {
+    /// A sink that keeps every event as emitted, one row each (`--events all`).
+    pub fn all_events() -> MemorySink {
+        MemorySink {
+            events_mode: EventsMode::All,
+            ..MemorySink::default()
+        }
+    }
 }
 
 impl Sink for MemorySink {
     fn event(&mut self, record: &EventRecord<'_>) -> Result<(), SinkError> {
         self.events.push(record.into());
         Ok(())
+    }
+    fn events_mode(&self) -> EventsMode {
+        self.events_mode
     }
     fn pod(&mut self, record: &PodRecord<'_>) -> Result<(), SinkError> {
         self.pods.push(record.into());

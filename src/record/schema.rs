@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::result::{CronJobResult, JobResult, NodeResult, RunResult};
-use super::{EventRecord, JobRecord, PodRecord};
+use super::{EventRecord, EventType, JobRecord, PodRecord};
 use crate::api::job::JobCondition;
 use crate::time::{Clock, SimTime, seconds_str};
 
@@ -32,7 +32,7 @@ macro_rules! csv_row {
     (
         $(#[$meta:meta])*
         pub struct $name:ident, columns $columns:ident [$n:literal] {
-            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty $(=> $column:literal)?, )*
         }
     ) => {
         $(#[$meta])*
@@ -41,8 +41,8 @@ macro_rules! csv_row {
         }
 
         impl $name {
-            /// The file's header: the field names, in order.
-            pub const COLUMNS: [&'static str; $n] = [$(stringify!($field)),*];
+            /// The file's header: the field names (or the names given after `=>`), in order.
+            pub const COLUMNS: [&'static str; $n] = [$(column_name!($field $(, $column)?)),*];
         }
 
         #[doc = concat!("One value per column of [`", stringify!($name), "`], named like its fields.")]
@@ -57,9 +57,19 @@ macro_rules! csv_row {
             pub fn try_from_names<E>(
                 mut value: impl FnMut(&'static str) -> Result<T, E>,
             ) -> Result<Self, E> {
-                Ok($columns { $( $field: value(stringify!($field))?, )* })
+                Ok($columns { $( $field: value(column_name!($field $(, $column)?))?, )* })
             }
         }
+    };
+}
+
+/// A column's name: the one given, else the field's.
+macro_rules! column_name {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident, $column:literal) => {
+        $column
     };
 }
 
@@ -172,19 +182,39 @@ csv_row! {
 }
 
 csv_row! {
-    /// One row of `events.csv`: one Kubernetes-style event.
+    /// One row of `events.csv`: one Kubernetes Event object as the API server holds it at
+    /// the end of the run (or, with `--events all`, one event as emitted). Files written
+    /// before the last four columns existed read as count 1, type `Normal`, both times
+    /// equal to `time`.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct EventRow, columns EventColumns [4] {
-        /// When it happened.
+    pub struct EventRow, columns EventColumns [8] {
+        /// When the Event object was last written (`lastTimestamp`; kubectl's LAST SEEN).
         #[serde(with = "seconds")]
         pub time: SimTime,
         /// `kind/name`, e.g. `job/pi`, `node/worker-0`.
         pub object: String,
         /// Kubernetes' reason (`SuccessfulCreate`, `Completed`, …).
         pub reason: String,
-        /// Kubernetes' message.
+        /// Kubernetes' message (the last one written).
         pub message: String,
+        /// `Normal` or `Warning`.
+        #[serde(rename = "type", default)]
+        pub event_type: EventType => "type",
+        /// Occurrences the Event object counts.
+        #[serde(default = "one")]
+        pub count: u32,
+        /// When the first of them happened; `None` in a file without the column.
+        #[serde(rename = "firstTime", with = "opt_seconds", default)]
+        pub first_time: Option<SimTime> => "firstTime",
+        /// When the last of them happened; `None` in a file without the column.
+        #[serde(rename = "lastTime", with = "opt_seconds", default)]
+        pub last_time: Option<SimTime> => "lastTime",
     }
+}
+
+/// The count of a row written before the `count` column existed.
+fn one() -> u32 {
+    1
 }
 
 csv_row! {
@@ -270,6 +300,10 @@ impl From<&EventRecord<'_>> for EventRow {
             object: r.object.to_string(),
             reason: r.reason.to_string(),
             message: r.message.to_string(),
+            event_type: r.event_type,
+            count: r.count,
+            first_time: Some(r.first),
+            last_time: Some(r.time),
         }
     }
 }
@@ -1085,6 +1119,10 @@ mod tests {
             object: "job/j".into(),
             reason: "SuccessfulCreate".into(),
             message: String::new(),
+            event_type: EventType::Normal,
+            count: 1,
+            first_time: Some(0),
+            last_time: Some(0),
         };
         let node = NodeRow {
             node: "n".into(),
@@ -1113,7 +1151,10 @@ mod tests {
             JobRow::COLUMNS.join(","),
             "job,owner,created,started,finished,outcome,reason,succeeded,failed,pods,deleted"
         );
-        assert_eq!(EventRow::COLUMNS.join(","), "time,object,reason,message");
+        assert_eq!(
+            EventRow::COLUMNS.join(","),
+            "time,object,reason,message,type,count,firstTime,lastTime"
+        );
         assert_eq!(NodeRow::COLUMNS.join(","), "node,pool,cpu,memory,pods");
     }
 

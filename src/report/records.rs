@@ -18,6 +18,7 @@
 use super::ReportError;
 use super::names::{Name, Names};
 use crate::api::job::JobCondition;
+use crate::record::EventType;
 use crate::record::schema::{
     EventColumns, EventRow, JobColumns, JobRow, MetricsAsWritten, NodeColumns, NodeRow, Object,
     ObjectList, PodColumns, PodRow, Summary, parse_seconds_bytes,
@@ -419,13 +420,14 @@ impl CompactJob {
 /// What the report keeps of `events.csv`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Events {
-    /// The first [`LISTED_EVENTS`] rows, as written (file order, which is time order).
+    /// The first [`LISTED_EVENTS`] rows, as written (file order: see `events.csv` in the
+    /// README; a file may hold up to 8 columns, older ones 4).
     pub listed: Vec<EventRow>,
     /// How many rows the file has.
     pub total: usize,
     /// The latest time of any event.
     pub latest: Option<SimTime>,
-    /// Every `node/…` event (NodeNotReady, NodeReady, …), in file order.
+    /// Every `node/…` event (NodeNotReady, NodeReady, …), in time order.
     pub nodes: Vec<EventRow>,
     /// Every CronJob that has an event, in order of its first event, with the times of the
     /// events the schedule strip draws.
@@ -434,12 +436,13 @@ pub struct Events {
     last_cronjob: usize,
 }
 
-/// One CronJob's scheduling events, each list in file (time) order.
+/// One CronJob's scheduling events, each list in time order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CronJobEvents {
     /// The CronJob's name.
     pub cronjob: String,
-    /// `SuccessfulCreate`: it created a Job.
+    /// `SuccessfulCreate`: it created a Job (the `created` times of its Jobs in
+    /// `jobs.csv`).
     pub successful_create: Vec<SimTime>,
     /// `JobAlreadyActive`: a due run was skipped (concurrencyPolicy Forbid).
     pub job_already_active: Vec<SimTime>,
@@ -448,15 +451,28 @@ pub struct CronJobEvents {
 }
 
 impl Events {
-    /// Counts one event and keeps what the report uses of it.
-    fn add(&mut self, time: SimTime, object: &str, reason: &str, message: impl FnOnce() -> String) {
+    /// Counts one row and keeps what the report uses of it; `extra` holds the columns a
+    /// file older than them lacks (type, count, firstTime, lastTime).
+    fn add(
+        &mut self,
+        time: SimTime,
+        object: &str,
+        reason: &str,
+        message: impl FnOnce() -> String,
+        extra: (EventType, u32, Option<SimTime>, Option<SimTime>),
+    ) {
         self.total += 1;
         self.latest = self.latest.max(Some(time));
+        let (event_type, count, first_time, last_time) = extra;
         let record = |message: String| EventRow {
             time,
             object: object.to_string(),
             reason: reason.to_string(),
             message,
+            event_type,
+            count,
+            first_time,
+            last_time,
         };
         if self.listed.len() < LISTED_EVENTS {
             self.listed.push(record(message()));
@@ -495,6 +511,39 @@ impl Events {
             "JobAlreadyActive" => entry.job_already_active.push(time),
             "MissSchedule" => entry.miss_schedule.push(time),
             _ => {}
+        }
+    }
+
+    /// Takes each CronJob's Job creations from `jobs.csv` (a Job's `created` is the moment
+    /// of the CronJob's `SuccessfulCreate`): `events.csv` holds them as Kubernetes keeps
+    /// them, combined and rate-limited, so it no longer has one row per creation.
+    fn creations_from_jobs(&mut self, jobs: &[CompactJob], names: &Names) {
+        for c in &mut self.cronjobs {
+            c.successful_create.clear();
+        }
+        for job in jobs {
+            let (Some(owner), Some(created)) = (job.owner, job.created()) else {
+                continue;
+            };
+            let Some(cronjob) = names.text(owner).strip_prefix("cronjob/") else {
+                continue;
+            };
+            let i = match self.cronjob_position.get(cronjob) {
+                Some(&i) => i,
+                None => {
+                    self.cronjobs.push(CronJobEvents {
+                        cronjob: cronjob.to_string(),
+                        ..CronJobEvents::default()
+                    });
+                    self.cronjob_position
+                        .insert(cronjob.to_string(), self.cronjobs.len() - 1);
+                    self.cronjobs.len() - 1
+                }
+            };
+            self.cronjobs[i].successful_create.push(created);
+        }
+        for c in &mut self.cronjobs {
+            c.successful_create.sort_unstable();
         }
     }
 
@@ -548,7 +597,8 @@ pub fn read_run(out_dir: &Path) -> Result<RunRecords, ReportError> {
         },
     );
     let (jobs, listed_jobs, (pods, restarts)) = jobs_and_pods?;
-    let events = events?;
+    let mut events = events?;
+    events.creations_from_jobs(&jobs, &names);
     let mut nodes = Vec::new();
     read_csv(
         &out_dir.join("nodes.csv"),
@@ -901,21 +951,64 @@ fn read_jobs(
     Ok((jobs, listed))
 }
 
+/// The columns `events.csv` gained after its first four; a file written before them reads
+/// as type Normal, count 1, both times the row's `time`.
+const LATER_EVENT_COLUMNS: [&str; 4] = ["type", "count", "firstTime", "lastTime"];
+
 fn read_events(path: &Path) -> Result<Events, ReportError> {
     let mut events = Events::default();
     read_csv(
         path,
         false,
-        find(|f| EventColumns::try_from_names(f)),
-        |c: &EventColumns<Column>, row| {
-            let time = row.required_time(c.time)?;
-            let object = row.text(c.object)?;
-            let reason = row.text(c.reason)?;
-            let message = row.text(c.message)?;
-            events.add(time, object, reason, || message.to_string());
+        |h: &Header| {
+            EventColumns::try_from_names(|name| {
+                if LATER_EVENT_COLUMNS.contains(&name) {
+                    Ok(h.column(name).ok())
+                } else {
+                    h.column(name).map(Some)
+                }
+            })
+        },
+        |c: &EventColumns<Option<Column>>, row| {
+            let required = |c: Option<Column>| c.expect("a required column was found");
+            let time = row.required_time(required(c.time))?;
+            let object = row.text(required(c.object))?;
+            let reason = row.text(required(c.reason))?;
+            let message = row.text(required(c.message))?;
+            let event_type = match c.event_type.map(|c| row.text(c)).transpose()? {
+                Some("Warning") => EventType::Warning,
+                _ => EventType::Normal,
+            };
+            let count = match c.count {
+                Some(c) => row.number::<u32>(c)?.unwrap_or(1),
+                None => 1,
+            };
+            let first = match c.first_time {
+                Some(c) => row.time(c)?,
+                None => Some(time),
+            };
+            let last = match c.last_time {
+                Some(c) => row.time(c)?,
+                None => Some(time),
+            };
+            events.add(
+                time,
+                object,
+                reason,
+                || message.to_string(),
+                (event_type, count, first, last),
+            );
             Ok(())
         },
     )?;
+    // Rows follow the order in which Event objects were final, not time: the charts
+    // read these lists in time order.
+    events.nodes.sort_by_key(|e| e.time);
+    for c in &mut events.cronjobs {
+        c.successful_create.sort_unstable();
+        c.job_already_active.sort_unstable();
+        c.miss_schedule.sort_unstable();
+    }
     Ok(events)
 }
 
@@ -1231,6 +1324,10 @@ mod tests {
             object: "node/worker-1".into(),
             reason: "NodeNotReady".into(),
             message: String::new(),
+            event_type: EventType::Normal,
+            count: 1,
+            first_time: Some(0),
+            last_time: Some(0),
         };
         assert_eq!((e.kind(), e.name()), ("node", "worker-1"));
     }

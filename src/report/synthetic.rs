@@ -66,6 +66,10 @@ fn event(time: SimTime, object: String, reason: &str, message: String) -> EventR
         object,
         reason: reason.to_string(),
         message,
+        event_type: Default::default(),
+        count: 1,
+        first_time: Some(time),
+        last_time: Some(time),
     }
 }
 

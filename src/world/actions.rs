@@ -3,7 +3,7 @@
 //! person at a terminal would do to the cluster, done through the same calls the
 //! controllers use.
 
-use super::{NodeId, PodId, World};
+use super::{NodeId, PodId, Source, World};
 use crate::api::Manifest;
 use crate::controllers::{cronjob, job, node_lifecycle, pod_gc};
 use crate::record::ObjectRef;
@@ -97,6 +97,7 @@ impl World<'_> {
         }
         if found.is_none() {
             self.emit(
+                Source::Jobsim,
                 ObjectRef::Pod(target),
                 "NotFound",
                 "jobsim action: no such pod exists at this time",

@@ -12,12 +12,13 @@
 use std::cell::Cell;
 use std::collections::BTreeSet;
 
+use super::recorder::{self, Source};
 use super::store::why::EndedBy;
 use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
 use crate::controllers::{cronjob, job, kubelet, pod_gc, scheduler};
-use crate::record::{EventRecord, ObjectRef};
+use crate::record::{EventRecord, EventsMode, ObjectRef};
 use crate::scenario::Behavior;
 use crate::world::store::job::IndexState;
 
@@ -33,8 +34,22 @@ impl World<'_> {
     /// events (`SuccessfulCreate`, `Scheduled`) copy no name and allocate nothing.
     pub fn emit_about(
         &mut self,
+        source: Source,
         object: impl FnOnce(&Store) -> ObjectRef<'_>,
-        reason: &str,
+        reason: &'static str,
+        message: impl FnOnce(&Store, &mut String),
+    ) {
+        self.emit_about_field(source, object, 0, reason, message);
+    }
+
+    /// [`World::emit_about`] for an event about one container (`field` is its position
+    /// plus one: the event's `fieldPath`, part of what makes two events identical).
+    pub fn emit_about_field(
+        &mut self,
+        source: Source,
+        object: impl FnOnce(&Store) -> ObjectRef<'_>,
+        field: u16,
+        reason: &'static str,
         message: impl FnOnce(&Store, &mut String),
     ) {
         let mut buf = MESSAGE.take();
@@ -47,8 +62,24 @@ impl World<'_> {
             object: object(&self.store),
             reason,
             message: &buf,
+            event_type: recorder::event_type(reason),
+            count: 1,
+            first: now,
         };
-        self.records.event(&record);
+        self.records.emitted(&record);
+        if self.events_mode == EventsMode::All || !source.correlated() {
+            self.records.event(&record);
+        } else {
+            self.correlator.observe(
+                now,
+                source,
+                record.object,
+                field,
+                record.event_type,
+                reason,
+                &buf,
+            );
+        }
         MESSAGE.set(buf);
     }
 
@@ -249,11 +280,16 @@ impl World<'_> {
             if !self.store.has_pod(p) {
                 continue;
             }
+            self.close_pod_events(p);
             self.records.record_pod(&self.store, p, now);
             if let Some(pod) = self.store.pods.remove(p.0) {
                 pod_gc::pod_deleted(&mut self.store, p, &pod, &self.clock);
             }
         }
+        let records = &mut self.records;
+        let name = &self.store.job(id).metadata.name;
+        self.correlator
+            .close(ObjectRef::Job(name), &mut |r| records.event(r));
         self.records.record_job(&self.store, id);
         if let Some(job) = self.store.jobs.remove(id.0) {
             let key = format!("{}/{}", job.metadata.namespace(), job.metadata.name);
@@ -261,5 +297,14 @@ impl World<'_> {
                 self.store.job_names.remove(&key);
             }
         }
+    }
+
+    /// Writes the Event objects about a pod that can have no more events (it ended, or
+    /// it leaves the store).
+    pub fn close_pod_events(&mut self, pod: PodId) {
+        let records = &mut self.records;
+        let name = &self.store.pod(pod).name;
+        self.correlator
+            .close(ObjectRef::Pod(name), &mut |r| records.event(r));
     }
 }

@@ -37,7 +37,7 @@ fn run_with_horizon(yaml: &str, horizon: Option<u64>) -> Run {
         &jobsim::LoadOptions::default(),
     )
     .unwrap_or_else(|e| panic!("test scenario does not load: {e}"));
-    let mut sink = MemorySink::default();
+    let mut sink = MemorySink::all_events();
     let result =
         jobsim::simulate(&scenario, &mut sink, horizon).expect("a memory sink never fails");
     Run::new(result, sink)
@@ -50,7 +50,7 @@ pub fn run_file(path: &Path, horizon: Option<u64>) -> Run {
             .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
     assert_eq!(scenarios.len(), 1, "one scenario per file");
     let scenario = scenarios.remove(0);
-    let mut sink = MemorySink::default();
+    let mut sink = MemorySink::all_events();
     let result =
         jobsim::simulate(&scenario, &mut sink, horizon).expect("a memory sink never fails");
     Run::new(result, sink)

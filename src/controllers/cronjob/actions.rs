@@ -15,7 +15,7 @@ use crate::scenario::Behavior;
 use crate::world::store::cronjob::{
     CronJobState, CronJobStats, CronJobStatus, JobRequest, ParsedSchedule,
 };
-use crate::world::{CronJobId, World};
+use crate::world::{CronJobId, Source, World};
 
 /// Submits a CronJob (the API create). Its `creationTimestamp` is now, truncated to the
 /// second; the add event syncs it at once (§8: a time equal to the creation instant is not
@@ -133,6 +133,7 @@ pub fn set_schedule(w: &mut World<'_>, name: &str, schedule: &str) {
             let name = cj.metadata.name.clone();
             let message = format!("unparseable schedule for cronjob: {schedule}");
             w.emit(
+                Source::CronJobController,
                 ObjectRef::CronJob(&name),
                 "UnParseableCronJobSchedule",
                 &message,

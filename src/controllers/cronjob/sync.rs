@@ -27,7 +27,7 @@ use crate::record::ObjectRef;
 use crate::time::SimTime;
 use crate::world::store::cronjob::{ActiveJob, CronJobState, ParsedSchedule};
 use crate::world::store::why::EndedBy;
-use crate::world::{CronJobId, JobId, JobState, OwnerRef, World};
+use crate::world::{CronJobId, JobId, JobState, OwnerRef, Source, World};
 
 /// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
 /// GA in 1.32): the scheduled instant in RFC 3339 in the CronJob's zone (UTC without one).
@@ -128,15 +128,21 @@ fn delete_owned_job(w: &mut World<'_>, id: CronJobId, job: JobId, cause: EndedBy
     w.delete_job_for(job, cause);
     let cj_name = w.store.cronjob(id).metadata.name.clone();
     w.emit(
+        Source::CronJobController,
         ObjectRef::CronJob(&cj_name),
         "SuccessfulDelete",
         &format!("Deleted job {name}"),
     );
 }
 
-fn emit(w: &mut World<'_>, id: CronJobId, reason: &str, message: &str) {
+fn emit(w: &mut World<'_>, id: CronJobId, reason: &'static str, message: &str) {
     let name = w.store.cronjob(id).metadata.name.clone();
-    w.emit(ObjectRef::CronJob(&name), reason, message);
+    w.emit(
+        Source::CronJobController,
+        ObjectRef::CronJob(&name),
+        reason,
+        message,
+    );
 }
 
 pub(super) fn schedule_state(clock: &crate::time::Clock, cj: &CronJobState) -> ScheduleState {

@@ -12,7 +12,7 @@ use crate::record::ObjectRef;
 use crate::time::SimTime;
 use crate::world::store::JobState;
 use crate::world::store::why::{Counted, CreatedFor, EndedBy};
-use crate::world::{Event, JobId, Pod, PodId, PodPhase, World};
+use crate::world::{Event, JobId, Pod, PodId, PodPhase, Source, World};
 
 /// Runs `manageJob` with `succeeded` already including this sync's new successes.
 /// Deleted pods are appended to `deleted_now`.
@@ -212,6 +212,7 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     w.store.pod_names.insert(pod.name.clone(), pod_id);
     w.store.pods.push(pod);
     w.emit_about(
+        Source::JobController,
         |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulCreate",
         |store, message| {
@@ -245,6 +246,7 @@ pub(super) fn delete_pod(
         w.retiring.push(pod_id);
     }
     w.emit_about(
+        Source::JobController,
         |store| ObjectRef::Job(&store.job(id).metadata.name),
         "SuccessfulDelete",
         |store, message| {

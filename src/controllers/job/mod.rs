@@ -21,7 +21,7 @@ use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::store::why::{Counted, EndedBy, Unreplaced};
 use crate::world::{Condition, ConditionType, Status};
-use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, World};
+use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, Source, World};
 use backoff::FinishedPod;
 use pod_failure_policy::ContainerNames;
 pub use status::TTL_REACTION;
@@ -80,7 +80,12 @@ pub fn scale(w: &mut World<'_>, name: &str, parallelism: Option<i32>, completion
             "spec.completions: Invalid value: {c}: field is immutable (only an Indexed Job whose completions equal its parallelism after the change may change completions)"
         );
         let name = job.metadata.name.clone();
-        w.emit(ObjectRef::Job(&name), "FailedUpdate", &message);
+        w.emit(
+            Source::Jobsim,
+            ObjectRef::Job(&name),
+            "FailedUpdate",
+            &message,
+        );
         return;
     }
     let job = w.store.job_mut(id);

@@ -5,7 +5,7 @@ use super::Finish;
 use crate::record::ObjectRef;
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::{Condition, ConditionType};
-use crate::world::{Event, JobId, World};
+use crate::world::{Event, JobId, Source, World};
 
 /// The least time between a Job's finish and its TTL deletion: the TTL controller acts on
 /// the update event, after the informers of other controllers have received it.
@@ -48,7 +48,7 @@ pub(super) fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: Si
         job.status.start_time = Some(ktime);
     }
     let name = job.metadata.name.clone();
-    w.emit(ObjectRef::Job(&name), event, message);
+    w.emit(Source::JobController, ObjectRef::Job(&name), event, message);
 }
 
 /// Writes `Complete`/`Failed` (§16.2) with its event, and starts the TTL clock (§17).
@@ -80,17 +80,28 @@ pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime,
             .is_some_and(|c| job.status.succeeded > c);
     let ttl = job.spec.ttl_seconds_after_finished;
     if f.failed {
-        w.emit(ObjectRef::Job(&name), f.reason, &f.message);
+        w.emit(
+            Source::JobController,
+            ObjectRef::Job(&name),
+            f.reason,
+            &f.message,
+        );
     } else {
         // Upstream records the warning first, then `Completed`.
         if too_many {
             w.emit(
+                Source::JobController,
                 ObjectRef::Job(&name),
                 "TooManySucceededPods",
                 "Too many succeeded pods running after completion count reached",
             );
         }
-        w.emit(ObjectRef::Job(&name), "Completed", "Job completed");
+        w.emit(
+            Source::JobController,
+            ObjectRef::Job(&name),
+            "Completed",
+            "Job completed",
+        );
     }
     if let Some(ttl) = ttl {
         // The TTL clock starts at the condition's lastTransitionTime. The TTL controller
