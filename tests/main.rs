@@ -24,6 +24,7 @@ mod examples;
 mod face;
 mod finish;
 mod fuzz;
+mod get;
 mod job_modes;
 mod kubelet;
 mod manifests;

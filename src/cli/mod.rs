@@ -11,6 +11,7 @@
 pub mod check;
 pub mod completions;
 pub mod cron;
+pub mod get;
 pub mod inputs;
 pub mod out_dir;
 pub mod output;
@@ -68,6 +69,9 @@ pub enum Command {
     Cron(cron::CronArgs),
     /// Rebuild the charts and report.html from a run's output directory.
     Report(report::ReportArgs),
+    /// Print what `kubectl get jobs|pods|cronjobs|events` would show at a simulated moment
+    /// of a run (`--at 90s`), or replay its changes (`--watch`).
+    Get(get::GetArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -87,6 +91,8 @@ pub enum CliError {
     Cron(#[from] cron::CronError),
     #[error(transparent)]
     Report(#[from] report::ReportCmdError),
+    #[error(transparent)]
+    Get(#[from] get::GetError),
     /// Completions or the man page could not be printed.
     #[error(transparent)]
     Print(#[from] output::StdoutError),
@@ -101,6 +107,7 @@ impl CliError {
             CliError::Validate(e) => e.exit_code(),
             CliError::Cron(e) => e.exit_code(),
             CliError::Report(e) => e.exit_code(),
+            CliError::Get(e) => e.exit_code(),
             CliError::Print(_) => EXIT_OUTPUT,
         }
     }
@@ -124,6 +131,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Validate(args) => validate::validate(args, &mut out)?,
         Command::Cron(args) => cron::cron(args, &mut out)?,
         Command::Report(args) => report::report(args, &mut out)?,
+        Command::Get(args) => get::get(args, &mut out)?,
         Command::Completions(args) => completions::completions(args, &mut out)?,
         Command::Man(args) => completions::man(args, &mut out)?,
     }
@@ -161,6 +169,11 @@ fn with_causes(error: &(dyn Error + 'static)) -> String {
 /// Prints a warning (`warning: …`) on stderr.
 pub fn warn(message: impl std::fmt::Display) {
     warn_raw(&format!("warning: {message}\n"));
+}
+
+/// Prints a line on stderr as it is (kubectl's "No resources found …").
+pub fn warn_plain(message: &str) {
+    warn_raw(&format!("{message}\n"));
 }
 
 /// Writes to stderr; a stderr that cannot be written is ignored (there is nowhere left to

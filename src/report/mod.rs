@@ -9,6 +9,7 @@
 
 pub(crate) mod charts;
 pub(crate) mod font;
+pub mod get;
 pub(crate) mod html;
 pub(crate) mod names;
 pub mod records;
