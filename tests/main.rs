@@ -25,6 +25,7 @@ mod face;
 mod finish;
 mod fuzz;
 mod get;
+mod hints;
 mod job_modes;
 mod kubelet;
 mod manifests;
