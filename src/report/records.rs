@@ -372,6 +372,8 @@ pub struct ObjectStatus {
     pub conditions: Vec<JobCondition>,
     /// Scalar `status` fields other than `conditions` (`active`, `succeeded`, …), in file order.
     pub counters: Vec<(String, String)>,
+    /// `metadata.creationTimestamp` (RFC 3339), empty when absent.
+    pub created: String,
 }
 
 /// Reads every record file of `out_dir`. `events.csv` is read on a second thread while
@@ -786,6 +788,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
             Object::Job(job) => ObjectStatus {
                 kind,
                 counters: counters(&serde_json::to_value(&job.status).map_err(json_error)?),
+                created: job.metadata.creation_timestamp.clone().unwrap_or_default(),
                 name: job.metadata.name,
                 namespace: job.metadata.namespace,
                 conditions: job.status.conditions,
@@ -793,6 +796,11 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
             Object::CronJob(cronjob) => ObjectStatus {
                 kind,
                 counters: counters(&serde_json::to_value(&cronjob.status).map_err(json_error)?),
+                created: cronjob
+                    .metadata
+                    .creation_timestamp
+                    .clone()
+                    .unwrap_or_default(),
                 name: cronjob.metadata.name,
                 namespace: cronjob.metadata.namespace,
                 conditions: Vec::new(),
@@ -815,6 +823,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                     namespace: text("/metadata/namespace"),
                     conditions,
                     counters: value.get("status").map(counters).unwrap_or_default(),
+                    created: text("/metadata/creationTimestamp"),
                 }
             }
         };

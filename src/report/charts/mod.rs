@@ -232,6 +232,8 @@ pub enum Swatch {
     Cross(RGBColor),
     Dot(RGBColor),
     Triangle(RGBColor),
+    /// A short vertical tick, as a due time is marked.
+    Tick(RGBColor),
 }
 
 #[derive(Debug, Clone)]
@@ -322,6 +324,14 @@ pub fn draw_legend<DB: DrawingBackend>(
             Swatch::Cross(c) => area.draw(&Cross::new((x + 11, y), 5, c.stroke_width(2)))?,
             Swatch::Dot(c) => area.draw(&Circle::new((x + 11, y), 5, c.filled()))?,
             Swatch::Triangle(c) => area.draw(&TriangleMarker::new((x + 11, y), 6, c.filled()))?,
+            Swatch::Tick(c) => {
+                for dx in [8, 14] {
+                    area.draw(&PathElement::new(
+                        vec![(x + dx, y - 6), (x + dx, y + 6)],
+                        c.stroke_width(2),
+                    ))?;
+                }
+            }
         }
         area.draw(&Text::new(item.label.clone(), (x + 28, y), text.clone()))?;
     }
