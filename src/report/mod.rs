@@ -11,6 +11,7 @@ pub(crate) mod charts;
 pub(crate) mod font;
 pub mod get;
 pub(crate) mod html;
+pub(crate) mod moments;
 pub(crate) mod names;
 pub mod records;
 pub(crate) mod terminal;
