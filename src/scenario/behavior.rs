@@ -243,14 +243,20 @@ pub fn sleep_seconds_ms(command: &[String], args: &[String]) -> Option<u64> {
 pub fn command_hint<'a>(
     containers: impl IntoIterator<Item = (String, &'a str, Vec<String>, &'a Behavior)>,
 ) -> Option<String> {
-    let mut first: Option<(String, String, String, bool)> = None;
+    let mut first: Option<(String, String, String)> = None;
     let mut others = 0usize;
     for (workload, container, words, behavior) in containers {
         let applies = behavior
             .container
             .as_deref()
             .is_none_or(|name| name == container);
-        if applies && behavior.duration.is_some() {
+        // A modelled duration, or scripted outcomes or failures: the run does what the
+        // scenario says, nothing silent to point out.
+        if applies
+            && (behavior.duration.is_some()
+                || !behavior.outcomes.is_empty()
+                || behavior.failure.is_some())
+        {
             continue;
         }
         if sleep_seconds_ms(&words, &[]).is_some() {
@@ -260,7 +266,6 @@ pub fn command_hint<'a>(
             others += 1;
             continue;
         }
-        let scripted = applies && (!behavior.outcomes.is_empty() || behavior.failure.is_some());
         let command = if words.is_empty() {
             "no command (the image's entrypoint)".to_string()
         } else {
@@ -269,15 +274,11 @@ pub fn command_hint<'a>(
                 crate::api::excerpt::excerpt(&words.join(" "))
             )
         };
-        first = Some((workload, container.to_string(), command, scripted));
+        first = Some((workload, container.to_string(), command));
     }
-    let (workload, container, command, scripted) = first?;
+    let (workload, container, command) = first?;
     let seconds = DEFAULT_CONTAINER_DURATION_MS / 1_000;
-    let exit = if scripted {
-        "its exit comes from the workload's behavior"
-    } else {
-        "it exits 0"
-    };
+    let exit = "it exits 0";
     let more = match others {
         0 => String::new(),
         1 => " (and 1 more container)".to_string(),
