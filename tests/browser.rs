@@ -181,3 +181,51 @@ fn clicking_a_pod_bar_shows_why_it_exists() {
         "{panel}"
     );
 }
+
+/// The widths of the page's tables at a window size, measured in Chromium: the ids of the
+/// tables wider than the window (a table that scrolls sideways inside its box is fine, the
+/// page must not).
+fn overflowing_tables(browser: &Path, dir: &Path, page: &Path, size: &str) -> String {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probe = "<script>document.body.setAttribute('data-overflow',\
+        Array.prototype.slice.call(document.querySelectorAll('table')).filter(function(t){\
+        return t.getBoundingClientRect().right>document.documentElement.clientWidth+1;})\
+        .map(function(t){return t.id||'table';}).join(',')+\
+        (document.documentElement.scrollWidth>document.documentElement.clientWidth+1?',page':''));</script>";
+    let measured = dir.join(format!("measure-{}.html", size.replace(',', "x")));
+    std::fs::write(
+        &measured,
+        html.replace("</body>", &format!("{probe}</body>")),
+    )
+    .unwrap();
+    let out = headless(browser, &dir.join("profile-measure"))
+        .arg(format!("--window-size={size}"))
+        .args(["--dump-dom", &format!("file://{}", measured.display())])
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success());
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let start = dom.find("data-overflow=\"").expect("the probe ran") + 15;
+    let end = dom[start..].find('"').unwrap() + start;
+    dom[start..end].to_string()
+}
+
+#[test]
+fn report_tables_fit_a_laptop_and_a_phone_without_sideways_scrolling() {
+    let Some(browser) = chromium() else {
+        eprintln!("chromium is not installed: the table widths are not measured");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    run_to("scenarios/teaching/cronjob-forbid.yaml", dir.path(), &[]);
+    let page = dir.path().join("report.html");
+    for size in ["1280,900", "390,844"] {
+        let wide = overflowing_tables(&browser, dir.path(), &page, size);
+        // The event log keeps its columns and scrolls inside its own box on a phone.
+        let wide: Vec<&str> = wide
+            .split(',')
+            .filter(|t| !t.is_empty() && *t != "event-log")
+            .collect();
+        assert!(wide.is_empty(), "{size}: wider than the window: {wide:?}");
+    }
+}

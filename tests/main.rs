@@ -28,6 +28,8 @@ mod explain;
 mod face;
 mod finish;
 mod fuzz;
+mod get;
+mod hints;
 mod job_modes;
 mod kubelet;
 mod lessons;

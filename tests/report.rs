@@ -175,7 +175,10 @@ fn report_html_is_self_contained_and_escaped() {
     assert!(html.contains("<table id=\"event-log\""));
     assert!(html.contains("<table id=\"condition-table\""));
     assert!(html.contains("BackoffLimitExceeded"));
-    assert_eq!(html.matches("<svg ").count(), 3);
+    // The three charts, plus one small counters chart per Job (issue 13).
+    let counter_charts = html.matches("aria-label=\"counters of Job").count();
+    assert_eq!(counter_charts, 1);
+    assert_eq!(html.matches("<svg ").count(), 3 + counter_charts);
     assert!(html.contains("name=\"viewport\""));
     // The scenario name carries markup characters: they must arrive escaped.
     assert!(html.contains("flaky &lt;backoff&gt; &amp; &quot;quotes&quot;"));

@@ -12,6 +12,7 @@ pub mod check;
 pub mod completions;
 pub mod cron;
 pub mod explain;
+pub mod get;
 pub mod inputs;
 pub mod merge;
 pub mod out_dir;
@@ -83,6 +84,9 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Join the shards of a sweep into the files the whole sweep writes.
     Merge(merge::MergeArgs),
+    /// Print what `kubectl get jobs|pods|cronjobs|events` would show at a simulated moment
+    /// of a run (`--at 90s`), or replay its changes (`--watch`).
+    Get(get::GetArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -110,6 +114,8 @@ pub enum CliError {
     Sweep(#[from] sweep::SweepCmdError),
     #[error(transparent)]
     Merge(#[from] merge::MergeError),
+    #[error(transparent)]
+    Get(#[from] get::GetError),
     /// Completions or the man page could not be printed.
     #[error(transparent)]
     Print(#[from] output::StdoutError),
@@ -128,6 +134,7 @@ impl CliError {
             CliError::Explain(e) => e.exit_code(),
             CliError::Sweep(e) => e.exit_code(),
             CliError::Merge(e) => e.exit_code(),
+            CliError::Get(e) => e.exit_code(),
             CliError::Print(_) => EXIT_OUTPUT,
         }
     }
@@ -176,6 +183,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Explain(args) => explain::explain(args, &mut out)?,
         Command::Sweep(args) => sweep::sweep(args, &mut out)?,
         Command::Merge(args) => merge::merge(args, &mut out)?,
+        Command::Get(args) => get::get(args, &mut out)?,
         Command::Completions(args) => completions::completions(args, &mut out)?,
         Command::Man(args) => completions::man(args, &mut out)?,
     }
@@ -213,6 +221,11 @@ fn with_causes(error: &(dyn Error + 'static)) -> String {
 /// Prints a warning (`warning: …`) on stderr.
 pub fn warn(message: impl std::fmt::Display) {
     warn_raw(&format!("warning: {message}\n"));
+}
+
+/// Prints a line on stderr as it is (kubectl's "No resources found …").
+pub fn warn_plain(message: &str) {
+    warn_raw(&format!("{message}\n"));
 }
 
 /// Writes to stderr; a stderr that cannot be written is ignored (there is nowhere left to

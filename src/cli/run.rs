@@ -208,6 +208,11 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
     for w in &warnings {
         super::warn(w);
     }
+    if !args.quiet {
+        for hint in scenarios.iter().filter_map(|s| s.command_hint()) {
+            super::warn(hint);
+        }
+    }
     let horizon_override = args
         .horizon
         .as_deref()

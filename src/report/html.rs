@@ -58,7 +58,16 @@ figcaption{color:var(--muted);font-size:.85rem}
 .filters input,.filters select{font:inherit;padding:.25rem .4rem}
 .note{color:var(--muted);font-size:.85rem}
 ul.conds{margin:0;padding-left:1rem}
-@media (max-width:640px){body{padding:.5rem;font-size:14px}.chart svg{width:900px;max-width:none}th,td{padding:.25rem .3rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}}
+td{overflow-wrap:anywhere}
+pre.get{font:12px/1.35 ui-monospace,'DejaVu Sans Mono',monospace;background:var(--band);padding:.5rem;overflow-x:auto;margin:.3rem 0}
+.slider{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.slider input{flex:1 1 16rem}
+.counters{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:.8rem}
+.counters figure{margin:0}.counters svg{width:100%;height:auto}
+.key span{margin-right:.8rem;white-space:nowrap}.key i{display:inline-block;width:14px;height:3px;vertical-align:middle;margin-right:.25rem}
+@media (max-width:640px){body{padding:.5rem;font-size:14px}.chart svg{width:900px;max-width:none}th,td{padding:.25rem .3rem}nav a{display:inline-block;margin:.2rem .6rem .2rem 0}
+table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
+table.cards tr{border-bottom:2px solid var(--line);padding:.3rem 0}table.cards td{border:0;padding:.1rem .3rem;text-align:left}
+table.cards td::before{content:attr(data-label);display:inline-block;min-width:7.5rem;color:var(--muted)}}
 ";
 
 const SCRIPT: &str = "\
@@ -74,14 +83,6 @@ count.textContent=n+' of '+rows.length+' listed events shown';}
 [kind,obj,reason].forEach(function(e){e.addEventListener('input',apply);e.addEventListener('change',apply);});
 apply();})();
 ";
-
-fn seconds(t: Option<SimTime>) -> String {
-    t.map(seconds_str).unwrap_or_default()
-}
-
-fn seconds_f(t: Option<f64>) -> String {
-    t.map(|s| format!("{s:.3}")).unwrap_or_default()
-}
 
 fn outcome_class(outcome: &str) -> &'static str {
     match outcome {
@@ -117,7 +118,7 @@ pub fn report_html(records: &RunRecords, charts: &[RenderedChart]) -> String {
     );
     page.push_str(
         "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a>\
-         <a href=\"#jobs\">Jobs</a><a href=\"#events\">Events</a></nav>\n",
+         <a href=\"#jobs\">Jobs</a><a href=\"#moments\">At a moment</a><a href=\"#events\">Events</a></nav>\n",
     );
     summary_section(&mut page, records);
     charts_section(&mut page, charts);
@@ -197,13 +198,191 @@ fn summary_section(page: &mut String, records: &RunRecords) {
         &format!("{} in {} pool(s)", records.nodes.len(), pools.len()),
     );
     for (key, value) in &summary.metrics {
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        kv(page, key, &text);
+        let (label, text) = metric(key, value);
+        kv(page, &label, &text);
     }
-    page.push_str("</table></div>\n</section>\n");
+    page.push_str("</table></div>\n");
+    cronjobs_table(page, records);
+    page.push_str("</section>\n");
+}
+
+/// Seconds as people read them: `850ms`, `14.0s`, `2m05s`, `1h05m`; `—` when absent.
+fn human_seconds(value: Option<f64>) -> String {
+    match value.and_then(super::records::seconds_to_ms) {
+        Some(ms) if (1_000..60_000).contains(&ms) => format!("{:.1}s", ms as f64 / 1000.0),
+        Some(ms) => format_duration(ms),
+        None => "—".to_string(),
+    }
+}
+
+/// A whole number with thousands separators: `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number as people read it: whole numbers with separators, others with up to 3
+/// significant decimals.
+fn human_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        let n = value.abs() as u64;
+        let sign = if value < 0.0 { "-" } else { "" };
+        format!("{sign}{}", thousands(n))
+    } else if value.abs() >= 100.0 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// `allComplete` → `All complete`.
+fn words(key: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in key.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            out.push(' ');
+            out.push(c.to_ascii_lowercase());
+        } else if i == 0 {
+            out.push(c.to_ascii_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The label and human text of one `summary.json` metric: units and formats for the keys
+/// jobsim writes, plain words for keys added later.
+fn metric(key: &str, value: &serde_json::Value) -> (String, String) {
+    use serde_json::Value;
+    let seconds = |v: &Value| human_seconds(v.as_f64());
+    match (key, value) {
+        ("makespan", Value::Null) => ("Makespan".into(), "— (not every Job finished)".into()),
+        ("makespan", v) => ("Makespan (first create → last finish)".into(), seconds(v)),
+        ("podsCreated", v) => ("Pods created".into(), generic(v)),
+        ("podsSucceeded", v) => ("Pods succeeded".into(), generic(v)),
+        ("podsFailed", v) => ("Pods failed".into(), generic(v)),
+        ("throughputPerHour", v) => (
+            "Throughput".into(),
+            format!("{} pods/hour", human_number(v.as_f64().unwrap_or(0.0))),
+        ),
+        ("cpuUtilisation", v) => {
+            let share = v.as_f64().unwrap_or(0.0);
+            let text = if share == 0.0 {
+                "0 % (no pod requests CPU, or nothing ran)".to_string()
+            } else {
+                format!(
+                    "{:.1} % of allocatable CPU, requested by running pods",
+                    share * 100.0
+                )
+            };
+            ("CPU utilisation".into(), text)
+        }
+        ("wastedCpuSeconds", v) => (
+            "Wasted CPU (failed attempts)".into(),
+            format!("{} CPU·s", human_number(v.as_f64().unwrap_or(0.0))),
+        ),
+        ("waitSeconds", Value::Object(map)) => {
+            let parts: Vec<String> = ["p50", "p90", "p99", "max"]
+                .iter()
+                .filter_map(|k| map.get(*k).map(|v| format!("{k} {}", seconds(v))))
+                .collect();
+            ("Pod wait (created → running)".into(), parts.join(" · "))
+        }
+        (key, v) => (words(key), generic(v)),
+    }
+}
+
+/// Any JSON value as plain text: numbers formatted, `null` as `—`, objects as `key value`
+/// pairs.
+fn generic(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "—".to_string(),
+        Value::Bool(true) => "yes".to_string(),
+        Value::Bool(false) => "no".to_string(),
+        Value::Number(n) => n
+            .as_f64()
+            .map(human_number)
+            .unwrap_or_else(|| n.to_string()),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(generic).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{} {}", words(k).to_lowercase(), generic(v)))
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
+}
+
+/// The CronJob counters of `summary.json`, one row per CronJob.
+fn cronjobs_table(page: &mut String, records: &RunRecords) {
+    let cronjobs = &records.summary.cronjobs;
+    if cronjobs.is_empty() {
+        return;
+    }
+    page.push_str(
+        "<h3 id=\"cronjobs\">CronJobs</h3>\n<div class=\"scroll\"><table id=\"cronjob-table\" class=\"cards\">\n\
+         <thead><tr><th>CronJob</th><th>Schedule</th><th class=\"num\">Jobs</th><th class=\"num\">Succeeded</th>\
+         <th class=\"num\">Failed</th><th class=\"num\" title=\"due while one was active (Forbid)\">Skipped</th>\
+         <th class=\"num\" title=\"created late\">Delayed</th><th class=\"num\" title=\"replaced a running Job (Replace)\">Replaced</th>\
+         <th class=\"num\" title=\"no Job: suspended, past startingDeadlineSeconds, or lost\">Missed</th>\
+         <th>Lag (scheduled → created · → running)</th><th>Last schedule</th></tr></thead>\n<tbody>\n",
+    );
+    for c in cronjobs.iter().take(MAX_OBJECT_ROWS) {
+        let lag = |l: Option<crate::record::schema::Lag>| match l {
+            Some(l) => format!(
+                "p50 {} · p99 {} · max {}",
+                human_seconds(Some(l.p50)),
+                human_seconds(Some(l.p99)),
+                human_seconds(Some(l.max))
+            ),
+            None => "—".to_string(),
+        };
+        let mut schedule = escape(&c.schedule);
+        if let Some(zone) = &c.time_zone {
+            let _ = write!(schedule, "<br><span class=\"note\">{}</span>", escape(zone));
+        }
+        let policy = format!(
+            "<br><span class=\"note\">{}{}</span>",
+            escape(&c.concurrency_policy),
+            if c.suspend { " · suspended" } else { "" }
+        );
+        let missed = if c.missed_deadline > 0 {
+            format!("{} ({} past deadline)", c.missed, c.missed_deadline)
+        } else {
+            c.missed.to_string()
+        };
+        let _ = writeln!(
+            page,
+            "<tr><td data-label=\"CronJob\">{}{policy}</td><td data-label=\"Schedule\">{schedule}</td>\
+             <td class=\"num\" data-label=\"Jobs\">{}</td><td class=\"num\" data-label=\"Succeeded\">{}</td>\
+             <td class=\"num\" data-label=\"Failed\">{}</td><td class=\"num\" data-label=\"Skipped\">{}</td>\
+             <td class=\"num\" data-label=\"Delayed\">{}</td><td class=\"num\" data-label=\"Replaced\">{}</td>\
+             <td class=\"num\" data-label=\"Missed\">{}</td><td data-label=\"Lag\">{}<br>{}</td>\
+             <td data-label=\"Last schedule\">{}</td></tr>",
+            escape(&c.name),
+            thousands(c.jobs_created),
+            thousands(c.succeeded),
+            thousands(c.failed),
+            thousands(c.skipped),
+            thousands(c.delayed),
+            thousands(c.replaced),
+            escape(&missed),
+            escape(&lag(c.lag_seconds.created)),
+            escape(&lag(c.lag_seconds.started)),
+            escape(c.last_schedule_time.as_deref().unwrap_or("—")),
+        );
+    }
+    page.push_str("</tbody></table></div>\n");
 }
 
 fn charts_section(page: &mut String, charts: &[RenderedChart]) {
@@ -234,41 +413,87 @@ fn charts_section(page: &mut String, charts: &[RenderedChart]) {
 }
 
 fn jobs_section(page: &mut String, records: &RunRecords) {
-    page.push_str("<section id=\"jobs\">\n<h2>Jobs</h2>\n<div class=\"scroll\"><table id=\"job-table\">\n<thead><tr>\
-        <th>Job</th><th>Owner</th><th>Mode</th><th class=\"num\">Parallelism</th><th class=\"num\">Completions</th>\
-        <th>Outcome</th><th>Reason</th><th class=\"num\">Succeeded</th><th class=\"num\">Failed</th><th class=\"num\">Pods</th>\
-        <th class=\"num\">Created (s)</th><th class=\"num\">Started (s)</th><th class=\"num\">Finished (s)</th><th class=\"num\">Makespan</th>\
+    page.push_str("<section id=\"jobs\">\n<h2>Jobs</h2>\n<div class=\"scroll\"><table id=\"job-table\" class=\"cards\">\n<thead><tr>\
+        <th>Job</th><th>Spec</th><th>Outcome</th><th class=\"num\">Succeeded</th><th class=\"num\">Failed</th>\
+        <th class=\"num\">Pods</th><th class=\"num\">Created</th><th class=\"num\">Started</th>\
+        <th class=\"num\">Finished</th><th class=\"num\">Makespan</th>\
         </tr></thead>\n<tbody>\n");
-    let opt = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
+    let at = |t: Option<SimTime>| match t {
+        Some(0) => "0s".to_string(),
+        Some(t) => format_duration(t),
+        None => "—".to_string(),
+    };
+    let at_f = |t: Option<f64>| at(t.and_then(super::records::seconds_to_ms));
+    let row = |page: &mut String, cells: [String; 10]| {
+        const LABELS: [&str; 10] = [
+            "Job",
+            "Spec",
+            "Outcome",
+            "Succeeded",
+            "Failed",
+            "Pods",
+            "Created",
+            "Started",
+            "Finished",
+            "Makespan",
+        ];
+        page.push_str("<tr>");
+        for (i, (label, cell)) in LABELS.iter().zip(cells).enumerate() {
+            let class = if i >= 3 { " class=\"num\"" } else { "" };
+            let _ = write!(page, "<td{class} data-label=\"{label}\">{cell}</td>");
+        }
+        page.push_str("</tr>\n");
+    };
+    let name_cell = |name: &str, owner: Option<&str>| match owner {
+        Some(owner) => format!(
+            "{}<br><span class=\"note\">{}</span>",
+            escape(name),
+            escape(owner)
+        ),
+        None => escape(name),
+    };
+    let outcome_cell = |outcome: &str, reason: &str| {
+        let mut text = format!(
+            "<span class=\"{}\">{}</span>",
+            outcome_class(outcome),
+            escape(outcome)
+        );
+        if !reason.is_empty() {
+            let _ = write!(text, "<br><span class=\"note\">{}</span>", escape(reason));
+        }
+        text
+    };
     let total;
     if !records.summary.jobs.is_empty() {
         total = records.summary.jobs.len();
         for job in records.summary.jobs.iter().take(MAX_JOB_ROWS) {
+            let spec = match (job.parallelism, job.completions) {
+                (Some(p), Some(c)) => {
+                    format!("{} · {p} at a time, {c} to complete", job.completion_mode)
+                }
+                (Some(p), None) => format!("{} · {p} at a time", job.completion_mode),
+                (None, Some(c)) => format!("{} · {c} to complete", job.completion_mode),
+                (None, None) => job.completion_mode.clone(),
+            };
             let makespan = job
                 .makespan
                 .and_then(super::records::seconds_to_ms)
                 .map(format_duration)
-                .unwrap_or_default();
-            let _ = writeln!(
+                .unwrap_or_else(|| "—".to_string());
+            row(
                 page,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(&job.name),
-                escape(job.owner.as_deref().unwrap_or("")),
-                escape(&job.completion_mode),
-                opt(job.parallelism),
-                opt(job.completions),
-                outcome_class(&job.outcome),
-                escape(&job.outcome),
-                escape(&job.reason),
-                job.succeeded,
-                job.failed,
-                job.pods,
-                seconds_f(job.created),
-                seconds_f(job.started),
-                seconds_f(job.finished),
-                escape(&makespan),
+                [
+                    name_cell(&job.name, job.owner.as_deref()),
+                    escape(&spec),
+                    outcome_cell(&job.outcome, &job.reason),
+                    job.succeeded.to_string(),
+                    job.failed.to_string(),
+                    job.pods.to_string(),
+                    at_f(job.created),
+                    at_f(job.started),
+                    at_f(job.finished),
+                    makespan,
+                ],
             );
         }
     } else {
@@ -276,29 +501,28 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
         for job in records.listed_jobs.iter().take(MAX_JOB_ROWS) {
             let makespan = match (job.created, job.finished) {
                 (a, Some(b)) if b >= a => format_duration(b - a),
-                _ => String::new(),
+                _ => "—".to_string(),
             };
-            let _ = writeln!(
+            row(
                 page,
-                "<tr><td>{}</td><td>{}</td><td></td><td class=\"num\"></td><td class=\"num\"></td>\
-                 <td class=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(&job.job),
-                escape(job.owner.as_deref().unwrap_or("")),
-                outcome_class(&job.outcome),
-                escape(&job.outcome),
-                escape(&job.reason),
-                job.succeeded,
-                job.failed,
-                job.pods,
-                seconds(Some(job.created)),
-                seconds(job.started),
-                seconds(job.finished),
-                escape(&makespan),
+                [
+                    name_cell(&job.job, job.owner.as_deref()),
+                    String::new(),
+                    outcome_cell(&job.outcome, &job.reason),
+                    job.succeeded.to_string(),
+                    job.failed.to_string(),
+                    job.pods.to_string(),
+                    at(Some(job.created)),
+                    at(job.started),
+                    at(job.finished),
+                    makespan,
+                ],
             );
         }
     }
-    page.push_str("</tbody></table></div>\n");
+    page.push_str(
+        "</tbody></table></div>\n<p class=\"note\">Times are since the start of the run.</p>\n",
+    );
     if total > MAX_JOB_ROWS {
         let _ = writeln!(
             page,
@@ -306,6 +530,7 @@ fn jobs_section(page: &mut String, records: &RunRecords) {
         );
     }
     conditions(page, records);
+    super::moments::section(page, records);
     page.push_str("</section>\n");
 }
 
@@ -314,7 +539,7 @@ fn conditions(page: &mut String, records: &RunRecords) {
     if records.objects.is_empty() {
         return;
     }
-    page.push_str("<h3 id=\"conditions\">Status at the end of the run (objects.json)</h3>\n<div class=\"scroll\"><table id=\"condition-table\">\n\
+    page.push_str("<h3 id=\"conditions\">Status at the end of the run (objects.json)</h3>\n<div class=\"scroll\"><table id=\"condition-table\" class=\"cards\">\n\
         <thead><tr><th>Object</th><th>Counters</th><th>Conditions</th></tr></thead>\n<tbody>\n");
     for object in records.objects.iter().take(MAX_OBJECT_ROWS) {
         let counters = object
@@ -350,7 +575,7 @@ fn conditions(page: &mut String, records: &RunRecords) {
         }
         let _ = writeln!(
             page,
-            "<tr><td>{}/{}</td><td>{counters}</td><td>{conditions}</td></tr>",
+            "<tr><td data-label=\"Object\">{}/{}</td><td data-label=\"Counters\">{counters}</td><td data-label=\"Conditions\">{conditions}</td></tr>",
             escape(&object.kind.to_lowercase()),
             escape(&object.name)
         );
@@ -489,6 +714,36 @@ fn pod_why_section(page: &mut String, records: &RunRecords) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_metrics_read_with_units_and_no_raw_keys() {
+        use serde_json::json;
+        let text = |k: &str, v: serde_json::Value| metric(k, &v);
+        assert_eq!(
+            text("makespan", json!(null)).1,
+            "— (not every Job finished)"
+        );
+        assert_eq!(text("makespan", json!(14.04)).1, "14.0s");
+        assert!(text("cpuUtilisation", json!(0.056)).1.starts_with("5.6 % "));
+        assert_eq!(
+            text(
+                "waitSeconds",
+                json!({"p50": 1.02, "p90": 1.02, "p99": 75.5, "max": 3700.0})
+            )
+            .1,
+            "p50 1.0s · p90 1.0s · p99 1m15s · max 1h01m"
+        );
+        assert_eq!(
+            text("throughputPerHour", json!(1538.462)).1,
+            "1538 pods/hour"
+        );
+        // A key added later reads as words, its value as plain text.
+        assert_eq!(
+            text("allComplete", json!(true)),
+            ("All complete".into(), "yes".into())
+        );
+        assert_eq!(text("costUsd", json!(12345)).1, "12,345");
+    }
 
     #[test]
     fn escape_covers_markup_and_quotes() {

@@ -10,7 +10,9 @@
 pub(crate) mod charts;
 pub mod explain;
 pub(crate) mod font;
+pub mod get;
 pub(crate) mod html;
+pub(crate) mod moments;
 pub(crate) mod names;
 pub mod records;
 pub mod sweep;

@@ -568,6 +568,8 @@ pub struct ObjectStatus {
     pub counters: Vec<(String, String)>,
     /// A Job's `spec.backoffLimitPerIndex`, when set (the timeline shades per-index backoff).
     pub backoff_limit_per_index: Option<i64>,
+    /// `metadata.creationTimestamp` (RFC 3339), empty when absent.
+    pub created: String,
 }
 
 /// Reads every record file of `out_dir`. `events.csv` is read on a second thread while
@@ -1067,6 +1069,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                     .spec
                     .get("backoffLimitPerIndex")
                     .and_then(serde_json::Value::as_i64),
+                created: job.metadata.creation_timestamp.clone().unwrap_or_default(),
                 name: job.metadata.name,
                 namespace: job.metadata.namespace,
                 conditions: job.status.conditions,
@@ -1074,6 +1077,11 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
             Object::CronJob(cronjob) => ObjectStatus {
                 kind,
                 counters: counters(&serde_json::to_value(&cronjob.status).map_err(json_error)?),
+                created: cronjob
+                    .metadata
+                    .creation_timestamp
+                    .clone()
+                    .unwrap_or_default(),
                 name: cronjob.metadata.name,
                 namespace: cronjob.metadata.namespace,
                 conditions: Vec::new(),
@@ -1098,6 +1106,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
                     conditions,
                     counters: value.get("status").map(counters).unwrap_or_default(),
                     backoff_limit_per_index: None,
+                    created: text("/metadata/creationTimestamp"),
                 }
             }
         };

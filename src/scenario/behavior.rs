@@ -236,6 +236,63 @@ pub fn sleep_seconds_ms(command: &[String], args: &[String]) -> Option<u64> {
     (v.is_finite() && v >= 0.0).then(|| (v * mult).round() as u64)
 }
 
+/// The hint a run gives once when a container's command is not one jobsim understands (no
+/// trailing `sleep N`) and no `behavior.duration` says how long it runs: which default
+/// applied, and how to script a failure. `containers` are `(workload, container, command
+/// line, behaviour)` in scenario order; `None` when every command is understood.
+pub fn command_hint<'a>(
+    containers: impl IntoIterator<Item = (String, &'a str, Vec<String>, &'a Behavior)>,
+) -> Option<String> {
+    let mut first: Option<(String, String, String)> = None;
+    let mut others = 0usize;
+    for (workload, container, words, behavior) in containers {
+        let applies = behavior
+            .container
+            .as_deref()
+            .is_none_or(|name| name == container);
+        // A modelled duration, or scripted outcomes or failures: the run does what the
+        // scenario says, nothing silent to point out.
+        if applies
+            && (behavior.duration.is_some()
+                || !behavior.outcomes.is_empty()
+                || behavior.failure.is_some())
+        {
+            continue;
+        }
+        if sleep_seconds_ms(&words, &[]).is_some() {
+            continue;
+        }
+        if first.is_some() {
+            others += 1;
+            continue;
+        }
+        let command = if words.is_empty() {
+            "no command (the image's entrypoint)".to_string()
+        } else {
+            format!(
+                "command {:?}",
+                crate::api::excerpt::excerpt(&words.join(" "))
+            )
+        };
+        first = Some((workload, container.to_string(), command));
+    }
+    let (workload, container, command) = first?;
+    let seconds = DEFAULT_CONTAINER_DURATION_MS / 1_000;
+    let exit = "it exits 0";
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more container)".to_string(),
+        n => format!(" (and {n} more containers)"),
+    };
+    Some(format!(
+        "{workload} container {container:?}{more}: jobsim cannot run {command}: it understands \
+         only a trailing `sleep N`, so the default applies — the container runs {seconds}s and \
+         {exit}. To say how long it runs, set the workload's `behavior.duration`; to make it \
+         fail, script it in a scenario: `behavior: {{outcomes: [{{exitCode: 1, after: 3s}}]}}` \
+         (or `behavior.failure: {{probability: 0.5}}`)"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +308,56 @@ mod tests {
         assert_eq!(sleep_seconds_ms(&s(&["sleep", "2.5"]), &[]), Some(2_500));
         assert_eq!(sleep_seconds_ms(&s(&["sleep"]), &s(&["1m"])), Some(60_000));
         assert_eq!(sleep_seconds_ms(&s(&["/bin/sleep", "3"]), &[]), Some(3_000));
+    }
+
+    #[test]
+    fn a_command_that_is_not_a_trailing_sleep_gets_one_hint_naming_the_default_and_outcomes() {
+        let plain = Behavior::default();
+        let hint = command_hint([
+            (
+                "job/fail".to_string(),
+                "main",
+                s(&["sh", "-c", "sleep 3; exit 1"]),
+                &plain,
+            ),
+            (
+                "job/other".to_string(),
+                "main",
+                s(&["perl", "-e", "1"]),
+                &plain,
+            ),
+        ])
+        .unwrap();
+        assert!(
+            hint.starts_with("job/fail container \"main\" (and 1 more container)"),
+            "{hint}"
+        );
+        assert!(hint.contains("runs 10s and it exits 0"), "{hint}");
+        assert!(
+            hint.contains("behavior: {outcomes: [{exitCode: 1, after: 3s}]}"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn understood_commands_and_modelled_durations_give_no_hint() {
+        let plain = Behavior::default();
+        let timed = Behavior {
+            duration: Some(Distribution::Fixed(5_000)),
+            ..Behavior::default()
+        };
+        assert_eq!(
+            command_hint([
+                (
+                    "job/a".to_string(),
+                    "main",
+                    s(&["sh", "-c", "echo hi && sleep 5"]),
+                    &plain
+                ),
+                ("job/b".to_string(), "main", s(&["perl", "-e", "1"]), &timed),
+            ]),
+            None
+        );
     }
 
     #[test]

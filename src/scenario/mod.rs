@@ -182,6 +182,29 @@ impl Default for Timing {
     }
 }
 
+impl Scenario {
+    /// The one hint a run of this scenario gives about container commands jobsim does not
+    /// understand (see [`behavior::command_hint`]); `None` when there is nothing to say.
+    pub fn command_hint(&self) -> Option<String> {
+        behavior::command_hint(self.workloads.iter().flat_map(|w| {
+            let (kind, spec) = match &w.manifest {
+                Manifest::Job(job) => ("job", &job.spec.template.spec),
+                Manifest::CronJob(cronjob) => {
+                    ("cronjob", &cronjob.spec.job_template.spec.template.spec)
+                }
+            };
+            let name = format!("{kind}/{}", w.manifest.name());
+            spec.init_containers
+                .iter()
+                .chain(&spec.containers)
+                .map(move |c| {
+                    let words = c.command.iter().chain(&c.args).cloned().collect();
+                    (name.clone(), c.name.as_str(), words, &w.behavior)
+                })
+        }))
+    }
+}
+
 /// A Job or CronJob submitted at a time, with the behaviour of its containers.
 #[derive(Debug, Clone)]
 pub struct Workload {

@@ -234,6 +234,8 @@ pub enum Swatch {
     Triangle(RGBColor),
     /// A pod attempt: a bar of the first colour with an end mark of the second.
     Attempt(RGBColor, timeline::MarkShape, RGBColor),
+    /// A short vertical tick, as a due time is marked.
+    Tick(RGBColor),
 }
 
 #[derive(Debug, Clone)]
@@ -327,6 +329,14 @@ pub fn draw_legend<DB: DrawingBackend>(
             Swatch::Attempt(bar, shape, c) => {
                 area.draw(&Rectangle::new([(x, y - 5), (x + 22, y + 5)], bar.filled()))?;
                 timeline::draw_mark(area, shape, c, (x + 16, y), 5)?;
+            }
+            Swatch::Tick(c) => {
+                for dx in [8, 14] {
+                    area.draw(&PathElement::new(
+                        vec![(x + dx, y - 6), (x + dx, y + 6)],
+                        c.stroke_width(2),
+                    ))?;
+                }
             }
         }
         area.draw(&Text::new(item.label.clone(), (x + 28, y), text.clone()))?;
@@ -453,6 +463,52 @@ pub fn step_line_sorted(
     let last = line.last_time;
     line.push(end.max(last), shown);
     line.finish()
+}
+
+/// Columns a dense series is binned to: fewer than a chart's plotting width in pixels, so
+/// one column is never narrower than a pixel.
+pub const PIXEL_COLUMNS: u64 = 1200;
+
+/// A step line as both renderings can show it: when some level lasts less than one of
+/// `columns` equal time columns (a spike the SVG draws a hair wide and the PNG a whole pixel,
+/// or not at all), the line becomes one flat step per column at the highest level reached in
+/// it, so the PNG and the SVG show the same thing and no peak is lost. A line whose levels
+/// all last a column or more is kept as it is.
+pub fn pixel_columns(line: Vec<(SimTime, f64)>, end: SimTime, columns: u64) -> Vec<(SimTime, f64)> {
+    let width = (end / columns.max(1)).max(1);
+    let narrow = line
+        .windows(2)
+        .any(|w| w[1].0 > w[0].0 && w[1].0 - w[0].0 < width);
+    if !narrow || line.is_empty() {
+        return line;
+    }
+    let count = (end / width + 1) as usize;
+    let mut peak = vec![f64::NEG_INFINITY; count];
+    let column = |t: SimTime| ((t / width) as usize).min(count - 1);
+    for (i, &(t, v)) in line.iter().enumerate() {
+        // The level v holds from t until the next point (or just at t, for the last one).
+        let until = line.get(i + 1).map_or(t, |next| next.0);
+        let last = if until > t {
+            column(until - 1)
+        } else {
+            column(t)
+        };
+        for p in &mut peak[column(t)..=last] {
+            *p = p.max(v);
+        }
+    }
+    let mut out = Vec::with_capacity(2 * count);
+    let mut level = 0.0;
+    for (c, &p) in peak.iter().enumerate() {
+        if p.is_finite() {
+            level = p;
+        }
+        let from = c as SimTime * width;
+        let to = ((c as SimTime + 1) * width).min(end.max(from));
+        out.push((from, level));
+        out.push((to, level));
+    }
+    out
 }
 
 /// The `+1` and `-1` changes of a count (`ups` and `downs`, each sorted), merged in time order.
@@ -606,6 +662,26 @@ mod tests {
                 (5000, 0.0)
             ]
         );
+    }
+
+    #[test]
+    fn spikes_narrower_than_a_pixel_column_become_a_column_at_their_peak() {
+        // 10 columns of 100 ms over 1 s; a 1 ms spike to 5 at 450 ms.
+        let line = vec![
+            (0, 0.0),
+            (450, 0.0),
+            (450, 5.0),
+            (451, 5.0),
+            (451, 1.0),
+            (1000, 1.0),
+        ];
+        let binned = pixel_columns(line, 1000, 10);
+        assert_eq!(binned.len(), 2 * 11);
+        assert!(binned.contains(&(400, 5.0)) && binned.contains(&(500, 5.0)));
+        assert!(binned.contains(&(300, 0.0)) && binned.contains(&(600, 1.0)));
+        // A line with no level shorter than a column is kept exactly.
+        let wide = vec![(0, 0.0), (500, 0.0), (500, 2.0), (1000, 2.0)];
+        assert_eq!(pixel_columns(wide.clone(), 1000, 10), wide);
     }
 
     #[test]

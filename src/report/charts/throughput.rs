@@ -156,10 +156,22 @@ impl ThroughputChart {
             LegendItem::new("running pods", Swatch::Line(palette::BLUE)),
             LegendItem::new("pending pods", Swatch::Line(palette::ORANGE)),
         ];
-        if !self.parallelism.is_empty() {
+        // Each Job's parallelism is dashed in the Job's own colour: one entry per colour.
+        let mut keys: Vec<usize> = self.parallelism.iter().map(|p| p.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let colour = self.frame.colours.colour(key);
+            let name = self
+                .frame
+                .colours
+                .keys
+                .get(key)
+                .filter(|_| key < palette::JOBS.len())
+                .map_or("other Jobs", String::as_str);
             items.push(LegendItem::new(
-                "Job parallelism",
-                Swatch::Dashed(palette::GREY),
+                &format!("parallelism of {name}"),
+                Swatch::Dashed(colour),
             ));
         }
         if self.job_ends.iter().any(|e| !e.failed) {
@@ -193,7 +205,9 @@ fn count_line(
     }
     ups.sort_unstable();
     downs.sort_unstable();
-    step_line_sorted(count_changes(&ups, &downs), end, MAX_POINTS)
+    let line = step_line_sorted(count_changes(&ups, &downs), end, MAX_POINTS);
+    // The PNG must never show what the SVG does not: sub-pixel spikes become pixel columns.
+    super::pixel_columns(line, end, super::PIXEL_COLUMNS)
 }
 
 fn parallelism_lines(records: &RunRecords, frame: &Frame) -> Vec<ParallelismLine> {

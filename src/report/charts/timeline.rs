@@ -294,6 +294,8 @@ pub struct Shade {
 /// A Job's start and finish on the marker lane.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobMark {
+    /// The Job's name (labels its line when few Jobs share the lane).
+    pub name: String,
     pub key: usize,
     pub start: Option<SimTime>,
     pub finish: Option<SimTime>,
@@ -453,7 +455,8 @@ impl TimelineChart {
         };
         match &self.view {
             View::Detailed { bars, gaps, shades } => {
-                let pending = lighten(palette::GREY, 0.6);
+                // Pending bars are the Job's colour, lightened: so is the swatch.
+                let pending = lighten(self.frame.colours.colour(0), 0.65);
                 let any_pending = bars.iter().any(|b| b.pending_from.is_some());
                 push(
                     any_pending,
@@ -520,7 +523,11 @@ impl TimelineChart {
     }
 }
 
-const OUTAGE: RGBColor = RGBColor(214, 214, 214);
+/// Jobs on the marker lane that are named beside their line (more would overlap).
+const MARK_LABELS: usize = 6;
+
+/// A pale yellow, unlike the grey of alternate lanes, so an outage never reads as background.
+const OUTAGE: RGBColor = RGBColor(248, 238, 160);
 /// A crash-loop wait inside a bar.
 const RESTART_WAIT: RGBColor = RGBColor(235, 235, 235);
 /// A suspension gap between attempts.
@@ -748,6 +755,7 @@ fn job_marks(records: &RunRecords, frame: &Frame) -> Vec<JobMark> {
         .jobs
         .iter()
         .map(|job| JobMark {
+            name: records.name(job.job).to_string(),
             key: frame.colours.key(job.job),
             start: job.started().or(job.created()),
             finish: job.finished(),
@@ -1156,9 +1164,25 @@ impl Chart for TimelineChart {
         }
 
         if self.has_mark_lane() {
-            let mid = rows - 0.5;
-            for mark in &self.marks {
+            // Several Jobs share the lane: each gets its own height in it, and (when there
+            // are few) its name, so their lines never lie on top of each other unlabelled.
+            let count = self.marks.len();
+            let labelled = (2..=MARK_LABELS).contains(&count);
+            for (i, mark) in self.marks.iter().enumerate() {
+                let mid = rows - 1.0 + (i + 1) as f64 / (count + 1) as f64;
                 let colour = self.frame.colours.colour(mark.key);
+                if labelled && let Some(start) = mark.start {
+                    let (px, py) = chart.backend_coord(&(x(start), mid));
+                    let style =
+                        (font::FAMILY, 11)
+                            .into_font()
+                            .color(&colour)
+                            .pos(text_anchor::Pos::new(
+                                text_anchor::HPos::Left,
+                                text_anchor::VPos::Bottom,
+                            ));
+                    root.draw(&Text::new(mark.name.clone(), (px + 7, py - 2), style))?;
+                }
                 if let Some(start) = mark.start {
                     let until = mark.finish.unwrap_or(self.frame.end);
                     chart.draw_series(LineSeries::new(

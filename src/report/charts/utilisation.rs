@@ -353,14 +353,75 @@ impl Chart for UtilisationChart {
                     ))?;
                 }
             }
+            // Say what a flat line or a line above allocatable means, on the panel itself.
+            let note = if self.pools.iter().all(|p| peak(pick(p).0) == 0.0) {
+                Some(format!(
+                    "no pod requests {} (set resources.requests in the pod template to see it here)",
+                    caption.to_lowercase()
+                ))
+            } else if self.pools.iter().any(|p| {
+                let (requested, allocatable) = pick(p);
+                above(requested, allocatable)
+            }) {
+                Some(
+                    "requested above allocatable: pods bound to a NotReady node still hold their \
+                     requests until they are deleted (evicted after the toleration)"
+                        .to_string(),
+                )
+            } else {
+                None
+            };
+            if let Some(note) = note {
+                let (nx, ny) = chart.backend_coord(&(self.frame.x_range().start, y_max * 1.1));
+                let style = (font::FAMILY, 13).into_font().color(&palette::BLACK);
+                area.draw(&Text::new(note, (nx + 8, ny + 6), style))?;
+            }
         }
         Ok(())
     }
 }
 
+/// The level of a step line at `t` (its last point at or before `t`).
+fn level_at(series: &[(SimTime, f64)], t: SimTime) -> f64 {
+    let i = series.partition_point(|p| p.0 <= t);
+    if i == 0 { 0.0 } else { series[i - 1].1 }
+}
+
+/// True when `requested` rises above `allocatable` at some moment (allocatable known).
+fn above(requested: &[(SimTime, f64)], allocatable: &[(SimTime, f64)]) -> bool {
+    !allocatable.is_empty()
+        && requested
+            .iter()
+            .any(|&(t, v)| v > level_at(allocatable, t) + 1e-9)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requested_above_allocatable_is_found_and_explained() {
+        // 4 cores allocatable drop to 2 at 10 s (a node NotReady); 3 cores stay requested.
+        let allocatable = vec![(0, 4.0), (10_000, 4.0), (10_000, 2.0), (20_000, 2.0)];
+        let requested = vec![(0, 3.0), (20_000, 3.0)];
+        assert!(!above(&requested[..1], &allocatable));
+        assert!(above(&requested, &allocatable));
+        let records = crate::report::read_run(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/parallel"),
+        )
+        .unwrap();
+        let svg = |records: &RunRecords| {
+            let chart = UtilisationChart::build(records, &Frame::new(records));
+            super::super::render(&chart).unwrap().svg
+        };
+        // The fixture's pods request CPU and memory: no note.
+        assert!(!svg(&records).contains("no pod requests"));
+        // Without requests each panel says so instead of drawing a bare flat 0.
+        let mut bare = records.clone();
+        bare.summary.jobs[0].pod_requests = Default::default();
+        let text = svg(&bare);
+        assert!(text.contains("no pod requests cpu") && text.contains("no pod requests memory"));
+    }
     use crate::report::read_run;
     use std::path::Path;
 

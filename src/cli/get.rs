@@ -1,0 +1,101 @@
+//! `jobsim get OUTDIR jobs|pods|cronjobs|events [--at T] [-o wide] [--watch]`: the tables
+//! `kubectl get` would print at a simulated moment, read back from a run's output folder.
+//! It parses the arguments and prints; the rows come from `jobsim::report::get`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use jobsim::report::ReportError;
+use jobsim::report::get::{NO_RESOURCES, Resource, View};
+
+use super::output::{Stdout, StdoutError};
+
+#[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
+pub struct GetArgs {
+    /// The output directory of a `jobsim run` (with summary.json, pods.csv, …).
+    pub out_dir: PathBuf,
+    /// What to list: `jobs`, `pods`, `cronjobs` or `events` (also kubectl's singular and
+    /// short names: `job`, `po`, `cj`, `ev`).
+    #[arg(value_parser = parse_resource)]
+    pub resource: Resource,
+    /// The simulated moment, as time since the run's start (`90s`, `1h30m`, `2d`) or `end`.
+    /// Default: the end of the run, or the start with `--watch`.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Output format: `wide` adds kubectl's wide columns (pods: NODE, NOMINATED NODE,
+    /// READINESS GATES; Jobs and CronJobs: CONTAINERS, IMAGES, SELECTOR).
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", value_parser = ["wide"])]
+    pub output: Option<String>,
+    /// Replay the changes from `--at` to the end of the run as `kubectl get -w` prints them:
+    /// the table, then one line per object each time its row changes.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// With `--watch`, start each line with ADDED, MODIFIED or DELETED (kubectl's
+    /// `--output-watch-events`).
+    #[arg(long, requires = "watch")]
+    pub output_watch_events: bool,
+}
+
+fn parse_resource(text: &str) -> Result<Resource, String> {
+    Resource::parse(text).ok_or_else(|| {
+        format!(
+            "the server doesn't have a resource type {text:?} here: jobsim lists jobs, pods, cronjobs and events"
+        )
+    })
+}
+
+/// Why `jobsim get` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GetError {
+    /// The directory is not the output of a run: bad input.
+    #[error(transparent)]
+    Read(ReportError),
+    /// `--at` is not a time.
+    #[error("--at {text:?}: {message}")]
+    At {
+        /// What was given.
+        text: String,
+        /// Why it is not a time.
+        message: String,
+    },
+    #[error(transparent)]
+    Stdout(#[from] StdoutError),
+}
+
+impl GetError {
+    /// Exit code 2 for bad input, 3 when standard output cannot be written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            GetError::Read(_) | GetError::At { .. } => super::EXIT_USAGE,
+            GetError::Stdout(_) => super::EXIT_OUTPUT,
+        }
+    }
+}
+
+/// Prints the table (or the watch) of the resource.
+pub fn get(args: GetArgs, out: &mut Stdout) -> Result<(), GetError> {
+    let view = View::read(&args.out_dir).map_err(GetError::Read)?;
+    let at = match args.at.as_deref().map(str::trim) {
+        None if args.watch => 0,
+        None | Some("end") => view.end,
+        Some(text) => jobsim::report::get::parse_moment(text).map_err(|message| GetError::At {
+            text: text.to_string(),
+            message,
+        })?,
+    };
+    let wide = args.output.is_some();
+    if args.watch {
+        let text = view.watch(args.resource, at, wide, args.output_watch_events);
+        if text.is_empty() {
+            super::warn_plain(NO_RESOURCES);
+        }
+        out.print(&text)?;
+        return Ok(());
+    }
+    match jobsim::report::get::get_text(&view, args.resource, at, wide) {
+        Some(text) => out.print(&text)?,
+        None => super::warn_plain(NO_RESOURCES),
+    }
+    Ok(())
+}

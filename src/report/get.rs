@@ -1,0 +1,1444 @@
+//! `jobsim get`: the tables `kubectl get jobs|pods|cronjobs|events` would print at one
+//! simulated moment, and the lines `kubectl get -w` would print as the run goes on — all
+//! rebuilt from a run's output folder (`pods.csv`, `jobs.csv`, `events.csv`, `summary.json`,
+//! `objects.json`).
+//!
+//! It owns reading those files into per-object histories ([`View`]), the one place that
+//! says what a pod's STATUS column is at a moment ([`pod_state`]), the Job, CronJob and
+//! event rows, kubectl's human durations ([`human_duration`]) and its column layout
+//! ([`format_table`]). It reads columns by header name and keeps every column it does not
+//! know (later versions of the records add some), so a status rule can use them. It must
+//! not re-simulate: what the records do not say (a CronJob suspended for a while, restart
+//! times without kubelet events) is shown as the records leave it, and the README says so.
+
+use super::ReportError;
+use crate::record::schema::{MetricsAsWritten, Object, ObjectList, Summary, parse_seconds};
+use crate::time::{SECOND, SimTime};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The kinds of object `jobsim get` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// `jobs` (`job`).
+    Jobs,
+    /// `pods` (`pod`, `po`).
+    Pods,
+    /// `cronjobs` (`cronjob`, `cj`).
+    CronJobs,
+    /// `events` (`event`, `ev`).
+    Events,
+}
+
+impl Resource {
+    /// Reads a resource name as kubectl accepts it (plural, singular or short name).
+    pub fn parse(text: &str) -> Option<Resource> {
+        match text.to_ascii_lowercase().as_str() {
+            "jobs" | "job" | "jobs.batch" | "job.batch" => Some(Resource::Jobs),
+            "pods" | "pod" | "po" => Some(Resource::Pods),
+            "cronjobs" | "cronjob" | "cj" | "cronjobs.batch" | "cronjob.batch" => {
+                Some(Resource::CronJobs)
+            }
+            "events" | "event" | "ev" => Some(Resource::Events),
+            _ => None,
+        }
+    }
+
+    /// The plural name, as kubectl's "No resources found" message has it.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Resource::Jobs => "jobs",
+            Resource::Pods => "pods",
+            Resource::CronJobs => "cronjobs",
+            Resource::Events => "events",
+        }
+    }
+}
+
+/// kubectl's `duration.HumanDuration`: about two significant figures (`45s`, `2m5s`, `12m`,
+/// `3h20m`, `9h`, `3d4h`, `40d`, `2y30d`), from whole seconds.
+pub fn human_duration(ms: SimTime) -> String {
+    let seconds = ms / SECOND;
+    if seconds < 120 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        let s = seconds % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 3 * 60 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    let days = hours / 24;
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{days}d")
+        } else {
+            format!("{days}d{h}h")
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{days}d");
+    }
+    let years = days / 365;
+    if hours < 24 * 365 * 8 {
+        let d = days % 365;
+        return if d == 0 {
+            format!("{years}y")
+        } else {
+            format!("{years}y{d}d")
+        };
+    }
+    format!("{years}y")
+}
+
+/// How long ago `then` was at `now`, as kubectl's `translateTimestampSince` prints it:
+/// Kubernetes stores `then` in whole seconds.
+fn since(then: SimTime, now: SimTime) -> String {
+    human_duration(now.saturating_sub(then - then % SECOND))
+}
+
+/// A table as kubectl prints it: a header row and the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// Column names, upper case.
+    pub header: Vec<&'static str>,
+    /// One row per object, cells in header order.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Lays out lines as kubectl's tab writer does: every column but the last padded to its
+/// widest cell plus 3 spaces (at least 6 wide); the last one is not padded.
+pub fn format_table<S: AsRef<str>>(lines: &[Vec<S>]) -> String {
+    TabWriter::default().write(lines)
+}
+
+/// kubectl's tab writer, which remembers each column's widest cell across flushes (so the
+/// lines of a watch stay aligned with the table above them, widening when a wider cell
+/// comes).
+#[derive(Debug, Clone, Default)]
+struct TabWriter {
+    widths: Vec<usize>,
+}
+
+impl TabWriter {
+    /// Lays out one block of lines and flushes it.
+    fn write<S: AsRef<str>>(&mut self, lines: &[Vec<S>]) -> String {
+        for line in lines {
+            let cells = line.len().saturating_sub(1);
+            if self.widths.len() < cells {
+                self.widths.resize(cells, 0);
+            }
+            // The last cell of a line is not a column: it is not measured or padded.
+            for (i, cell) in line.iter().take(cells).enumerate() {
+                self.widths[i] = self.widths[i].max(cell.as_ref().chars().count());
+            }
+        }
+        let mut out = String::new();
+        for line in lines {
+            let mut text = String::new();
+            for (i, cell) in line.iter().enumerate() {
+                let cell = cell.as_ref();
+                text.push_str(cell);
+                if i + 1 < line.len() {
+                    let width = (self.widths[i] + 3).max(6);
+                    let pad = width - cell.chars().count();
+                    text.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Table {
+    /// The table as kubectl prints it (header first).
+    pub fn render(&self) -> String {
+        let mut lines: Vec<Vec<&str>> = vec![self.header.clone()];
+        lines.extend(
+            self.rows
+                .iter()
+                .map(|r| r.iter().map(String::as_str).collect()),
+        );
+        format_table(&lines)
+    }
+}
+
+/// One pod's history, from its `pods.csv` row and the events that name it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodView {
+    /// The object's name.
+    pub name: String,
+    /// The Job that created it.
+    pub job: String,
+    /// The completion index; `None` for NonIndexed Jobs.
+    pub index: Option<u32>,
+    /// The node it was bound to.
+    pub node: Option<String>,
+    /// When it was created.
+    pub created: SimTime,
+    /// When it was bound to a node.
+    pub scheduled: Option<SimTime>,
+    /// When its containers were running.
+    pub started: Option<SimTime>,
+    /// When it ended.
+    pub finished: Option<SimTime>,
+    /// `Pending`, `Running`, `Succeeded` or `Failed` at the end of the run.
+    pub phase: String,
+    /// Why it ended (`Completed`, `Error`, `OOMKilled`, `DeadlineExceeded`, `Deleted`, …).
+    pub reason: String,
+    /// The exit code it ended with.
+    pub exit_code: Option<i32>,
+    /// In-place restarts by the end of the run.
+    pub restarts: u32,
+    /// When its deletion was asked for (a controller's `Deleted pod: …`, a taint eviction,
+    /// the kubelet's `Killing`): from then on it is `Terminating`.
+    pub deletion_requested: Option<SimTime>,
+    /// When it left the API server (its termination ended after a deletion, or its Job was
+    /// deleted); `None` while it is still there at the end.
+    pub removed: Option<SimTime>,
+    /// When its container was restarted in place, in time order (from the kubelet's events
+    /// or a `restart_times` column), when the records say.
+    pub restart_times: Vec<SimTime>,
+    /// The crash-loop waits (`BackOff` until the next start), when the records say.
+    pub crash_waits: Vec<(SimTime, SimTime)>,
+    /// Containers per pod (from the Job's template in `objects.json`; 1 when unknown).
+    pub containers: u32,
+    /// Every `pods.csv` column this reader does not interpret, by header name.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// What `kubectl get pods` shows of one pod at one moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodState {
+    /// Ready containers.
+    pub ready: u32,
+    /// The STATUS column.
+    pub status: String,
+    /// In-place restarts so far.
+    pub restarts: u32,
+    /// When the last of them happened, when known.
+    pub last_restart: Option<SimTime>,
+}
+
+/// The STATUS, READY and RESTARTS of `pod` at `at`, or `None` when the pod does not exist
+/// then (not yet created, or already gone). The one place that decides a pod's status:
+/// kubectl's rules (a deletion shows as `Terminating`; a finished container shows its
+/// reason — `Completed`, `Error`, `OOMKilled`, `DeadlineExceeded`; a waiting one its wait —
+/// `ContainerCreating`, `CrashLoopBackOff`) over what the records say.
+pub fn pod_state(pod: &PodView, at: SimTime) -> Option<PodState> {
+    if at < pod.created || pod.removed.is_some_and(|r| r <= at) {
+        return None;
+    }
+    let reached = |t: Option<SimTime>| t.is_some_and(|t| t <= at);
+    let finished = reached(pod.finished);
+    let (restarts, last_restart) = if pod.restart_times.is_empty() {
+        // Without restart times the count is known only once the pod has ended.
+        (if finished { pod.restarts } else { 0 }, None)
+    } else {
+        let done: Vec<SimTime> = pod
+            .restart_times
+            .iter()
+            .copied()
+            .filter(|&t| t <= at)
+            .collect();
+        (done.len() as u32, done.last().copied())
+    };
+    let running = reached(pod.started) && !finished;
+    let in_crash_wait = pod.crash_waits.iter().any(|&(a, b)| a <= at && at < b);
+    let status = if reached(pod.deletion_requested) {
+        "Terminating".to_string()
+    } else if finished {
+        match (pod.reason.as_str(), pod.phase.as_str()) {
+            ("", "Succeeded") => "Completed".to_string(),
+            ("", "Failed") => "Error".to_string(),
+            ("", phase) => phase.to_string(),
+            (reason, _) => reason.to_string(),
+        }
+    } else if running && in_crash_wait {
+        "CrashLoopBackOff".to_string()
+    } else if running {
+        "Running".to_string()
+    } else if reached(pod.scheduled) {
+        "ContainerCreating".to_string()
+    } else {
+        "Pending".to_string()
+    };
+    let ready = if running && !in_crash_wait {
+        pod.containers
+    } else {
+        0
+    };
+    Some(PodState {
+        ready,
+        status,
+        restarts,
+        last_restart,
+    })
+}
+
+/// One Job's history.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobView {
+    /// The object's name.
+    pub name: String,
+    /// `cronjob/NAME` when a CronJob created it.
+    pub owner: Option<String>,
+    /// When it was created.
+    pub created: SimTime,
+    /// When its containers were running.
+    pub started: Option<SimTime>,
+    /// When it ended.
+    pub finished: Option<SimTime>,
+    /// `Complete`, `Failed`, `Suspended` or `Running` at the end.
+    pub outcome: String,
+    /// `status.succeeded` at the end.
+    pub succeeded: i32,
+    /// When it was deleted.
+    pub deleted: Option<SimTime>,
+    /// `spec.completions`.
+    pub completions: Option<i32>,
+    /// `spec.parallelism`.
+    pub parallelism: Option<i32>,
+    /// `completionMode: Indexed`.
+    pub indexed: bool,
+    /// When it was suspended, until when (from its `Suspended` / `Resumed` events).
+    pub suspensions: Vec<(SimTime, Option<SimTime>)>,
+    /// When each of its pods succeeded, in time order (completion index for Indexed Jobs:
+    /// only the first success of an index counts).
+    pub successes: Vec<SimTime>,
+    /// Container names and images of its template (for `-o wide`), when known.
+    pub containers: Vec<(String, String)>,
+    /// Its uid (for the selector of `-o wide`), when `objects.json` has it.
+    pub uid: Option<String>,
+}
+
+/// One CronJob.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CronJobView {
+    /// The object's name.
+    pub name: String,
+    /// `spec.schedule`.
+    pub schedule: String,
+    /// `spec.timeZone`.
+    pub time_zone: Option<String>,
+    /// `spec.suspend` at the end of the run (the records keep no history of it).
+    pub suspend: bool,
+    /// When it was created.
+    pub created: SimTime,
+    /// Its Jobs, as indexes into [`View::jobs`].
+    pub jobs: Vec<usize>,
+    /// `(name, image)` of each container of its template.
+    pub containers: Vec<(String, String)>,
+}
+
+/// One row of `events.csv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventView {
+    /// When it was recorded.
+    pub time: SimTime,
+    /// `Normal` or `Warning`: the `type` column when the records have it, else from the
+    /// reason.
+    pub event_type: String,
+    /// Kubernetes' reason.
+    pub reason: String,
+    /// `kind/name`.
+    pub object: String,
+    /// Kubernetes' message.
+    pub message: String,
+}
+
+/// A run's output folder, read as object histories.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// The end of the run.
+    pub end: SimTime,
+    /// Every pod, in `pods.csv` order.
+    pub pods: Vec<PodView>,
+    /// Every Job, in `jobs.csv` order.
+    pub jobs: Vec<JobView>,
+    /// Every CronJob, in `summary.json` order.
+    pub cronjobs: Vec<CronJobView>,
+    /// Every event, in file order.
+    pub events: Vec<EventView>,
+    /// Wall-clock start of the run (to place `objects.json` timestamps and CronJob Job
+    /// names on the simulated clock).
+    start: Option<jiff::Timestamp>,
+}
+
+/// The reasons Kubernetes records as `Warning` events (the rest are `Normal`).
+const WARNING_REASONS: &[&str] = &[
+    "BackoffLimitExceeded",
+    "DeadlineExceeded",
+    "PodFailurePolicy",
+    "FailedIndexes",
+    "MaxFailedIndexesExceeded",
+    "FailedScheduling",
+    "FailedCreate",
+    "FailedDelete",
+    "BackOff",
+    "Failed",
+    "OOMKilling",
+    "Evicted",
+    "MissSchedule",
+    "TooManyMissedTimes",
+    "UnexpectedJob",
+    "NodeDown",
+];
+
+/// `Warning` or `Normal`, from an event's reason.
+pub fn event_type_of(reason: &str) -> &'static str {
+    if WARNING_REASONS.contains(&reason) {
+        "Warning"
+    } else {
+        "Normal"
+    }
+}
+
+/// A CSV file read whole, its columns by header name.
+struct Csv {
+    path: PathBuf,
+    header: Vec<String>,
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Csv {
+    fn read(path: &Path, required: bool) -> Result<Option<Csv>, ReportError> {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ReportError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(ReportError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+        let csv_error = |e: csv::Error| ReportError::Csv {
+            path: path.to_path_buf(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        };
+        let header = reader
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(csv_error)?;
+            let line = record.position().map_or(0, |p| p.line());
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push((line, record));
+        }
+        Ok(Some(Csv {
+            path: path.to_path_buf(),
+            header,
+            rows,
+        }))
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    fn require(&self, name: &str) -> Result<usize, ReportError> {
+        self.column(name).ok_or_else(|| ReportError::MissingColumn {
+            path: self.path.clone(),
+            column: name.to_string(),
+        })
+    }
+
+    fn value_error(&self, line: u64, column: &str, message: String) -> ReportError {
+        ReportError::Value {
+            path: self.path.clone(),
+            line,
+            column: column.to_string(),
+            message,
+        }
+    }
+}
+
+/// Reads cells of one row by column name.
+struct Cells<'a> {
+    csv: &'a Csv,
+    line: u64,
+    record: &'a csv::StringRecord,
+}
+
+impl Cells<'_> {
+    fn text(&self, column: &str) -> &str {
+        self.csv
+            .column(column)
+            .and_then(|i| self.record.get(i))
+            .unwrap_or("")
+            .trim()
+    }
+
+    fn time(&self, column: &str) -> Result<Option<SimTime>, ReportError> {
+        parse_seconds(self.text(column))
+            .map_err(|message| self.csv.value_error(self.line, column, message))
+    }
+
+    fn number<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, ReportError> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            self.csv.value_error(
+                self.line,
+                column,
+                format!("{text:?} is not a whole number (write e.g. 0, 3, 250)"),
+            )
+        })
+    }
+}
+
+/// The `pods.csv` columns this reader interprets; the others go to [`PodView::extra`].
+const POD_COLUMNS: &[&str] = &[
+    "pod",
+    "job",
+    "index",
+    "attempt",
+    "node",
+    "created",
+    "scheduled",
+    "started",
+    "finished",
+    "phase",
+    "reason",
+    "exit_code",
+    "restarts",
+];
+
+fn json_error(path: &Path) -> impl Fn(serde_json::Error) -> ReportError + '_ {
+    move |source| ReportError::Json {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A Job's (or CronJob's) containers `(name, image)` and uid.
+type Template = (Vec<(String, String)>, Option<String>);
+
+/// `(name, image)` of each container of a pod template.
+fn template_containers(template: Option<&serde_json::Value>) -> Vec<(String, String)> {
+    template
+        .and_then(|t| t.pointer("/spec/containers"))
+        .and_then(|c| c.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|c| {
+                    let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+                    (text("name"), text("image"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl View {
+    /// Reads `out_dir`. `summary.json` and `pods.csv` are required; the others are read
+    /// when present.
+    pub fn read(out_dir: &Path) -> Result<View, ReportError> {
+        let summary_path = out_dir.join("summary.json");
+        let summary_text = std::fs::read_to_string(&summary_path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ReportError::Missing {
+                    path: summary_path.clone(),
+                }
+            } else {
+                ReportError::Io {
+                    path: summary_path.clone(),
+                    source,
+                }
+            }
+        })?;
+        let summary: Summary<MetricsAsWritten> =
+            serde_json::from_str(&summary_text).map_err(json_error(&summary_path))?;
+        let start: Option<jiff::Timestamp> = summary.start.parse().ok();
+        let mut view = View {
+            start,
+            ..View::default()
+        };
+        view.read_events(&out_dir.join("events.csv"))?;
+        let objects_path = out_dir.join("objects.json");
+        let objects: ObjectList = match std::fs::read_to_string(&objects_path) {
+            Ok(text) => serde_json::from_str(&text).map_err(json_error(&objects_path))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ObjectList::default(),
+            Err(source) => {
+                return Err(ReportError::Io {
+                    path: objects_path,
+                    source,
+                });
+            }
+        };
+        view.read_jobs(&out_dir.join("jobs.csv"), &summary, &objects)?;
+        view.read_cronjobs(&summary, &objects);
+        view.read_pods(&out_dir.join("pods.csv"))?;
+        let latest = view
+            .pods
+            .iter()
+            .flat_map(|p| [Some(p.created), p.finished, p.removed])
+            .chain(
+                view.jobs
+                    .iter()
+                    .flat_map(|j| [Some(j.created), j.finished, j.deleted]),
+            )
+            .chain(view.events.iter().map(|e| Some(e.time)))
+            .flatten()
+            .max()
+            .unwrap_or(0);
+        view.end = summary
+            .end_seconds
+            .and_then(crate::record::schema::seconds_to_ms)
+            .unwrap_or(latest)
+            .max(latest);
+        Ok(view)
+    }
+
+    /// Simulated time of an RFC 3339 instant, when the run's start is known.
+    fn sim_time(&self, text: &str) -> Option<SimTime> {
+        let at: jiff::Timestamp = text.parse().ok()?;
+        let ms = at.duration_since(self.start?).as_millis();
+        u64::try_from(ms).ok()
+    }
+
+    fn read_events(&mut self, path: &Path) -> Result<(), ReportError> {
+        let Some(csv) = Csv::read(path, false)? else {
+            return Ok(());
+        };
+        for column in ["time", "object", "reason", "message"] {
+            csv.require(column)?;
+        }
+        for (line, record) in &csv.rows {
+            let cells = Cells {
+                csv: &csv,
+                line: *line,
+                record,
+            };
+            let time = cells
+                .time("time")?
+                .ok_or_else(|| csv.value_error(*line, "time", "a time is required".into()))?;
+            let reason = cells.text("reason").to_string();
+            let event_type = match cells.text("type") {
+                "" => event_type_of(&reason).to_string(),
+                given => given.to_string(),
+            };
+            self.events.push(EventView {
+                time,
+                event_type,
+                reason,
+                object: cells.text("object").to_string(),
+                message: cells.text("message").to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn read_jobs(
+        &mut self,
+        path: &Path,
+        summary: &Summary<MetricsAsWritten>,
+        objects: &ObjectList,
+    ) -> Result<(), ReportError> {
+        let Some(csv) = Csv::read(path, false)? else {
+            return Ok(());
+        };
+        for column in ["job", "created"] {
+            csv.require(column)?;
+        }
+        let specs: HashMap<&str, &crate::record::schema::JobSummary> =
+            summary.jobs.iter().map(|j| (j.name.as_str(), j)).collect();
+        let mut templates: HashMap<String, Template> = HashMap::new();
+        for item in &objects.items {
+            match item {
+                Object::Job(job) => {
+                    templates.insert(
+                        job.metadata.name.clone(),
+                        (
+                            template_containers(job.spec.get("template")),
+                            job.metadata.uid.clone(),
+                        ),
+                    );
+                }
+                Object::CronJob(cronjob) => {
+                    let key = format!("cronjob/{}", cronjob.metadata.name);
+                    let containers =
+                        template_containers(cronjob.spec.pointer("/jobTemplate/spec/template"));
+                    templates.insert(key, (containers, None));
+                }
+                Object::Other(_) => {}
+            }
+        }
+        // Suspensions from the Job's own events.
+        let mut suspended: HashMap<&str, Vec<(SimTime, Option<SimTime>)>> = HashMap::new();
+        for event in &self.events {
+            let Some(job) = event.object.strip_prefix("job/") else {
+                continue;
+            };
+            let spans = suspended.entry(job).or_default();
+            match event.reason.as_str() {
+                "Suspended" if spans.last().is_none_or(|s| s.1.is_some()) => {
+                    spans.push((event.time, None));
+                }
+                "Resumed" => {
+                    if let Some(last) = spans.last_mut().filter(|s| s.1.is_none()) {
+                        last.1 = Some(event.time);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut jobs = Vec::with_capacity(csv.rows.len());
+        for (line, record) in &csv.rows {
+            let cells = Cells {
+                csv: &csv,
+                line: *line,
+                record,
+            };
+            let name = cells.text("job").to_string();
+            let owner = Some(cells.text("owner").to_string()).filter(|o| !o.is_empty());
+            let spec = specs.get(name.as_str());
+            let (containers, uid) = templates
+                .get(&name)
+                .or_else(|| owner.as_ref().and_then(|o| templates.get(o)))
+                .cloned()
+                .unwrap_or_default();
+            jobs.push(JobView {
+                created: cells.time("created")?.ok_or_else(|| {
+                    csv.value_error(*line, "created", "a time is required".into())
+                })?,
+                started: cells.time("started")?,
+                finished: cells.time("finished")?,
+                outcome: cells.text("outcome").to_string(),
+                succeeded: cells.number("succeeded")?.unwrap_or(0),
+                deleted: cells.time("deleted")?,
+                completions: spec.and_then(|s| s.completions),
+                parallelism: spec.and_then(|s| s.parallelism),
+                indexed: spec.is_some_and(|s| s.is_indexed()),
+                suspensions: suspended.remove(name.as_str()).unwrap_or_default(),
+                successes: Vec::new(),
+                containers,
+                uid: if owner.is_none() { uid } else { None },
+                owner,
+                name,
+            });
+        }
+        self.jobs = jobs;
+        Ok(())
+    }
+
+    fn read_cronjobs(&mut self, summary: &Summary<MetricsAsWritten>, objects: &ObjectList) {
+        for cronjob in &summary.cronjobs {
+            let object = objects.items.iter().find_map(|o| match o {
+                Object::CronJob(c) if c.metadata.name == cronjob.name => Some(c),
+                _ => None,
+            });
+            let created = object
+                .and_then(|c| c.metadata.creation_timestamp.as_deref())
+                .and_then(|t| self.sim_time(t))
+                .unwrap_or(0);
+            let owner = format!("cronjob/{}", cronjob.name);
+            let jobs = (0..self.jobs.len())
+                .filter(|&i| self.jobs[i].owner.as_deref() == Some(owner.as_str()))
+                .collect();
+            self.cronjobs.push(CronJobView {
+                name: cronjob.name.clone(),
+                schedule: cronjob.schedule.clone(),
+                time_zone: cronjob.time_zone.clone(),
+                suspend: cronjob.suspend,
+                created,
+                jobs,
+                containers: object
+                    .map(|c| template_containers(c.spec.pointer("/jobTemplate/spec/template")))
+                    .unwrap_or_default(),
+            });
+        }
+    }
+
+    fn read_pods(&mut self, path: &Path) -> Result<(), ReportError> {
+        let csv = Csv::read(path, true)?.expect("a required file is read or refused");
+        for column in ["pod", "job", "created", "finished", "phase"] {
+            csv.require(column)?;
+        }
+        // What the events say of each pod: deletion asked, kubelet starts and back-offs.
+        #[derive(Default)]
+        struct PodEvents {
+            deletion: Option<SimTime>,
+            started: Vec<SimTime>,
+            back_off: Vec<SimTime>,
+        }
+        let mut by_pod: HashMap<String, PodEvents> = HashMap::new();
+        for event in &self.events {
+            let target = match (event.object.split_once('/'), event.reason.as_str()) {
+                (Some(("job", _)), "SuccessfulDelete") => event
+                    .message
+                    .strip_prefix("Deleted pod: ")
+                    .map(str::to_string),
+                (Some(("pod", name)), _) => Some(name.to_string()),
+                _ => None,
+            };
+            let Some(name) = target else { continue };
+            let entry = by_pod.entry(name).or_default();
+            match event.reason.as_str() {
+                "SuccessfulDelete" | "TaintManagerEviction" | "Killing" => {
+                    entry.deletion = entry.deletion.or(Some(event.time));
+                }
+                "Started" => entry.started.push(event.time),
+                "BackOff" => entry.back_off.push(event.time),
+                _ => {}
+            }
+        }
+        let job_index: HashMap<&str, usize> = self
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.name.as_str(), i))
+            .collect();
+        let mut successes: Vec<Vec<(SimTime, Option<u32>)>> = vec![Vec::new(); self.jobs.len()];
+        let mut pods = Vec::with_capacity(csv.rows.len());
+        for (line, record) in &csv.rows {
+            let cells = Cells {
+                csv: &csv,
+                line: *line,
+                record,
+            };
+            let name = cells.text("pod").to_string();
+            let job = cells.text("job").to_string();
+            let finished = cells.time("finished")?;
+            let reason = cells.text("reason").to_string();
+            let phase = cells.text("phase").to_string();
+            let events = by_pod.remove(&name).unwrap_or_default();
+            let job_at = job_index.get(job.as_str()).copied();
+            let mut restart_times: Vec<SimTime> = match cells.text("restart_times") {
+                "" => events.started.iter().skip(1).copied().collect(),
+                text => text
+                    .split([';', ' ', '|'])
+                    .filter(|t| !t.is_empty())
+                    .filter_map(|t| parse_seconds(t).ok().flatten())
+                    .collect(),
+            };
+            restart_times.sort_unstable();
+            let crash_waits = events
+                .back_off
+                .iter()
+                .map(|&b| {
+                    let until = restart_times
+                        .iter()
+                        .copied()
+                        .find(|&r| r > b)
+                        .or(finished)
+                        .unwrap_or(SimTime::MAX);
+                    (b, until)
+                })
+                .collect();
+            let deleted_by_controller = reason == "Deleted";
+            let job_deleted = job_at.and_then(|j| self.jobs[j].deleted);
+            let removed = if deleted_by_controller {
+                finished.or(job_deleted)
+            } else {
+                job_deleted.map(|d| d.max(finished.unwrap_or(d)))
+            };
+            let index = cells.number::<u32>("index")?;
+            if phase == "Succeeded"
+                && let (Some(j), Some(f)) = (job_at, finished)
+            {
+                successes[j].push((f, index));
+            }
+            let containers = job_at
+                .map(|j| self.jobs[j].containers.len() as u32)
+                .filter(|&n| n > 0)
+                .unwrap_or(1);
+            pods.push(PodView {
+                node: Some(cells.text("node").to_string()).filter(|n| !n.is_empty()),
+                created: cells.time("created")?.ok_or_else(|| {
+                    csv.value_error(*line, "created", "a time is required".into())
+                })?,
+                scheduled: cells.time("scheduled")?,
+                started: cells.time("started")?,
+                finished,
+                exit_code: cells.number("exit_code")?,
+                restarts: cells.number("restarts")?.unwrap_or(0),
+                deletion_requested: events.deletion,
+                removed,
+                restart_times,
+                crash_waits,
+                containers,
+                extra: csv
+                    .header
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
+                    .map(|(i, h)| (h.clone(), record.get(i).unwrap_or("").to_string()))
+                    .collect(),
+                index,
+                phase,
+                reason,
+                job,
+                name,
+            });
+        }
+        for (job, mut list) in self.jobs.iter_mut().zip(successes) {
+            list.sort_unstable();
+            if job.indexed {
+                let mut seen = std::collections::BTreeSet::new();
+                list.retain(|&(_, index)| seen.insert(index));
+            }
+            job.successes = list.into_iter().map(|(t, _)| t).collect();
+        }
+        self.pods = pods;
+        Ok(())
+    }
+
+    /// The table of `resource` at `at`.
+    pub fn table(&self, resource: Resource, at: SimTime, wide: bool) -> Table {
+        let rows = (0..self.count(resource))
+            .filter_map(|i| self.row(resource, i, at, wide))
+            .map(|r| r.cells)
+            .collect();
+        Table {
+            header: header(resource, wide),
+            rows,
+        }
+    }
+
+    fn count(&self, resource: Resource) -> usize {
+        match resource {
+            Resource::Jobs => self.jobs.len(),
+            Resource::Pods => self.pods.len(),
+            Resource::CronJobs => self.cronjobs.len(),
+            Resource::Events => self.events.len(),
+        }
+    }
+
+    /// The row of object `i` at `at`, or `None` when it does not exist then.
+    fn row(&self, resource: Resource, i: usize, at: SimTime, wide: bool) -> Option<Row> {
+        match resource {
+            Resource::Pods => self.pod_row(&self.pods[i], at, wide),
+            Resource::Jobs => job_row(&self.jobs[i], at, wide),
+            Resource::CronJobs => self.cronjob_row(&self.cronjobs[i], at, wide),
+            Resource::Events => {
+                let e = &self.events[i];
+                (e.time <= at).then(|| Row {
+                    stable: String::new(),
+                    cells: vec![
+                        since(e.time, at),
+                        e.event_type.clone(),
+                        e.reason.clone(),
+                        e.object.clone(),
+                        e.message.clone(),
+                    ],
+                })
+            }
+        }
+    }
+
+    fn pod_row(&self, pod: &PodView, at: SimTime, wide: bool) -> Option<Row> {
+        let state = pod_state(pod, at)?;
+        let restarts = match state.last_restart {
+            Some(t) if state.restarts > 0 => {
+                format!("{} ({} ago)", state.restarts, since(t, at))
+            }
+            _ => state.restarts.to_string(),
+        };
+        let ready = format!("{}/{}", state.ready, pod.containers);
+        let stable = format!("{ready} {} {}", state.status, state.restarts);
+        let mut cells = vec![
+            pod.name.clone(),
+            ready,
+            state.status,
+            restarts,
+            since(pod.created, at),
+        ];
+        if wide {
+            let node = pod
+                .node
+                .as_ref()
+                .filter(|_| pod.scheduled.is_some_and(|s| s <= at))
+                .cloned()
+                .unwrap_or_else(|| "<none>".to_string());
+            cells.extend([node, "<none>".to_string(), "<none>".to_string()]);
+        }
+        Some(Row { cells, stable })
+    }
+
+    fn cronjob_row(&self, cronjob: &CronJobView, at: SimTime, wide: bool) -> Option<Row> {
+        if at < cronjob.created {
+            return None;
+        }
+        let mut active = 0;
+        let mut last: Option<SimTime> = None;
+        for &j in &cronjob.jobs {
+            let job = &self.jobs[j];
+            if job.created > at {
+                continue;
+            }
+            let scheduled = self.scheduled_time(&cronjob.name, job).min(job.created);
+            last = last.max(Some(scheduled));
+            let ended = |t: Option<SimTime>| t.is_some_and(|t| t <= at);
+            if !ended(job.finished) && !ended(job.deleted) {
+                active += 1;
+            }
+        }
+        let last_text = last.map_or("<none>".to_string(), |t| since(t, at));
+        let stable = format!("{active} {last:?}");
+        let mut cells = vec![
+            cronjob.name.clone(),
+            cronjob.schedule.clone(),
+            cronjob
+                .time_zone
+                .clone()
+                .unwrap_or_else(|| "<none>".to_string()),
+            if cronjob.suspend { "True" } else { "False" }.to_string(),
+            active.to_string(),
+            last_text,
+            since(cronjob.created, at),
+        ];
+        if wide {
+            let (names, images) = container_cells(&cronjob.containers);
+            cells.extend([names, images, "<none>".to_string()]);
+        }
+        Some(Row { cells, stable })
+    }
+
+    /// The scheduled time of a CronJob's Job: its name ends in the scheduled Unix minute.
+    fn scheduled_time(&self, cronjob: &str, job: &JobView) -> SimTime {
+        let minutes = job
+            .name
+            .strip_prefix(cronjob)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .and_then(|m| m.parse::<i64>().ok());
+        let from_name = minutes.zip(self.start).and_then(|(m, start)| {
+            let ms = m.checked_mul(60_000)? - start.as_millisecond();
+            u64::try_from(ms).ok()
+        });
+        from_name.unwrap_or(job.created)
+    }
+
+    /// What `kubectl get RESOURCE -w` prints from `from` to the end of the run: the table
+    /// at `from`, then one line for each object whose row changes (its STATUS, READY,
+    /// RESTARTS, COMPLETIONS, ACTIVE, …), is added, or is deleted, at the moment it does.
+    /// Each line after the table is laid out on its own, as kubectl flushes each one. With
+    /// `watch_events`, an `EVENT` column first says `ADDED`, `MODIFIED` or `DELETED`, as
+    /// kubectl's `--output-watch-events` does.
+    pub fn watch(
+        &self,
+        resource: Resource,
+        from: SimTime,
+        wide: bool,
+        watch_events: bool,
+    ) -> String {
+        let n = self.count(resource);
+        let mut last: Vec<Option<Row>> =
+            (0..n).map(|i| self.row(resource, i, from, wide)).collect();
+        let mut lines: Vec<Vec<String>> = Vec::new();
+        let mut head: Vec<String> = header(resource, wide)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if watch_events {
+            head.insert(0, "EVENT".to_string());
+        }
+        lines.push(head);
+        for row in last.iter().flatten() {
+            let mut cells = row.cells.clone();
+            if watch_events {
+                cells.insert(0, "ADDED".to_string());
+            }
+            lines.push(cells);
+        }
+        let mut writer = TabWriter::default();
+        let mut out = if lines.len() > 1 || watch_events {
+            writer.write(&lines)
+        } else {
+            String::new()
+        };
+        let mut moments: Vec<(SimTime, usize)> = (0..n)
+            .flat_map(|i| {
+                self.moments(resource, i)
+                    .into_iter()
+                    .filter(move |&t| t > from)
+                    .map(move |t| (t, i))
+            })
+            .collect();
+        moments.sort();
+        moments.dedup();
+        for (t, i) in moments {
+            let now = self.row(resource, i, t, wide);
+            let (event, cells) = match (&last[i], &now) {
+                (None, Some(row)) => ("ADDED", row.cells.clone()),
+                (Some(old), None) => {
+                    // Deleted: kubectl prints the object as it was last seen.
+                    let mut cells = old.cells.clone();
+                    if let Some(then) = self.row(resource, i, t.saturating_sub(1), wide) {
+                        cells = then.cells;
+                    }
+                    // A pod deleted on request leaves as kubectl last sees it: terminating.
+                    if resource == Resource::Pods && self.pods[i].deletion_requested.is_some() {
+                        cells[2] = "Terminating".to_string();
+                    }
+                    ("DELETED", cells)
+                }
+                (Some(old), Some(row)) if old.stable != row.stable => {
+                    ("MODIFIED", row.cells.clone())
+                }
+                _ => continue,
+            };
+            let mut cells = cells;
+            if watch_events {
+                cells.insert(0, event.to_string());
+            }
+            if out.is_empty() {
+                // The first object appears after the start: the header comes with it.
+                out.push_str(&writer.write(&lines[..1]));
+            }
+            out.push_str(&writer.write(&[cells]));
+            last[i] = now;
+        }
+        out
+    }
+
+    /// The moments at which object `i`'s row may change.
+    fn moments(&self, resource: Resource, i: usize) -> Vec<SimTime> {
+        match resource {
+            Resource::Pods => {
+                let p = &self.pods[i];
+                let mut m: Vec<SimTime> = [
+                    Some(p.created),
+                    p.scheduled,
+                    p.started,
+                    p.finished,
+                    p.deletion_requested,
+                    p.removed,
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                m.extend(&p.restart_times);
+                m.extend(p.crash_waits.iter().flat_map(|&(a, b)| [a, b]));
+                m
+            }
+            Resource::Jobs => {
+                let j = &self.jobs[i];
+                let mut m: Vec<SimTime> = [Some(j.created), j.started, j.finished, j.deleted]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                m.extend(&j.successes);
+                m.extend(
+                    j.suspensions
+                        .iter()
+                        .flat_map(|&(a, b)| [Some(a), b])
+                        .flatten(),
+                );
+                m
+            }
+            Resource::CronJobs => {
+                let c = &self.cronjobs[i];
+                let mut m = vec![c.created];
+                for &j in &c.jobs {
+                    let j = &self.jobs[j];
+                    m.extend(
+                        [Some(j.created), j.finished, j.deleted]
+                            .into_iter()
+                            .flatten(),
+                    );
+                }
+                m
+            }
+            Resource::Events => vec![self.events[i].time],
+        }
+    }
+}
+
+/// A row, and the part of it that is not a clock (AGE, DURATION, LAST SEEN): a watch
+/// prints a row again only when that part changes.
+#[derive(Debug, Clone)]
+struct Row {
+    cells: Vec<String>,
+    stable: String,
+}
+
+fn header(resource: Resource, wide: bool) -> Vec<&'static str> {
+    let mut header = match resource {
+        Resource::Jobs => vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+        Resource::Pods => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        Resource::CronJobs => vec![
+            "NAME",
+            "SCHEDULE",
+            "TIMEZONE",
+            "SUSPEND",
+            "ACTIVE",
+            "LAST SCHEDULE",
+            "AGE",
+        ],
+        Resource::Events => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+    };
+    if wide {
+        match resource {
+            Resource::Jobs | Resource::CronJobs => {
+                header.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
+            }
+            // The simulator has no pod network: the IP column is left out.
+            Resource::Pods => header.extend(["NODE", "NOMINATED NODE", "READINESS GATES"]),
+            Resource::Events => {}
+        }
+    }
+    header
+}
+
+/// kubectl's container cells: names and images joined by commas.
+fn container_cells(containers: &[(String, String)]) -> (String, String) {
+    if containers.is_empty() {
+        return ("<none>".to_string(), "<none>".to_string());
+    }
+    let names: Vec<&str> = containers.iter().map(|c| c.0.as_str()).collect();
+    let images: Vec<&str> = containers.iter().map(|c| c.1.as_str()).collect();
+    (names.join(","), images.join(","))
+}
+
+/// The Job's STATUS at `at`, as kubectl derives it from the conditions.
+fn job_status(job: &JobView, at: SimTime) -> &'static str {
+    let reached = |t: Option<SimTime>| t.is_some_and(|t| t <= at);
+    if reached(job.finished) {
+        return match job.outcome.as_str() {
+            "Failed" => "Failed",
+            _ => "Complete",
+        };
+    }
+    let suspended = job
+        .suspensions
+        .iter()
+        .any(|&(a, b)| a <= at && b.is_none_or(|b| at < b));
+    if suspended || (job.outcome == "Suspended" && job.suspensions.is_empty()) {
+        "Suspended"
+    } else {
+        "Running"
+    }
+}
+
+fn job_row(job: &JobView, at: SimTime, wide: bool) -> Option<Row> {
+    if at < job.created || job.deleted.is_some_and(|d| d <= at) {
+        return None;
+    }
+    let status = job_status(job, at);
+    let finished = job.finished.filter(|&f| f <= at);
+    let succeeded = if finished.is_some() {
+        job.succeeded.max(0) as usize
+    } else {
+        job.successes.iter().filter(|&&t| t <= at).count()
+    };
+    let completions = match (job.completions, job.parallelism) {
+        (Some(c), _) => format!("{succeeded}/{c}"),
+        (None, Some(p)) if p > 1 => format!("{succeeded}/1 of {p}"),
+        (None, _) => format!("{succeeded}/1"),
+    };
+    // startTime and completionTime are whole seconds.
+    let whole = |t: SimTime| t - t % SECOND;
+    let duration = match (job.started.filter(|&s| s <= at), finished) {
+        (None, _) => String::new(),
+        (Some(s), None) => human_duration(at.saturating_sub(whole(s))),
+        (Some(s), Some(f)) => human_duration(whole(f).saturating_sub(whole(s))),
+    };
+    let stable = format!("{status} {completions} {}", finished.is_some());
+    let mut cells = vec![
+        job.name.clone(),
+        status.to_string(),
+        completions,
+        duration,
+        since(job.created, at),
+    ];
+    if wide {
+        let (names, images) = container_cells(&job.containers);
+        let selector = job.uid.as_ref().map_or("<none>".to_string(), |uid| {
+            format!("batch.kubernetes.io/controller-uid={uid}")
+        });
+        cells.extend([names, images, selector]);
+    }
+    Some(Row { cells, stable })
+}
+
+/// The text `jobsim get` prints: the table, or kubectl's "No resources found" line (which
+/// kubectl writes to standard error; the caller decides).
+pub fn get_text(view: &View, resource: Resource, at: SimTime, wide: bool) -> Option<String> {
+    let table = view.table(resource, at, wide);
+    (!table.rows.is_empty()).then(|| table.render())
+}
+
+/// Reads a moment of the run written as time since its start (`90s`, `1h30m`, `2d`).
+pub fn parse_moment(text: &str) -> Result<SimTime, String> {
+    crate::time::parse_duration(text).map_err(|e| e.to_string())
+}
+
+/// kubectl's message for an empty list (which it writes to standard error).
+pub const NO_RESOURCES: &str = "No resources found in default namespace.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_durations_follow_kubectl() {
+        let s = SECOND;
+        for (ms, text) in [
+            (0, "0s"),
+            (999, "0s"),
+            (90 * s, "90s"),
+            (119 * s, "119s"),
+            (120 * s, "2m"),
+            (125 * s, "2m5s"),
+            (600 * s, "10m"),
+            (179 * 60 * s, "179m"),
+            (3 * 3600 * s, "3h"),
+            (3 * 3600 * s + 20 * 60 * s, "3h20m"),
+            (8 * 3600 * s + 59 * 60 * s, "8h"),
+            (47 * 3600 * s, "47h"),
+            (48 * 3600 * s, "2d"),
+            (76 * 3600 * s, "3d4h"),
+            (40 * 24 * 3600 * s, "40d"),
+            ((2 * 365 + 30) * 24 * 3600 * s, "2y30d"),
+            (9 * 365 * 24 * 3600 * s, "9y"),
+        ] {
+            assert_eq!(human_duration(ms), text, "{ms} ms");
+        }
+    }
+
+    #[test]
+    fn tables_pad_columns_as_kubectls_tab_writer() {
+        let text = format_table(&[
+            vec!["NAME", "READY", "AGE"],
+            vec!["a-long-name", "1/1", "5s"],
+        ]);
+        assert_eq!(
+            text,
+            "NAME          READY   AGE\na-long-name   1/1     5s\n"
+        );
+    }
+
+    fn pod() -> PodView {
+        PodView {
+            name: "p".into(),
+            job: "j".into(),
+            created: 0,
+            scheduled: Some(100),
+            started: Some(1_000),
+            finished: Some(6_000),
+            phase: "Succeeded".into(),
+            reason: "Completed".into(),
+            containers: 1,
+            ..PodView::default()
+        }
+    }
+
+    #[test]
+    fn a_pod_goes_pending_creating_running_completed() {
+        let p = pod();
+        let status = |t| pod_state(&p, t).map(|s| s.status);
+        assert_eq!(status(50).as_deref(), Some("Pending"));
+        assert_eq!(status(500).as_deref(), Some("ContainerCreating"));
+        assert_eq!(status(3_000).as_deref(), Some("Running"));
+        assert_eq!(status(6_000).as_deref(), Some("Completed"));
+        assert_eq!(pod_state(&p, 3_000).unwrap().ready, 1);
+        assert_eq!(pod_state(&p, 6_000).unwrap().ready, 0);
+    }
+
+    #[test]
+    fn a_deleted_pod_is_terminating_until_it_is_gone() {
+        let mut p = pod();
+        p.phase = "Failed".into();
+        p.reason = "Deleted".into();
+        p.deletion_requested = Some(4_000);
+        p.removed = Some(6_000);
+        assert_eq!(pod_state(&p, 3_000).unwrap().status, "Running");
+        assert_eq!(pod_state(&p, 4_000).unwrap().status, "Terminating");
+        assert_eq!(pod_state(&p, 6_000), None);
+    }
+
+    #[test]
+    fn a_crash_looping_pod_shows_crashloopbackoff_and_counts_restarts() {
+        let mut p = pod();
+        p.finished = Some(30_000);
+        p.restarts = 2;
+        p.restart_times = vec![7_000, 17_000];
+        p.crash_waits = vec![(6_000, 7_000), (8_000, 17_000)];
+        let at = |t| pod_state(&p, t).unwrap();
+        assert_eq!(at(6_500).status, "CrashLoopBackOff");
+        assert_eq!(at(6_500).restarts, 0);
+        assert_eq!(at(7_500).status, "Running");
+        assert_eq!(
+            (at(10_000).status.as_str(), at(10_000).restarts),
+            ("CrashLoopBackOff", 1)
+        );
+        assert_eq!(at(20_000).restarts, 2);
+        assert_eq!(at(20_000).last_restart, Some(17_000));
+    }
+
+    #[test]
+    fn job_completions_follow_kubectl() {
+        let job = JobView {
+            name: "j".into(),
+            created: 0,
+            started: Some(0),
+            finished: Some(14_040),
+            outcome: "Complete".into(),
+            succeeded: 6,
+            completions: Some(6),
+            parallelism: Some(3),
+            successes: vec![6_020, 6_020, 6_020, 13_040, 13_040, 13_040],
+            ..JobView::default()
+        };
+        let cells = |t| job_row(&job, t, false).unwrap().cells;
+        assert_eq!(cells(3_000), ["j", "Running", "0/6", "3s", "3s"]);
+        assert_eq!(cells(10_000), ["j", "Running", "3/6", "10s", "10s"]);
+        assert_eq!(cells(20_000), ["j", "Complete", "6/6", "14s", "20s"]);
+        let work_queue = JobView {
+            completions: None,
+            parallelism: Some(2),
+            ..job.clone()
+        };
+        assert_eq!(
+            job_row(&work_queue, 3_000, false).unwrap().cells[2],
+            "0/1 of 2"
+        );
+    }
+
+    #[test]
+    fn resource_names_are_read_as_kubectl_reads_them() {
+        assert_eq!(Resource::parse("po"), Some(Resource::Pods));
+        assert_eq!(Resource::parse("cj"), Some(Resource::CronJobs));
+        assert_eq!(Resource::parse("Jobs"), Some(Resource::Jobs));
+        assert_eq!(Resource::parse("ev"), Some(Resource::Events));
+        assert_eq!(Resource::parse("deployments"), None);
+    }
+}
