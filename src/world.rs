@@ -9,8 +9,8 @@
 
 pub mod actions;
 pub mod api_server;
-mod retire;
 pub mod recorder;
+mod retire;
 pub mod simulation;
 pub mod store;
 
