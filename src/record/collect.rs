@@ -10,7 +10,7 @@
 //! the rows that finished while an older pod still runs. In a scenario where Jobs can be
 //! deleted (CronJobs, `ttlSecondsAfterFinished`, delete actions), rows written later for
 //! the deleted Jobs come first in the file, so the buffer keeps every such row until the
-//! run ends (a compact row, not the pod).
+//! run ends (the finished pod itself, out of the store).
 //!
 //! Read-only over the store; it must not change the run.
 
