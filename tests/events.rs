@@ -245,11 +245,8 @@ spec:
     assert_eq!(failed[1..2], failed[2..3]);
 }
 
-#[test]
-fn the_kubelet_records_pulled_created_started_for_each_run_and_back_off_between_restarts() {
-    let mut sink = MemorySink::all_events();
-    run(
-        r#"
+/// An `OnFailure` Job whose container fails its first two runs in place.
+const CRASH_TWICE: &str = r#"
 apiVersion: jobsim/v1
 kind: Scenario
 metadata: {name: ev}
@@ -269,9 +266,12 @@ spec:
         outcomes:
           - {run: 1, exitCode: 1}
           - {run: 2, exitCode: 1}
-"#,
-        &mut sink,
-    );
+"#;
+
+#[test]
+fn the_kubelet_records_pulled_created_started_for_each_run_and_back_off_between_restarts() {
+    let mut sink = MemorySink::all_events();
+    run(CRASH_TWICE, &mut sink);
     let pod_events: Vec<_> = sink
         .events
         .iter()
@@ -312,30 +312,7 @@ spec:
     );
     // As the API server keeps them: one Event object per reason and container, counted.
     let mut kept = MemorySink::default();
-    run(
-        r#"
-apiVersion: jobsim/v1
-kind: Scenario
-metadata: {name: ev}
-spec:
-  workloads:
-    - object:
-        apiVersion: batch/v1
-        kind: Job
-        metadata: {name: crash}
-        spec:
-          backoffLimit: 2
-          template:
-            spec:
-              restartPolicy: OnFailure
-              containers: [{name: app, image: "busybox:1.36", command: [sleep, "3"]}]
-      behavior:
-        outcomes:
-          - {run: 1, exitCode: 1}
-          - {run: 2, exitCode: 1}
-"#,
-        &mut kept,
-    );
+    run(CRASH_TWICE, &mut kept);
     let started: Vec<_> = kept
         .events
         .iter()
