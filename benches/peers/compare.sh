@@ -6,6 +6,10 @@
 # pods per CPU-second (pods = completions + failed attempts), and jobsim's ratios to the two
 # peers. Installs SimPy from PyPI into a private venv (VENV, default target/peers-venv).
 # Needs python3 with venv, network access for the first install, and GNU time. Not for CI.
+# BASELINE=path/to/another/jobsim adds that build to every round (named "baseline"), so a
+# change is measured against the build before it in the same session, e.g.
+#   git worktree add /tmp/before HEAD~3 && cargo build --release --manifest-path /tmp/before/Cargo.toml
+#   BASELINE=/tmp/before/target/release/jobsim benches/peers/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . benches/measure.sh
@@ -35,6 +39,10 @@ for i in $(seq 1 "$runs"); do
   rm -rf "$work/out"
   timed "$results" simpy "$i" "$venv/bin/python" benches/peers/w1_simpy.py "$completions"
   timed "$results" bare-loop "$i" "$bare" "$completions"
+  if [ -n "${BASELINE:-}" ]; then
+    timed "$results" baseline "$i" "$BASELINE" run "$w1" --out "$work/out" --quiet --no-charts --stats
+    rm -rf "$work/out"
+  fi
 done
 echo "medians:"
-python3 benches/summarise.py "$results" --ratios jobsim simpy bare-loop
+python3 benches/summarise.py "$results" --ratios jobsim simpy bare-loop ${BASELINE:+baseline}
