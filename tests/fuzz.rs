@@ -67,7 +67,7 @@ fn smoke(target: &str, iterations: u64) {
             ));
         }
     }
-    let _ = std::fs::remove_dir_all(&ctx.scratch);
+    targets::clean(&ctx);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -101,6 +101,11 @@ fn fuzz_smoke_corrupted_output_folders_read_by_the_report() {
     smoke("report", 300);
 }
 
+#[test]
+fn fuzz_smoke_vary_arguments_and_plan_ranges_applied_to_sweeps() {
+    smoke("vary", 600);
+}
+
 /// The target a saved input belongs to: its file name starts with it.
 fn target_of(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_str()?;
@@ -129,7 +134,7 @@ fn crash_reproducers_no_longer_fail() {
             failures.push(format!("{}: {why}", f.display()));
         }
     }
-    let _ = std::fs::remove_dir_all(&ctx.scratch);
+    targets::clean(&ctx);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -9,9 +9,10 @@
 //! cargo run --release --example fuzz -- TARGET --replay FILE
 //! ```
 //!
-//! TARGET is one of `cron`, `duration`, `quantity`, `manifest`, `scenario`, `report`, or
-//! `all` (each target gets a share of the iterations or seconds). A failure prints its
-//! target, seed and iteration and saves the input under `tests/data/fuzz/crashes/`; the
+//! TARGET is one of `cron`, `duration`, `quantity`, `manifest`, `scenario`, `report`,
+//! `vary` (`--vary` arguments and `jobsim plan`'s ranges), or `all` (each target gets a
+//! share of the iterations or seconds). A failure prints its target, seed and iteration
+//! and saves the input under `tests/data/fuzz/crashes/`; the
 //! test `fuzz::crash_reproducers_no_longer_fail` replays every file there. An input that
 //! runs over 10 s or grows past 1 GiB is saved by a watchdog while it still runs, so a
 //! true hang or an abort still leaves its reproducer. Exit status 1 when anything failed.
@@ -320,10 +321,6 @@ fn main() {
         }
         i += 2;
     }
-    if target == "vary" {
-        eprintln!("fuzz: there is no `vary` target yet: `--vary` sweeps do not exist");
-        std::process::exit(2);
-    }
     let chosen: Vec<&'static str> = if target == "all" {
         TARGETS.to_vec()
     } else if let Some(t) = TARGETS.iter().find(|t| **t == target) {
@@ -349,7 +346,7 @@ fn main() {
         corpus: &corpus,
         ctx: Context {
             root: root.clone(),
-            scratch: scratch.clone(),
+            scratch,
         },
         root,
         epoch,
@@ -392,6 +389,6 @@ fn main() {
         );
         failed = all.panics + all.hangs + all.over_memory > 0;
     }
-    let _ = std::fs::remove_dir_all(&scratch);
+    targets::clean(&run.ctx);
     std::process::exit(i32::from(failed));
 }

@@ -17,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// Every target, in the order `all` runs them.
 pub const TARGETS: &[&str] = &[
-    "cron", "duration", "quantity", "manifest", "scenario", "report",
+    "cron", "duration", "quantity", "manifest", "scenario", "report", "vary",
 ];
 
 /// The share of an `all` run's inputs or time each target gets: the fast parsers many,
@@ -27,6 +27,7 @@ pub fn weight(target: &str) -> f64 {
         "cron" | "duration" | "quantity" => 1.0,
         "manifest" => 0.5,
         "scenario" => 0.5,
+        "vary" => 0.5,
         _ => 0.5,
     }
 }
@@ -56,6 +57,8 @@ pub struct Corpus {
     pub cron: Vec<String>,
     pub durations: Vec<String>,
     pub quantities: Vec<String>,
+    /// `--vary PATH=VALUES` arguments.
+    pub vary: Vec<String>,
     /// Output folders, each as its files (name, bytes).
     pub reports: Vec<Vec<(String, Vec<u8>)>>,
 }
@@ -138,6 +141,7 @@ impl Corpus {
             cron: lines(&corpus.join("cron.txt")),
             durations: lines(&corpus.join("durations.txt")),
             quantities: lines(&corpus.join("quantities.txt")),
+            vary: lines(&corpus.join("vary.txt")),
             reports,
         };
         assert!(
@@ -146,6 +150,7 @@ impl Corpus {
                 && !c.cron.is_empty()
                 && !c.durations.is_empty()
                 && !c.quantities.is_empty()
+                && !c.vary.is_empty()
                 && !c.reports.is_empty(),
             "the seed corpus under {} is incomplete",
             root.display()
@@ -187,6 +192,7 @@ pub fn generate(target: &str, corpus: &Corpus, rng: &mut ChaCha8Rng) -> Vec<u8> 
             mutate_yaml(base.into_bytes(), corpus, rng)
         }
         "report" => gen_report(corpus, rng),
+        "vary" => gen_vary(corpus, rng).into_bytes(),
         other => panic!("unknown fuzz target {other:?}"),
     }
 }
@@ -842,6 +848,7 @@ pub fn execute(target: &str, input: &[u8], ctx: &Context) -> Outcome {
         "manifest" => run_manifest(&String::from_utf8_lossy(input), input, ctx),
         "scenario" => run_scenario(&String::from_utf8_lossy(input), input, ctx),
         "report" => run_report(input, ctx),
+        "vary" => run_vary(&String::from_utf8_lossy(input), ctx),
         other => panic!("unknown fuzz target {other:?}"),
     }
 }
@@ -1050,4 +1057,757 @@ fn run_report(input: &[u8], ctx: &Context) -> Outcome {
             Outcome::Refused
         }
     }
+}
+
+// ---- `--vary` ------------------------------------------------------------------------
+
+/// The inputs a fuzzed `--vary` is applied to, written once into a folder beside the
+/// scratch folder: a scenario with inline objects (overrides reach only those), bare
+/// manifests (one with a dotted name), and a scenario on the default pool. Each is small
+/// and ends within an hour of simulated time.
+pub const VARY_BASES: &[(&str, &str)] = &[
+    (
+        "vary-scenario.yaml",
+        r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: vary-base}
+spec:
+  seed: 3
+  horizon: 1h
+  cluster:
+    nodePools:
+      - {name: batch, count: 2, capacity: {cpu: "4", memory: 8Gi, pods: 20}}
+    timing: {scheduling: 20ms, podStartup: 1s}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: etl, labels: {team: a}}
+        spec:
+          completions: 4
+          parallelism: 2
+          backoffLimit: 3
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: main
+                  image: busybox
+                  command: [sleep, "30"]
+                  resources: {requests: {cpu: 500m, memory: 256Mi}}
+      behavior:
+        failure: {probability: 0.1, exitCode: 1}
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: report}
+        spec:
+          schedule: "*/10 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: OnFailure
+                  containers: [{name: main, image: busybox, command: [sleep, "5"]}]
+"#,
+    ),
+    (
+        "vary-manifests.yaml",
+        r#"apiVersion: batch/v1
+kind: Job
+metadata: {name: etl.v2}
+spec:
+  completions: 3
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox, command: [sleep, "20"]}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: etl}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: main, image: busybox, command: [sleep, "10"]}]
+"#,
+    ),
+    (
+        "vary-default-pool.yaml",
+        r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata: {name: vary-default-pool}
+spec:
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: etl}
+        spec:
+          completions: 2
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox, command: [sleep, "15"]}]
+"#,
+    ),
+];
+
+/// The most variants a fuzzed sweep loads: loading is linear in the variants (each is a
+/// scenario read in full, a few milliseconds on a loaded machine), so an input asking for
+/// more is only checked to be refused when it exceeds the sweep's own limit,
+/// [`jobsim::sweep::MAX_VARIANTS`]. (At 256, one input of the first million, a 200-variant
+/// plan, took 1.1 s at a load average of 19 on two cores.)
+pub const VARY_MAX_PLANNED: u128 = 64;
+
+/// The folder holding [`VARY_BASES`] (beside the scratch folder, which the `report`
+/// target empties for each input).
+fn vary_dir(ctx: &Context) -> PathBuf {
+    let mut name = ctx.scratch.file_name().unwrap_or_default().to_os_string();
+    name.push("-vary");
+    ctx.scratch.with_file_name(name)
+}
+
+/// Removes what the targets wrote for `ctx`.
+pub fn clean(ctx: &Context) {
+    let _ = std::fs::remove_dir_all(&ctx.scratch);
+    let _ = std::fs::remove_dir_all(vary_dir(ctx));
+}
+
+/// The folder holding [`VARY_BASES`], written when missing.
+fn vary_bases(ctx: &Context) -> PathBuf {
+    let dir = vary_dir(ctx);
+    for (file, text) in VARY_BASES {
+        let path = dir.join(file);
+        if !path.exists() {
+            std::fs::create_dir_all(&dir).expect("the fuzz scratch folder can be made");
+            std::fs::write(&path, text).expect("the fuzz scratch folder is writable");
+        }
+    }
+    dir
+}
+
+/// Paths that trip the override resolver.
+const ODD_VARY_PATHS: &[&str] = &[
+    "",
+    " ",
+    ".",
+    "..",
+    "job/",
+    "job/.",
+    "cronjob/",
+    "job/etl.",
+    "job/etl..spec",
+    "job/etl",
+    "spec.",
+    "spec",
+    "cluster.nodePools.99999999999999999999.count",
+    "cluster.nodePools.-1.count",
+    "cluster.nodePools.18446744073709551615.count",
+    "cluster.nodePools.1.count",
+    "job/etl.spec.template.spec.containers.1.image",
+    "job/etl.spec.template.spec.containers.0",
+    "Ünïcödé.ß",
+    "\u{202e}x",
+    "job/etl/x.spec",
+    "cluster.nodePools.batch.count.x",
+    "seed.x",
+    "workloads.0.object.spec.parallelism",
+    "workloads",
+    "spec.workloads",
+    "spec.cluster",
+    "cluster",
+    "metadata.name",
+    "apiVersion",
+    "kind",
+    "job/etl.behavior",
+    "job/etl.at.x",
+    "job/etl.v2.behavior.duration",
+    "cronjob/report.spec.jobTemplate.spec.template.spec.containers.main.image",
+    "job/etl.spec.template.spec.containers.main",
+    "job/etl.metadata.name",
+    "job/etl.kind",
+    "actions.0.at",
+    "expect.0.within",
+    "cluster.nodePools.worker.count",
+    "cluster.nodePools.0.count",
+];
+
+/// Values that a range or a list item trips on.
+const ODD_VARY_ITEMS: &[&str] = &[
+    "1..1000000000000000000:1",
+    "0..9223372036854775807",
+    "-9223372036854775808..9223372036854775807",
+    "-9223372036854775808..9223372036854775807:9223372036854775807",
+    "-9223372036854775808..-9223372036854775808",
+    "9223372036854775807..9223372036854775807",
+    "0..99999",
+    "0..100000",
+    "1..100000",
+    "0..99999:1",
+    "0..18446744073709551615",
+    "1..1e18:1",
+    "1..1e18",
+    "1..10:0",
+    "1..10:-1",
+    "1..10:99999999999999999999",
+    "0..1:0.00001",
+    "0..1:0.000000000001",
+    "0..1:0.0000000000001",
+    "0..99999999999999999999999999999999999999:0.000000000001",
+    "-99999999999999999999999999999999999999..99999999999999999999999999999999999999:1",
+    "0..170141183460469231731687303715884105727:0.1",
+    "-0.5..0.5:0.1",
+    "0.1..0.3",
+    "0s..175307616h:1ms",
+    "0s..999999999999h:1h",
+    "1ms..2ms:1ms",
+    "10m..1h:0s",
+    "10m..1h:-1m",
+    "1h..10m:1m",
+    "PT1H..PT2H:PT10M",
+    "1w..2w:1d",
+    "1y..2y:1mo",
+    "0s..1h:1ms",
+    "..",
+    ":",
+    "..:",
+    "1..",
+    "..5",
+    "1...5",
+    "1..2..3",
+    "1..2:3:4",
+    "1 .. 5 : 2",
+    "a..b",
+    "1..b",
+    "5..2",
+    "'",
+    "\"",
+    "''",
+    "\"\"",
+    "'a''b'",
+    "'a'b",
+    "\"a\"b\"",
+    "'0 2 * * *'",
+    "{",
+    "}",
+    "[",
+    "]",
+    "{}",
+    "[]",
+    "{uniform: [1s, 3s]}",
+    "{uniform: [3s, 1s]}",
+    "{exponential: {mean: 0s}}",
+    "{normal: {mean: 1m, stdev: 1s}}",
+    "{lognormal: {median: 1s, p99: 1ms}}",
+    "[sleep, \"5\"]",
+    "{a: [1, {b: 2}]}",
+    "!!binary aGVsbG8=",
+    "!foo 3",
+    "&a 1",
+    "*a",
+    "~",
+    "null",
+    "-0",
+    "1e999",
+    ".nan",
+    "0x10",
+    "1_000",
+    "\0",
+    "\t",
+    "é",
+    "\u{feff}",
+];
+
+/// One `--vary` input: one argument a line (a few lines now and then, many rarely, to
+/// multiply the variants), sometimes after a `#seeds N` line that sets the seeds per
+/// variant.
+fn gen_vary(corpus: &Corpus, rng: &mut ChaCha8Rng) -> String {
+    let lines = match rng.random_range(0..40) {
+        0 => rng.random_range(5..11),
+        1..=6 => rng.random_range(2..4),
+        _ => 1,
+    };
+    let mut out = Vec::new();
+    if rng.random_bool(0.05) {
+        out.push(format!(
+            "#seeds {}",
+            ps(
+                rng,
+                &[
+                    "0",
+                    "2",
+                    "3",
+                    "1000",
+                    "100000000",
+                    "100000001",
+                    "18446744073709551615"
+                ]
+            )
+        ));
+    }
+    for _ in 0..lines {
+        out.push(gen_vary_line(corpus, rng));
+    }
+    out.join("\n")
+}
+
+fn gen_vary_line(corpus: &Corpus, rng: &mut ChaCha8Rng) -> String {
+    match rng.random_range(0..20) {
+        0..=1 => pick(rng, &corpus.vary).clone(),
+        2..=8 => {
+            let mut s = pick(rng, &corpus.vary).clone();
+            for _ in 0..rng.random_range(1..4) {
+                s = mutate_text(s, rng);
+            }
+            s
+        }
+        9..=17 => {
+            let path = gen_vary_path(corpus, rng);
+            let n = *pick(rng, &[1, 1, 1, 2, 2, 3, 5, 12]);
+            let items: Vec<String> = (0..n).map(|_| gen_vary_item(corpus, rng)).collect();
+            let sep = ps(rng, &[",", ",", ", ", " , "]);
+            let eq = ps(rng, &["=", "=", "=", "==", " = ", ""]);
+            format!("{path}{eq}{}", items.join(sep))
+        }
+        _ => {
+            // Random characters, ASCII mostly.
+            let len = rng.random_range(0..64);
+            (0..len)
+                .map(|_| {
+                    if rng.random_bool(0.9) {
+                        rng.random_range(0x20u8..0x7f) as char
+                    } else {
+                        char::from_u32(rng.random_range(0..0x11_0000)).unwrap_or('\u{fffd}')
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// The path of a corpus line (before its `=`).
+fn corpus_path<'a>(corpus: &'a Corpus, rng: &mut ChaCha8Rng) -> &'a str {
+    let line = pick(rng, &corpus.vary);
+    line.split_once('=').map_or(line.as_str(), |(p, _)| p)
+}
+
+fn gen_vary_path(corpus: &Corpus, rng: &mut ChaCha8Rng) -> String {
+    match rng.random_range(0..10) {
+        0..=4 => corpus_path(corpus, rng).to_string(),
+        5 => {
+            // Deep: many steps.
+            let n = *pick(rng, &[10, 100, 199, 200, 201, 1000, 5000, 20000]);
+            let prefix = ps(
+                rng,
+                &[
+                    "",
+                    "job/etl.",
+                    "cluster.",
+                    "cronjob/report.spec.",
+                    "job/etl.behavior.",
+                ],
+            );
+            let step = ps(rng, &["a.", "0.", "batch.", "spec.", "é."]);
+            format!("{prefix}{}x", step.repeat(n))
+        }
+        6 => {
+            // Long names and long steps.
+            let n = *pick(rng, &[64, 253, 254, 10000, 100000]);
+            match rng.random_range(0..3) {
+                0 => format!("job/{}.spec.parallelism", "x".repeat(n)),
+                1 => format!("cluster.nodePools.{}.count", "b".repeat(n)),
+                _ => format!("job/etl.metadata.labels.{}", "k".repeat(n)),
+            }
+        }
+        7 => ps(rng, ODD_VARY_PATHS).to_string(),
+        _ => {
+            // A corpus path with a step removed, duplicated or replaced.
+            let path = corpus_path(corpus, rng);
+            let mut steps: Vec<String> = path.split('.').map(str::to_string).collect();
+            let i = rng.random_range(0..steps.len());
+            match rng.random_range(0..3) {
+                0 => {
+                    steps.remove(i);
+                }
+                1 => {
+                    let s = steps[i].clone();
+                    steps.insert(i, s);
+                }
+                _ => {
+                    steps[i] = ps(
+                        rng,
+                        &[
+                            "0",
+                            "1",
+                            "99",
+                            "-1",
+                            "",
+                            "main",
+                            "batch",
+                            "worker",
+                            "containers",
+                            "spec",
+                            "behavior",
+                            "at",
+                        ],
+                    )
+                    .to_string()
+                }
+            }
+            steps.join(".")
+        }
+    }
+}
+
+fn gen_vary_number(rng: &mut ChaCha8Rng) -> String {
+    match rng.random_range(0..6) {
+        0 => rng.random_range(-5i64..50).to_string(),
+        1 => huge_number(rng),
+        2 => ps(
+            rng,
+            &[
+                "0",
+                "-1",
+                "9223372036854775807",
+                "-9223372036854775808",
+                "9223372036854775808",
+                "1000000000000000000",
+                "100000",
+                "99999",
+            ],
+        )
+        .to_string(),
+        3 => {
+            // A decimal with up to 40 digits and 14 places.
+            let int: String = (0..rng.random_range(1..40))
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect();
+            let frac: String = (0..rng.random_range(0..15))
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect();
+            let sign = if rng.random_bool(0.2) { "-" } else { "" };
+            if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            }
+        }
+        4 => format!("0.{}1", "0".repeat(rng.random_range(0..14))),
+        _ => rng.random::<i64>().to_string(),
+    }
+}
+
+fn gen_vary_duration(corpus: &Corpus, rng: &mut ChaCha8Rng) -> String {
+    if rng.random_bool(0.5) {
+        pick(rng, &corpus.durations).clone()
+    } else {
+        ps(
+            rng,
+            &[
+                "0s",
+                "1ms",
+                "10m",
+                "1h",
+                "175307616h",
+                "999999999999h",
+                "PT1H",
+                "1w",
+                "-5m",
+                "1y",
+                "1mo",
+                "1.5h",
+                "7d",
+            ],
+        )
+        .to_string()
+    }
+}
+
+fn gen_vary_item(corpus: &Corpus, rng: &mut ChaCha8Rng) -> String {
+    match rng.random_range(0..14) {
+        0 => rng.random_range(-5i64..50).to_string(),
+        1 => gen_vary_number(rng),
+        2 | 3 => {
+            let (a, b) = (gen_vary_number(rng), gen_vary_number(rng));
+            if rng.random_bool(0.5) {
+                format!("{a}..{b}")
+            } else {
+                format!("{a}..{b}:{}", gen_vary_number(rng))
+            }
+        }
+        4 => {
+            // A small range, so that some sweeps have a few variants.
+            let a = rng.random_range(-3i64..10);
+            let b = a + rng.random_range(-1i64..6);
+            format!("{a}..{b}")
+        }
+        5 => ps(rng, ODD_VARY_ITEMS).to_string(),
+        6 => {
+            let (a, b) = (
+                gen_vary_duration(corpus, rng),
+                gen_vary_duration(corpus, rng),
+            );
+            format!("{a}..{b}:{}", gen_vary_duration(corpus, rng))
+        }
+        7 => {
+            let q = ps(rng, &["'", "\""]);
+            let inner = if rng.random_bool(0.5) {
+                pick(rng, &corpus.cron).clone()
+            } else {
+                ps(rng, ODD_SCALARS).to_string()
+            };
+            let close = if rng.random_bool(0.9) { q } else { "" };
+            format!("{q}{inner}{close}")
+        }
+        8 => {
+            // Deep flow collections.
+            let n = *pick(rng, &[10, 127, 128, 129, 199, 200, 201, 5000, 100000]);
+            match rng.random_range(0..3) {
+                0 => format!("{}{}", "[".repeat(n), "]".repeat(n)),
+                1 => "{a: ".repeat(n),
+                _ => format!("{}1{}", "{a: ".repeat(n), "}".repeat(n)),
+            }
+        }
+        9 => ps(rng, ODD_SCALARS).to_string(),
+        10 => {
+            if rng.random_bool(0.5) {
+                pick(rng, &corpus.quantities).clone()
+            } else {
+                gen_vary_duration(corpus, rng)
+            }
+        }
+        11 => {
+            // A corpus line's values.
+            let line = pick(rng, &corpus.vary);
+            line.split_once('=').map_or("", |(_, v)| v).to_string()
+        }
+        12 => "1,".repeat(rng.random_range(1..2000)) + "1",
+        _ => ps(
+            rng,
+            &["", " ", "..", ":", ",", "=", "é", "\u{202e}", "\u{0}"],
+        )
+        .to_string(),
+    }
+}
+
+/// One to three character-level changes of a `--vary` argument.
+fn mutate_text(s: String, rng: &mut ChaCha8Rng) -> String {
+    let mut chars: Vec<char> = s.chars().collect();
+    let len = chars.len();
+    match rng.random_range(0..7) {
+        0 if len > 0 => {
+            let i = rng.random_range(0..len);
+            chars[i] = if rng.random_bool(0.7) {
+                *pick(
+                    rng,
+                    &"=.,:'\"{}[]0123456789-/ eé*".chars().collect::<Vec<_>>(),
+                )
+            } else {
+                char::from_u32(rng.random_range(0..0x11_0000)).unwrap_or('\u{fffd}')
+            };
+        }
+        1 | 2 => {
+            let i = rng.random_range(0..=len);
+            let tok = ps(
+                rng,
+                &[
+                    "..",
+                    ":",
+                    ",",
+                    "=",
+                    ".",
+                    "'",
+                    "\"",
+                    "{",
+                    "[",
+                    "]",
+                    "}",
+                    "é",
+                    "\u{202e}",
+                    "\0",
+                    "9999999999999999999",
+                    "00000000000000",
+                    "-",
+                    " ",
+                    ".0",
+                    "..9223372036854775807",
+                    ":1",
+                    ":0.000000000001",
+                ],
+            );
+            chars.splice(i..i, tok.chars());
+        }
+        3 if len > 0 => {
+            let a = rng.random_range(0..len);
+            let b = (a + rng.random_range(1..8)).min(len);
+            chars.drain(a..b);
+        }
+        4 if len > 0 => {
+            // Duplicate a stretch, sometimes many times.
+            let a = rng.random_range(0..len);
+            let b = (a + rng.random_range(1..16)).min(len);
+            let part: Vec<char> = chars[a..b].to_vec();
+            let times = if rng.random_bool(0.9) { 1 } else { 500 };
+            for _ in 0..times {
+                chars.splice(b..b, part.iter().copied());
+            }
+        }
+        5 if len > 0 => chars.truncate(rng.random_range(0..len)),
+        _ => {
+            // A number becomes huge.
+            if let Some(p) = chars.iter().position(|c| c.is_ascii_digit()) {
+                let end = p + chars[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let n = huge_number(rng);
+                chars.splice(p..end, n.chars());
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Runs each line through `--vary`'s parser ([`jobsim::sweep::Vary`]) and `jobsim plan`'s
+/// range parser ([`jobsim::check::plan::VaryRange`]); loads both ends of each plan range
+/// into a base input as `jobsim plan` does; and, when every line is a valid `--vary`,
+/// plans the sweep over a base input (every variant loaded, as `jobsim sweep` does before
+/// it runs) and simulates one variant of one in four plans for up to
+/// [`SIM_HORIZON_MS`] and [`SIM_MAX_PODS`] pods. A sweep of more than [`VARY_MAX_PLANNED`]
+/// variants is planned only when it is over the sweep's limit, which must refuse it before
+/// loading anything.
+fn run_vary(text: &str, ctx: &Context) -> Outcome {
+    use jobsim::check::plan::{MAX_RANGE_VALUES, VaryRange};
+    use jobsim::sweep::values::MAX_VALUES;
+    use jobsim::sweep::{Part, SweepSpec, Vary};
+
+    let h = input_hash(text.as_bytes());
+    let mut seeds = 1u64;
+    let mut varies = Vec::new();
+    let mut ranges = Vec::new();
+    let mut refused = false;
+    for line in text.split('\n') {
+        if let Some(n) = line.strip_prefix("#seeds ") {
+            seeds = n.trim().parse().unwrap_or(1);
+            continue;
+        }
+        match Vary::parse(line) {
+            Ok(v) => {
+                assert!(
+                    !v.path.is_empty() && !v.values.is_empty() && v.values.len() <= MAX_VALUES,
+                    "{line:?}: path {:?} and {} values",
+                    v.path,
+                    v.values.len()
+                );
+                varies.push(v);
+            }
+            Err(e) => {
+                let _ = e.to_string();
+                refused = true;
+            }
+        }
+        match line.parse::<VaryRange>() {
+            Ok(r) => {
+                assert!(
+                    r.lo <= r.hi && (r.hi as i128 - r.lo as i128) < MAX_RANGE_VALUES as i128,
+                    "{line:?}: the range {}..{}",
+                    r.lo,
+                    r.hi
+                );
+                let _ = r.to_string();
+                ranges.push(r);
+            }
+            Err(e) => {
+                let _ = e.len();
+            }
+        }
+    }
+    let dir = vary_bases(ctx);
+    let base = dir.join(VARY_BASES[(h % VARY_BASES.len() as u64) as usize].0);
+    let mut outcome = Outcome::Refused;
+    // `jobsim plan` loads both ends of its range before it searches.
+    for r in ranges.iter().take(2) {
+        for value in [r.lo, r.hi] {
+            let options = LoadOptions {
+                field_validation: FieldValidation::Strict,
+                overrides: vec![jobsim::Override::new(
+                    r.path.clone(),
+                    yaml_serde::Value::Number(value.into()),
+                )],
+            };
+            match jobsim::load_files(std::slice::from_ref(&base), &options) {
+                Ok(_) => outcome = Outcome::Accepted,
+                Err(e) => {
+                    let _ = e.to_string();
+                }
+            }
+        }
+    }
+    if refused || varies.is_empty() {
+        return outcome;
+    }
+    let variants: u128 = varies
+        .iter()
+        .map(|v| v.values.len() as u128)
+        .fold(1, u128::saturating_mul);
+    if variants > VARY_MAX_PLANNED && variants <= jobsim::sweep::MAX_VARIANTS as u128 {
+        return Outcome::Accepted;
+    }
+    let spec = SweepSpec {
+        inputs: vec![base],
+        vary: varies,
+        set: vec![],
+        seeds,
+        field_validation: validation_mode(h),
+        metric: "makespan".into(),
+    };
+    let mut plan = match spec.plan() {
+        Ok(plan) => plan,
+        Err(e) => {
+            let _ = e.to_string();
+            return Outcome::Accepted;
+        }
+    };
+    assert!(
+        variants <= jobsim::sweep::MAX_VARIANTS as u128,
+        "a sweep of {variants} variants was planned"
+    );
+    assert_eq!(plan.variants.len() as u128, variants);
+    let total = plan.total();
+    let _ = (plan.header(), plan.meta(Part::All, true));
+    let _ = (plan.run_spec(0), plan.run_spec(total - 1));
+    let k = (h >> 8) % total;
+    let _ = plan.variant_label((k / seeds) as usize);
+    if !(h >> 16).is_multiple_of(4) {
+        return Outcome::Accepted;
+    }
+    // Simulate run k, kept small as the scenario target keeps its runs.
+    let scenario = &mut plan.variants[(k / seeds) as usize].scenario;
+    for pool in &mut scenario.pools {
+        pool.count = pool.count.min(SIM_MAX_NODES);
+    }
+    scenario.pools.truncate(4);
+    scenario.workloads.truncate(20);
+    scenario.horizon = Some(
+        scenario
+            .effective_horizon()
+            .unwrap_or(SIM_HORIZON_MS)
+            .min(SIM_HORIZON_MS),
+    );
+    let max_pods = SIM_MAX_PODS as u64 * scenario.workloads.len() as u64;
+    let run = plan.run(k, &mut |p| {
+        if p.pods_created > max_pods || p.now > SIM_HORIZON_MS {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    });
+    match run {
+        Ok(row) => {
+            let _ = row;
+        }
+        Err(jobsim::SimulateError::Stopped(at)) => assert!(at <= SIM_HORIZON_MS),
+        Err(e) => panic!("a sweep run failed: {e}"),
+    }
+    Outcome::Simulated
 }

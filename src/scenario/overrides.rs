@@ -67,8 +67,14 @@ impl Override {
             .split_once('=')
             .filter(|(p, _)| !p.trim().is_empty())
             .ok_or_else(|| OverrideSyntaxError(setting.to_string()))?;
-        let value =
-            yaml_serde::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_string()));
+        // Text nested deeper than the YAML reader's limit is not parsed (the YAML parser
+        // takes time quadratic in the nesting): it is no value any field takes, so it is
+        // handed on as a string for the typed reading to refuse.
+        let value = if api::position::too_deep(text).is_some() {
+            Value::String(text.to_string())
+        } else {
+            yaml_serde::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_string()))
+        };
         Ok(Override {
             path: path.trim().to_string(),
             value,
@@ -260,20 +266,44 @@ fn set_path(
     if steps.iter().any(|s| s.is_empty()) {
         return Err(o.error("the path has an empty step"));
     }
+    // Each step nests the value one level deeper (and missing keys are added), so a path
+    // is held to the nesting the YAML reader allows.
+    if steps.len() > api::position::MAX_NESTING_DEPTH {
+        return Err(o.error(format!(
+            "the path has {} steps: more than {}, jobsim's limit on nesting",
+            steps.len(),
+            api::position::MAX_NESTING_DEPTH
+        )));
+    }
+    // Where each step starts in `path`, so that the rest of the path from a step is a slice.
+    let mut starts = Vec::with_capacity(steps.len());
+    let mut offset = 0;
+    for s in &steps {
+        starts.push(offset);
+        offset += s.len() + 1;
+    }
     let mut i = 0;
     while i < steps.len() {
         if node.is_null() {
             *node = Value::Mapping(Mapping::new());
         }
-        // Keys and item names may hold dots: the longest one present is the one meant.
-        let longest = |has: &dyn Fn(&str) -> bool| {
-            (i + 1..=steps.len())
-                .rev()
-                .find(|&j| has(&steps[i..j].join(".")))
+        // Keys and item names may hold dots: the longest one present that the rest of the
+        // path starts with (up to a step's end) is the one meant; the end of that name, as
+        // a step number, is returned.
+        let rest = &path[starts[i]..];
+        let spans = |name: &str| {
+            (!name.is_empty()
+                && rest.starts_with(name)
+                && (rest.len() == name.len() || rest[name.len()..].starts_with('.')))
+            .then(|| i + 1 + name.matches('.').count())
         };
         match node {
             Value::Mapping(map) => {
-                let j = longest(&|k| map.contains_key(k)).unwrap_or(i + 1);
+                let j = map
+                    .keys()
+                    .filter_map(|k| spans(k.as_str()?))
+                    .max()
+                    .unwrap_or(i + 1);
                 let key = steps[i..j].join(".");
                 at = at.child(&key);
                 i = j;
@@ -288,15 +318,14 @@ fn set_path(
                             items.len()
                         )));
                     }
-                    Err(_) => match longest(&|k| items.iter().any(|v| name_of(v) == Some(k))) {
-                        Some(j) => {
-                            let name = steps[i..j].join(".");
-                            let n = items
-                                .iter()
-                                .position(|v| name_of(v) == Some(name.as_str()))
-                                .expect("found above");
-                            (n, j)
-                        }
+                    // The first item of the longest name.
+                    Err(_) => match items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(n, v)| Some((spans(name_of(v)?)?, n)))
+                        .min_by_key(|&(j, n)| (std::cmp::Reverse(j), n))
+                    {
+                        Some((j, n)) => (n, j),
                         None => {
                             return Err(o.error(format!("{at} has no item named {:?}", steps[i])));
                         }
@@ -502,6 +531,82 @@ spec:
         assert_eq!(pool["name"], Value::from("worker"));
         assert_eq!(pool["count"], Value::from(12));
         assert_eq!(pool["capacity"]["memory"], Value::from("16Gi"));
+    }
+
+    #[test]
+    fn a_value_nested_beyond_the_limit_is_a_string_read_in_linear_time() {
+        // 100,000 unclosed flow mappings (400 kB) took the YAML parser over a minute.
+        let text = format!("x={}", "{a: ".repeat(100_000));
+        let start = std::time::Instant::now();
+        let o = Override::parse(&text).unwrap();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(matches!(o.value(), Value::String(s) if s.len() == 400_000));
+        // Within the limit, flow collections are still values.
+        let nested = format!("x={}1{}", "{a: ".repeat(10), "}".repeat(10));
+        assert!(Override::parse(&nested).unwrap().value().is_mapping());
+    }
+
+    #[test]
+    fn a_path_deeper_than_the_nesting_limit_is_refused_naming_the_override() {
+        let path = format!(
+            "cluster{}",
+            ".a".repeat(crate::api::position::MAX_NESTING_DEPTH)
+        );
+        let err = set(SCENARIO, &[&format!("{path}=1")]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("more than 200"), "{message}");
+        // One step less is within the limit (the typed reading refuses the field later).
+        let ok = format!(
+            "cluster{}",
+            ".a".repeat(crate::api::position::MAX_NESTING_DEPTH - 1)
+        );
+        set(SCENARIO, &[&format!("{ok}=1")]).unwrap();
+    }
+
+    #[test]
+    fn a_long_path_of_long_steps_resolves_in_linear_time() {
+        // 200 steps of 2,000 characters: trying every longer key at every step copied
+        // gigabytes; matching the keys present against the rest of the path does not.
+        let step = "k".repeat(2_000);
+        let path = format!("cluster.{}", vec![step.as_str(); 199].join("."));
+        let start = std::time::Instant::now();
+        let d = set(SCENARIO, &[&format!("{path}=1")]).unwrap();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        let mut node = &d["spec"]["cluster"];
+        for _ in 0..199 {
+            node = &node[step.as_str()];
+        }
+        assert_eq!(node, &Value::from(1));
+    }
+
+    #[test]
+    fn the_longest_dotted_name_present_wins_and_the_first_item_of_it() {
+        let text = r#"
+apiVersion: jobsim/v1
+kind: Scenario
+spec:
+  cluster:
+    nodePools:
+      - {name: a, count: 1}
+      - {name: a.b, count: 2}
+      - {name: a.b, count: 3}
+  x: {a: {b: 1}, a.b: {c: 2}}
+"#;
+        let d = set(text, &["cluster.nodePools.a.b.count=9", "x.a.b.c=8"]).unwrap();
+        let pools = &d["spec"]["cluster"]["nodePools"];
+        assert_eq!(pools[0]["count"], Value::from(1));
+        assert_eq!(pools[1]["count"], Value::from(9));
+        assert_eq!(pools[2]["count"], Value::from(3));
+        assert_eq!(d["spec"]["x"]["a.b"]["c"], Value::from(8));
+        assert_eq!(d["spec"]["x"]["a"]["b"], Value::from(1));
     }
 
     #[test]

@@ -131,10 +131,21 @@ pub enum SweepError {
     /// Too many runs.
     #[error("{0} runs: more than the {MAX_RUNS} a sweep may hold")]
     TooMany(u128),
+    /// Too many variants (inputs × the `--vary` values' combinations), counted before any
+    /// is loaded; the count saturates at `u128::MAX`.
+    #[error(
+        "{0} variants (inputs × combinations of --vary values): more than the {MAX_VARIANTS} \
+         a sweep may hold, as every variant is loaded before the runs start"
+    )]
+    TooManyVariants(u128),
 }
 
 /// The most runs one sweep may hold.
 pub const MAX_RUNS: u64 = 100_000_000;
+
+/// The most variants one sweep may hold: each is a scenario loaded and kept before any run
+/// starts. As many as one `--vary` may list ([`values::MAX_VALUES`]).
+pub const MAX_VARIANTS: u64 = values::MAX_VALUES as u64;
 
 /// One variant: an input with one value for each varied field.
 #[derive(Debug, Clone)]
@@ -199,8 +210,17 @@ impl SweepSpec {
             }
             paths.push(&v.path);
         }
-        let per_input: u128 = self.vary.iter().map(|v| v.values.len() as u128).product();
-        let total = per_input * self.inputs.len() as u128 * self.seeds as u128;
+        // Saturating: ten `--vary`s of 100,000 values each overflow even 128 bits.
+        let per_input: u128 = self
+            .vary
+            .iter()
+            .map(|v| v.values.len() as u128)
+            .fold(1, u128::saturating_mul);
+        let variants = per_input.saturating_mul(self.inputs.len() as u128);
+        if variants > MAX_VARIANTS as u128 {
+            return Err(SweepError::TooManyVariants(variants));
+        }
+        let total = variants * self.seeds as u128;
         if total > MAX_RUNS as u128 {
             return Err(SweepError::TooMany(total));
         }
@@ -527,6 +547,32 @@ mod tests {
             order,
             [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]].map(|p| p.to_vec())
         );
+    }
+
+    #[test]
+    fn variants_beyond_the_limit_are_refused_before_any_is_loaded() {
+        // The input does not exist: a sweep that loaded a variant would fail reading it.
+        let missing = PathBuf::from("no/such/file.yaml");
+        let too_many =
+            |vary: &[&str], seeds: u64| match spec(vec![missing.clone()], vary, seeds).plan() {
+                Err(SweepError::TooManyVariants(n)) => n,
+                other => panic!("{vary:?}: {other:?}"),
+            };
+        // 1,000 × 1,000 variants of one seed: a million runs is allowed, a million
+        // scenarios in memory is not.
+        assert_eq!(too_many(&["a=1..1000", "b=1..1000"], 1), 1_000_000);
+        // Ten lists of 100,000 values: 10^50 combinations, beyond 128 bits.
+        let ten: Vec<String> = (0..10).map(|i| format!("a{i}=1..100000")).collect();
+        let ten: Vec<&str> = ten.iter().map(String::as_str).collect();
+        assert_eq!(too_many(&ten, 1), u128::MAX);
+        assert_eq!(too_many(&ten[..4], u64::MAX), 100_000u128.pow(4));
+        let message = SweepError::TooManyVariants(1_000_000).to_string();
+        assert!(message.contains("more than the 100000"), "{message}");
+        // At the limit, the variants are loaded (and the missing file is the error).
+        assert!(matches!(
+            spec(vec![missing], &["a=1..1000", "b=1..100"], 1).plan(),
+            Err(SweepError::Read(..))
+        ));
     }
 
     #[test]

@@ -225,9 +225,10 @@ fn integers(a: i64, b: i64, s: i64, item: &str) -> Result<Vec<VaryValue>, String
     if count > MAX_VALUES as i128 {
         return Err(format!("{item}: more than {MAX_VALUES} values"));
     }
-    Ok((0..count as i64)
+    // In 128 bits: `i * s` alone may pass 64 bits though `a + i * s` never passes `b`.
+    Ok((0..count)
         .map(|i| {
-            let v = (a + i * s).to_string();
+            let v = (a as i128 + i * s as i128).to_string();
             VaryValue {
                 yaml: v.clone(),
                 shown: v,
@@ -263,15 +264,18 @@ fn decimals(
     item: &str,
 ) -> Result<Vec<VaryValue>, String> {
     let places = a.1.max(b.1).max(s.1);
-    let scale = |d: (i128, u32)| d.0 * 10i128.pow(places - d.1);
-    let (a, b, s) = (scale(a), scale(b), scale(s));
+    let scale = |d: (i128, u32)| d.0.checked_mul(10i128.checked_pow(places - d.1)?);
+    let too_large = || format!("{item}: the numbers are too large for a range of decimals");
+    let (Some(a), Some(b), Some(s)) = (scale(a), scale(b), scale(s)) else {
+        return Err(too_large());
+    };
     if s <= 0 {
         return Err(format!("{item}: the step must be above 0"));
     }
     if b < a {
         return Err(format!("{item}: the end is below the start"));
     }
-    let count = (b - a) / s + 1;
+    let count = b.checked_sub(a).ok_or_else(too_large)? / s + 1;
     if count > MAX_VALUES as i128 {
         return Err(format!("{item}: more than {MAX_VALUES} values"));
     }
@@ -390,6 +394,45 @@ mod tests {
             ("'abc", "not closed"),
             ("'a'b", "after the closing quote"),
             ("0..1000000", "more than"),
+        ] {
+            let err = parse_values(text).unwrap_err();
+            assert!(err.contains(why), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn whole_number_ranges_with_steps_near_the_64_bit_ends_expand_exactly() {
+        assert_eq!(
+            shown("-9223372036854775808..9223372036854775807:9223372036854775807"),
+            ["-9223372036854775808", "-1", "9223372036854775806"]
+        );
+        assert_eq!(
+            shown("9223372036854775806..9223372036854775807"),
+            ["9223372036854775806", "9223372036854775807"]
+        );
+    }
+
+    #[test]
+    fn decimal_ranges_too_large_to_scale_are_refused_not_overflowed() {
+        for (text, why) in [
+            // The end has no decimal places; scaled to the step's twelve it overflows.
+            (
+                "0..170141183460469231731687303715884105727:0.1",
+                "too large",
+            ),
+            (
+                "0..99999999999999999999999999999999999999:0.000000000001",
+                "too large",
+            ),
+            (
+                "-99999999999999999999999999999999999999..99999999999999999999999999999999999999:1.0",
+                "too large",
+            ),
+            (
+                "-99999999999999999999999999999999999999..99999999999999999999999999999999999999:1",
+                "too large",
+            ),
+            ("0.5..99999999999999999999999999.5:0.1", "more than"),
         ] {
             let err = parse_values(text).unwrap_err();
             assert!(err.contains(why), "{text}: {err}");
