@@ -185,3 +185,20 @@ fn explain_cronjob_names_the_time_the_clocks_skipped_when_they_go_forward() {
         "{text}"
     );
 }
+
+#[test]
+fn explain_job_under_onfailure_counts_restarts_against_backoff_limit_with_greater_or_equal() {
+    // backoffLimit 2, two in-place failures: restarts 2 ≥ 2 fails the Job while failed is 1.
+    let dir = tempfile::tempdir().unwrap();
+    run_to(
+        "scenarios/teaching/backoff-limit-onfailure-vs-never.yaml",
+        dir.path(),
+        &["--no-charts"],
+    );
+    let out_dir = dir.path().to_string_lossy().into_owned();
+    let o = run(&["explain", &out_dir, "job/on-failure"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("restarts 2 ≥ 2"), "{text}");
+    assert!(!text.contains("failed 1 > 2"), "{text}");
+}

@@ -770,7 +770,25 @@ pub fn explain_job(r: &ExplainRecords, name: &str) -> String {
             let _ = write!(out, " ({})", j.reason);
         }
         let _ = writeln!(out, ": succeeded {}, failed {}.", j.succeeded, j.failed);
+        let on_failure = spec(r, name, "/template/spec/restartPolicy").and_then(Value::as_str)
+            == Some("OnFailure");
+        let restarts: u64 = r
+            .pods
+            .iter()
+            .filter(|p| p.job == name)
+            .map(|p| u64::from(p.restarts))
+            .sum();
         if j.reason == "BackoffLimitExceeded"
+            && let Some(limit) = spec(r, name, "/backoffLimit").and_then(Value::as_i64)
+            && on_failure
+            && j.failed as i64 <= limit
+        {
+            let _ = writeln!(
+                out,
+                "  Rule: under restartPolicy OnFailure the controller also sums the container restarts of its pending and running pods and fails the Job when that sum reaches backoffLimit — ≥, not > as for failed pods: restarts {restarts} ≥ {limit}. The pod it then deletes is counted: failed {} (job-semantics §7).\n  {JOB_DOC}#pod-backoff-failure-policy",
+                j.failed
+            );
+        } else if j.reason == "BackoffLimitExceeded"
             && let Some(limit) = spec(r, name, "/backoffLimit").and_then(Value::as_i64)
         {
             let _ = writeln!(
@@ -778,6 +796,30 @@ pub fn explain_job(r: &ExplainRecords, name: &str) -> String {
                 "  Rule: a Job fails when its failed pods are more than backoffLimit (failed {} > {limit}; under OnFailure, container restarts count too).\n  {JOB_DOC}#pod-backoff-failure-policy",
                 j.failed
             );
+        }
+        let deadline = spec(r, name, "/activeDeadlineSeconds").and_then(Value::as_u64);
+        let limit = spec(r, name, "/backoffLimit").and_then(Value::as_i64);
+        if let (Some(ads), Some(started), Some(finished)) = (deadline, j.started, j.finished) {
+            let due = whole(started) + ads * 1000;
+            if j.reason == "DeadlineExceeded" {
+                let left = limit
+                    .map(|l| format!(" — backoffLimit {l} would have allowed more retries (failed {}, the pod the deadline deleted included)", j.failed))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  Rule: activeDeadlineSeconds {ads} counts from startTime {} (whole second): at {} s + {ads} s = {} the controller fails the Job (DeadlineExceeded) and deletes its running pods, which count as failed; no further pod is created{left} (job-semantics §9).\n  {JOB_DOC}#job-termination-and-cleanup",
+                    s(started),
+                    whole(started) / 1000,
+                    s(due)
+                );
+            } else if j.reason == "BackoffLimitExceeded" && finished >= due {
+                let _ = writeln!(
+                    out,
+                    "  The deadline (startTime {} + activeDeadlineSeconds {ads} = {}) had passed too: when one sync sees both, the controller checks backoffLimit first, so the reason is BackoffLimitExceeded (job-semantics §4 step 6, §9).",
+                    s(started),
+                    s(due)
+                );
+            }
         }
         if let Some(t) = j.deleted {
             let _ = writeln!(out, "- deleted at {}.", s(t));
@@ -1103,7 +1145,7 @@ fn schedule_times(r: &ExplainRecords, name: &str, out: &mut String) {
             .max()
     };
     let deadline = |sds: u64| format!("startingDeadlineSeconds {sds}");
-    // The missed-time estimate of a catch-up sync at `now` (§5.4).
+    // The missed-time estimate of a catch-up sync at `now` (cronjob-semantics §5.4).
     let estimate = |now: SimTime| -> Option<String> {
         let (earliest, from_words) = match last_schedule_before(now) {
             Some(p) => (p, format!("lastScheduleTime {}", clock.label(p))),
@@ -1191,7 +1233,7 @@ fn schedule_times(r: &ExplainRecords, name: &str, out: &mut String) {
                     (_, _, Some((from, to))) if to.is_some_and(|to| to <= c_at) => {
                         kind = "late (on resume)";
                         format!(
-                        "late: the CronJob was suspended from {} to {}; resuming brings a sync at once (§8), which creates one Job, for the most recent missed time only (§5.4): job {} at {}, {late} late.",
+                        "late: the CronJob was suspended from {} to {}; resuming brings a sync at once (cronjob-semantics §8), which creates one Job, for the most recent missed time only (§5.4): job {} at {}, {late} late.",
                         clock.moment(from),
                         clock.moment(to.unwrap_or(c_at)),
                         run.row.job,
@@ -1244,7 +1286,7 @@ fn schedule_times(r: &ExplainRecords, name: &str, out: &mut String) {
                         _ => (
                             "missed (suspended)",
                             format!(
-                                "missed: suspended from {} to {} (a suspended CronJob's sync stops before choosing a time, §5.3); on resume only the most recent missed time {} got a Job (§8, §5.4).",
+                                "missed: suspended from {} to {} (a suspended CronJob's sync stops before choosing a time, cronjob-semantics §5.3); on resume only the most recent missed time {} got a Job (§8, §5.4).",
                                 clock.moment(from),
                                 clock.moment(to),
                                 superseded_by(to).map(|run| clock.label(run.scheduled)).unwrap_or_else(|| "(none)".into())
