@@ -13,11 +13,26 @@ const EXAMPLES: [&str; 3] = [
     "scenarios/teaching/node-loss.yaml",
 ];
 
+/// The lessons the README walks through, regenerated into `reports/examples/lessons/` by
+/// the README's second command (their PNGs are not kept: the README links the SVGs).
+const LESSONS: [&str; 6] = [
+    "scenarios/teaching/backoff-limit-onfailure-vs-never.yaml",
+    "scenarios/teaching/deadline-vs-backoff-limit.yaml",
+    "scenarios/teaching/retry-timing.yaml",
+    "scenarios/teaching/cronjob-forbid-starting-deadline.yaml",
+    "scenarios/teaching/cronjob-dst-fall-back.yaml",
+    "scenarios/teaching/cronjob-too-many-missed.yaml",
+];
+
 fn regenerate() -> tempfile::TempDir {
+    regenerate_these(&EXAMPLES)
+}
+
+fn regenerate_these(scenarios: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_string_lossy().into_owned();
     let mut args = vec!["run"];
-    args.extend(EXAMPLES);
+    args.extend(scenarios);
     args.extend(["--out", &out, "--quiet"]);
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -55,6 +70,24 @@ fn committed_example_charts_are_what_the_command_produces_today() {
         assert!(
             a == b,
             "{} differs from what the command produces today; regenerate the examples (README, Charts)",
+            rel.display()
+        );
+    }
+}
+
+#[test]
+fn committed_lesson_charts_are_what_the_command_produces_today() {
+    let fresh = regenerate_these(&LESSONS);
+    let committed_dir = root().join("reports/examples/lessons");
+    let committed = svgs(&committed_dir);
+    assert_eq!(committed, svgs(fresh.path()), "the same charts exist");
+    assert!(committed.len() >= 6 * 3, "{committed:?}");
+    for rel in committed {
+        let a = std::fs::read(committed_dir.join(&rel)).unwrap();
+        let b = std::fs::read(fresh.path().join(&rel)).unwrap();
+        assert!(
+            a == b,
+            "{} differs from what the command produces today; regenerate the lessons (README, Teaching)",
             rel.display()
         );
     }

@@ -175,3 +175,44 @@ fn get_refuses_an_unknown_resource_and_a_bad_time_with_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--at"), "{}", stderr(&o));
 }
+
+#[test]
+fn cronjob_suspend_column_shows_the_value_at_the_moment_asked_not_the_final_one() {
+    // All three CronJobs are suspended at 10m30s; hundred-missed is resumed at 1h50m30s,
+    // the other two at 1h51m30s. At the end none is suspended.
+    let dir = tempfile::tempdir().unwrap();
+    run_to(
+        "scenarios/teaching/cronjob-too-many-missed.yaml",
+        dir.path(),
+        &["--no-charts"],
+    );
+    // NAME SCHEDULE TIMEZONE SUSPEND …: the schedule `* * * * *` is five cells.
+    let suspend = |at: &str| -> Vec<(String, String)> {
+        get(dir.path(), &["cronjobs", "--at", at])
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let cells: Vec<&str> = l.split_whitespace().collect();
+                (cells[0].to_string(), cells[7].to_string())
+            })
+            .collect()
+    };
+    let all = |v: &str| {
+        ["hundred-missed", "hundred-and-one-missed", "with-deadline"]
+            .iter()
+            .map(|n| (n.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(suspend("5m"), all("False"));
+    assert_eq!(suspend("30m"), all("True"));
+    let at_1h51m = suspend("1h51m");
+    assert_eq!(
+        at_1h51m,
+        vec![
+            ("hundred-missed".to_string(), "False".to_string()),
+            ("hundred-and-one-missed".to_string(), "True".to_string()),
+            ("with-deadline".to_string(), "True".to_string()),
+        ]
+    );
+    assert_eq!(suspend("2h"), all("False"));
+}

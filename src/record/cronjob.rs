@@ -97,6 +97,7 @@ pub fn cronjob_result(cj: &CronJobState, clock: &Clock) -> CronJobResult {
             _ => "Allow",
         },
         suspend: cj.suspended(),
+        suspensions: s.suspensions.clone(),
         counts: s.counts,
         active: cj.status.active.len(),
         last_schedule_time: cj.status.last_schedule_time.map(utc_seconds),

@@ -102,6 +102,9 @@ pub struct CronJobResult {
     pub concurrency_policy: &'static str,
     /// `spec.suspend` at the end.
     pub suspend: bool,
+    /// `(from, to)` of each time `spec.suspend` was true during the run (`to` open at the
+    /// end); empty when it never was, or was from creation to the end.
+    pub suspensions: Vec<(SimTime, Option<SimTime>)>,
     /// What became of its schedule times and Jobs.
     pub counts: ScheduleCounts,
     /// Jobs in `status.active` at the end.

@@ -614,6 +614,10 @@ pub struct CronJobSummary {
     pub concurrency_policy: String,
     /// `spec.suspend` at the end.
     pub suspend: bool,
+    /// When `spec.suspend` was set during the run and until when (seconds since start;
+    /// `to` null when still suspended at the end). Absent when it never changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suspensions: Vec<Suspension>,
     /// Jobs it created.
     pub jobs_created: u64,
     /// Its Jobs that completed.
@@ -643,6 +647,23 @@ pub struct CronJobSummary {
     /// The cost charged to the pods of its Jobs; absent without prices.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
+}
+
+/// One span of a CronJob's `spec.suspend: true`, seconds since start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Suspension {
+    /// When `spec.suspend` became true (the CronJob's creation if it was created so).
+    pub from: f64,
+    /// When it became false again; `None` while suspended at the end.
+    pub to: Option<f64>,
+}
+
+impl Suspension {
+    /// `(from, to)` in milliseconds.
+    pub fn millis(&self) -> (SimTime, Option<SimTime>) {
+        let ms = |s: f64| seconds_to_ms(s).unwrap_or(0);
+        (ms(self.from), self.to.map(ms))
+    }
 }
 
 /// Schedule lag of a CronJob's Jobs: scheduled time → created, and → first pod running.
@@ -745,6 +766,14 @@ impl From<&CronJobResult> for CronJobSummary {
             time_zone: c.time_zone.clone(),
             concurrency_policy: c.concurrency_policy.to_string(),
             suspend: c.suspend,
+            suspensions: c
+                .suspensions
+                .iter()
+                .map(|&(from, to)| Suspension {
+                    from: secs(from),
+                    to: to.map(secs),
+                })
+                .collect(),
             jobs_created: c.counts.jobs_created,
             succeeded: c.counts.succeeded,
             failed: c.counts.failed,

@@ -16,7 +16,10 @@ use serde_json::Value;
 
 use super::ReportError;
 use super::records::{RestartMark, parse_restart_times};
-use crate::record::schema::{EventRow, JobRow, ObjectList, PodRow, read_csv_rows};
+use crate::record::schema::{
+    CronJobSummary, EventRow, JobRow, MetricsAsWritten, ObjectList, PodRow, Summary, read_csv_rows,
+    seconds_to_ms,
+};
 use crate::time::{SimTime, seconds_str};
 
 /// The Job controller's documentation page.
@@ -46,6 +49,15 @@ pub struct ExplainRecords {
     pub specs: BTreeMap<String, Value>,
     /// True when `pods.csv` has the why-columns.
     pub has_why: bool,
+    /// `metadata.creationTimestamp` of each Job and CronJob still in `objects.json`, by
+    /// `kind/name`.
+    pub created: BTreeMap<String, String>,
+    /// The CronJobs of `summary.json` (schedule, zone, policy, counters, suspensions).
+    pub cronjobs: Vec<CronJobSummary>,
+    /// `start` of `summary.json`: the wall-clock instant of t = 0.
+    pub start: Option<jiff::Timestamp>,
+    /// The end of the run (`endSeconds` of `summary.json`), milliseconds.
+    pub end: Option<SimTime>,
 }
 
 /// Reads what `explain` needs from a run's output directory.
@@ -90,6 +102,7 @@ pub fn load(out_dir: &Path) -> Result<ExplainRecords, ReportError> {
         }
     }
     let mut specs = BTreeMap::new();
+    let mut created = BTreeMap::new();
     let objects_path = out_dir.join("objects.json");
     if objects_path.is_file() {
         let text = std::fs::read_to_string(&objects_path).map_err(|source| ReportError::Io {
@@ -104,8 +117,27 @@ pub fn load(out_dir: &Path) -> Result<ExplainRecords, ReportError> {
             let value = serde_json::to_value(&item).unwrap_or(Value::Null);
             let kind = value["kind"].as_str().unwrap_or("").to_ascii_lowercase();
             let name = value["metadata"]["name"].as_str().unwrap_or("").to_string();
+            if let Some(t) = value["metadata"]["creationTimestamp"].as_str() {
+                created.insert(format!("{kind}/{name}"), t.to_string());
+            }
             specs.insert(format!("{kind}/{name}"), value["spec"].clone());
         }
+    }
+    let (mut cronjobs, mut start, mut end) = (Vec::new(), None, None);
+    let summary_path = out_dir.join("summary.json");
+    if summary_path.is_file() {
+        let text = std::fs::read_to_string(&summary_path).map_err(|source| ReportError::Io {
+            path: summary_path.clone(),
+            source,
+        })?;
+        let summary: Summary<MetricsAsWritten> =
+            serde_json::from_str(&text).map_err(|source| ReportError::Json {
+                path: summary_path.clone(),
+                source,
+            })?;
+        start = summary.start.parse().ok();
+        end = summary.end_seconds.and_then(seconds_to_ms);
+        cronjobs = summary.cronjobs;
     }
     Ok(ExplainRecords {
         pods,
@@ -113,6 +145,10 @@ pub fn load(out_dir: &Path) -> Result<ExplainRecords, ReportError> {
         events,
         specs,
         has_why,
+        created,
+        cronjobs,
+        start,
+        end,
     })
 }
 
@@ -734,7 +770,25 @@ pub fn explain_job(r: &ExplainRecords, name: &str) -> String {
             let _ = write!(out, " ({})", j.reason);
         }
         let _ = writeln!(out, ": succeeded {}, failed {}.", j.succeeded, j.failed);
+        let on_failure = spec(r, name, "/template/spec/restartPolicy").and_then(Value::as_str)
+            == Some("OnFailure");
+        let restarts: u64 = r
+            .pods
+            .iter()
+            .filter(|p| p.job == name)
+            .map(|p| u64::from(p.restarts))
+            .sum();
         if j.reason == "BackoffLimitExceeded"
+            && let Some(limit) = spec(r, name, "/backoffLimit").and_then(Value::as_i64)
+            && on_failure
+            && j.failed as i64 <= limit
+        {
+            let _ = writeln!(
+                out,
+                "  Rule: under restartPolicy OnFailure the controller also sums the container restarts of its pending and running pods and fails the Job when that sum reaches backoffLimit — ≥, not > as for failed pods: restarts {restarts} ≥ {limit}. The pod it then deletes is counted: failed {} (job-semantics §7).\n  {JOB_DOC}#pod-backoff-failure-policy",
+                j.failed
+            );
+        } else if j.reason == "BackoffLimitExceeded"
             && let Some(limit) = spec(r, name, "/backoffLimit").and_then(Value::as_i64)
         {
             let _ = writeln!(
@@ -742,6 +796,30 @@ pub fn explain_job(r: &ExplainRecords, name: &str) -> String {
                 "  Rule: a Job fails when its failed pods are more than backoffLimit (failed {} > {limit}; under OnFailure, container restarts count too).\n  {JOB_DOC}#pod-backoff-failure-policy",
                 j.failed
             );
+        }
+        let deadline = spec(r, name, "/activeDeadlineSeconds").and_then(Value::as_u64);
+        let limit = spec(r, name, "/backoffLimit").and_then(Value::as_i64);
+        if let (Some(ads), Some(started), Some(finished)) = (deadline, j.started, j.finished) {
+            let due = whole(started) + ads * 1000;
+            if j.reason == "DeadlineExceeded" {
+                let left = limit
+                    .map(|l| format!(" — backoffLimit {l} would have allowed more retries (failed {}, the pod the deadline deleted included)", j.failed))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  Rule: activeDeadlineSeconds {ads} counts from startTime {} (whole second): at {} s + {ads} s = {} the controller fails the Job (DeadlineExceeded) and deletes its running pods, which count as failed; no further pod is created{left} (job-semantics §9).\n  {JOB_DOC}#job-termination-and-cleanup",
+                    s(started),
+                    whole(started) / 1000,
+                    s(due)
+                );
+            } else if j.reason == "BackoffLimitExceeded" && finished >= due {
+                let _ = writeln!(
+                    out,
+                    "  The deadline (startTime {} + activeDeadlineSeconds {ads} = {}) had passed too: when one sync sees both, the controller checks backoffLimit first, so the reason is BackoffLimitExceeded (job-semantics §4 step 6, §9).",
+                    s(started),
+                    s(due)
+                );
+            }
         }
         if let Some(t) = j.deleted {
             let _ = writeln!(out, "- deleted at {}.", s(t));
@@ -797,6 +875,7 @@ pub fn explain_cronjob(r: &ExplainRecords, name: &str) -> String {
         .collect();
         let _ = writeln!(out, "  {}", settings.join(", "));
     }
+    schedule_times(r, name, &mut out);
     let object = format!("cronjob/{name}");
     let events: Vec<&EventRow> = r.events.iter().filter(|e| e.object == object).collect();
     for e in events.iter().take(LISTED) {
@@ -869,6 +948,539 @@ pub fn explain_cronjob(r: &ExplainRecords, name: &str) -> String {
         let _ = writeln!(out, "- … {} more Jobs in jobs.csv", jobs.len() - LISTED);
     }
     out
+}
+
+/// Scheduled times enumerated at most (a year of minutes is half a million).
+const MAX_SCHEDULE_TIMES: usize = 100_000;
+/// The CronJob controller wakes at each time + 100 ms (`nextScheduleDelta`).
+const WAKE_DELTA_MS: SimTime = 100;
+/// A Job created later than this after its time was late.
+const LATE_MS: SimTime = 1_000;
+/// The missed-time estimate above which the controller warns (`TooManyMissedTimes`).
+const TOO_MANY_MISSED: i64 = 100;
+
+/// One Job of the CronJob, placed at the time it was scheduled for.
+struct CronRun<'a> {
+    row: &'a JobRow,
+    /// The scheduled time (from the name's Unix minutes), ms since start.
+    scheduled: SimTime,
+    /// Until when it was in `status.active`: its finish, its deletion, or `None` (still
+    /// active at the end).
+    active_until: Option<SimTime>,
+}
+
+/// How the CronJob's scheduled times are printed: wall clock in its zone, and where they
+/// lie on the run's clock.
+struct CronClock {
+    start: jiff::Timestamp,
+    tz: jiff::tz::TimeZone,
+    /// The run covers more than one local day: print dates.
+    dated: bool,
+    /// A `timeZone` is set: print the zone's abbreviation.
+    zoned: bool,
+}
+
+impl CronClock {
+    fn instant(&self, t: SimTime) -> jiff::Timestamp {
+        self.start
+            .checked_add(jiff::SignedDuration::from_millis(t as i64))
+            .unwrap_or(self.start)
+    }
+    fn ms(&self, at: jiff::Timestamp) -> Option<SimTime> {
+        u64::try_from(at.duration_since(self.start).as_millis()).ok()
+    }
+    fn fmt(&self, t: SimTime, pattern: &str) -> String {
+        let zoned = (self.instant(t)).to_zoned_datetime(self.tz.clone());
+        let mut text = zoned.strftime(pattern).to_string();
+        if self.dated {
+            text = format!("{} {text}", zoned.strftime("%a %Y-%m-%d"));
+        }
+        if self.zoned {
+            text = format!("{text} {}", zoned.strftime("%Z"));
+        }
+        text
+    }
+    /// A scheduled time: `00:05 (300 s)`.
+    fn label(&self, t: SimTime) -> String {
+        format!("{} ({})", self.fmt(t, "%H:%M"), s(t))
+    }
+    /// A moment the controller acted: `00:12:02.12 (722.120 s)`.
+    fn moment(&self, t: SimTime) -> String {
+        let frac = t % 1000;
+        let pattern = if frac == 0 { "%H:%M:%S" } else { "%H:%M:%S%.f" };
+        format!("{} ({})", self.fmt(t, pattern), s(t))
+    }
+}
+
+fn secs_words(ms: SimTime) -> String {
+    let text = seconds_str(ms);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text} s")
+}
+
+/// What became of each scheduled time of a CronJob, with the rule and the numbers: made on
+/// time, made late (Forbid, a resume), skipped under Forbid, missed while suspended or past
+/// `startingDeadlineSeconds`, and the daylight-saving changes between two times. It
+/// restates the controller's arithmetic from the records (the schedule, the Jobs' names and
+/// times, the suspensions kept in `summary.json`, the events); it never re-simulates.
+fn schedule_times(r: &ExplainRecords, name: &str, out: &mut String) {
+    use crate::cron::schedule::{Schedule, format_schedule};
+    let Some(c) = r.cronjobs.iter().find(|c| c.name == name) else {
+        return;
+    };
+    let (Some(start), Some(end)) = (r.start, r.end) else {
+        return;
+    };
+    let formatted = format_schedule(&c.schedule, c.time_zone.as_deref());
+    let Ok(schedule) = Schedule::parse(&formatted.text) else {
+        return;
+    };
+    let zone = c
+        .time_zone
+        .as_deref()
+        .filter(|_| !formatted.tz_in_schedule)
+        .and_then(|z| jiff::tz::TimeZone::get(z).ok());
+    let zoned = zone.is_some();
+    let tz = zone.unwrap_or(jiff::tz::TimeZone::UTC);
+    let day = |t: jiff::Timestamp| (t).to_zoned_datetime(tz.clone()).date();
+    let end_instant = start
+        .checked_add(jiff::SignedDuration::from_millis(end as i64))
+        .unwrap_or(start);
+    let clock = CronClock {
+        start,
+        dated: day(start) != day(end_instant),
+        tz: tz.clone(),
+        zoned,
+    };
+    let key = format!("cronjob/{name}");
+    let created = r
+        .created
+        .get(&key)
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .and_then(|t| clock.ms(t))
+        .unwrap_or(0);
+    let sds = r
+        .specs
+        .get(&key)
+        .and_then(|s| s.get("startingDeadlineSeconds"))
+        .and_then(Value::as_i64)
+        .map(|v| v.max(0) as u64);
+    let forbid = c.concurrency_policy == "Forbid";
+    let mut suspensions: Vec<(SimTime, Option<SimTime>)> =
+        c.suspensions.iter().map(|s| s.millis()).collect();
+    if suspensions.is_empty() && c.suspend {
+        suspensions.push((created, None));
+    }
+    let prefix = format!("{name}-");
+    let mut runs: Vec<CronRun> = r
+        .jobs
+        .iter()
+        .filter(|j| j.owner.as_deref() == Some(key.as_str()))
+        .filter_map(|j| {
+            let minutes: i64 = j.job.strip_prefix(&prefix)?.parse().ok()?;
+            let at = jiff::Timestamp::from_second(minutes.checked_mul(60)?).ok()?;
+            Some(CronRun {
+                row: j,
+                scheduled: clock.ms(at)?,
+                active_until: j.finished.or(j.deleted),
+            })
+        })
+        .collect();
+    runs.sort_by_key(|run| (run.scheduled, run.row.created));
+    let mut times: Vec<SimTime> = Vec::new();
+    let mut after = clock.instant(created);
+    let mut cut = false;
+    while let Some(next) = schedule.next(after) {
+        let Some(t) = clock.ms(next).filter(|&t| t <= end) else {
+            break;
+        };
+        if times.len() == MAX_SCHEDULE_TIMES {
+            cut = true;
+            break;
+        }
+        times.push(t);
+        after = next;
+    }
+    let _ = writeln!(
+        out,
+        "Schedule times ({} in {}; the controller wakes at each time + 100 ms and creates its Job then, cronjob-semantics §5.11):",
+        c.schedule,
+        c.time_zone.as_deref().unwrap_or("UTC, no timeZone")
+    );
+    if times.is_empty() {
+        let _ = writeln!(out, "- none came due during the run.");
+        return;
+    }
+    let too_many = |at: SimTime| {
+        r.events.iter().find(|e| {
+            e.object == key
+                && e.reason == "TooManyMissedTimes"
+                && (e.first_time.unwrap_or(e.time)..=e.time).contains(&at)
+        })
+    };
+    let already_active = r
+        .events
+        .iter()
+        .find(|e| e.object == key && e.reason == "JobAlreadyActive");
+    let suspended_at = |t: SimTime| {
+        suspensions
+            .iter()
+            .copied()
+            .find(|&(from, to)| from <= t && to.is_none_or(|to| t < to))
+    };
+    let blocker = |t: SimTime, own: Option<&str>| {
+        let woke = t + WAKE_DELTA_MS;
+        runs.iter().find(|run| {
+            Some(run.row.job.as_str()) != own
+                && run.row.created <= woke
+                && run.active_until.is_none_or(|u| u > woke)
+        })
+    };
+    // lastScheduleTime as a sync at `now` found it: the latest scheduled time whose Job
+    // was created before then.
+    let last_schedule_before = |now: SimTime| {
+        runs.iter()
+            .filter(|run| run.row.created < now)
+            .map(|run| run.scheduled)
+            .max()
+    };
+    let deadline = |sds: u64| format!("startingDeadlineSeconds {sds}");
+    // The missed-time estimate of a catch-up sync at `now` (cronjob-semantics §5.4).
+    let estimate = |now: SimTime| -> Option<String> {
+        let (earliest, from_words) = match last_schedule_before(now) {
+            Some(p) => (p, format!("lastScheduleTime {}", clock.label(p))),
+            None => (
+                created,
+                format!("the CronJob's creation {}", clock.moment(created)),
+            ),
+        };
+        let (earliest, from_words) = match sds {
+            Some(sds) if now.saturating_sub(sds * 1000) > earliest => (
+                now - sds * 1000,
+                format!(
+                    "now − {} = {} (later than {from_words})",
+                    deadline(sds),
+                    clock.moment(now - sds * 1000)
+                ),
+            ),
+            _ => (earliest, from_words),
+        };
+        let t1 = clock.ms(schedule.next(clock.instant(earliest))?)?;
+        let t2 = clock.ms(schedule.next(clock.instant(t1))?)?;
+        if now < t2 {
+            return None;
+        }
+        let interval = ((t2 - t1) as f64 / 1000.0).round() as i64;
+        if interval < 1 {
+            return None;
+        }
+        let elapsed = ((now - t1) / 1000) as i64;
+        let n = elapsed / interval + 1;
+        let verdict = if n > TOO_MANY_MISSED {
+            let seen = too_many(now)
+                .map(|e| format!(" (events.csv: TooManyMissedTimes at {})", s(e.time)))
+                .unwrap_or_default();
+            format!(
+                "> {TOO_MANY_MISSED} → Warning TooManyMissedTimes \"too many missed start times\"{seen}; the Job is still created (v1.36; the documentation's \"does not start\" was the legacy controller)"
+            )
+        } else {
+            format!("≤ {TOO_MANY_MISSED}: no warning")
+        };
+        Some(format!(
+            "Missed-time estimate (cronjob-semantics §5.4): counting from {from_words}, t1 = {}, t2 = {}, interval {interval} s; n = ⌊(now − t1) / interval⌋ + 1 = ⌊{elapsed} s / {interval} s⌋ + 1 = {n} {verdict}.",
+            clock.label(t1),
+            clock.label(t2),
+        ))
+    };
+    // Each time's fate: (words, whether equal words may be grouped).
+    let mut lines: Vec<(SimTime, String, bool)> = Vec::new();
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, &t) in times.iter().enumerate() {
+        let next_time = times.get(i + 1).copied();
+        let run = runs.iter().find(|run| run.scheduled == t);
+        let (kind, words, group) = match run {
+            Some(run) if run.row.created <= t + LATE_MS => (
+                "on time",
+                "on time: its Job was created at the time + 0.1 s, when the controller's requeue woke it (cronjob-semantics §5.11).".to_string(),
+                true,
+            ),
+            Some(run) => {
+                let c_at = run.row.created;
+                let late = secs_words(c_at - t);
+                let mut kind = "late";
+                let mut words = match (forbid, blocker(t, Some(&run.row.job)), suspended_at(t)) {
+                    (true, Some(y), _) => {
+                        kind = "delayed (Forbid)";
+                        let sds_words = sds
+                            .map(|sds| {
+                                format!(
+                                    "; {} after the time, within {}",
+                                    secs_words(c_at - t),
+                                    deadline(sds)
+                                )
+                            })
+                            .unwrap_or_default();
+                        format!(
+                            "delayed: concurrencyPolicy Forbid and job {} still active at {} (JobAlreadyActive). When {} finished at {}, its status change woke the controller, which searched again from lastScheduleTime {} and found this time the most recent unmet one{sds_words} → job {} created then, {late} late (cronjob-semantics §5.7).",
+                            y.row.job,
+                            clock.moment(t + WAKE_DELTA_MS),
+                            y.row.job,
+                            y.active_until.map(|u| clock.moment(u)).unwrap_or_else(|| "?".into()),
+                            last_schedule_before(c_at).map(|p| clock.label(p)).unwrap_or_else(|| "(none)".into()),
+                            run.row.job,
+                        )
+                    }
+                    (_, _, Some((from, to))) if to.is_some_and(|to| to <= c_at) => {
+                        kind = "late (on resume)";
+                        format!(
+                        "late: the CronJob was suspended from {} to {}; resuming brings a sync at once (cronjob-semantics §8), which creates one Job, for the most recent missed time only (§5.4): job {} at {}, {late} late.",
+                        clock.moment(from),
+                        clock.moment(to.unwrap_or(c_at)),
+                        run.row.job,
+                        clock.moment(c_at),
+                    )
+                    }
+                    _ => format!(
+                        "late: job {} created at {}, {late} after its time.",
+                        run.row.job,
+                        clock.moment(c_at)
+                    ),
+                };
+                if let Some(e) = estimate(c_at) {
+                    words.push_str("\n    ");
+                    words.push_str(&e);
+                }
+                (kind, words, false)
+            }
+            None => {
+                let superseded_by = |at: SimTime| {
+                    runs.iter()
+                        .find(|run| run.row.created >= at && run.row.created < at + LATE_MS && run.scheduled > t)
+                };
+                match (suspended_at(t), forbid.then(|| blocker(t, None)).flatten()) {
+                    _ if t + WAKE_DELTA_MS > end => (
+                        "not yet handled",
+                        "not yet handled: the run ended before the controller's wake-up at the time + 100 ms.".to_string(),
+                        false,
+                    ),
+                    (Some((from, None)), _) => (
+                        "missed (suspended)",
+                        format!(
+                            "missed: the CronJob was suspended from {} to the end of the run; a suspended CronJob's sync stops before choosing a time (cronjob-semantics §5.3).",
+                            clock.moment(from)
+                        ),
+                        true,
+                    ),
+                    (Some((from, Some(to))), _) => match sds {
+                        Some(sds) if to.saturating_sub(t) > sds * 1000 => (
+                            "missed (past the deadline)",
+                            format!(
+                                "missed, past the deadline: suspended from {} to {}; when resumed, the controller looked back only {} s, to {}, and this time is older — it is never returned, no event (cronjob-semantics §5.4 step 2, §5.5).",
+                                clock.moment(from),
+                                clock.moment(to),
+                                deadline(sds),
+                                clock.moment(to - sds * 1000)
+                            ),
+                            true,
+                        ),
+                        _ => (
+                            "missed (suspended)",
+                            format!(
+                                "missed: suspended from {} to {} (a suspended CronJob's sync stops before choosing a time, cronjob-semantics §5.3); on resume only the most recent missed time {} got a Job (§8, §5.4).",
+                                clock.moment(from),
+                                clock.moment(to),
+                                superseded_by(to).map(|run| clock.label(run.scheduled)).unwrap_or_else(|| "(none)".into())
+                            ),
+                            true,
+                        ),
+                    },
+                    (None, Some(y)) => {
+                        let at = clock.moment(t + WAKE_DELTA_MS);
+                        let head = format!(
+                            "skipped: concurrencyPolicy Forbid and job {} still active at {at} (JobAlreadyActive, not started).",
+                            y.row.job
+                        );
+                        let tail = match y.active_until {
+                            None => " It was still active when the run ended.".to_string(),
+                            Some(f) => match (superseded_by(f), next_time.filter(|&n| n <= f), sds) {
+                                (Some(newer), _, _) => format!(
+                                    " When {} finished at {}, a newer time {} had come due, and a sync creates a Job only for the most recent unmet time (cronjob-semantics §5.4, §5.7).",
+                                    y.row.job,
+                                    clock.moment(f),
+                                    clock.label(newer.scheduled)
+                                ),
+                                (None, _, Some(sds)) if f - t > sds * 1000 => format!(
+                                    " {}: the controller woke at {} when {} finished, {} after this time, later than {} s → missed, dropped without an event (cronjob-semantics §5.5, §5.7).",
+                                    deadline(sds),
+                                    clock.moment(f),
+                                    y.row.job,
+                                    secs_words(f - t),
+                                    sds
+                                ),
+                                (None, Some(newer), _) => format!(
+                                    " Before {} finished at {}, the newer time {} had come due; only the most recent unmet time may run (cronjob-semantics §5.4).",
+                                    y.row.job,
+                                    clock.moment(f),
+                                    clock.label(newer)
+                                ),
+                                _ => String::new(),
+                            },
+                        };
+                        ("skipped (Forbid)", head + &tail, false)
+                    }
+                    (None, None) => (
+                        "missed",
+                        "missed: no Job for it; a later time superseded it in one catch-up sync, which creates a Job for the most recent unmet time only (cronjob-semantics §5.4).".to_string(),
+                        true,
+                    ),
+                }
+            }
+        };
+        *tally.entry(kind).or_default() += 1;
+        lines.push((t, words, group));
+    }
+    // Print, folding neighbours with the same words; daylight-saving changes between two
+    // times get a line of their own.
+    let offset = |t: SimTime| tz.to_offset(clock.instant(t));
+    let wall = |t: SimTime| (clock.instant(t)).to_zoned_datetime(tz.clone()).datetime();
+    let mut i = 0;
+    while i < lines.len() {
+        let (t, words, group) = &lines[i];
+        let mut j = i + 1;
+        if *group {
+            while j < lines.len()
+                && lines[j].1 == *words
+                && offset(lines[j].0) == offset(lines[j - 1].0)
+            {
+                j += 1;
+            }
+        }
+        if j - i == 1 {
+            let _ = writeln!(out, "- {} {words}", clock.label(*t));
+        } else {
+            let _ = writeln!(
+                out,
+                "- {} … {} ({} times) {words}",
+                clock.label(*t),
+                clock.label(lines[j - 1].0),
+                j - i
+            );
+        }
+        if let Some(&(next, _, _)) = lines.get(j)
+            && offset(next) != offset(lines[j - 1].0)
+        {
+            dst_note(&clock, c, lines[j - 1].0, next, &wall, out);
+        }
+        i = j;
+    }
+    if cut {
+        let _ = writeln!(
+            out,
+            "- … later times not examined (more than {MAX_SCHEDULE_TIMES})."
+        );
+    }
+    let counts: Vec<String> = tally.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let _ = writeln!(
+        out,
+        "  In all: {}. summary.json counts: jobsCreated {}, delayed {}, skipped {}, missed {}, missedDeadline {}, replaced {}.",
+        counts.join(", "),
+        c.jobs_created,
+        c.delayed,
+        c.skipped,
+        c.missed,
+        c.missed_deadline,
+        c.replaced
+    );
+    if let Some(e) = already_active {
+        let first = e.first_time.unwrap_or(e.time);
+        let _ = writeln!(
+            out,
+            "  events.csv: JobAlreadyActive reported {} time(s) from {} to {} (repeats are folded into one Event with a count).",
+            e.count,
+            s(first),
+            s(e.time)
+        );
+    }
+}
+
+/// The daylight-saving change between two scheduled times `a` and `b` of a zoned CronJob.
+fn dst_note(
+    clock: &CronClock,
+    c: &CronJobSummary,
+    a: SimTime,
+    b: SimTime,
+    wall: &dyn Fn(SimTime) -> jiff::civil::DateTime,
+    out: &mut String,
+) {
+    let tz = &clock.tz;
+    let Some(change) = tz.following(clock.instant(a)).next() else {
+        return;
+    };
+    let before = tz.to_offset(clock.instant(a));
+    let after = change.offset();
+    let at = change.timestamp();
+    let local_before = (at)
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(before))
+        .datetime();
+    let local_after = (at).to_zoned_datetime(tz.clone()).datetime();
+    let hm = |d: jiff::civil::DateTime| d.strftime("%H:%M").to_string();
+    if after > before {
+        let _ = write!(
+            out,
+            "  ↳ {} the clocks went forward from {} to {} (UTC{} → UTC{}, {}): local times from {} to {} did not exist that night. The fields are matched against local wall-clock time, so a scheduled time in the gap is skipped, not moved (cronjob-semantics §2.3).",
+            local_before.date(),
+            hm(local_before),
+            hm(local_after),
+            before,
+            after,
+            change.abbreviation(),
+            hm(local_before),
+            hm(local_after - jiff::SignedDuration::from_mins(1)),
+        );
+        // Would the fields have matched a wall time inside the gap?
+        if !c.schedule.contains("TZ")
+            && let Ok(fields) =
+                crate::cron::schedule::Schedule::parse(&format!("TZ=UTC {}", c.schedule))
+            && let (Ok(from), Ok(to)) = (
+                local_before.to_zoned_datetime(jiff::tz::TimeZone::UTC),
+                local_after.to_zoned_datetime(jiff::tz::TimeZone::UTC),
+            )
+            && let Some(m) = fields.next(from.timestamp() - jiff::SignedDuration::from_secs(1))
+            && m < to.timestamp()
+        {
+            let _ = write!(
+                out,
+                " Here the schedule would have matched {} {}, which did not exist: no run then.",
+                (m).to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+                (m).to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                    .strftime("%H:%M")
+            );
+        }
+        out.push('\n');
+    } else {
+        let _ = write!(
+            out,
+            "  ↳ {} the clocks went back from {} to {} (UTC{} → UTC{}, {}): local times from {} to {} happened twice.",
+            local_after.date(),
+            hm(local_before),
+            hm(local_after),
+            before,
+            after,
+            change.abbreviation(),
+            hm(local_after),
+            hm(local_before - jiff::SignedDuration::from_mins(1)),
+        );
+        if wall(a) == wall(b) {
+            let _ = write!(
+                out,
+                " {} and {} are the same local time {}: the fields are matched against local wall-clock time, so both passes of the repeated hour match — two runs, with different Job names, since names are the scheduled UTC minute (cronjob-semantics §2.3, §5.9).",
+                clock.label(a),
+                clock.label(b),
+                hm(wall(a))
+            );
+        }
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]

@@ -342,14 +342,30 @@ pub struct CronJobView {
     pub schedule: String,
     /// `spec.timeZone`.
     pub time_zone: Option<String>,
-    /// `spec.suspend` at the end of the run (the records keep no history of it).
+    /// `spec.suspend` at the end of the run.
     pub suspend: bool,
+    /// When `spec.suspend` was true during the run, until when (`suspensions` of
+    /// `summary.json`; empty when it never changed).
+    pub suspensions: Vec<(SimTime, Option<SimTime>)>,
     /// When it was created.
     pub created: SimTime,
     /// Its Jobs, as indexes into [`View::jobs`].
     pub jobs: Vec<usize>,
     /// `(name, image)` of each container of its template.
     pub containers: Vec<(String, String)>,
+}
+
+impl CronJobView {
+    /// `spec.suspend` at `at`: from the recorded suspensions, or the final value when it
+    /// never changed during the run.
+    pub fn suspended_at(&self, at: SimTime) -> bool {
+        if self.suspensions.is_empty() {
+            return self.suspend;
+        }
+        self.suspensions
+            .iter()
+            .any(|&(from, to)| from <= at && to.is_none_or(|to| at < to))
+    }
 }
 
 /// One row of `events.csv`.
@@ -778,6 +794,7 @@ impl View {
                 schedule: cronjob.schedule.clone(),
                 time_zone: cronjob.time_zone.clone(),
                 suspend: cronjob.suspend,
+                suspensions: cronjob.suspensions.iter().map(|s| s.millis()).collect(),
                 created,
                 jobs,
                 containers: object
@@ -1012,7 +1029,8 @@ impl View {
             }
         }
         let last_text = last.map_or("<none>".to_string(), |t| since(t, at));
-        let stable = format!("{active} {last:?}");
+        let suspend = cronjob.suspended_at(at);
+        let stable = format!("{suspend} {active} {last:?}");
         let mut cells = vec![
             cronjob.name.clone(),
             cronjob.schedule.clone(),
@@ -1020,7 +1038,7 @@ impl View {
                 .time_zone
                 .clone()
                 .unwrap_or_else(|| "<none>".to_string()),
-            if cronjob.suspend { "True" } else { "False" }.to_string(),
+            if suspend { "True" } else { "False" }.to_string(),
             active.to_string(),
             last_text,
             since(cronjob.created, at),
@@ -1167,6 +1185,12 @@ impl View {
             Resource::CronJobs => {
                 let c = &self.cronjobs[i];
                 let mut m = vec![c.created];
+                m.extend(
+                    c.suspensions
+                        .iter()
+                        .flat_map(|&(a, b)| [Some(a), b])
+                        .flatten(),
+                );
                 for &j in &c.jobs {
                     let j = &self.jobs[j];
                     m.extend(

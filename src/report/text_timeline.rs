@@ -2,17 +2,20 @@
 //! Each way an attempt ends has its own letter ([`end_char`]): a pod the controller deleted
 //! is `d` (or `D` when the Job counted it as failed), never the `x` of a counted failure;
 //! in-place restarts show as `|` (the container exited) and `~` (the crash-loop wait).
+//! The gap after a failed or suspended attempt, until its Job (or index) gets the next pod,
+//! is drawn on the lane where it ended, over idle slots, as the SVG shades it: `-` the
+//! recreation backoff, `=` the per-index backoff, `s` a suspension ([`gap_char`]).
 //!
 //! ```text
 //! worker-0 |  #########  #########|
-//! worker-1 |  ####x      ###|~~##d|
+//! worker-1 |  ####x----  ###|~~##d|
 //!           0s                 42s
 //! ```
 //!
 //! It is for short, small runs only; it returns `None` when the run is too large for the
 //! picture to help (the charts cover those). It reads records only and never prints.
 
-use super::charts::timeline::{EndMark, node_outages};
+use super::charts::timeline::{EndMark, GapKind, node_outages, pod_gaps};
 use super::records::RunRecords;
 use crate::time::{SimTime, format_duration};
 
@@ -31,6 +34,17 @@ const NOT_READY: char = '.';
 const IDLE: char = ' ';
 const RESTART_EXIT: char = '|';
 const RESTART_WAIT: char = '~';
+
+/// The mark of a gap between an attempt's end and the next attempt of its Job (or index),
+/// drawn on the lane where the attempt ended, over idle slots only; with its legend words
+/// (the entries of the SVG legend).
+pub fn gap_char(kind: GapKind) -> (char, &'static str) {
+    match kind {
+        GapKind::Backoff => ('-', "recreation backoff before the new pod"),
+        GapKind::IndexBackoff => ('=', "per-index backoff before the new pod"),
+        GapKind::Suspended => ('s', "Job suspended (pods deleted, recreated on resume)"),
+    }
+}
 
 /// The letter that ends an attempt, with its legend words; `None` for attempts that
 /// succeeded or still run.
@@ -79,6 +93,8 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
     for (pod, marks) in &records.restarts {
         restarts_of.insert(*pod, marks);
     }
+    let gaps = pod_gaps(records);
+    let mut gap_kinds: Vec<GapKind> = Vec::new();
     let mut used: Vec<EndMark> = Vec::new();
     let mut restarted = false;
     let mut out = String::new();
@@ -108,6 +124,22 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
             let Some(start) = pod.started() else { continue };
             let stop = pod.finished().unwrap_or(end).max(start);
             fill(&mut cells, start, stop, RUNNING);
+        }
+        for g in &gaps {
+            if records.pods[g.pod].node.map(|n| records.name(n)) != Some(*lane) {
+                continue;
+            }
+            let (c, _) = gap_char(g.kind);
+            let mut drawn = false;
+            for (i, cell) in cells.iter_mut().enumerate() {
+                if *cell == IDLE && slot_start(i) < g.to && slot_start(i + 1) > g.from {
+                    *cell = c;
+                    drawn = true;
+                }
+            }
+            if drawn && !gap_kinds.contains(&g.kind) {
+                gap_kinds.push(g.kind);
+            }
         }
         for (i, _) in pods.clone() {
             for r in restarts_of.get(&i).into_iter().flat_map(|m| m.iter()) {
@@ -142,6 +174,12 @@ pub fn text_timeline(records: &RunRecords, width: usize) -> Option<String> {
     }
     for (c, words) in used.into_iter().filter_map(end_char) {
         legend.push_str(&format!("  {c} {words}"));
+    }
+    for kind in [GapKind::Backoff, GapKind::IndexBackoff, GapKind::Suspended] {
+        if gap_kinds.contains(&kind) {
+            let (c, words) = gap_char(kind);
+            legend.push_str(&format!("  {c} {words}"));
+        }
     }
     out.push_str(&format!(
         "{:label_width$} {legend}  {NOT_READY} node NotReady\n",
@@ -217,6 +255,60 @@ mod tests {
         assert!(cells.contains("|~~~~~~~~~"), "{text}");
         assert!(
             text.contains("| restarted in place  ~ crash-loop wait"),
+            "{text}"
+        );
+    }
+
+    /// The slots of each lane of a text timeline (without the lane names, the axis and
+    /// the legend).
+    fn lanes(text: &str) -> Vec<&str> {
+        text.lines()
+            .filter(|l| l.ends_with('|'))
+            .filter_map(|l| l.split_once(" |").map(|(_, cells)| cells))
+            .collect()
+    }
+
+    #[test]
+    fn suspension_gap_is_marked_apart_from_a_backoff() {
+        // Suspended at 10 s (pods deleted), resumed at 60 s: the deleted pods' lanes are
+        // marked `s` from 10 s until the new pods, never `-`.
+        let text = scenario_text("scenarios/teaching/suspend-resume.yaml", 80);
+        let marked: Vec<&str> = lanes(&text)
+            .into_iter()
+            .filter(|l| l.contains("dsss"))
+            .collect();
+        assert_eq!(marked.len(), 2, "{text}");
+        assert!(!lanes(&text).concat().contains('-'), "{text}");
+        assert!(
+            text.contains("s Job suspended (pods deleted, recreated on resume)"),
+            "{text}"
+        );
+        assert!(!text.contains("recreation backoff"), "{text}");
+    }
+
+    #[test]
+    fn recreation_backoff_gap_follows_each_counted_failure() {
+        // Each failure is followed by the wait before its replacement: 10 s, 20 s, … —
+        // the later ones span many slots.
+        let text = scenario_text("scenarios/teaching/retry-timing.yaml", 80);
+        let all = lanes(&text).concat();
+        assert!(all.contains("x-----"), "{text}");
+        assert!(!all.contains('=') && !all.contains('s'), "{text}");
+        assert!(
+            text.contains("- recreation backoff before the new pod"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn per_index_backoff_gap_is_marked_apart_from_the_recreation_backoff() {
+        let text = scenario_text("scenarios/teaching/backoff-limit-per-index.yaml", 80);
+        let all = lanes(&text).concat();
+        assert!(all.contains("x==="), "{text}");
+        assert!(!all.contains('-'), "{text}");
+        assert!(
+            text.contains("= per-index backoff before the new pod")
+                && !text.contains("recreation backoff"),
             "{text}"
         );
     }

@@ -96,11 +96,21 @@ fn find(w: &World<'_>, name: &str) -> Option<CronJobId> {
 /// (§8), so resuming catches up on the most recent missed time.
 pub fn set_suspend(w: &mut World<'_>, name: &str, suspend: bool) {
     let Some(id) = find(w, name) else { return };
+    let now = w.now();
     let cj = w.store.cronjob_mut(id);
     if cj.spec.suspend == Some(suspend) {
         return;
     }
     cj.spec.suspend = Some(suspend);
+    // Kept for the summary only (the records have no other trace of it).
+    let created = cj.created;
+    let spans = &mut cj.stats.suspensions;
+    match spans.last_mut().filter(|s| s.1.is_none()) {
+        Some(open) if !suspend => open.1 = Some(now),
+        None if suspend => spans.push((now, None)),
+        None => spans.push((created, Some(now))),
+        Some(_) => {}
+    }
     enqueue(w, id);
 }
 

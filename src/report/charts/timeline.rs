@@ -678,6 +678,37 @@ fn pack_rows(
 /// of the same Job (and index) was created: the recreation backoff (per index under
 /// `backoffLimitPerIndex`) or the suspension, made visible.
 fn attempt_gaps(records: &RunRecords, bars: &[Bar]) -> Vec<Shade> {
+    // In bar order, as the shades are drawn.
+    let gap_of: BTreeMap<usize, PodGap> =
+        pod_gaps(records).into_iter().map(|g| (g.pod, g)).collect();
+    bars.iter()
+        .filter_map(|bar| {
+            let g = gap_of.get(&bar.pod)?;
+            Some(Shade {
+                row: bar.row,
+                from: g.from,
+                to: g.to,
+                kind: g.kind,
+            })
+        })
+        .collect()
+}
+
+/// A gap after one attempt: from its end to the creation of the next attempt of the same
+/// Job (and index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PodGap {
+    /// The attempt that ended (its position in `RunRecords::pods`).
+    pub pod: usize,
+    pub from: SimTime,
+    pub to: SimTime,
+    pub kind: GapKind,
+}
+
+/// For each attempt that failed or was deleted on suspend, the gap until the next attempt
+/// of the same Job (and index) was created — what the SVG shades and the text timeline
+/// marks.
+pub fn pod_gaps(records: &RunRecords) -> Vec<PodGap> {
     let pods = &records.pods;
     let mut created: BTreeMap<(Name, Option<u32>), Vec<SimTime>> = BTreeMap::new();
     for pod in pods {
@@ -695,11 +726,10 @@ fn attempt_gaps(records: &RunRecords, bars: &[Bar]) -> Vec<Shade> {
         .filter_map(|o| records.names.get(&o.name))
         .collect();
     let mut gaps = Vec::new();
-    for bar in bars {
-        let pod = &pods[bar.pod];
+    for (i, pod) in pods.iter().enumerate() {
         let kind = match pod.ended {
             Ended::DeletedSuspend => GapKind::Suspended,
-            _ if !bar.mark.is_failure() => continue,
+            _ if !EndMark::of(pod).is_failure() => continue,
             _ if pod.index().is_some() && per_index.contains(&pod.job) => GapKind::IndexBackoff,
             _ => GapKind::Backoff,
         };
@@ -711,8 +741,8 @@ fn attempt_gaps(records: &RunRecords, bars: &[Bar]) -> Vec<Shade> {
         if let Some(&until) = times.get(next)
             && until > finished
         {
-            gaps.push(Shade {
-                row: bar.row,
+            gaps.push(PodGap {
+                pod: i,
                 from: finished,
                 to: until,
                 kind,

@@ -114,6 +114,9 @@ pub struct CronJobStats {
     pub blocked: Vec<Timestamp>,
     /// Times up to here are past the starting deadline (the latest `now − SDS` seen).
     pub deadline_until: Option<Timestamp>,
+    /// When `spec.suspend` was changed during the run: `(from, to)` of each suspension,
+    /// `to` open while it lasts (a CronJob created suspended starts at its creation).
+    pub suspensions: Vec<(SimTime, Option<SimTime>)>,
 }
 
 /// What a creation submits: the Job built from `spec.jobTemplate` and the workload's
