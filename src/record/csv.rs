@@ -4,16 +4,16 @@
 //! run stops there (see [`Sink`]).
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::write::Row;
 use super::{
-    EVENT_COLUMNS, EventRecord, EventsMode, JOB_COLUMNS, JobRecord, POD_COLUMNS, PodRecord, Sink,
-    SinkError,
+    EVENT_COLUMNS, EventRecord, EventsMode, JOB_COLUMNS, JobRecord, ObjectRef, POD_COLUMNS,
+    PodRecord, Sink, SinkError,
 };
-use crate::time::SimTime;
 
 /// Writes the three CSV files of a run into a folder.
 pub struct CsvSink {
@@ -21,13 +21,50 @@ pub struct CsvSink {
     events: CsvFile,
     pods: CsvFile,
     jobs: CsvFile,
-    /// Scratch space for formatted fields, reused so that writing a row allocates nothing.
-    scratch: String,
     /// Which events become rows of `events.csv`.
     events_mode: EventsMode,
 }
 
-type CsvFile = csv::Writer<BufWriter<Counted>>;
+/// How many bytes of rows a file gathers before they are written out in one piece.
+const FLUSH_AT: usize = 256 << 10;
+
+/// One record file: its rows are formatted straight into `buf` (see [`super::write`]),
+/// which goes to the file whenever it holds [`FLUSH_AT`] bytes, and at the end.
+struct CsvFile {
+    buf: Vec<u8>,
+    file: Counted,
+}
+
+impl CsvFile {
+    /// Starts a row at the end of the buffer.
+    #[inline]
+    fn row(&mut self) -> Row<'_> {
+        Row::new(&mut self.buf)
+    }
+
+    /// Writes the buffer out once it is full (after each row).
+    #[inline]
+    fn flush_if_full(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= FLUSH_AT {
+            self.flush_buf()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Writes the buffer out.
+    fn flush_buf(&mut self) -> std::io::Result<()> {
+        let result = self.file.write_all(&self.buf);
+        self.buf.clear();
+        result
+    }
+
+    /// Writes everything out.
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.flush_buf()?;
+        self.file.flush()
+    }
+}
 
 /// A file that counts the bytes written to it (with those of its sibling files) and fails
 /// with [`std::io::ErrorKind::FileTooLarge`] once they would pass a limit.
@@ -82,18 +119,15 @@ fn open(
         written: Arc::clone(written),
         limit,
     };
-    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, counted));
-    w.write_record(header).map_err(into_io)?;
+    let mut w = CsvFile {
+        // room for the last row past the threshold
+        buf: Vec::with_capacity(FLUSH_AT + (16 << 10)),
+        file: counted,
+    };
+    // The header stays in the buffer with the first rows, as every row does: opening
+    // writes nothing to the file (so no limit can be met here).
+    header.iter().fold(w.row(), |row, h| row.text(h)).end();
     Ok((w, (tmp, final_path)))
-}
-
-/// The I/O error inside a CSV error (the sink writes strings only, so every error it can
-/// meet is one).
-fn into_io(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
 }
 
 impl CsvSink {
@@ -114,7 +148,6 @@ impl CsvSink {
             events,
             pods,
             jobs,
-            scratch: String::with_capacity(64),
             events_mode: EventsMode::AsKept,
         })
     }
@@ -144,131 +177,73 @@ impl CsvSink {
 
     /// A row's result as the sink reports it: the error names the file (`which` indexes
     /// [`CsvSink::files`]).
-    fn check(&self, which: usize, r: csv::Result<()>) -> Result<(), SinkError> {
-        r.map_err(|e| SinkError {
+    fn check(&self, which: usize, r: std::io::Result<()>) -> Result<(), SinkError> {
+        r.map_err(|source| SinkError {
             path: self.files[which].1.clone(),
-            source: into_io(e),
+            source,
         })
     }
 }
 
-/// Writes one row field by field; every value is formatted into `scratch`, reused.
-struct Row<'a> {
-    out: &'a mut CsvFile,
-    scratch: &'a mut String,
-    result: csv::Result<()>,
-}
-
-impl<'a> Row<'a> {
-    fn new(out: &'a mut CsvFile, scratch: &'a mut String) -> Self {
-        Row {
-            out,
-            scratch,
-            result: Ok(()),
-        }
-    }
-
-    fn text(mut self, value: &str) -> Self {
-        if self.result.is_ok() {
-            self.result = self.out.write_field(value);
-        }
-        self
-    }
-
-    fn fmt(mut self, value: impl std::fmt::Display) -> Self {
-        use std::fmt::Write;
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{value}");
-        if self.result.is_ok() {
-            self.result = self.out.write_field(self.scratch.as_bytes());
-        }
-        self
-    }
-
-    fn opt(self, value: Option<impl std::fmt::Display>) -> Self {
-        match value {
-            Some(v) => self.fmt(v),
-            None => self.text(""),
-        }
-    }
-
-    fn time(mut self, t: SimTime) -> Self {
-        self.scratch.clear();
-        push_seconds(self.scratch, t);
-        if self.result.is_ok() {
-            self.result = self.out.write_field(self.scratch.as_bytes());
-        }
-        self
-    }
-
-    fn opt_time(self, t: Option<SimTime>) -> Self {
-        match t {
-            Some(t) => self.time(t),
-            None => self.text(""),
-        }
-    }
-
-    fn restarts(mut self, restarts: &[crate::world::store::why::Restart]) -> Self {
-        self.scratch.clear();
-        crate::world::store::why::push_restart_times(self.scratch, restarts);
-        if self.result.is_ok() {
-            self.result = self.out.write_field(self.scratch.as_bytes());
-        }
-        self
-    }
-
-    fn end(self) -> csv::Result<()> {
-        self.result?;
-        self.out.write_record(None::<&[u8]>)
+/// An event's object as its two pieces: `kind/` and the name (`pod/` `big-x7k2q`).
+#[inline]
+fn object_parts<'a>(object: &ObjectRef<'a>) -> [&'a str; 2] {
+    match *object {
+        ObjectRef::Job(n) => ["job/", n],
+        ObjectRef::Pod(n) => ["pod/", n],
+        ObjectRef::CronJob(n) => ["cronjob/", n],
+        ObjectRef::Node(n) => ["node/", n],
     }
 }
 
-/// Appends `t` as seconds with millisecond precision (`12.345`), as
-/// [`crate::time::seconds_str`] writes it, without the formatting machinery: the record
-/// path writes millions of these.
-fn push_seconds(buf: &mut String, t: SimTime) {
-    let mut digits = [0u8; 24];
-    let mut n = t;
-    let mut i = digits.len();
-    // at least four digits: "0.005"
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 && digits.len() - i >= 4 {
-            break;
+/// `restart_times`: `EXIT@EXITED>RESTARTED` per restart, `;`-separated, times in seconds
+/// with milliseconds (`1@6.020>6.020;1@11.020>21.020`), as
+/// [`crate::world::store::why::push_restart_times`] writes it.
+fn restart_times<'r>(row: Row<'r>, restarts: &[crate::world::store::why::Restart]) -> Row<'r> {
+    if restarts.is_empty() {
+        return row.empty();
+    }
+    row.composed(|f| {
+        for (i, r) in restarts.iter().enumerate() {
+            if i > 0 {
+                f.text(";");
+            }
+            f.int(r.exit_code)
+                .text("@")
+                .seconds(r.exited)
+                .text(">")
+                .seconds(r.restarted);
         }
-    }
-    let text = &digits[i..];
-    let (whole, frac) = text.split_at(text.len() - 3);
-    for &d in whole.iter().chain(b".").chain(frac) {
-        buf.push(d as char);
-    }
+    })
 }
 
 impl Sink for CsvSink {
     fn event(&mut self, r: &EventRecord<'_>) -> Result<(), SinkError> {
-        let result = Row::new(&mut self.events, &mut self.scratch)
+        self.events
+            .row()
             .time(r.time)
-            .fmt(r.object)
+            .texts(&object_parts(&r.object))
             .text(r.reason)
             .text(r.message)
             .text(r.event_type.as_str())
-            .fmt(r.count)
+            .uint(r.count)
             .time(r.first)
             .time(r.time)
             .end();
+        let result = self.events.flush_if_full();
         self.check(0, result)
     }
     fn events_mode(&self) -> EventsMode {
         self.events_mode
     }
     fn pod(&mut self, r: &PodRecord<'_>) -> Result<(), SinkError> {
-        let result = Row::new(&mut self.pods, &mut self.scratch)
+        let row = self
+            .pods
+            .row()
             .text(r.pod)
             .text(r.job)
-            .opt(r.index)
-            .fmt(r.attempt)
+            .opt_uint(r.index)
+            .uint(r.attempt)
             .text(r.node.unwrap_or(""))
             .time(r.created)
             .opt_time(r.scheduled)
@@ -276,19 +251,20 @@ impl Sink for CsvSink {
             .opt_time(r.finished)
             .text(r.phase)
             .text(r.reason)
-            .opt(r.exit_code)
-            .fmt(r.restarts)
+            .opt_int(r.exit_code)
+            .uint(r.restarts)
             .text(r.created_for)
             .text(r.replaces.unwrap_or(""))
             .text(r.ended_by)
             .text(r.counted)
-            .opt(r.rule)
-            .restarts(r.restart_times)
-            .end();
+            .opt_uint(r.rule);
+        restart_times(row, r.restart_times).end();
+        let result = self.pods.flush_if_full();
         self.check(1, result)
     }
     fn job(&mut self, r: &JobRecord<'_>) -> Result<(), SinkError> {
-        let result = Row::new(&mut self.jobs, &mut self.scratch)
+        self.jobs
+            .row()
             .text(r.job)
             .text(r.owner.unwrap_or(""))
             .time(r.created)
@@ -296,11 +272,12 @@ impl Sink for CsvSink {
             .opt_time(r.finished)
             .text(r.outcome)
             .text(r.reason)
-            .fmt(r.succeeded)
-            .fmt(r.failed)
-            .fmt(r.pods)
+            .int(r.succeeded)
+            .int(r.failed)
+            .uint(r.pods)
             .opt_time(r.deleted)
             .end();
+        let result = self.jobs.flush_if_full();
         self.check(2, result)
     }
 }
@@ -310,7 +287,6 @@ mod tests {
     use super::*;
     use crate::record::schema::{EventRow, JobRow, PodRow};
     use crate::record::{MemorySink, ObjectRef};
-    use crate::time::seconds_str;
 
     /// The bytes serde writes for `rows` under the schema's header, with the same CSV
     /// settings as the sink.
@@ -472,10 +448,63 @@ mod tests {
             read_csv_rows::<JobRow>(&read("jobs.csv")).unwrap(),
             mem.jobs
         );
-        for t in [0, 5, 999, 1_000, 12_345, 31_536_000_000, u64::MAX] {
-            let mut fast = String::new();
-            push_seconds(&mut fast, t);
-            assert_eq!(fast, seconds_str(t));
+    }
+
+    /// The object field is the object's `kind/name` as it displays, quoted as a whole.
+    #[test]
+    fn event_object_field_is_the_objects_display_text() {
+        for object in [
+            ObjectRef::Job("etl"),
+            ObjectRef::Pod("etl-0-x7k2q"),
+            ObjectRef::CronJob("nightly"),
+            ObjectRef::Node("batch-3"),
+            ObjectRef::Pod("odd,\"name\""),
+        ] {
+            let mut buf = Vec::new();
+            Row::new(&mut buf).texts(&object_parts(&object)).end();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([object.to_string()]).unwrap();
+            assert_eq!(buf, w.into_inner().unwrap(), "{object}");
+        }
+    }
+
+    /// `restart_times` is written as the pod's why-record formats it.
+    #[test]
+    fn restart_times_field_is_written_as_the_why_record_formats_it() {
+        use crate::world::store::why::{Restart, push_restart_times};
+        let cases: [&[Restart]; 3] = [
+            &[],
+            &[Restart {
+                exit_code: 1,
+                exited: 6_020,
+                restarted: 6_020,
+            }],
+            &[
+                Restart {
+                    exit_code: -1,
+                    exited: 5,
+                    restarted: 999,
+                },
+                Restart {
+                    exit_code: 137,
+                    exited: 11_020,
+                    restarted: 21_020,
+                },
+                Restart {
+                    exit_code: i32::MIN,
+                    exited: u64::MAX,
+                    restarted: 31_536_000_000,
+                },
+            ],
+        ];
+        for restarts in cases {
+            let mut buf = Vec::new();
+            restart_times(Row::new(&mut buf).text("p"), restarts).end();
+            let mut expected = String::new();
+            push_restart_times(&mut expected, restarts);
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["p", expected.as_str()]).unwrap();
+            assert_eq!(buf, w.into_inner().unwrap(), "{expected}");
         }
     }
 }

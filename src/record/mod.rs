@@ -10,6 +10,7 @@ pub(crate) mod csv;
 pub(crate) mod files;
 pub(crate) mod result;
 pub mod schema;
+pub(crate) mod write;
 
 pub use csv::CsvSink;
 pub use files::write_run_files;
