@@ -355,8 +355,12 @@ impl Store {
     }
     /// The API forgets a deleted pod's name (unless a newer pod already took it).
     pub fn free_pod_name(&mut self, name: &str, id: PodId) {
-        if self.pod_names.get(name) == Some(&id) {
-            self.pod_names.remove(name);
+        // One hash and probe in the usual case (the name is the pod's own); the rare entry
+        // of a newer pod of the same name goes back in.
+        if let Some((key, holder)) = self.pod_names.remove_entry(name)
+            && holder != id
+        {
+            self.pod_names.insert(key, holder);
         }
     }
     pub fn has_pod(&self, id: PodId) -> bool {
