@@ -105,6 +105,8 @@ pub fn node_not_ready(w: &mut World<'_>, node: NodeId, epoch: u32) {
         }
         w.pod_changed(pod);
     }
+    // The scheduler's filter sees the taint (nothing above schedules a pod).
+    w.store.refresh_node_fit(node);
 }
 
 /// How long a pod tolerates the `unreachable` NoExecute taint: its own toleration when it

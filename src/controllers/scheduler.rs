@@ -19,9 +19,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rand::RngExt;
 
 use crate::record::ObjectRef;
-use crate::world::store::nonzero;
 #[allow(unused_imports)] // the defaults, named where scheduling is read
 pub use crate::world::store::{NONZERO_DEFAULT_CPU_M, NONZERO_DEFAULT_MEMORY};
+use crate::world::store::{NodeFit, nonzero};
 use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, Source, World};
 
 /// `MaxNodeScore`.
@@ -44,37 +44,18 @@ pub struct SchedulerQueue {
     /// Scratch list of the best-scored nodes of the pod being placed.
     best: Vec<NodeId>,
     /// The nodes of the scheduler's snapshot (those not deleted), in creation order;
-    /// rebuilt after a node is deleted.
+    /// rebuilt after a node is deleted (with the store's filter view of them).
     live: Option<Vec<NodeId>>,
     /// `nextStartNodeIndex`: where the next search starts in [`SchedulerQueue::live`].
     next_start: usize,
-    /// The last score computed for each node, with what it was computed from: a node
-    /// whose requests did not change since is not scored again for a pod of the same
-    /// requests (most pods of a run share a few templates).
-    scores: Vec<ScoreMemo>,
-}
-
-/// A node's [`least_allocated_score`] for one pod request and one state of the node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ScoreMemo {
-    node_used: Resources,
-    pod: Resources,
-    score: i64,
-}
-
-impl ScoreMemo {
-    /// Matches no request: scores are never negative.
-    const EMPTY: ScoreMemo = ScoreMemo {
-        node_used: Resources {
-            cpu_m: -1,
-            memory: -1,
-        },
-        pod: Resources {
-            cpu_m: -1,
-            memory: -1,
-        },
-        score: 0,
-    };
+    /// The request (with the scoring defaults) that the score memos of generation
+    /// [`SchedulerQueue::memo_gen`] in [`NodeFit`] were computed for: a node whose
+    /// requests did not change since is not scored again for a pod of the same requests
+    /// (most pods of a run share a few templates).
+    memo_pod: Resources,
+    /// Generation of the memos valid for [`SchedulerQueue::memo_pod`]; never 0 once a
+    /// search ran (0 marks a node whose memo is gone).
+    memo_gen: u32,
 }
 
 /// `numFeasibleNodesToFind` with the default (adaptive) `percentageOfNodesToScore`: how
@@ -92,6 +73,9 @@ pub fn num_feasible_nodes_to_find(nodes: usize) -> usize {
 /// A Node object was deleted: the next search lists the nodes again.
 pub fn nodes_changed(w: &mut World<'_>) {
     w.scheduler.live = None;
+    if !w.store.node_fit.is_empty() {
+        w.store.rebuild_node_fit();
+    }
 }
 
 /// The scheduling latency has passed for a newly created pod: try to bind it.
@@ -247,93 +231,92 @@ fn feasible(
     fits
 }
 
-/// [`feasible`] without the reasons, for the search: the same checks in the same order,
-/// in 64-bit arithmetic where a sum cannot overflow (the scan's inner loop).
+/// [`feasible`] without the reasons, as the search applies it ([`Search::scan`]): the
+/// same checks, on the node's [`NodeFit`] (a tainted or deleted node has no room for
+/// pods there), with the request in the form [`Need::of`] gives it.
+#[cfg(test)]
+fn fits(fit: &NodeFit, node: &Node, selector: &BTreeMap<String, String>, need: Need) -> bool {
+    fit_room(fit, need) && (selector.is_empty() || selector_matches(node, selector))
+}
+
+/// A pod's request as the search compares it with a [`NodeFit`]: a resource it does not
+/// request (zero or less) always fits, which `i64::MIN` expresses.
+#[derive(Debug, Clone, Copy)]
+struct Need {
+    cpu_m: i64,
+    memory: i64,
+}
+
+impl Need {
+    fn of(req: Resources) -> Need {
+        let need = |r: i64| if r <= 0 { i64::MIN } else { r };
+        Need {
+            cpu_m: need(req.cpu_m),
+            memory: need(req.memory),
+        }
+    }
+}
+
+/// The resource and pod-count filters on a node's [`NodeFit`].
 #[inline(always)]
-fn fits(node: &Node, selector: &BTreeMap<String, String>, req: Resources) -> bool {
-    let within = |used: i64, more: i64, alloc: i64| match used.checked_add(more) {
-        Some(sum) => sum <= alloc,
-        None => i128::from(used) + i128::from(more) <= i128::from(alloc),
-    };
-    !node.tainted
-        && node.pod_count < node.max_pods
-        && (req.cpu_m <= 0 || within(node.requested.cpu_m, req.cpu_m, node.alloc.cpu_m))
-        && (req.memory <= 0 || within(node.requested.memory, req.memory, node.alloc.memory))
-        && selector_matches(node, selector)
+fn fit_room(fit: &NodeFit, need: Need) -> bool {
+    (fit.free_pods > 0) & (need.cpu_m <= fit.free_cpu_m) & (need.memory <= fit.free_memory)
 }
 
 /// Filter then score, with `best` as scratch space for the best-scored nodes; the error
 /// is the `FailedScheduling` message. The search keeps no per-node reasons: they are
-/// counted in a second pass only when no node fits, so a pod that fits costs one scan and
-/// no allocation.
+/// counted in a second pass only when no node fits, so a pod that fits costs one scan of
+/// the dense [`NodeFit`] array and no allocation.
 fn find_node(
     w: &World<'_>,
     pod_id: PodId,
-    best: &mut Vec<NodeId>,
-    next_start: &mut usize,
-    scores: &mut [ScoreMemo],
+    q: &mut SchedulerQueue,
+    fit: &mut [NodeFit],
 ) -> Result<NodeId, String> {
     let pod = w.store.pod(pod_id);
     let selector = &w.store.job(pod.job).template.spec.node_selector;
     let req = pod.request;
+    let need = Need::of(req);
     let nz = nonzero(req);
-    best.clear();
-    let mut best_score = -1;
+    if nz != q.memo_pod || q.memo_gen == 0 {
+        q.memo_pod = nz;
+        q.memo_gen = q.memo_gen.wrapping_add(1);
+        if q.memo_gen == 0 {
+            // Generations wrapped: no memo of an earlier round may pass for current.
+            fit.iter_mut().for_each(|f| f.score_gen = 0);
+            q.memo_gen = 1;
+        }
+    }
+    let generation = q.memo_gen;
     // The nodes are searched from `nextStartNodeIndex` on, until enough are feasible; a
     // search that looks at every node (small clusters, or too few feasible) starts at the
     // first, which visits them in the same order and leaves the index where it was.
-    let live = w.scheduler.live.as_deref().unwrap_or(&[]);
+    let live = q.live.as_deref().unwrap_or(&[]);
     let n = live.len();
     let to_find = num_feasible_nodes_to_find(n);
-    let start = if to_find >= n { 0 } else { *next_start % n };
-    let (mut found, mut processed) = (0, 0);
-    let nodes = &w.store.nodes;
-    for &id in live[start..].iter().chain(&live[..start]) {
-        let node = &nodes[id.0 as usize];
-        processed += 1;
-        if !fits(node, selector, req) {
-            continue;
-        }
-        let memo = &mut scores[id.0 as usize];
-        let used = node.requested_nonzero;
-        // The four comparisons at once, without a branch each.
-        let changed = (memo.node_used.cpu_m ^ used.cpu_m)
-            | (memo.node_used.memory ^ used.memory)
-            | (memo.pod.cpu_m ^ nz.cpu_m)
-            | (memo.pod.memory ^ nz.memory);
-        if changed != 0 {
-            *memo = ScoreMemo {
-                node_used: node.requested_nonzero,
-                pod: nz,
-                score: least_allocated_score(node, nz),
-            };
-        }
-        let score = memo.score;
-        if score > best_score {
-            best_score = score;
-            best.clear();
-        }
-        if score == best_score {
-            best.push(id);
-        }
-        found += 1;
-        if found == to_find {
-            break;
-        }
-    }
+    let start = if to_find >= n { 0 } else { q.next_start % n };
+    let search = Search {
+        live,
+        start,
+        to_find,
+        need,
+        nz,
+        generation,
+        nodes: &w.store.nodes,
+        selector,
+    };
+    let best = &mut q.best;
+    // Most pods select no labels: that search never reads a node struct unless it scores.
+    let processed = if selector.is_empty() {
+        search.scan::<false>(fit, best)
+    } else {
+        search.scan::<true>(fit, best)
+    };
     if to_find < n {
-        *next_start = (start + processed) % n;
+        q.next_start = (start + processed) % n;
     }
     match best.len() {
-        0 => {
-            let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
-            let mut live = 0;
-            for node in w.store.nodes.iter().filter(|n| !n.deleted) {
-                live += 1;
-                feasible(node, selector, req, |r| *reasons.entry(r).or_default() += 1);
-            }
-            Err(failed_scheduling(live, &reasons))
-        }
+        0 => Err(nowhere(w, selector, req)),
         1 => Ok(best[0]),
         n => {
             let mut rng = w.rng.stream("scheduler-tie", u64::from(pod_id.0));
@@ -342,7 +325,79 @@ fn find_node(
     }
 }
 
-/// [`find_node`] with the queue's scratch list of best nodes, reused from pod to pod.
+/// One search of [`find_node`]: what it looks for and where.
+struct Search<'a> {
+    live: &'a [NodeId],
+    start: usize,
+    to_find: usize,
+    need: Need,
+    nz: Resources,
+    generation: u32,
+    nodes: &'a [Node],
+    selector: &'a BTreeMap<String, String>,
+}
+
+impl Search<'_> {
+    /// Visits the live nodes from `start` on, wrapping around, until `to_find` feasible
+    /// ones were seen; leaves the best-scored of them in `best`, in visiting order, and
+    /// returns how many nodes it looked at. `SELECT`: the pod has a `nodeSelector`.
+    #[inline(always)]
+    fn scan<const SELECT: bool>(&self, fit: &mut [NodeFit], best: &mut Vec<NodeId>) -> usize {
+        let (live, n) = (self.live, self.live.len());
+        best.clear();
+        let mut best_score = -1;
+        let (mut found, mut processed, mut i) = (0, 0, self.start);
+        while processed < n {
+            let id = live[i];
+            i += 1;
+            if i == n {
+                i = 0;
+            }
+            processed += 1;
+            let slot = &mut fit[id.0 as usize];
+            if !fit_room(slot, self.need) {
+                continue;
+            }
+            if SELECT && !selector_matches(&self.nodes[id.0 as usize], self.selector) {
+                continue;
+            }
+            if slot.score_gen != self.generation {
+                slot.score = least_allocated_score(&self.nodes[id.0 as usize], self.nz) as i32;
+                slot.score_gen = self.generation;
+            }
+            let score = slot.score;
+            if score > best_score {
+                best_score = score;
+                best.clear();
+            }
+            if score == best_score {
+                best.push(id);
+            }
+            found += 1;
+            if found == self.to_find {
+                break;
+            }
+        }
+        processed
+    }
+}
+
+/// The `FailedScheduling` message of a pod no live node takes: every node's reasons,
+/// counted only now.
+#[cold]
+#[inline(never)]
+fn nowhere(w: &World<'_>, selector: &BTreeMap<String, String>, req: Resources) -> String {
+    let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut live = 0;
+    for node in w.store.nodes.iter().filter(|n| !n.deleted) {
+        live += 1;
+        feasible(node, selector, req, |r| *reasons.entry(r).or_default() += 1);
+    }
+    failed_scheduling(live, &reasons)
+}
+
+/// [`find_node`] with the queue's scratch state and the store's filter view, reused from
+/// pod to pod.
 fn find_node_reusing(w: &mut World<'_>, pod_id: PodId) -> Result<NodeId, String> {
     if w.scheduler.live.is_none() {
         let nodes = &w.store.nodes;
@@ -352,15 +407,13 @@ fn find_node_reusing(w: &mut World<'_>, pod_id: PodId) -> Result<NodeId, String>
                 .filter(|id| !nodes[id.0 as usize].deleted)
                 .collect(),
         );
+        w.store.rebuild_node_fit();
     }
-    let mut best = std::mem::take(&mut w.scheduler.best);
-    let mut scores = std::mem::take(&mut w.scheduler.scores);
-    scores.resize(w.store.nodes.len(), ScoreMemo::EMPTY);
-    let mut next_start = w.scheduler.next_start;
-    let found = find_node(w, pod_id, &mut best, &mut next_start, &mut scores);
-    w.scheduler.best = best;
-    w.scheduler.scores = scores;
-    w.scheduler.next_start = next_start;
+    let mut q = std::mem::take(&mut w.scheduler);
+    let mut fit = std::mem::take(&mut w.store.node_fit);
+    let found = find_node(w, pod_id, &mut q, &mut fit);
+    w.store.node_fit = fit;
+    w.scheduler = q;
     found
 }
 
@@ -612,7 +665,7 @@ mod tests {
                             memory: ask,
                         };
                         assert_eq!(
-                            fits(&node, &selector, req),
+                            fits(&NodeFit::of(&node), &node, &selector, Need::of(req)),
                             feasible(&node, &selector, req, |_| {}),
                             "alloc {alloc} used {used} ask {ask}"
                         );

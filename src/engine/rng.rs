@@ -22,6 +22,8 @@ impl RngStreams {
     }
 
     /// The stream for `purpose` (a fixed name such as `"duration"`) and `object` (an id).
+    /// Inlined, so that the hash of a literal `purpose` is folded at compile time.
+    #[inline]
     pub fn stream(&self, purpose: &str, object: u64) -> ChaCha8Rng {
         let mut key = [0u8; 32];
         let mut h = fnv1a(purpose.as_bytes());
@@ -61,10 +63,15 @@ impl RngStreams {
 const WIDE_TAG: u64 = 0x5749_4445_2d4b_4559;
 
 /// FNV-1a over bytes: a fixed, portable hash (std's hashers are not guaranteed stable).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+#[inline]
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    h
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -200,6 +200,7 @@ impl World<'_> {
         node.requested_nonzero.cpu_m += nz.cpu_m;
         node.requested_nonzero.memory += nz.memory;
         node.pod_count += 1;
+        self.store.refresh_node_fit(node_id);
         kubelet::pod_bound(self, pod_id);
         self.pod_changed(pod_id);
     }
@@ -216,6 +217,7 @@ impl World<'_> {
         node.requested_nonzero.cpu_m -= nz.cpu_m;
         node.requested_nonzero.memory -= nz.memory;
         node.pod_count -= 1;
+        self.store.refresh_node_fit(node_id);
         scheduler::capacity_changed(self);
     }
 
@@ -226,6 +228,7 @@ impl World<'_> {
         node.down = false;
         node.tainted = false;
         node.epoch += 1;
+        self.store.refresh_node_fit(node_id);
         for pod in self.store.pods_on(node_id) {
             kubelet::recover_pod(self, pod);
         }

@@ -64,6 +64,45 @@ pub struct Node {
     pub deleted_at: Option<SimTime>,
 }
 
+/// What the scheduler's filter reads of one node, as plain integers in one small record,
+/// so that a search scans a dense array instead of the [`Node`] structs: the room left for
+/// CPU, memory and pods, and the score last computed for the node (see
+/// `controllers::scheduler`). Kept in step with its node by [`Store::refresh_node_fit`] at
+/// every bind, release and node condition change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeFit {
+    /// `alloc − requested` CPU (millicores), clamped into `i64`: a request `r > 0` fits
+    /// exactly when `r <= free_cpu_m`, as `requested + r <= alloc` in exact arithmetic.
+    pub free_cpu_m: i64,
+    /// The same for memory (bytes).
+    pub free_memory: i64,
+    /// Pods the node can still take (`max_pods − pod_count`, clamped); 0 for a node the
+    /// scheduler must skip whatever the pod (tainted, or deleted).
+    pub free_pods: i64,
+    /// The scheduler's memo: the node's score for the request of generation
+    /// [`NodeFit::score_gen`]; generation 0 means none (the node changed since).
+    pub score: i32,
+    pub score_gen: u32,
+}
+
+impl NodeFit {
+    /// The filter's view of `node`, with no score memo.
+    pub fn of(node: &Node) -> NodeFit {
+        let room = |alloc: i64, used: i64| saturating_i64(i128::from(alloc) - i128::from(used));
+        NodeFit {
+            free_cpu_m: room(node.alloc.cpu_m, node.requested.cpu_m),
+            free_memory: room(node.alloc.memory, node.requested.memory),
+            free_pods: if node.tainted || node.deleted {
+                0
+            } else {
+                room(node.max_pods, node.pod_count)
+            },
+            score: 0,
+            score_gen: 0,
+        }
+    }
+}
+
 /// CPU in millicores and memory in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Resources {
@@ -278,6 +317,9 @@ pub struct Store {
     /// whole-second creation time, then by name. A pod that left [`Store::pods`] (counted
     /// and recorded) stays listed here, by name, until PodGC or its Job's deletion takes it.
     pub terminated: BTreeMap<TerminatedKey, PodId>,
+    /// The scheduler's filter view of [`Store::nodes`], by node id; empty until the
+    /// scheduler first builds it (then [`Store::refresh_node_fit`] keeps it current).
+    pub node_fit: Vec<NodeFit>,
 }
 
 /// The order of PodGC's terminated-pod collection (`byEvictionAndCreationTimestamp`):
@@ -299,10 +341,26 @@ impl Store {
     pub fn job_mut(&mut self, id: JobId) -> &mut JobState {
         self.jobs.get_mut(id.0).expect("job exists")
     }
+    /// A node's requests, pod count, taint or deletion changed: its [`NodeFit`] follows
+    /// (and its score memo is dropped).
+    pub fn refresh_node_fit(&mut self, id: NodeId) {
+        if let Some(fit) = self.node_fit.get_mut(id.0 as usize) {
+            *fit = NodeFit::of(&self.nodes[id.0 as usize]);
+        }
+    }
+    /// Builds [`Store::node_fit`] from the nodes, whole.
+    pub fn rebuild_node_fit(&mut self) {
+        self.node_fit.clear();
+        self.node_fit.extend(self.nodes.iter().map(NodeFit::of));
+    }
     /// The API forgets a deleted pod's name (unless a newer pod already took it).
     pub fn free_pod_name(&mut self, name: &str, id: PodId) {
-        if self.pod_names.get(name) == Some(&id) {
-            self.pod_names.remove(name);
+        // One hash and probe in the usual case (the name is the pod's own); the rare entry
+        // of a newer pod of the same name goes back in.
+        if let Some((key, holder)) = self.pod_names.remove_entry(name)
+            && holder != id
+        {
+            self.pod_names.insert(key, holder);
         }
     }
     pub fn has_pod(&self, id: PodId) -> bool {
@@ -440,5 +498,74 @@ impl Pod {
             gc_listed: false,
             gc_deleted: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodeFit;
+    use crate::world::World;
+
+    const OUTAGE: &str = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata:
+  name: outage
+spec:
+  cluster:
+    nodePools:
+      - name: n
+        count: 3
+        capacity: {cpu: "2", memory: 8Gi, pods: 3}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: work
+        spec:
+          completions: 40
+          parallelism: 8
+          backoffLimit: 1000
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: c
+                  image: busybox
+                  resources:
+                    requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [10s, 90s]}
+        failure: {probability: 0.2, exitCode: 1}
+  actions:
+    - {at: 30s, nodeDown: n-1, for: 3m}
+    - {at: 5m, delete: node/n-2}
+"#;
+
+    #[test]
+    fn the_filter_view_follows_every_bind_release_taint_and_return() {
+        let (scenario, _) =
+            crate::load_str(OUTAGE, std::path::Path::new("t.yaml"), &Default::default())
+                .expect("loads");
+        let mut sink = crate::record::MemorySink::default();
+        let mut w = World::new(&scenario, &mut sink);
+        let (mut checked, mut tainted_seen, mut deleted_seen) = (0, false, false);
+        while let Some((_, event)) = w.queue.pop() {
+            w.dispatch(event);
+            if w.store.node_fit.is_empty() {
+                continue;
+            }
+            for (node, fit) in w.store.nodes.iter().zip(&w.store.node_fit) {
+                let now = NodeFit::of(node);
+                let view = (fit.free_cpu_m, fit.free_memory, fit.free_pods);
+                assert_eq!(view, (now.free_cpu_m, now.free_memory, now.free_pods));
+                tainted_seen |= node.tainted && !node.deleted;
+                deleted_seen |= node.deleted;
+            }
+            checked += 1;
+        }
+        assert!(checked > 100, "{checked} events checked");
+        assert!(tainted_seen, "the outage tainted a node");
+        assert!(deleted_seen, "a node was deleted");
     }
 }
