@@ -251,7 +251,7 @@ impl Sink for CsvSink {
         let result = Row::new(&mut self.events, &mut self.scratch)
             .time(r.time)
             .fmt(r.object)
-            .text(r.reason)
+            .text(r.reason.as_str())
             .text(r.message)
             .text(r.event_type.as_str())
             .fmt(r.count)
@@ -337,7 +337,7 @@ mod tests {
             EventRecord {
                 time: 12_345,
                 object: ObjectRef::Pod("p-1"),
-                reason: "FailedScheduling",
+                reason: crate::record::Reason::FailedScheduling,
                 message: "0/3 nodes are available: 1 Insufficient cpu, 2 Too many pods.",
                 event_type: crate::record::EventType::Warning,
                 count: 1,
@@ -346,7 +346,7 @@ mod tests {
             EventRecord {
                 time: 0,
                 object: ObjectRef::CronJob("c"),
-                reason: "SawCompletedJob",
+                reason: crate::record::Reason::SawCompletedJob,
                 message: "Saw completed job: \"c-1\", condition: Complete",
                 event_type: crate::record::EventType::Normal,
                 count: 3,
