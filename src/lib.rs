@@ -184,6 +184,11 @@ pub use time::{
 pub use world::simulation::{JobStatusView, Simulation};
 pub use world::{PROGRESS_EVERY, Progress, SimulateError, simulate, simulate_observed};
 
+/// The event recorders and their correlator, for the benchmarks in `benches/` (not a
+/// stable API).
+#[doc(hidden)]
+pub use world::recorder as event_recorder;
+
 /// Delays of the modelled control plane that tests and tools reason with.
 pub mod timing {
     pub use crate::controllers::job::TTL_REACTION;

@@ -22,10 +22,10 @@ use rand::RngExt;
 use crate::engine::{EventQueue, RngStreams};
 use crate::record::collect::Collector;
 use crate::record::result::RunResult;
-use crate::record::{EventRecord, EventsMode, ObjectRef, Sink, SinkError};
+use crate::record::{EventsMode, Reason, Sink, SinkError};
 use crate::scenario::{Scenario, Timing};
 use crate::time::{Clock, SimTime};
-pub use recorder::Source;
+pub use recorder::{ObjectId, Source};
 
 #[allow(unused_imports)] // the store vocabulary, for the crate
 pub use store::{
@@ -223,32 +223,10 @@ impl<'s> World<'s> {
         uid
     }
 
-    /// Records a Kubernetes event, as `source` records it (see [`recorder`]).
-    pub fn emit(
-        &mut self,
-        source: Source,
-        object: ObjectRef<'_>,
-        reason: &'static str,
-        message: &str,
-    ) {
-        let now = self.now();
-        self.last_activity = now;
-        let record = EventRecord {
-            time: now,
-            object,
-            reason,
-            message,
-            event_type: recorder::event_type(reason),
-            count: 1,
-            first: now,
-        };
-        self.records.emitted(&record);
-        if self.events_mode == EventsMode::All || !source.correlated() {
-            self.records.event(&record);
-        } else {
-            self.correlator
-                .observe(now, source, object, 0, record.event_type, reason, message);
-        }
+    /// Records a Kubernetes event about an object of the store, as `source` records it
+    /// (see [`recorder`]).
+    pub fn emit(&mut self, source: Source, object: ObjectId, reason: Reason, message: &str) {
+        self.record_event(source, object, 0, reason, message);
     }
 
     /// Runs until nothing is left to do or the horizon is reached (or the sink fails).

@@ -182,7 +182,7 @@ fn a_symlink_planted_at_the_old_temporary_names_is_not_followed() {
     sink.event(&EventRecord {
         time: 0,
         object: jobsim::record::ObjectRef::Job("j"),
-        reason: "R",
+        reason: jobsim::record::Reason::Completed,
         message: "m",
         event_type: jobsim::record::EventType::Normal,
         count: 1,

@@ -485,7 +485,7 @@ impl Sink for ExpectSink<'_> {
         if !self.event_keys.is_empty() {
             let mut object: Option<String> = None;
             for (i, (reason, pattern)) in self.event_keys.iter().enumerate() {
-                if reason != record.reason {
+                if reason != record.reason.as_str() {
                     continue;
                 }
                 let hit = match pattern {

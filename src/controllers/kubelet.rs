@@ -9,11 +9,13 @@
 use rand::RngExt;
 
 use crate::api::RestartPolicy;
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::scenario::behavior::{DEFAULT_CONTAINER_DURATION_MS, MemoryGrowth, sleep_seconds_ms};
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::store::why::{EndedBy, Restart};
-use crate::world::{ContainerPhase, ContainerStatus, Event, PodId, PodPhase, Source, Store, World};
+use crate::world::{
+    ContainerPhase, ContainerStatus, Event, ObjectId, PodId, PodPhase, Source, Store, World,
+};
 
 /// Crash-loop backoff: first delay (`initial` in `flowcontrol.Backoff`, kubelet default).
 pub const CRASH_BACKOFF_INITIAL: SimDuration = 10 * SECOND;
@@ -85,7 +87,7 @@ fn emit_container(
     w: &mut World<'_>,
     pod_id: PodId,
     c: u16,
-    reason: &'static str,
+    reason: Reason,
     message: impl FnOnce(&Store, &mut String),
 ) {
     let Some(node) = w.store.pod(pod_id).node else {
@@ -93,7 +95,7 @@ fn emit_container(
     };
     w.emit_about_field(
         Source::Kubelet(node),
-        |store| ObjectRef::Pod(&store.pod(pod_id).name),
+        ObjectId::Pod(pod_id),
         c + 1,
         reason,
         message,
@@ -104,7 +106,7 @@ fn emit_container(
 /// is there (jobsim models no image pulls), the container is created, then started —
 /// v1.36's wording.
 fn emit_container_start(w: &mut World<'_>, pod_id: PodId, c: u16) {
-    emit_container(w, pod_id, c, "Pulled", |store, m| {
+    emit_container(w, pod_id, c, Reason::Pulled, |store, m| {
         m.push_str("Container image \"");
         m.push_str(
             container_spec(store, pod_id, c)
@@ -114,10 +116,10 @@ fn emit_container_start(w: &mut World<'_>, pod_id: PodId, c: u16) {
         );
         m.push_str("\" already present on machine and can be accessed by the pod");
     });
-    emit_container(w, pod_id, c, "Created", |_, m| {
+    emit_container(w, pod_id, c, Reason::Created, |_, m| {
         m.push_str("Container created")
     });
-    emit_container(w, pod_id, c, "Started", |_, m| {
+    emit_container(w, pod_id, c, Reason::Started, |_, m| {
         m.push_str("Container started")
     });
 }
@@ -276,7 +278,7 @@ pub fn container_exit(w: &mut World<'_>, pod_id: PodId, c: u16, run: u32) {
         if delay > 0 {
             // The container waits in CrashLoopBackOff: one warning per wait.
             let seed = w.rng.seed();
-            emit_container(w, pod_id, c, "BackOff", |store, m| {
+            emit_container(w, pod_id, c, Reason::BackOff, |store, m| {
                 let pod = store.pod(pod_id);
                 m.push_str("Back-off restarting failed container ");
                 m.push_str(&container_spec(store, pod_id, c).name);
@@ -475,7 +477,7 @@ pub fn delete_pod(w: &mut World<'_>, pod_id: PodId, disruption: Option<&'static 
             if w.store.pod(pod_id).containers[c as usize].phase != ContainerPhase::Running {
                 continue;
             }
-            emit_container(w, pod_id, c, "Killing", |store, m| {
+            emit_container(w, pod_id, c, Reason::Killing, |store, m| {
                 m.push_str("Stopping container ");
                 m.push_str(&container_spec(store, pod_id, c).name);
             });

@@ -8,9 +8,9 @@
 use rand::RngExt;
 
 use crate::api::pod::Toleration;
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::time::{SECOND, SimDuration, SimTime};
-use crate::world::{Event, NodeId, PodId, Source, World};
+use crate::world::{Event, NodeId, ObjectId, PodId, Source, World};
 
 /// `--node-monitor-grace-period` (50 s since v1.32, kubernetes/kubernetes#126287).
 pub const NODE_MONITOR_GRACE: SimDuration = 50 * SECOND;
@@ -51,8 +51,8 @@ pub fn node_down(w: &mut World<'_>, node: NodeId, duration: Option<SimDuration>)
     }
     w.emit(
         Source::Jobsim,
-        ObjectRef::Node(&name),
-        "NodeDown",
+        ObjectId::Node(node),
+        Reason::NodeDown,
         &format!("jobsim: node {name} went down (kubelet and containers stopped)"),
     );
 }
@@ -86,8 +86,8 @@ pub fn node_not_ready(w: &mut World<'_>, node: NodeId, epoch: u32) {
     let name = n.name.clone();
     w.emit(
         Source::NodeController,
-        ObjectRef::Node(&name),
-        "NodeNotReady",
+        ObjectId::Node(node),
+        Reason::NodeNotReady,
         &format!("Node {name} status is now: NodeNotReady"),
     );
     for pod in w.store.pods_on(node) {
@@ -139,8 +139,8 @@ pub fn taint_evict(w: &mut World<'_>, pod: PodId, epoch: u32) {
     let name = p.name.clone();
     w.emit(
         Source::TaintEviction,
-        ObjectRef::Pod(&name),
-        "TaintManagerEviction",
+        ObjectId::Pod(pod),
+        Reason::TaintManagerEviction,
         &format!("Marking for deletion Pod {namespace}/{name}"),
     );
     w.disrupt_pod(pod, "DeletionByTaintManager");
@@ -157,8 +157,8 @@ pub fn node_up(w: &mut World<'_>, node: NodeId, epoch: u32) {
     let name = n.name.clone();
     w.emit(
         Source::NodeController,
-        ObjectRef::Node(&name),
-        "NodeReady",
+        ObjectId::Node(node),
+        Reason::NodeReady,
         &format!("Node {name} status is now: NodeReady"),
     );
     w.node_ready(node);

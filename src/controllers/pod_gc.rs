@@ -12,11 +12,11 @@
 //! terminated pod is counted whether or not PodGC deletes it. A pass is queued only while
 //! the threshold is passed, so runs below it have no such event.
 
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::time::{Clock, SECOND, SimDuration, SimTime};
 use crate::world::store::TerminatedKey;
 use crate::world::store::why::EndedBy;
-use crate::world::{Event, NodeId, Pod, PodId, PodPhase, Source, Store, World};
+use crate::world::{Event, NodeId, ObjectId, Pod, PodId, PodPhase, Source, Store, World};
 
 /// `--terminated-pod-gc-threshold`: kube-controller-manager's default
 /// (`TerminatedPodGCThreshold` in `pkg/controller/podgc/config/v1alpha1/defaults.go`).
@@ -43,8 +43,8 @@ pub fn node_deleted(w: &mut World<'_>, node: NodeId) {
     crate::controllers::scheduler::nodes_changed(w);
     w.emit(
         Source::NodeController,
-        ObjectRef::Node(&name),
-        "RemovingNode",
+        ObjectId::Node(node),
+        Reason::RemovingNode,
         &format!("Node {name} event: Removing Node {name} from Controller"),
     );
     // The first PodGC pass after the quarantine, on PodGC's own 20-second rhythm.

@@ -18,11 +18,13 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use rand::RngExt;
 
-use crate::record::ObjectRef;
+use crate::record::Reason;
 #[allow(unused_imports)] // the defaults, named where scheduling is read
 pub use crate::world::store::{NONZERO_DEFAULT_CPU_M, NONZERO_DEFAULT_MEMORY};
 use crate::world::store::{NodeFit, nonzero};
-use crate::world::{Event, JobId, Node, NodeId, PodId, PodPhase, Resources, Source, World};
+use crate::world::{
+    Event, JobId, Node, NodeId, ObjectId, PodId, PodPhase, Resources, Source, World,
+};
 
 /// `MaxNodeScore`.
 const MAX_NODE_SCORE: i64 = 100;
@@ -96,8 +98,8 @@ pub fn schedule_new(w: &mut World<'_>, pod_id: PodId) {
                 .push_back(pod_id);
             w.emit_about(
                 Source::Scheduler,
-                |store| ObjectRef::Pod(&store.pod(pod_id).name),
-                "FailedScheduling",
+                ObjectId::Pod(pod_id),
+                Reason::FailedScheduling,
                 |_, buf| buf.push_str(&message),
             );
         }
@@ -146,8 +148,8 @@ pub fn retry(w: &mut World<'_>) {
                 for p in waiting {
                     w.emit_about(
                         Source::Scheduler,
-                        |store| ObjectRef::Pod(&store.pod(p).name),
-                        "FailedScheduling",
+                        ObjectId::Pod(p),
+                        Reason::FailedScheduling,
                         |_, buf| buf.push_str(&message),
                     );
                 }
@@ -492,8 +494,8 @@ fn failed_scheduling(nodes: usize, reasons: &BTreeMap<&'static str, usize>) -> S
 fn bind(w: &mut World<'_>, pod_id: PodId, node_id: NodeId) {
     w.emit_about(
         Source::Scheduler,
-        |store| ObjectRef::Pod(&store.pod(pod_id).name),
-        "Scheduled",
+        ObjectId::Pod(pod_id),
+        Reason::Scheduled,
         |store, message| {
             let pod = store.pod(pod_id);
             message.push_str("Successfully assigned ");

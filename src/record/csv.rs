@@ -223,7 +223,7 @@ impl Sink for CsvSink {
             .row()
             .time(r.time)
             .texts(&object_parts(&r.object))
-            .text(r.reason)
+            .text(r.reason.as_str())
             .text(r.message)
             .text(r.event_type.as_str())
             .uint(r.count)
@@ -313,7 +313,7 @@ mod tests {
             EventRecord {
                 time: 12_345,
                 object: ObjectRef::Pod("p-1"),
-                reason: "FailedScheduling",
+                reason: crate::record::Reason::FailedScheduling,
                 message: "0/3 nodes are available: 1 Insufficient cpu, 2 Too many pods.",
                 event_type: crate::record::EventType::Warning,
                 count: 1,
@@ -322,7 +322,7 @@ mod tests {
             EventRecord {
                 time: 0,
                 object: ObjectRef::CronJob("c"),
-                reason: "SawCompletedJob",
+                reason: crate::record::Reason::SawCompletedJob,
                 message: "Saw completed job: \"c-1\", condition: Complete",
                 event_type: crate::record::EventType::Normal,
                 count: 3,

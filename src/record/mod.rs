@@ -8,12 +8,14 @@ pub mod cost;
 pub(crate) mod cronjob;
 pub(crate) mod csv;
 pub(crate) mod files;
+mod reason;
 pub(crate) mod result;
 pub mod schema;
 pub(crate) mod write;
 
 pub use csv::CsvSink;
 pub use files::write_run_files;
+pub use reason::Reason;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -80,8 +82,8 @@ pub struct EventRecord<'a> {
     pub time: SimTime,
     /// What it is about.
     pub object: ObjectRef<'a>,
-    /// Kubernetes' reason (`SuccessfulCreate`, `Completed`, …).
-    pub reason: &'a str,
+    /// Kubernetes' reason (`SuccessfulCreate`, `Completed`, …); [`Reason::as_str`] spells it.
+    pub reason: Reason,
     /// Kubernetes' message (the last one written).
     pub message: &'a str,
     /// `Normal` or `Warning`.

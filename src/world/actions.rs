@@ -3,10 +3,10 @@
 //! person at a terminal would do to the cluster, done through the same calls the
 //! controllers use.
 
-use super::{NodeId, PodId, Source, World};
+use super::{NodeId, PodId, World};
 use crate::api::Manifest;
 use crate::controllers::{cronjob, job, node_lifecycle, pod_gc};
-use crate::record::ObjectRef;
+use crate::record::{ObjectRef, Reason};
 use crate::scenario::ActionKind;
 
 impl World<'_> {
@@ -96,10 +96,9 @@ impl World<'_> {
             return None;
         }
         if found.is_none() {
-            self.emit(
-                Source::Jobsim,
+            self.note(
                 ObjectRef::Pod(target),
-                "NotFound",
+                Reason::NotFound,
                 "jobsim action: no such pod exists at this time",
             );
         }

@@ -12,13 +12,13 @@
 use std::cell::Cell;
 use std::collections::BTreeSet;
 
-use super::recorder::{self, Source};
+use super::recorder::{ObjectId, Source};
 use super::store::why::EndedBy;
 use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
 use super::{Event, JobId, World};
 use crate::api::Job;
 use crate::controllers::{cronjob, job, kubelet, pod_gc, scheduler};
-use crate::record::{EventRecord, EventsMode, ObjectRef};
+use crate::record::{EventRecord, EventsMode, ObjectRef, Reason};
 use crate::scenario::Behavior;
 use crate::world::store::job::IndexState;
 
@@ -35,8 +35,8 @@ impl World<'_> {
     pub fn emit_about(
         &mut self,
         source: Source,
-        object: impl FnOnce(&Store) -> ObjectRef<'_>,
-        reason: &'static str,
+        object: ObjectId,
+        reason: Reason,
         message: impl FnOnce(&Store, &mut String),
     ) {
         self.emit_about_field(source, object, 0, reason, message);
@@ -47,22 +47,37 @@ impl World<'_> {
     pub fn emit_about_field(
         &mut self,
         source: Source,
-        object: impl FnOnce(&Store) -> ObjectRef<'_>,
+        object: ObjectId,
         field: u16,
-        reason: &'static str,
+        reason: Reason,
         message: impl FnOnce(&Store, &mut String),
     ) {
         let mut buf = MESSAGE.take();
         buf.clear();
         message(&self.store, &mut buf);
+        self.record_event(source, object, field, reason, &buf);
+        MESSAGE.set(buf);
+    }
+
+    /// Reports an event as emitted, then as a row at once (`--events all`, or a recorder
+    /// without the correlator) or through the correlator.
+    pub(super) fn record_event(
+        &mut self,
+        source: Source,
+        object: ObjectId,
+        field: u16,
+        reason: Reason,
+        message: &str,
+    ) {
         let now = self.now();
         self.last_activity = now;
+        let name = object.resolve(&self.store);
         let record = EventRecord {
             time: now,
-            object: object(&self.store),
+            object: name,
             reason,
-            message: &buf,
-            event_type: recorder::event_type(reason),
+            message,
+            event_type: reason.event_type(),
             count: 1,
             first: now,
         };
@@ -70,17 +85,27 @@ impl World<'_> {
         if self.events_mode == EventsMode::All || !source.correlated() {
             self.records.event(&record);
         } else {
-            self.correlator.observe(
-                now,
-                source,
-                record.object,
-                field,
-                record.event_type,
-                reason,
-                &buf,
-            );
+            self.correlator
+                .observe(now, source, object, name, field, reason, message);
         }
-        MESSAGE.set(buf);
+    }
+
+    /// Records one of jobsim's own notes about an object that need not exist in the
+    /// store (a scripted action that found nothing). Notes are never correlated.
+    pub fn note(&mut self, object: ObjectRef<'_>, reason: Reason, message: &str) {
+        let now = self.now();
+        self.last_activity = now;
+        let record = EventRecord {
+            time: now,
+            object,
+            reason,
+            message,
+            event_type: reason.event_type(),
+            count: 1,
+            first: now,
+        };
+        self.records.emitted(&record);
+        self.records.event(&record);
     }
 
     /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
@@ -290,9 +315,8 @@ impl World<'_> {
             }
         }
         let records = &mut self.records;
-        let name = &self.store.job(id).metadata.name;
         self.correlator
-            .close(ObjectRef::Job(name), &mut |r| records.event(r));
+            .close(ObjectId::Job(id), &mut |r| records.event(r));
         self.records.record_job(&self.store, id);
         if let Some(job) = self.store.jobs.remove(id.0) {
             let key = format!("{}/{}", job.metadata.namespace(), job.metadata.name);
@@ -306,8 +330,7 @@ impl World<'_> {
     /// it leaves the store).
     pub fn close_pod_events(&mut self, pod: PodId) {
         let records = &mut self.records;
-        let name = &self.store.pod(pod).name;
         self.correlator
-            .close(ObjectRef::Pod(name), &mut |r| records.event(r));
+            .close(ObjectId::Pod(pod), &mut |r| records.event(r));
     }
 }

@@ -35,9 +35,10 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
-use crate::record::{EventRecord, EventType, ObjectRef};
+use crate::record::{EventRecord, ObjectRef, Reason};
 use crate::time::{SECOND, SimTime};
-use crate::world::NodeId;
+use crate::world::store::Store;
+pub use crate::world::{CronJobId, JobId, NodeId, PodId};
 
 /// Similar events (same source, object, type, reason) before they are combined
 /// (`defaultAggregateMaxEvents`).
@@ -78,34 +79,41 @@ impl Source {
     }
 }
 
-/// Kubernetes' `type` of an event reason: `Warning` for the reasons upstream records as
-/// warnings, `Normal` for the rest. The README's list of reasons follows this table.
-pub fn event_type(reason: &str) -> EventType {
-    match reason {
-        "FailedCreate"
-        | "FailedDelete"
-        | "TooManySucceededPods"
-        | "BackoffLimitExceeded"
-        | "DeadlineExceeded"
-        | "PodFailurePolicy"
-        | "MaxFailedIndexesExceeded"
-        | "FailedIndexes"
-        | "UnknownCompletionMode"
-        | "UnexpectedJob"
-        | "TooManyMissedTimes"
-        | "MissSchedule"
-        | "UnknownTimeZone"
-        | "UnparseableSchedule"
-        | "UnParseableCronJobSchedule"
-        | "InvalidSchedule"
-        | "UnsupportedSchedule"
-        | "FailedGet"
-        | "FailedScheduling"
-        | "BackOff"
-        | "FailedUpdate"
-        | "NotFound"
-        | "NodeDown" => EventType::Warning,
-        _ => EventType::Normal,
+/// The object of the store an event is about, by id. Ids are never reused
+/// ([`Arena`](crate::engine::Arena)), so an id names one object for the whole run, as a
+/// UID does in the correlator's keys upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectId {
+    /// A Job.
+    Job(JobId),
+    /// A pod.
+    Pod(PodId),
+    /// A CronJob.
+    CronJob(CronJobId),
+    /// A node.
+    Node(NodeId),
+}
+
+impl ObjectId {
+    /// The object's `kind/name`, its name borrowed from the store.
+    pub fn resolve(self, store: &Store) -> ObjectRef<'_> {
+        match self {
+            ObjectId::Job(id) => ObjectRef::Job(&store.job(id).metadata.name),
+            ObjectId::Pod(id) => ObjectRef::Pod(&store.pod(id).name),
+            ObjectId::CronJob(id) => ObjectRef::CronJob(&store.cronjob(id).metadata.name),
+            ObjectId::Node(id) => ObjectRef::Node(&store.nodes[id.0 as usize].name),
+        }
+    }
+
+    /// One integer per object: the kind in the high bits, the id in the low ones.
+    fn key(self) -> u64 {
+        let (kind, id) = match self {
+            ObjectId::Job(id) => (0, id.0),
+            ObjectId::Pod(id) => (1, id.0),
+            ObjectId::CronJob(id) => (2, id.0),
+            ObjectId::Node(id) => (3, id.0),
+        };
+        (kind << 32) | u64::from(id)
     }
 }
 
@@ -136,12 +144,12 @@ fn object_ref(kind: Kind, name: &str) -> ObjectRef<'_> {
     }
 }
 
-/// The aggregator's record of similar events (one source, type and reason).
+/// The aggregator's record of similar events (one source and reason; the reason decides
+/// the type).
 #[derive(Debug)]
 struct Similar {
     source: Source,
-    event_type: EventType,
-    reason: &'static str,
+    reason: Reason,
     /// Hashes of the different messages seen, oldest first (at most 10).
     messages: Vec<u64>,
     last: SimTime,
@@ -153,8 +161,7 @@ struct Kept {
     source: Source,
     /// The container the event is about (its `fieldPath`), plus one; 0 for none.
     field: u16,
-    event_type: EventType,
-    reason: &'static str,
+    reason: Reason,
     /// Hash of the message; unused for the combined event.
     message_hash: u64,
     combined: bool,
@@ -180,6 +187,7 @@ struct Bucket {
 #[derive(Debug)]
 struct ObjectEvents {
     kind: Kind,
+    /// The object's name, for its rows (the object may leave the store before them).
     name: String,
     /// Order of the object's first event, for the end-of-run flush.
     seq: u64,
@@ -192,9 +200,11 @@ struct ObjectEvents {
     kept_len: usize,
 }
 
-/// The state of every legacy recorder's correlator, by object. Slots of objects whose
-/// events were written are reused, buffers included, so the steady state allocates
-/// nothing per event.
+/// The state of every legacy recorder's correlator, by object. Objects are found by their
+/// id ([`ObjectId`]), reasons compared as enums; only messages are hashed, as the
+/// aggregation and counting steps need them told apart. Slots of objects whose events
+/// were written are reused, buffers included, so the steady state allocates nothing per
+/// event. The map is only looked up, never iterated into an output.
 #[derive(Debug, Default)]
 pub struct Correlator {
     by_object: HashMap<u64, usize, foldhash::fast::FixedState>,
@@ -203,40 +213,37 @@ pub struct Correlator {
     next_seq: u64,
 }
 
-fn hash_str(kind: Option<Kind>, text: &str) -> u64 {
-    let state = foldhash::fast::FixedState::with_seed(0x6a6f6273696d);
-    state.hash_one((kind.map(|k| k as u8), text))
+fn hash_message(text: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x6a6f6273696d).hash_one(text)
 }
 
 impl Correlator {
     /// Runs one event of a correlated source through aggregation, counting and the spam
-    /// filter. Nothing is written yet.
+    /// filter. Nothing is written yet. `name` is the object's, as its rows will show it.
     #[allow(clippy::too_many_arguments)]
     pub fn observe(
         &mut self,
         now: SimTime,
         source: Source,
-        object: ObjectRef<'_>,
+        object: ObjectId,
+        name: ObjectRef<'_>,
         field: u16,
-        event_type: EventType,
-        reason: &'static str,
+        reason: Reason,
         message: &str,
     ) {
-        let (kind, name) = split(object);
-        let slot = self.slot_for(kind, name);
+        let slot = self.slot_for(object, name);
         let o = &mut self.slots[slot];
-        let message_hash = hash_str(None, message);
+        let message_hash = hash_message(message);
         // 1. Aggregation of similar events.
         let i = match o.similar[..o.similar_len]
             .iter()
-            .position(|s| s.source == source && s.event_type == event_type && s.reason == reason)
+            .position(|s| s.source == source && s.reason == reason)
         {
             Some(i) => i,
             None => {
                 if o.similar_len == o.similar.len() {
                     o.similar.push(Similar {
                         source,
-                        event_type,
                         reason,
                         messages: Vec::with_capacity(AGGREGATE_MAX_EVENTS),
                         last: now,
@@ -244,7 +251,6 @@ impl Correlator {
                 } else {
                     let s = &mut o.similar[o.similar_len];
                     s.source = source;
-                    s.event_type = event_type;
                     s.reason = reason;
                     s.messages.clear();
                     s.last = now;
@@ -269,7 +275,6 @@ impl Correlator {
         // 2. Counting identical events.
         let found = o.kept[..o.kept_len].iter().position(|k| {
             k.source == source
-                && k.event_type == event_type
                 && k.reason == reason
                 && k.combined == combined
                 && (combined || (k.field == field && k.message_hash == message_hash))
@@ -277,26 +282,28 @@ impl Correlator {
         let k = match found {
             Some(k) => k,
             None => {
-                let fresh = Kept {
-                    source,
-                    field,
-                    event_type,
-                    reason,
-                    message_hash,
-                    combined,
-                    count: 0,
-                    first: now,
-                    written: None,
-                    message: String::new(),
-                };
                 if o.kept_len < o.kept.len() {
-                    let spare = std::mem::take(&mut o.kept[o.kept_len].message);
-                    o.kept[o.kept_len] = Kept {
-                        message: spare,
-                        ..fresh
-                    };
+                    let k = &mut o.kept[o.kept_len];
+                    k.source = source;
+                    k.field = field;
+                    k.reason = reason;
+                    k.message_hash = message_hash;
+                    k.combined = combined;
+                    k.count = 0;
+                    k.first = now;
+                    k.written = None;
                 } else {
-                    o.kept.push(fresh);
+                    o.kept.push(Kept {
+                        source,
+                        field,
+                        reason,
+                        message_hash,
+                        combined,
+                        count: 0,
+                        first: now,
+                        written: None,
+                        message: String::new(),
+                    });
                 }
                 o.kept_len += 1;
                 o.kept_len - 1
@@ -334,11 +341,12 @@ impl Correlator {
         kept.message.push_str(message);
     }
 
-    fn slot_for(&mut self, kind: Kind, name: &str) -> usize {
-        let key = hash_str(Some(kind), name);
+    fn slot_for(&mut self, object: ObjectId, name: ObjectRef<'_>) -> usize {
+        let key = object.key();
         if let Some(&slot) = self.by_object.get(&key) {
             return slot;
         }
+        let (kind, name) = split(name);
         let seq = self.next_seq;
         self.next_seq += 1;
         let slot = match self.free.pop() {
@@ -373,9 +381,8 @@ impl Correlator {
 
     /// Hands every written Event object about `object` to `row`, in the order they were
     /// created, and forgets the object.
-    pub fn close(&mut self, object: ObjectRef<'_>, row: &mut dyn FnMut(&EventRecord<'_>)) {
-        let (kind, name) = split(object);
-        if let Some(slot) = self.by_object.remove(&hash_str(Some(kind), name)) {
+    pub fn close(&mut self, object: ObjectId, row: &mut dyn FnMut(&EventRecord<'_>)) {
+        if let Some(slot) = self.by_object.remove(&object.key()) {
             self.write(slot, row);
         }
     }
@@ -402,7 +409,7 @@ impl Correlator {
                     object: object_ref(o.kind, &o.name),
                     reason: k.reason,
                     message: &k.message,
-                    event_type: k.event_type,
+                    event_type: k.reason.event_type(),
                     count,
                     first: k.first,
                 });
@@ -421,16 +428,16 @@ mod tests {
         n: u32,
         gap: SimTime,
         message: impl Fn(u32) -> String,
-        reason: &'static str,
+        reason: Reason,
     ) -> Vec<(String, u32, SimTime, SimTime, String)> {
         let mut c = Correlator::default();
         for i in 0..n {
             c.observe(
                 SimTime::from(i) * gap,
                 Source::JobController,
+                ObjectId::Job(JobId(0)),
                 ObjectRef::Job("big"),
                 0,
-                EventType::Normal,
                 reason,
                 &message(i),
             );
@@ -454,7 +461,7 @@ mod tests {
             12,
             SECOND,
             |i| format!("Created pod: p-{i}"),
-            "SuccessfulCreate",
+            Reason::SuccessfulCreate,
         );
         assert_eq!(rows.len(), 10);
         assert!(rows[..9].iter().all(|r| r.1 == 1));
@@ -472,7 +479,12 @@ mod tests {
 
     #[test]
     fn identical_events_count_on_one_event_object() {
-        let rows = feed(5, 60 * SECOND, |_| "Job suspended".to_string(), "Suspended");
+        let rows = feed(
+            5,
+            60 * SECOND,
+            |_| "Job suspended".to_string(),
+            Reason::Suspended,
+        );
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].1, 5);
         assert_eq!((rows[0].2, rows[0].3), (0, 240 * SECOND));
@@ -484,7 +496,7 @@ mod tests {
             12,
             601 * SECOND,
             |i| format!("Created pod: p-{i}"),
-            "SuccessfulCreate",
+            Reason::SuccessfulCreate,
         );
         assert_eq!(rows.len(), 12);
         assert!(rows.iter().all(|r| r.1 == 1));
@@ -494,7 +506,12 @@ mod tests {
     fn the_spam_filter_lets_25_through_then_one_per_five_minutes_carrying_the_whole_count() {
         // One identical event per second: 25 writes at once, then the count written every
         // 300 s includes the events the filter held back.
-        let rows = feed(626, SECOND, |_| "Job suspended".to_string(), "Suspended");
+        let rows = feed(
+            626,
+            SECOND,
+            |_| "Job suspended".to_string(),
+            Reason::Suspended,
+        );
         assert_eq!(rows.len(), 1);
         // Tokens: 25 at 0..24 s, then one each 300 s after the bucket ran dry... the last
         // write is the one at 600 s (the 601st event), with the count of every event
@@ -510,33 +527,62 @@ mod tests {
             c.observe(
                 i,
                 Source::JobController,
+                ObjectId::Job(JobId(7)),
                 ObjectRef::Job("j"),
                 0,
-                EventType::Normal,
-                if i % 2 == 0 { "A" } else { "B" },
+                if i % 2 == 0 {
+                    Reason::Suspended
+                } else {
+                    Reason::Resumed
+                },
                 "same",
             );
         }
         c.observe(
             31,
             Source::CronJobController,
+            ObjectId::Job(JobId(7)),
             ObjectRef::Job("j"),
             0,
-            EventType::Normal,
-            "A",
+            Reason::Suspended,
             "same",
         );
         let mut rows = Vec::new();
         c.close_all(&mut |r| rows.push((r.reason.to_string(), r.count)));
-        // 25 tokens for job-controller: A written 13 times, B 12 times; the other source
-        // has its own bucket.
+        // 25 tokens for job-controller: Suspended written 13 times, Resumed 12 times; the
+        // other source has its own bucket.
         assert_eq!(
             rows,
             vec![
-                ("A".to_string(), 13),
-                ("B".to_string(), 12),
-                ("A".to_string(), 1)
+                ("Suspended".to_string(), 13),
+                ("Resumed".to_string(), 12),
+                ("Suspended".to_string(), 1)
             ]
+        );
+    }
+
+    #[test]
+    fn two_objects_of_one_name_keep_their_own_event_objects_as_upstream_keys_include_the_uid() {
+        let mut c = Correlator::default();
+        for (t, id) in [(0, 1), (1, 2), (2, 1)] {
+            c.observe(
+                t,
+                Source::JobController,
+                ObjectId::Job(JobId(id)),
+                ObjectRef::Job("again"),
+                0,
+                Reason::Completed,
+                "Job completed",
+            );
+        }
+        let mut rows = Vec::new();
+        c.close(ObjectId::Job(JobId(2)), &mut |r| {
+            rows.push((r.object.to_string(), r.count))
+        });
+        c.close_all(&mut |r| rows.push((r.object.to_string(), r.count)));
+        assert_eq!(
+            rows,
+            vec![("job/again".to_string(), 1), ("job/again".to_string(), 2)]
         );
     }
 }

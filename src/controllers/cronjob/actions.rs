@@ -10,12 +10,12 @@ use super::sync::schedule_state;
 use super::workqueue::{enqueue, enqueue_after};
 use crate::api::{CronJob, CronJobSpec, Job, ObjectMeta};
 use crate::cron::schedule::{Schedule, format_schedule, load_location};
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::scenario::Behavior;
 use crate::world::store::cronjob::{
     CronJobState, CronJobStats, CronJobStatus, JobRequest, ParsedSchedule,
 };
-use crate::world::{CronJobId, Source, World};
+use crate::world::{CronJobId, ObjectId, Source, World};
 
 /// Submits a CronJob (the API create). Its `creationTimestamp` is now, truncated to the
 /// second; the add event syncs it at once (§8: a time equal to the creation instant is not
@@ -140,12 +140,11 @@ pub fn set_schedule(w: &mut World<'_>, name: &str, schedule: &str) {
         Err(_) => {
             // Upstream parses without the time zone's recorder here; the message differs
             // from the sync's `UnparseableSchedule`, spelling included.
-            let name = cj.metadata.name.clone();
             let message = format!("unparseable schedule for cronjob: {schedule}");
             w.emit(
                 Source::CronJobController,
-                ObjectRef::CronJob(&name),
-                "UnParseableCronJobSchedule",
+                ObjectId::CronJob(id),
+                Reason::UnParseableCronJobSchedule,
                 &message,
             );
         }

@@ -23,11 +23,11 @@ use super::missed::{self, DueTime, NeverFires, ScheduleState};
 use super::workqueue::{enqueue, enqueue_after};
 use crate::api::ConcurrencyPolicy;
 use crate::cron::schedule::{Schedule, quote};
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::time::SimTime;
 use crate::world::store::cronjob::{ActiveJob, CronJobState, ParsedSchedule};
 use crate::world::store::why::EndedBy;
-use crate::world::{CronJobId, JobId, JobState, OwnerRef, Source, World};
+use crate::world::{CronJobId, JobId, JobState, ObjectId, OwnerRef, Source, World};
 
 /// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
 /// GA in 1.32): the scheduled instant in RFC 3339 in the CronJob's zone (UTC without one).
@@ -126,20 +126,18 @@ fn delete_owned_job(w: &mut World<'_>, id: CronJobId, job: JobId, cause: EndedBy
     };
     w.store.cronjob_mut(id).status.remove_active(uid);
     w.delete_job_for(job, cause);
-    let cj_name = w.store.cronjob(id).metadata.name.clone();
     w.emit(
         Source::CronJobController,
-        ObjectRef::CronJob(&cj_name),
-        "SuccessfulDelete",
+        ObjectId::CronJob(id),
+        Reason::SuccessfulDelete,
         &format!("Deleted job {name}"),
     );
 }
 
-fn emit(w: &mut World<'_>, id: CronJobId, reason: &'static str, message: &str) {
-    let name = w.store.cronjob(id).metadata.name.clone();
+fn emit(w: &mut World<'_>, id: CronJobId, reason: Reason, message: &str) {
     w.emit(
         Source::CronJobController,
-        ObjectRef::CronJob(&name),
+        ObjectId::CronJob(id),
         reason,
         message,
     );
@@ -168,7 +166,7 @@ fn sync_cronjob(
     let cj = w.store.cronjob(id);
     if let (Some(zone), Some(err)) = (&cj.spec.time_zone, &cj.parsed.time_zone_error) {
         let message = format!("invalid timeZone: {}: {err}", quote(zone));
-        emit(w, id, "UnknownTimeZone", &message);
+        emit(w, id, Reason::UnknownTimeZone, &message);
         return (None, changed);
     }
     if cj.suspended() {
@@ -179,14 +177,14 @@ fn sync_cronjob(
             "CRON_TZ or TZ used in schedule {} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details",
             quote(&cj.spec.schedule)
         );
-        emit(w, id, "UnsupportedSchedule", &message);
+        emit(w, id, Reason::UnsupportedSchedule, &message);
     }
     let cj = w.store.cronjob(id);
     let schedule = match &cj.parsed.schedule {
         Ok(s) => Arc::clone(s),
         Err(err) => {
             let message = format!("unparseable schedule: {} : {err}", quote(&cj.spec.schedule));
-            emit(w, id, "UnparseableSchedule", &message);
+            emit(w, id, Reason::UnparseableSchedule, &message);
             return (None, changed);
         }
     };
@@ -209,7 +207,7 @@ fn sync_cronjob(
                 "invalid schedule: {} : {NeverFires}",
                 w.store.cronjob(id).spec.schedule
             );
-            emit(w, id, "InvalidSchedule", &message);
+            emit(w, id, Reason::InvalidSchedule, &message);
             return (None, changed);
         }
         Ok(None) => return (Some(requeue_delay(w, id, &schedule, now)), changed),
@@ -220,7 +218,7 @@ fn sync_cronjob(
         too_many_missed,
     } = due;
     if too_many_missed {
-        emit(w, id, "TooManyMissedTimes", MSG_TOO_MANY_MISSED);
+        emit(w, id, Reason::TooManyMissedTimes, MSG_TOO_MANY_MISSED);
     }
 
     // §5.5: too late (unreachable in practice: the deadline already moved `earliest`).
@@ -233,7 +231,7 @@ fn sync_cronjob(
             "Missed scheduled time to start a job: {}",
             scheduled.strftime("%a, %d %b %Y %H:%M:%S %z")
         );
-        emit(w, id, "MissSchedule", &message);
+        emit(w, id, Reason::MissSchedule, &message);
         return (Some(requeue_delay(w, id, &schedule, now)), changed);
     }
 
@@ -250,7 +248,7 @@ fn sync_cronjob(
     match cj.spec.concurrency_policy {
         Some(ConcurrencyPolicy::Forbid) if !cj.status.active.is_empty() => {
             note_blocked(&mut w.store.cronjob_mut(id).stats, scheduled);
-            emit(w, id, "JobAlreadyActive", MSG_JOB_ALREADY_ACTIVE);
+            emit(w, id, Reason::JobAlreadyActive, MSG_JOB_ALREADY_ACTIVE);
             return (Some(requeue_delay(w, id, &schedule, now)), changed);
         }
         Some(ConcurrencyPolicy::Replace) => {
@@ -295,7 +293,7 @@ fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool
                 let name = w.store.job(j.id).name().to_string();
                 let message =
                     format!("Saw a job that the controller did not create or forgot: {name}");
-                emit(w, id, "UnexpectedJob", &message);
+                emit(w, id, Reason::UnexpectedJob, &message);
             }
             None => {}
             Some(finished) => {
@@ -313,7 +311,7 @@ fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool
                         Finished::Failed => "Failed",
                     };
                     let message = format!("Saw completed job: {name}, condition: {condition}");
-                    emit(w, id, "SawCompletedJob", &message);
+                    emit(w, id, Reason::SawCompletedJob, &message);
                     changed = true;
                 }
                 let cj = w.store.cronjob_mut(id);
@@ -353,7 +351,7 @@ fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool
         emit(
             w,
             id,
-            "MissingJob",
+            Reason::MissingJob,
             &format!("Active job went missing: {}", a.name),
         );
         w.store.cronjob_mut(id).status.remove_active(a.uid);
@@ -511,7 +509,12 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
         let first = previous.and_then(|p| next_after(&mut cj.parsed, &schedule, p));
         account_run(&mut cj.stats, &schedule, scheduled, first);
     }
-    emit(w, id, "SuccessfulCreate", &format!("Created job {name}"));
+    emit(
+        w,
+        id,
+        Reason::SuccessfulCreate,
+        &format!("Created job {name}"),
+    );
     // The Job add event.
     enqueue(w, id);
     Created::Yes

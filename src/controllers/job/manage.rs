@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use super::naming;
 use super::{MAX_POD_CREATE_DELETE_PER_SYNC, MIN_REQUEUE, enqueue_batched, requeue_after};
 use crate::api::PodReplacementPolicy;
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::time::SimTime;
 use crate::world::store::JobState;
 use crate::world::store::why::{Counted, CreatedFor, EndedBy};
-use crate::world::{Event, JobId, Pod, PodId, PodPhase, Source, World};
+use crate::world::{Event, JobId, ObjectId, Pod, PodId, PodPhase, Source, World};
 
 /// Runs `manageJob` with `succeeded` already including this sync's new successes.
 /// Deleted pods are appended to `deleted_now`.
@@ -213,8 +213,8 @@ pub(super) fn create_pod(w: &mut World<'_>, id: JobId, index: Option<u32>) {
     w.store.pods.push(pod);
     w.emit_about(
         Source::JobController,
-        |store| ObjectRef::Job(&store.job(id).metadata.name),
-        "SuccessfulCreate",
+        ObjectId::Job(id),
+        Reason::SuccessfulCreate,
         |store, message| {
             message.push_str("Created pod: ");
             message.push_str(&store.pod(pod_id).name);
@@ -247,8 +247,8 @@ pub(super) fn delete_pod(
     }
     w.emit_about(
         Source::JobController,
-        |store| ObjectRef::Job(&store.job(id).metadata.name),
-        "SuccessfulDelete",
+        ObjectId::Job(id),
+        Reason::SuccessfulDelete,
         |store, message| {
             message.push_str("Deleted pod: ");
             message.push_str(&store.pod(pod_id).name);

@@ -17,11 +17,11 @@ pub mod success_policy;
 
 use crate::api::job::PodFailurePolicyAction;
 use crate::api::{JobSpec, PodReplacementPolicy, RestartPolicy};
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::store::why::{Counted, EndedBy, Unreplaced};
 use crate::world::{Condition, ConditionType, Status};
-use crate::world::{ContainerPhase, Event, JobId, PodId, PodPhase, Source, World};
+use crate::world::{ContainerPhase, Event, JobId, ObjectId, PodId, PodPhase, Source, World};
 use backoff::FinishedPod;
 use pod_failure_policy::ContainerNames;
 pub use status::TTL_REACTION;
@@ -79,11 +79,10 @@ pub fn scale(w: &mut World<'_>, name: &str, parallelism: Option<i32>, completion
         let message = format!(
             "spec.completions: Invalid value: {c}: field is immutable (only an Indexed Job whose completions equal its parallelism after the change may change completions)"
         );
-        let name = job.metadata.name.clone();
         w.emit(
             Source::Jobsim,
-            ObjectRef::Job(&name),
-            "FailedUpdate",
+            ObjectId::Job(id),
+            Reason::FailedUpdate,
             &message,
         );
         return;

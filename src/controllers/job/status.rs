@@ -2,10 +2,10 @@
 //! the terminal step of the two-phase finish with its events and the TTL clock (§16, §17).
 
 use super::Finish;
-use crate::record::ObjectRef;
+use crate::record::Reason;
 use crate::time::{SECOND, SimDuration, SimTime};
 use crate::world::{Condition, ConditionType};
-use crate::world::{Event, JobId, Source, World};
+use crate::world::{Event, JobId, ObjectId, Source, World};
 
 /// The least time between a Job's finish and its TTL deletion: the TTL controller acts on
 /// the update event, after the informers of other controllers have received it.
@@ -25,9 +25,9 @@ pub(super) fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: Si
         return;
     }
     let (reason, message, event) = if suspended {
-        ("JobSuspended", "Job suspended", "Suspended")
+        ("JobSuspended", "Job suspended", Reason::Suspended)
     } else {
-        ("JobResumed", "Job resumed", "Resumed")
+        ("JobResumed", "Job resumed", Reason::Resumed)
     };
     let cond = Condition {
         kind: ConditionType::Suspended,
@@ -47,8 +47,7 @@ pub(super) fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: Si
         // Resume resets startTime to now (§10).
         job.status.start_time = Some(ktime);
     }
-    let name = job.metadata.name.clone();
-    w.emit(Source::JobController, ObjectRef::Job(&name), event, message);
+    w.emit(Source::JobController, ObjectId::Job(id), event, message);
 }
 
 /// Writes `Complete`/`Failed` (§16.2) with its event, and starts the TTL clock (§17).
@@ -72,7 +71,6 @@ pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime,
     job.finished_at = Some(now);
     job.backoff = Default::default();
     job.timers.clear();
-    let name = job.metadata.name.clone();
     let too_many = !f.failed
         && job
             .spec
@@ -80,26 +78,23 @@ pub(super) fn finish_job(w: &mut World<'_>, id: JobId, f: &Finish, now: SimTime,
             .is_some_and(|c| job.status.succeeded > c);
     let ttl = job.spec.ttl_seconds_after_finished;
     if f.failed {
-        w.emit(
-            Source::JobController,
-            ObjectRef::Job(&name),
-            f.reason,
-            &f.message,
-        );
+        let reason =
+            Reason::from_name(f.reason).expect("a Job's failure reason is an event reason");
+        w.emit(Source::JobController, ObjectId::Job(id), reason, &f.message);
     } else {
         // Upstream records the warning first, then `Completed`.
         if too_many {
             w.emit(
                 Source::JobController,
-                ObjectRef::Job(&name),
-                "TooManySucceededPods",
+                ObjectId::Job(id),
+                Reason::TooManySucceededPods,
                 "Too many succeeded pods running after completion count reached",
             );
         }
         w.emit(
             Source::JobController,
-            ObjectRef::Job(&name),
-            "Completed",
+            ObjectId::Job(id),
+            Reason::Completed,
             "Job completed",
         );
     }
