@@ -11,12 +11,15 @@
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::recorder::{self, Source};
 use super::store::why::EndedBy;
-use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
+use super::store::{
+    JobState, NodeId, OwnerRef, PodId, PodTemplateInfo, Status, Store, nonzero, template_info,
+};
 use super::{Event, JobId, World};
-use crate::api::Job;
+use crate::api::{Job, JobSpec, ObjectMeta};
 use crate::controllers::{cronjob, job, kubelet, pod_gc, scheduler};
 use crate::record::{EventRecord, EventsMode, ObjectRef};
 use crate::scenario::Behavior;
@@ -86,13 +89,26 @@ impl World<'_> {
     /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
     /// controller's informer enqueues the new Job for a sync at once.
     pub fn create_job(&mut self, job: &Job, behavior: &Behavior, owner: Option<OwnerRef>) -> JobId {
+        let spec = Arc::new(job.spec.clone());
+        let template = Arc::new(template_info(&spec.template.spec, behavior));
+        self.create_job_shared(job.metadata.clone(), spec, template, owner)
+    }
+
+    /// [`World::create_job`] with the spec and the pod template already built, shared with
+    /// the other Jobs made from the same template (a CronJob's Jobs share its template's:
+    /// nothing changes a Job's pod template, and a scale or suspend copies the spec first).
+    pub fn create_job_shared(
+        &mut self,
+        mut metadata: ObjectMeta,
+        spec: Arc<JobSpec>,
+        template: Arc<PodTemplateInfo>,
+        owner: Option<OwnerRef>,
+    ) -> JobId {
         let id = JobId(self.store.jobs.next_id());
         let uid = self.next_uid();
-        let spec = job.spec.clone();
         let indexes = spec
             .is_indexed()
             .then(|| IndexState::new(spec.completions.unwrap_or(0).max(0) as u32));
-        let mut metadata = job.metadata.clone();
         if metadata.labels.is_empty() {
             metadata.labels = spec.template.metadata.labels.clone();
         }
@@ -108,7 +124,7 @@ impl World<'_> {
         self.store.jobs.push(JobState {
             metadata,
             uid,
-            template: template_info(&spec.template.spec, behavior),
+            template,
             spec,
             owner,
             created: now,

@@ -475,24 +475,26 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
         return Created::Adopted;
     }
 
-    let cj = w.store.cronjob_mut(id);
+    let cj = w.store.cronjob(id);
     let annotation = scheduled_timestamp(scheduled, cj.spec.time_zone.as_deref());
     let owner = OwnerRef {
         cronjob: id,
         reference: format!("cronjob/{}", cj.metadata.name),
     };
-    let mut request = cj.job_request.take().expect("job request is put back");
-    request.job.metadata.name.clone_from(&name);
-    request
-        .job
-        .metadata
+    let request = cj
+        .job_request
+        .as_ref()
+        .expect("a CronJob has its job request");
+    let mut metadata = request.job.metadata.clone();
+    metadata.name.clone_from(&name);
+    metadata
         .annotations
         .insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), annotation);
-    let job_id = w.create_job(&request.job, &request.behavior, Some(owner));
+    let (spec, template) = (Arc::clone(&request.spec), Arc::clone(&request.template));
+    let job_id = w.create_job_shared(metadata, spec, template, Some(owner));
     let uid = w.store.job(job_id).uid;
     let clock = w.clock;
     let cj = w.store.cronjob_mut(id);
-    cj.job_request = Some(request);
     cj.owned.push(job_id);
     cj.unstarted.push((job_id, scheduled));
     cj.status.active.push(ActiveJob {
