@@ -120,7 +120,7 @@ impl World<'_> {
             });
         self.store
             .job_names
-            .insert(format!("{}/{}", metadata.namespace(), metadata.name), id);
+            .insert(job_key(metadata.namespace(), &metadata.name), id);
         self.store.jobs.push(JobState {
             metadata,
             uid,
@@ -308,7 +308,7 @@ impl World<'_> {
             .close(ObjectRef::Job(name), &mut |r| records.event(r));
         self.records.record_job(&self.store, id);
         if let Some(job) = self.store.jobs.remove(id.0) {
-            let key = format!("{}/{}", job.metadata.namespace(), job.metadata.name);
+            let key = job_key(job.metadata.namespace(), &job.metadata.name);
             if self.store.job_names.get(&key) == Some(&id) {
                 self.store.job_names.remove(&key);
             }
@@ -323,4 +323,13 @@ impl World<'_> {
         self.correlator
             .close(ObjectRef::Pod(name), &mut |r| records.event(r));
     }
+}
+
+/// `namespace/name`, the key of [`Store::job_names`].
+fn job_key(namespace: &str, name: &str) -> String {
+    let mut key = String::with_capacity(namespace.len() + 1 + name.len());
+    key.push_str(namespace);
+    key.push('/');
+    key.push_str(name);
+    key
 }

@@ -432,12 +432,57 @@ enum Created {
 
 /// `<cronjob name>-<scheduled Unix time in minutes>` (`getJobName`).
 pub fn job_name(cronjob: &str, scheduled: Timestamp) -> String {
-    format!("{cronjob}-{}", scheduled.as_second() / 60)
+    let minutes = scheduled.as_second() / 60;
+    let Ok(minutes) = u64::try_from(minutes) else {
+        return format!("{cronjob}-{minutes}");
+    };
+    let mut name = String::with_capacity(cronjob.len() + 1 + 20);
+    name.push_str(cronjob);
+    name.push('-');
+    push_decimal(&mut name, minutes);
+    name
+}
+
+/// `namespace/name`, the key of the store's name index.
+fn name_key(namespace: &str, name: &str) -> String {
+    let mut key = String::with_capacity(namespace.len() + 1 + name.len());
+    key.push_str(namespace);
+    key.push('/');
+    key.push_str(name);
+    key
+}
+
+/// Appends `value` in decimal.
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends `value` (0..=99) as two digits.
+fn push_two(out: &mut String, value: i64) {
+    out.push(char::from(b'0' + (value / 10) as u8));
+    out.push(char::from(b'0' + (value % 10) as u8));
 }
 
 /// The annotation value: RFC 3339 with second precision in the CronJob's `timeZone`, UTC
 /// (with `Z`) when it has none — Go prints a zero offset as `Z` whatever the zone.
 pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> String {
+    if time_zone.is_none()
+        && let Some(text) = utc_seconds_rfc3339(scheduled)
+    {
+        return text;
+    }
     let zoned = time_zone
         .and_then(|z| jiff::tz::TimeZone::get(z).ok())
         .map(|tz| scheduled.to_zoned_datetime(tz))
@@ -449,11 +494,37 @@ pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> Str
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` of a UTC instant in the years 1000–9999, written by hand (what
+/// `strftime("%Y-%m-%dT%H:%M:%SZ")` writes, without its parsing of the format each time).
+fn utc_seconds_rfc3339(t: Timestamp) -> Option<String> {
+    let unix = t.as_second();
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let (year, month, day) = crate::cron::gotime::civil_from_days(days);
+    if !(1000..=9999).contains(&year) {
+        return None;
+    }
+    let mut out = String::with_capacity(20);
+    push_two(&mut out, year / 100);
+    push_two(&mut out, year % 100);
+    out.push('-');
+    push_two(&mut out, month);
+    out.push('-');
+    push_two(&mut out, day);
+    out.push('T');
+    push_two(&mut out, secs / 3600);
+    out.push(':');
+    push_two(&mut out, secs % 3600 / 60);
+    out.push(':');
+    push_two(&mut out, secs % 60);
+    out.push('Z');
+    Some(out)
+}
+
 /// §5.9: `getJobFromTemplate2` and `CreateJob`, with the AlreadyExists paths.
 fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: String) -> Created {
     let now = w.now();
     let cj = w.store.cronjob(id);
-    let key = format!("{}/{}", cj.metadata.namespace(), name);
+    let key = name_key(cj.metadata.namespace(), &name);
     if let Some(&existing) = w.store.job_names.get(&key)
         && let Some(job) = w.store.jobs.get(existing.0)
         && job.deleted_at.is_none()
@@ -479,7 +550,7 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
     let annotation = scheduled_timestamp(scheduled, cj.spec.time_zone.as_deref());
     let owner = OwnerRef {
         cronjob: id,
-        reference: format!("cronjob/{}", cj.metadata.name),
+        reference: name_key("cronjob", &cj.metadata.name),
     };
     let request = cj
         .job_request
@@ -535,6 +606,24 @@ mod tests {
             "mycronjob-24394200"
         );
         assert_eq!(job_name("c", ts("2025-01-01T00:00:00Z")), "c-28928160");
+    }
+
+    #[test]
+    fn utc_annotation_and_job_name_written_by_hand_match_the_formatters() {
+        let mut t = ts("1000-01-01T00:00:00Z");
+        let step = SignedDuration::from_secs(86_400 * 97 + 3_600 * 5 + 60 * 7 + 13);
+        while t < ts("9999-12-31T00:00:00Z") {
+            let zoned = t.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+            let expected = zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            assert_eq!(scheduled_timestamp(t, None), expected);
+            assert_eq!(
+                job_name("cj", t),
+                format!("cj-{}", t.as_second() / 60),
+                "{t}"
+            );
+            t = t.checked_add(step).unwrap();
+        }
+        assert_eq!(job_name("cj", ts("1969-12-31T23:00:00Z")), "cj--60");
     }
 
     #[test]
