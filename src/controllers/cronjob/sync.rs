@@ -12,6 +12,7 @@
 //! (that is [`crate::cron::schedule`] and [`super::missed`]), and it never calls the Job
 //! controller: it creates Jobs through the API server (`World::create_job`).
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -39,6 +40,11 @@ pub const MSG_JOB_ALREADY_ACTIVE: &str =
 /// The message of `TooManyMissedTimes` (Warning).
 pub const MSG_TOO_MANY_MISSED: &str = "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew";
 
+thread_local! {
+    /// The list [`sync`] fills with the owned Jobs, kept between syncs.
+    static OWNED: Cell<Vec<OwnedJob>> = const { Cell::new(Vec::new()) };
+}
+
 /// What the lister shows of one owned Job at the start of a sync.
 #[derive(Debug, Clone, Copy)]
 struct OwnedJob {
@@ -55,15 +61,19 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     if !w.store.cronjobs.contains(id.0) {
         return;
     }
-    let jobs: Vec<OwnedJob> = w
-        .store
-        .cronjob(id)
-        .owned
-        .iter()
-        .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job)))
-        .collect();
+    // The lister's answer, in a list reused from sync to sync (a sync never runs another).
+    let mut jobs = OWNED.take();
+    jobs.clear();
+    jobs.extend(
+        w.store
+            .cronjob(id)
+            .owned
+            .iter()
+            .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job))),
+    );
     let mut status_changed = cleanup_finished_jobs(w, id, &jobs);
     let (requeue, changed) = sync_cronjob(w, id, &jobs);
+    OWNED.set(jobs);
     status_changed |= changed;
     if status_changed {
         enqueue(w, id);
