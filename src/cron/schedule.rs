@@ -619,61 +619,75 @@ impl SpecSchedule {
             return None;
         }
         let loc = &self.location;
+        // The wall-clock fields of the last instant looked at: the loops below ask for the
+        // same instant's fields again and again (year, month, day, hour, minute, second)
+        // until `t` moves, and each answer is a zone lookup plus a calendar conversion.
+        let mut memo: Option<(i64, LocalFields)> = None;
+        let mut at = |t: i64| -> Option<LocalFields> {
+            if let Some((seen, fields)) = memo
+                && seen == t
+            {
+                return Some(fields);
+            }
+            let fields = loc.fields(t)?;
+            memo = Some((t, fields));
+            Some(fields)
+        };
         let mut t = start;
         let mut added = false;
-        let year_limit = loc.fields(t)?.year + SEARCH_YEARS;
+        let year_limit = at(t)?.year + SEARCH_YEARS;
 
         'wrap: loop {
-            if loc.fields(t)?.year > year_limit {
+            if at(t)?.year > year_limit {
                 return None;
             }
 
-            while !has(self.month, loc.fields(t)?.month) {
+            while !has(self.month, at(t)?.month) {
                 if !added {
                     added = true;
-                    let f = loc.fields(t)?;
+                    let f = at(t)?;
                     t = loc.date(f.year, f.month, 1, 0, 0, 0)?;
                 }
-                let f = loc.fields(t)?;
+                let f = at(t)?;
                 t = loc.date(f.year, f.month + 1, f.day, f.hour, f.minute, f.second)?;
-                if loc.fields(t)?.month == 1 {
+                if at(t)?.month == 1 {
                     continue 'wrap;
                 }
             }
 
-            while !self.day_matches(&loc.fields(t)?) {
+            while !self.day_matches(&at(t)?) {
                 if !added {
                     added = true;
-                    let f = loc.fields(t)?;
+                    let f = at(t)?;
                     t = loc.date(f.year, f.month, f.day, 0, 0, 0)?;
                 }
-                let f = loc.fields(t)?;
+                let f = at(t)?;
                 t = loc.date(f.year, f.month, f.day + 1, f.hour, f.minute, f.second)?;
                 // Where local midnight does not exist, land back on hour 0 (or on the next
                 // day's midnight) as robfig does (its issue #157).
-                let hour = loc.fields(t)?.hour;
+                let hour = at(t)?.hour;
                 if hour != 0 {
                     t += (if hour > 12 { 24 - hour } else { -hour }) * 3600;
                 }
-                if loc.fields(t)?.day == 1 {
+                if at(t)?.day == 1 {
                     continue 'wrap;
                 }
             }
 
-            while !has(self.hour, loc.fields(t)?.hour) {
+            while !has(self.hour, at(t)?.hour) {
                 if !added {
                     added = true;
-                    let f = loc.fields(t)?;
+                    let f = at(t)?;
                     t = loc.date(f.year, f.month, f.day, f.hour, 0, 0)?;
                 }
                 t += 3600;
-                if loc.fields(t)?.hour == 0 {
+                if at(t)?.hour == 0 {
                     continue 'wrap;
                 }
             }
 
             if leap {
-                let minute = loc.fields(t)?.minute;
+                let minute = at(t)?.minute;
                 if !has(self.minute, minute) {
                     if !added {
                         added = true;
@@ -688,29 +702,29 @@ impl SpecSchedule {
                     }
                 }
             }
-            while !has(self.minute, loc.fields(t)?.minute) {
+            while !has(self.minute, at(t)?.minute) {
                 if !added {
                     added = true;
                     t = t.div_euclid(60) * 60;
                 }
                 t += 60;
-                if loc.fields(t)?.minute == 0 {
+                if at(t)?.minute == 0 {
                     continue 'wrap;
                 }
             }
 
             // The standard parser fixes the seconds field to 0.
             if leap {
-                let second = loc.fields(t)?.second;
+                let second = at(t)?.second;
                 if second != 0 {
                     t += 60 - second;
                     continue 'wrap;
                 }
             }
-            while loc.fields(t)?.second != 0 {
+            while at(t)?.second != 0 {
                 added = true;
                 t += 1;
-                if loc.fields(t)?.second == 0 {
+                if at(t)?.second == 0 {
                     continue 'wrap;
                 }
             }

@@ -397,7 +397,7 @@ pub fn uid_string(seed: u64, uid: u64) -> String {
 /// A Job as `kubectl get job -o json` would show it at the end of the run.
 pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> JobObject {
     let uid = uid_string(seed, job.uid);
-    let mut spec = serde_json::to_value(&job.spec).unwrap_or(Value::Null);
+    let mut spec = serde_json::to_value(&*job.spec).unwrap_or(Value::Null);
     // The API server's selector and template labels (job-semantics §1.2).
     if let Some(obj) = spec.as_object_mut() {
         obj.insert(

@@ -215,16 +215,17 @@ fn check_exit_code(field: &str, code: i32) -> Result<(), String> {
 /// The `N` of a command line ending in `sleep N` (seconds, possibly fractional or with an
 /// `s`/`m`/`h` suffix as GNU sleep accepts), searching `command` then `args`.
 pub fn sleep_seconds_ms(command: &[String], args: &[String]) -> Option<u64> {
-    let words: Vec<&str> = command
+    // The last two words, read from the end (this runs for every container started).
+    let mut words = command
         .iter()
         .chain(args.iter())
-        .flat_map(|part| part.split_whitespace())
-        .collect();
-    let n = words.len();
-    if n < 2 || !words[n - 2].ends_with("sleep") {
+        .rev()
+        .flat_map(|part| part.split_whitespace().rev());
+    let (last, before) = (words.next()?, words.next()?);
+    if !before.ends_with("sleep") {
         return None;
     }
-    let arg = words[n - 1].trim_end_matches([';', '"', '\'']);
+    let arg = last.trim_end_matches([';', '"', '\'']);
     let (num, mult) = match arg.char_indices().last()? {
         (i, 's') => (&arg[..i], 1_000.0),
         (i, 'm') => (&arg[..i], 60_000.0),

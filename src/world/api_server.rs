@@ -11,12 +11,15 @@
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::recorder::{ObjectId, Source};
 use super::store::why::EndedBy;
-use super::store::{JobState, NodeId, OwnerRef, PodId, Status, Store, nonzero, template_info};
+use super::store::{
+    JobState, NodeId, OwnerRef, PodId, PodTemplateInfo, Status, Store, nonzero, template_info,
+};
 use super::{Event, JobId, World};
-use crate::api::Job;
+use crate::api::{Job, JobSpec, ObjectMeta};
 use crate::controllers::{cronjob, job, kubelet, pod_gc, scheduler};
 use crate::record::{EventRecord, EventsMode, ObjectRef, Reason};
 use crate::scenario::Behavior;
@@ -111,13 +114,26 @@ impl World<'_> {
     /// Creates a Job (a scenario workload, or a CronJob's Job with its `owner`); the Job
     /// controller's informer enqueues the new Job for a sync at once.
     pub fn create_job(&mut self, job: &Job, behavior: &Behavior, owner: Option<OwnerRef>) -> JobId {
+        let spec = Arc::new(job.spec.clone());
+        let template = Arc::new(template_info(&spec.template.spec, behavior));
+        self.create_job_shared(job.metadata.clone(), spec, template, owner)
+    }
+
+    /// [`World::create_job`] with the spec and the pod template already built, shared with
+    /// the other Jobs made from the same template (a CronJob's Jobs share its template's:
+    /// nothing changes a Job's pod template, and a scale or suspend copies the spec first).
+    pub fn create_job_shared(
+        &mut self,
+        mut metadata: ObjectMeta,
+        spec: Arc<JobSpec>,
+        template: Arc<PodTemplateInfo>,
+        owner: Option<OwnerRef>,
+    ) -> JobId {
         let id = JobId(self.store.jobs.next_id());
         let uid = self.next_uid();
-        let spec = job.spec.clone();
         let indexes = spec
             .is_indexed()
             .then(|| IndexState::new(spec.completions.unwrap_or(0).max(0) as u32));
-        let mut metadata = job.metadata.clone();
         if metadata.labels.is_empty() {
             metadata.labels = spec.template.metadata.labels.clone();
         }
@@ -129,11 +145,11 @@ impl World<'_> {
             });
         self.store
             .job_names
-            .insert(format!("{}/{}", metadata.namespace(), metadata.name), id);
+            .insert(job_key(metadata.namespace(), &metadata.name), id);
         self.store.jobs.push(JobState {
             metadata,
             uid,
-            template: template_info(&spec.template.spec, behavior),
+            template,
             spec,
             owner,
             created: now,
@@ -319,7 +335,7 @@ impl World<'_> {
             .close(ObjectId::Job(id), &mut |r| records.event(r));
         self.records.record_job(&self.store, id);
         if let Some(job) = self.store.jobs.remove(id.0) {
-            let key = format!("{}/{}", job.metadata.namespace(), job.metadata.name);
+            let key = job_key(job.metadata.namespace(), &job.metadata.name);
             if self.store.job_names.get(&key) == Some(&id) {
                 self.store.job_names.remove(&key);
             }
@@ -333,4 +349,13 @@ impl World<'_> {
         self.correlator
             .close(ObjectId::Pod(pod), &mut |r| records.event(r));
     }
+}
+
+/// `namespace/name`, the key of [`Store::job_names`].
+fn job_key(namespace: &str, name: &str) -> String {
+    let mut key = String::with_capacity(namespace.len() + 1 + name.len());
+    key.push_str(namespace);
+    key.push('/');
+    key.push_str(name);
+    key
 }

@@ -15,6 +15,7 @@ use crate::scenario::Behavior;
 use crate::world::store::cronjob::{
     CronJobState, CronJobStats, CronJobStatus, JobRequest, ParsedSchedule,
 };
+use crate::world::store::template_info;
 use crate::world::{CronJobId, ObjectId, Source, World};
 
 /// Submits a CronJob (the API create). Its `creationTimestamp` is now, truncated to the
@@ -50,6 +51,8 @@ pub fn create(w: &mut World<'_>, cj: &CronJob, behavior: &Behavior) -> CronJobId
         waiting: None,
         parsed: parse(&cj.spec, controller_zone.as_deref()),
         job_request: Some(JobRequest {
+            spec: Arc::new(job.spec.clone()),
+            template: Arc::new(template_info(&job.spec.template.spec, behavior)),
             job,
             behavior: behavior.clone(),
         }),

@@ -12,6 +12,7 @@
 //! (that is [`crate::cron::schedule`] and [`super::missed`]), and it never calls the Job
 //! controller: it creates Jobs through the API server (`World::create_job`).
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -39,6 +40,11 @@ pub const MSG_JOB_ALREADY_ACTIVE: &str =
 /// The message of `TooManyMissedTimes` (Warning).
 pub const MSG_TOO_MANY_MISSED: &str = "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew";
 
+thread_local! {
+    /// The list [`sync`] fills with the owned Jobs, kept between syncs.
+    static OWNED: Cell<Vec<OwnedJob>> = const { Cell::new(Vec::new()) };
+}
+
 /// What the lister shows of one owned Job at the start of a sync.
 #[derive(Debug, Clone, Copy)]
 struct OwnedJob {
@@ -55,15 +61,19 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     if !w.store.cronjobs.contains(id.0) {
         return;
     }
-    let jobs: Vec<OwnedJob> = w
-        .store
-        .cronjob(id)
-        .owned
-        .iter()
-        .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job)))
-        .collect();
+    // The lister's answer, in a list reused from sync to sync (a sync never runs another).
+    let mut jobs = OWNED.take();
+    jobs.clear();
+    jobs.extend(
+        w.store
+            .cronjob(id)
+            .owned
+            .iter()
+            .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job))),
+    );
     let mut status_changed = cleanup_finished_jobs(w, id, &jobs);
     let (requeue, changed) = sync_cronjob(w, id, &jobs);
+    OWNED.set(jobs);
     status_changed |= changed;
     if status_changed {
         enqueue(w, id);
@@ -430,12 +440,57 @@ enum Created {
 
 /// `<cronjob name>-<scheduled Unix time in minutes>` (`getJobName`).
 pub fn job_name(cronjob: &str, scheduled: Timestamp) -> String {
-    format!("{cronjob}-{}", scheduled.as_second() / 60)
+    let minutes = scheduled.as_second() / 60;
+    let Ok(minutes) = u64::try_from(minutes) else {
+        return format!("{cronjob}-{minutes}");
+    };
+    let mut name = String::with_capacity(cronjob.len() + 1 + 20);
+    name.push_str(cronjob);
+    name.push('-');
+    push_decimal(&mut name, minutes);
+    name
+}
+
+/// `namespace/name`, the key of the store's name index.
+fn name_key(namespace: &str, name: &str) -> String {
+    let mut key = String::with_capacity(namespace.len() + 1 + name.len());
+    key.push_str(namespace);
+    key.push('/');
+    key.push_str(name);
+    key
+}
+
+/// Appends `value` in decimal.
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends `value` (0..=99) as two digits.
+fn push_two(out: &mut String, value: i64) {
+    out.push(char::from(b'0' + (value / 10) as u8));
+    out.push(char::from(b'0' + (value % 10) as u8));
 }
 
 /// The annotation value: RFC 3339 with second precision in the CronJob's `timeZone`, UTC
 /// (with `Z`) when it has none — Go prints a zero offset as `Z` whatever the zone.
 pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> String {
+    if time_zone.is_none()
+        && let Some(text) = utc_seconds_rfc3339(scheduled)
+    {
+        return text;
+    }
     let zoned = time_zone
         .and_then(|z| jiff::tz::TimeZone::get(z).ok())
         .map(|tz| scheduled.to_zoned_datetime(tz))
@@ -447,11 +502,37 @@ pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> Str
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` of a UTC instant in the years 1000–9999, written by hand (what
+/// `strftime("%Y-%m-%dT%H:%M:%SZ")` writes, without its parsing of the format each time).
+fn utc_seconds_rfc3339(t: Timestamp) -> Option<String> {
+    let unix = t.as_second();
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let (year, month, day) = crate::cron::gotime::civil_from_days(days);
+    if !(1000..=9999).contains(&year) {
+        return None;
+    }
+    let mut out = String::with_capacity(20);
+    push_two(&mut out, year / 100);
+    push_two(&mut out, year % 100);
+    out.push('-');
+    push_two(&mut out, month);
+    out.push('-');
+    push_two(&mut out, day);
+    out.push('T');
+    push_two(&mut out, secs / 3600);
+    out.push(':');
+    push_two(&mut out, secs % 3600 / 60);
+    out.push(':');
+    push_two(&mut out, secs % 60);
+    out.push('Z');
+    Some(out)
+}
+
 /// §5.9: `getJobFromTemplate2` and `CreateJob`, with the AlreadyExists paths.
 fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: String) -> Created {
     let now = w.now();
     let cj = w.store.cronjob(id);
-    let key = format!("{}/{}", cj.metadata.namespace(), name);
+    let key = name_key(cj.metadata.namespace(), &name);
     if let Some(&existing) = w.store.job_names.get(&key)
         && let Some(job) = w.store.jobs.get(existing.0)
         && job.deleted_at.is_none()
@@ -473,24 +554,26 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
         return Created::Adopted;
     }
 
-    let cj = w.store.cronjob_mut(id);
+    let cj = w.store.cronjob(id);
     let annotation = scheduled_timestamp(scheduled, cj.spec.time_zone.as_deref());
     let owner = OwnerRef {
         cronjob: id,
-        reference: format!("cronjob/{}", cj.metadata.name),
+        reference: name_key("cronjob", &cj.metadata.name),
     };
-    let mut request = cj.job_request.take().expect("job request is put back");
-    request.job.metadata.name.clone_from(&name);
-    request
-        .job
-        .metadata
+    let request = cj
+        .job_request
+        .as_ref()
+        .expect("a CronJob has its job request");
+    let mut metadata = request.job.metadata.clone();
+    metadata.name.clone_from(&name);
+    metadata
         .annotations
         .insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), annotation);
-    let job_id = w.create_job(&request.job, &request.behavior, Some(owner));
+    let (spec, template) = (Arc::clone(&request.spec), Arc::clone(&request.template));
+    let job_id = w.create_job_shared(metadata, spec, template, Some(owner));
     let uid = w.store.job(job_id).uid;
     let clock = w.clock;
     let cj = w.store.cronjob_mut(id);
-    cj.job_request = Some(request);
     cj.owned.push(job_id);
     cj.unstarted.push((job_id, scheduled));
     cj.status.active.push(ActiveJob {
@@ -536,6 +619,24 @@ mod tests {
             "mycronjob-24394200"
         );
         assert_eq!(job_name("c", ts("2025-01-01T00:00:00Z")), "c-28928160");
+    }
+
+    #[test]
+    fn utc_annotation_and_job_name_written_by_hand_match_the_formatters() {
+        let mut t = ts("1000-01-01T00:00:00Z");
+        let step = SignedDuration::from_secs(86_400 * 97 + 3_600 * 5 + 60 * 7 + 13);
+        while t < ts("9990-01-01T00:00:00Z") {
+            let zoned = t.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+            let expected = zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            assert_eq!(scheduled_timestamp(t, None), expected);
+            assert_eq!(
+                job_name("cj", t),
+                format!("cj-{}", t.as_second() / 60),
+                "{t}"
+            );
+            t = t.checked_add(step).unwrap();
+        }
+        assert_eq!(job_name("cj", ts("1969-12-31T23:00:00Z")), "cj--60");
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod pod_failure_policy;
 mod status;
 pub mod success_policy;
 
+use std::sync::Arc;
+
 use crate::api::job::PodFailurePolicyAction;
 use crate::api::{JobSpec, PodReplacementPolicy, RestartPolicy};
 use crate::record::Reason;
@@ -56,7 +58,7 @@ pub fn set_suspend(w: &mut World<'_>, name: &str, suspend: bool) {
     if job.deleted_at.is_some() || job.spec.suspend == Some(suspend) {
         return;
     }
-    job.spec.suspend = Some(suspend);
+    Arc::make_mut(&mut job.spec).suspend = Some(suspend);
     let now = w.now();
     w.schedule(now, Event::JobSync(id));
 }
@@ -88,11 +90,11 @@ pub fn scale(w: &mut World<'_>, name: &str, parallelism: Option<i32>, completion
         return;
     }
     let job = w.store.job_mut(id);
-    job.spec.parallelism = Some(new_p);
+    Arc::make_mut(&mut job.spec).parallelism = Some(new_p);
     if let Some(c) = completions
         && job.spec.completions != Some(c)
     {
-        job.spec.completions = Some(c);
+        Arc::make_mut(&mut job.spec).completions = Some(c);
         if let Some(ix) = job.indexes.as_mut() {
             ix.resize(c.max(0) as u32);
             // §6.2: the elastic case recomputes completedIndexes and succeeded.

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::JobId;
-use crate::api::{CronJobSpec, Job, ObjectMeta};
+use super::{JobId, PodTemplateInfo};
+use crate::api::{CronJobSpec, Job, JobSpec, ObjectMeta};
 use crate::cron::schedule::Schedule;
 use crate::record::result::ScheduleCounts;
 use crate::scenario::Behavior;
@@ -125,6 +125,10 @@ pub struct CronJobStats {
 pub struct JobRequest {
     pub job: Job,
     pub behavior: Behavior,
+    /// `job.spec` and the pod template built from it with `behavior`, built once and
+    /// shared by every Job this CronJob creates.
+    pub spec: Arc<JobSpec>,
+    pub template: Arc<PodTemplateInfo>,
 }
 
 /// One CronJob in the store.

@@ -5,6 +5,7 @@
 //! (`impl`s and free functions) stay in `controllers::job`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::{CronJobId, PodId, PodTemplateInfo};
 use crate::api::JobSpec;
@@ -81,8 +82,11 @@ pub struct OwnerRef {
 pub struct JobState {
     pub metadata: ObjectMeta,
     pub uid: u64,
-    pub spec: JobSpec,
-    pub template: PodTemplateInfo,
+    /// The defaulted spec, shared with the Jobs made from the same template until a scale
+    /// or suspend changes it (`Arc::make_mut`).
+    pub spec: Arc<JobSpec>,
+    /// The pod template, shared likewise (nothing changes it).
+    pub template: Arc<PodTemplateInfo>,
     /// The controlling CronJob, when a CronJob created it (its `ownerReferences`).
     pub owner: Option<OwnerRef>,
     pub created: SimTime,
