@@ -267,6 +267,12 @@ fn hundred_thousand_pods_keep_every_svg_under_two_megabytes() {
     // The density view replaced per-attempt bars.
     let svg = read(dir.path(), "timeline.svg");
     assert!(elements(&svg, "rect").len() < 20_000);
+    // The moment tables and counters charts read every pod with its text; a run this large
+    // gets a note instead of them.
+    let html = read(dir.path(), "report.html");
+    assert!(html.contains("100000 pods are too many for the moment tables"));
+    assert!(!html.contains("id=\"moments-data\""));
+    assert!(!html.contains("id=\"counters\""));
 }
 
 #[test]

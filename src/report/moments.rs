@@ -19,6 +19,10 @@ const MAX_SLIDER_PODS: usize = 400;
 const MAX_MOMENTS: usize = 150;
 /// Jobs that get a counters chart at most.
 const MAX_COUNTER_JOBS: usize = 12;
+/// Runs with more pods than this get neither the slider nor the counters charts: both read
+/// the whole `get` view (every pod and event with its text), which for a year of a minutely
+/// CronJob took gigabytes, where the rest of the report reads compact records.
+const MAX_VIEW_PODS: usize = 20_000;
 
 const SCRIPT: &str = "\
 (function(){var d=document.getElementById('moments-data');if(!d){return;}
@@ -32,6 +36,18 @@ s.addEventListener('input',show);show();})();
 /// Appends the slider and the counters charts (nothing when the folder cannot be read as
 /// a view).
 pub fn section(page: &mut String, records: &RunRecords) {
+    if records.pods.len() > MAX_VIEW_PODS {
+        let _ = writeln!(
+            page,
+            "<h3 id=\"moments\">At any moment: kubectl get</h3>\n\
+             <p class=\"note\">{} pods are too many for the moment tables and the Job \
+             counters charts here; <code>jobsim get OUTDIR jobs --at 90s</code> (or \
+             <code>pods</code>) prints the tables at any moment, and <code>--watch</code> \
+             replays the changes.</p>",
+            records.pods.len()
+        );
+        return;
+    }
     let Ok(view) = View::read(&records.out_dir) else {
         return;
     };
@@ -140,35 +156,92 @@ fn at_text(t: SimTime) -> String {
     }
 }
 
-/// The five counters of one Job at `t`, from its pods: `[active, ready, succeeded, failed,
-/// terminating]`.
-fn counts(job: &JobView, pods: &[&PodView], t: SimTime) -> [u32; 5] {
+/// What one pod adds to its Job's counters at `t` (`[active, ready, 0, failed,
+/// terminating]`; succeeded is the Job's own count).
+fn pod_counts(pod: &PodView, t: SimTime) -> [u32; 5] {
     let mut c = [0u32; 5];
+    let Some(state) = pod_state(pod, t) else {
+        return c;
+    };
+    let finished = pod.finished.is_some_and(|f| f <= t);
+    let terminating = state.status == "Terminating";
+    if terminating {
+        c[4] += 1;
+    } else if !finished {
+        c[0] += 1;
+    }
+    if state.ready > 0 && !terminating {
+        c[1] += 1;
+    }
+    if finished && pod.phase == "Failed" && pod.reason != "Deleted" {
+        c[3] += 1;
+    }
+    c
+}
+
+/// The five counters of one Job (`[active, ready, succeeded, failed, terminating]`) at each
+/// of `times` (ascending), from its pods.
+///
+/// A pod's share is a step function of time that changes only at the pod's own moments
+/// (every test in [`pod_state`] is `moment <= t` or `a <= t < b`), so each pod is looked at
+/// only at those moments and its changes are swept in time order: linear in pods and
+/// moments, where asking every pod at every moment was their product (minutes for a Job of
+/// 100,000 pods).
+fn counts_over(job: &JobView, pods: &[&PodView], times: &[SimTime]) -> Vec<[u32; 5]> {
+    let mut changes: Vec<(SimTime, [i64; 5])> = Vec::new();
+    let mut moments: Vec<SimTime> = Vec::new();
     for pod in pods {
-        let Some(state) = pod_state(pod, t) else {
-            continue;
-        };
-        let finished = pod.finished.is_some_and(|f| f <= t);
-        let terminating = state.status == "Terminating";
-        if terminating {
-            c[4] += 1;
-        } else if !finished {
-            c[0] += 1;
-        }
-        if state.ready > 0 && !terminating {
-            c[1] += 1;
-        }
-        if finished && pod.phase == "Failed" && pod.reason != "Deleted" {
-            c[3] += 1;
+        moments.clear();
+        moments.extend(
+            [
+                Some(pod.created),
+                pod.scheduled,
+                pod.started,
+                pod.finished,
+                pod.deletion_requested,
+                pod.removed,
+            ]
+            .into_iter()
+            .flatten()
+            .chain(pod.restart_times.iter().copied())
+            .chain(pod.crash_waits.iter().flat_map(|&(a, b)| [a, b])),
+        );
+        moments.sort_unstable();
+        moments.dedup();
+        let mut before = [0u32; 5];
+        for &t in &moments {
+            let now = pod_counts(pod, t);
+            if now != before {
+                let delta = std::array::from_fn(|k| i64::from(now[k]) - i64::from(before[k]));
+                changes.push((t, delta));
+                before = now;
+            }
         }
     }
-    let done = job.finished.is_some_and(|f| f <= t);
-    c[2] = if done {
-        job.succeeded.max(0) as u32
-    } else {
-        job.successes.iter().filter(|&&s| s <= t).count() as u32
-    };
-    c
+    changes.sort_by_key(|&(t, _)| t);
+    let mut successes = job.successes.clone();
+    successes.sort_unstable();
+    let done = |t: SimTime| job.finished.is_some_and(|f| f <= t);
+    let mut sum = [0i64; 5];
+    let mut next = 0;
+    times
+        .iter()
+        .map(|&t| {
+            while next < changes.len() && changes[next].0 <= t {
+                for (s, d) in sum.iter_mut().zip(changes[next].1) {
+                    *s += d;
+                }
+                next += 1;
+            }
+            let mut c: [u32; 5] = std::array::from_fn(|k| sum[k].max(0) as u32);
+            c[2] = if done(t) {
+                job.succeeded.max(0) as u32
+            } else {
+                successes.partition_point(|&s| s <= t) as u32
+            };
+            c
+        })
+        .collect()
 }
 
 const SERIES: [(&str, &str, &str); 5] = [
@@ -226,7 +299,7 @@ fn counters(page: &mut String, view: &View) {
             .collect();
         times.sort_unstable();
         times.dedup();
-        let values: Vec<[u32; 5]> = times.iter().map(|&t| counts(job, &pods, t)).collect();
+        let values = counts_over(job, &pods, &times);
         let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
         let (w, h, left, top, bottom) = (600.0, 150.0, 34.0, 10.0, 24.0);
         let x = |t: SimTime| left + (t - from) as f64 / (to - from) as f64 * (w - left - 8.0);
@@ -307,5 +380,99 @@ mod tests {
         assert_eq!(at_text(1_020), "1.02s");
         assert_eq!(at_text(90_000), "1m30s");
         assert_eq!(at_text(5_400_000), "1h30m");
+    }
+
+    /// Every pod asked at every moment: what [`counts_over`] must equal.
+    fn counts_by_asking_every_pod(job: &JobView, pods: &[&PodView], t: SimTime) -> [u32; 5] {
+        let mut c = [0u32; 5];
+        for pod in pods {
+            for (s, v) in c.iter_mut().zip(pod_counts(pod, t)) {
+                *s += v;
+            }
+        }
+        c[2] = if job.finished.is_some_and(|f| f <= t) {
+            job.succeeded.max(0) as u32
+        } else {
+            job.successes.iter().filter(|&&s| s <= t).count() as u32
+        };
+        c
+    }
+
+    #[test]
+    fn swept_counters_equal_asking_every_pod_at_every_moment() {
+        // A small linear congruential generator: pods with every mix of moments.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        for round in 0..50 {
+            let mut pods = Vec::new();
+            for i in 0..(1 + next(30)) {
+                let created = next(100) * 1000;
+                let mut t = created;
+                let mut later = |p: u64, next: &mut dyn FnMut(u64) -> u64| {
+                    (next(100) < p).then(|| {
+                        t += next(20) * 1000;
+                        t
+                    })
+                };
+                let scheduled = later(90, &mut next);
+                let started = scheduled.and_then(|_| later(85, &mut next));
+                let restart_times: Vec<SimTime> = if started.is_some() {
+                    (0..next(3)).filter_map(|_| later(100, &mut next)).collect()
+                } else {
+                    Vec::new()
+                };
+                let crash_waits = restart_times
+                    .iter()
+                    .map(|&r| (r.saturating_sub(2000).max(created), r))
+                    .collect();
+                let deletion_requested = later(20, &mut next);
+                let finished = later(80, &mut next);
+                let removed = later(30, &mut next);
+                let failed = next(3) == 0;
+                pods.push(PodView {
+                    name: format!("p{round}-{i}"),
+                    job: "j".to_string(),
+                    created,
+                    scheduled,
+                    started,
+                    finished,
+                    phase: if failed { "Failed" } else { "Succeeded" }.to_string(),
+                    reason: if next(4) == 0 { "Deleted" } else { "" }.to_string(),
+                    deletion_requested,
+                    removed,
+                    restart_times,
+                    crash_waits,
+                    containers: 1 + next(2) as u32,
+                    ..PodView::default()
+                });
+            }
+            let successes: Vec<SimTime> = pods
+                .iter()
+                .filter(|p| p.phase == "Succeeded")
+                .filter_map(|p| p.finished)
+                .collect();
+            let job = JobView {
+                name: "j".to_string(),
+                finished: (next(2) == 0).then(|| next(200) * 1000),
+                succeeded: successes.len() as i32,
+                successes,
+                ..JobView::default()
+            };
+            let refs: Vec<&PodView> = pods.iter().collect();
+            let times: Vec<SimTime> = (0..400).map(|s| s * 500).collect();
+            let swept = counts_over(&job, &refs, &times);
+            for (i, &t) in times.iter().enumerate() {
+                assert_eq!(
+                    swept[i],
+                    counts_by_asking_every_pod(&job, &refs, t),
+                    "round {round} at {t} ms"
+                );
+            }
+        }
     }
 }
