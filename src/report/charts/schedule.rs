@@ -163,6 +163,10 @@ pub struct Band {
     /// Spans in which two or more due times in a row made no Job (suspended, or past the
     /// deadline), and the end of a CronJob suspended at the end: shaded.
     pub not_running: Vec<(SimTime, SimTime)>,
+    /// `(from, to)` of each time `spec.suspend` was true during the run (from
+    /// `summary.json`'s `suspensions`; `to` is the end of the run when it stayed suspended):
+    /// drawn as a strip of its own along the band's foot.
+    pub suspended: Vec<(SimTime, SimTime)>,
 }
 
 #[derive(Debug, Clone)]
@@ -574,6 +578,17 @@ impl ScheduleChart {
                     runs,
                     slots,
                     not_running,
+                    suspended: summary
+                        .map(|c| {
+                            c.suspensions
+                                .iter()
+                                .map(|s| {
+                                    let (a, b) = s.millis();
+                                    (a, b.unwrap_or(frame.end))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -636,6 +651,12 @@ impl ScheduleChart {
                     Swatch::Fill(NOT_RUNNING),
                 ));
             }
+            if self.bands.iter().any(|b| !b.suspended.is_empty()) {
+                items.push(LegendItem::new(
+                    "suspended (spec.suspend: true)",
+                    Swatch::Fill(SUSPENDED),
+                ));
+            }
             items
         } else {
             vec![
@@ -693,6 +714,9 @@ impl ScheduleChart {
 
 /// Shade of the spans in which a CronJob made no Job.
 const NOT_RUNNING: RGBColor = RGBColor(251, 228, 214);
+/// The strip of a suspension: dark grey, apart from the missed shading and from the blues of
+/// the concurrency heat map.
+const SUSPENDED: RGBColor = RGBColor(68, 68, 68);
 
 impl Chart for ScheduleChart {
     fn name(&self) -> &'static str {
@@ -784,6 +808,13 @@ impl Chart for ScheduleChart {
                 Rectangle::new(
                     [(x(a), top - 0.98), (x(b).max(x(a) + 2.0 * px), top - 0.02)],
                     NOT_RUNNING.filled(),
+                )
+            }))?;
+            // Suspensions: a strip along the band's foot, under the marks.
+            chart.draw_series(band.suspended.iter().map(|&(a, b)| {
+                Rectangle::new(
+                    [(x(a), top - 0.98), (x(b).max(x(a) + 2.0 * px), top - 0.9)],
+                    SUSPENDED.filled(),
                 )
             }))?;
             let event_y = top - 0.27;
@@ -1020,6 +1051,27 @@ mod tests {
         assert!(svg.contains("wall clock in America/New_York"));
         assert!(svg.contains("clocks change"));
         assert!(!svg.contains("time since start"));
+    }
+
+    #[test]
+    fn a_suspension_during_the_run_gets_its_own_strip_and_legend_entry() {
+        let (_dir, records) = simulated("scenarios/teaching/cronjob-too-many-missed.yaml");
+        let frame = Frame::new(&records);
+        let chart = ScheduleChart::build(&records, &frame).unwrap();
+        let summary = &records.summary.cronjobs[0];
+        assert!(!summary.suspensions.is_empty());
+        let expected: Vec<(SimTime, SimTime)> = summary
+            .suspensions
+            .iter()
+            .map(|s| {
+                let (a, b) = s.millis();
+                (a, b.unwrap_or(frame.end))
+            })
+            .collect();
+        assert_eq!(chart.bands[0].suspended, expected);
+        assert!(expected.iter().all(|&(a, b)| a < b));
+        let svg = crate::report::charts::render(&chart).unwrap().svg;
+        assert!(svg.contains("suspended (spec.suspend: true)"));
     }
 
     #[test]
