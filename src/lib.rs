@@ -160,11 +160,13 @@ pub mod check;
 mod controllers;
 pub mod cron;
 mod engine;
+mod excerpt;
 pub mod record;
 pub mod report;
 mod scenario;
 pub mod sweep;
 mod time;
+mod version;
 mod world;
 
 pub use api::quantity::QuantityError;
@@ -195,7 +197,4 @@ pub mod timing {
     pub use crate::controllers::kubelet::STOP_LATENCY;
 }
 
-/// The jobsim version, from Cargo.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The Kubernetes release whose controller behaviour is modelled (default feature gates).
-pub const KUBERNETES_VERSION: &str = "v1.36";
+pub use version::{KUBERNETES_VERSION, VERSION};

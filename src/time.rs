@@ -21,7 +21,7 @@ pub const MINUTE: SimDuration = 60 * SECOND;
 pub const HOUR: SimDuration = 60 * MINUTE;
 
 /// Why a duration string was rejected. `text` is an excerpt of the input (see
-/// `api::excerpt`).
+/// `crate::excerpt`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
     #[error("invalid duration {text:?}: {reason} (write e.g. 500ms, 90s, 5m, 1h30m, 2d)")]
@@ -44,7 +44,7 @@ pub enum DurationError {
 /// (`PT1H`). Months and years are rejected: their length depends on the calendar.
 pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
     let invalid = |reason: &str| DurationError::Invalid {
-        text: crate::api::excerpt::excerpt(text),
+        text: crate::excerpt::excerpt(text),
         reason: reason.to_string(),
     };
     let span: Span = text.trim().parse().map_err(|_: jiff::Error| {
@@ -52,7 +52,7 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
     })?;
     if span.is_negative() {
         return Err(DurationError::Negative {
-            text: crate::api::excerpt::excerpt(text),
+            text: crate::excerpt::excerpt(text),
         });
     }
     if span.get_years() != 0 || span.get_months() != 0 {
@@ -65,7 +65,7 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationError> {
         .map_err(|_| invalid("too long"))?;
     if duration.is_negative() {
         return Err(DurationError::Negative {
-            text: crate::api::excerpt::excerpt(text),
+            text: crate::excerpt::excerpt(text),
         });
     }
     u64::try_from(duration.as_millis()).map_err(|_| invalid("too long"))

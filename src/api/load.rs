@@ -16,7 +16,6 @@ use yaml_serde::Value;
 
 use super::cronjob::CronJob;
 use super::defaults::{default_cronjob, default_job};
-use super::excerpt::clip_message;
 use super::job::Job;
 use super::lenient::describe;
 use super::position::first_document_kind;
@@ -24,6 +23,7 @@ use super::position::{
     DocPositions, FieldPath, MAX_NESTING_DEPTH, PathSeg, Pos, index_documents, too_deep,
 };
 use super::validation::{FieldError, validate_cronjob, validate_job};
+use crate::excerpt::clip_message;
 
 /// One object read from a manifest file, defaulted and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +160,7 @@ impl std::str::FromStr for FieldValidation {
             "ignore" | "false" => Ok(FieldValidation::Ignore),
             other => Err(format!(
                 "invalid value {:?}: allowed values are strict, warn and ignore",
-                super::excerpt::excerpt(other)
+                crate::excerpt::excerpt(other)
             )),
         }
     }

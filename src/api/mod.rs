@@ -7,7 +7,6 @@
 
 pub mod cronjob;
 pub mod defaults;
-pub mod excerpt;
 pub mod job;
 pub mod lenient;
 pub mod load;

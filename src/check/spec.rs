@@ -131,7 +131,7 @@ fn time_point(field: &str, text: &str) -> Result<TimePoint, String> {
         .map_err(|_| {
             format!(
                 "{field}: Invalid value: {:?}: a duration since the start (6h) or an RFC 3339 instant (2026-01-05T06:00:00Z)",
-                crate::api::excerpt::excerpt(text)
+                crate::excerpt::excerpt(text)
             )
         })
 }

@@ -12,7 +12,7 @@ pub fn summary(r: &RunResult) -> String {
         "scenario {} · seed {} · Kubernetes {} model · ended at {}s{}\n",
         r.scenario,
         r.seed,
-        crate::KUBERNETES_VERSION,
+        crate::version::KUBERNETES_VERSION,
         seconds_str(r.end),
         if r.horizon_reached {
             " (horizon reached)"

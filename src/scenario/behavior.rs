@@ -270,10 +270,7 @@ pub fn command_hint<'a>(
         let command = if words.is_empty() {
             "no command (the image's entrypoint)".to_string()
         } else {
-            format!(
-                "command {:?}",
-                crate::api::excerpt::excerpt(&words.join(" "))
-            )
+            format!("command {:?}", crate::excerpt::excerpt(&words.join(" ")))
         };
         first = Some((workload, container.to_string(), command));
     }

@@ -167,7 +167,7 @@ impl DistributionSpec {
                     other => {
                         return Err(forms(&format_args!(
                             "unknown distribution {:?}",
-                            crate::api::excerpt::excerpt(other)
+                            crate::excerpt::excerpt(other)
                         )));
                     }
                 };

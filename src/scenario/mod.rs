@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::api::excerpt::clip_message;
 use crate::api::position::{Pos, index_documents, sequence_len};
 use crate::api::validation::FieldError;
 use crate::api::{self, FieldPath, FieldValidation, Manifest, ManifestError, Quantity, Warning};
+use crate::excerpt::clip_message;
 use crate::time::{HOUR, SimDuration, SimTime, parse_duration};
 pub use behavior::Behavior;
 use behavior::BehaviorSpec;
@@ -434,7 +434,7 @@ pub(crate) fn load_inputs_set(
                         file: file.clone(),
                         line: at.line,
                         column: at.column,
-                        message: api::excerpt::clip_message(&format!(
+                        message: crate::excerpt::clip_message(&format!(
                             "Error from server (AlreadyExists): {} {:?} already exists \
                              (first defined at {}:{}:{})",
                             if is_job {

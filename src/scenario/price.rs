@@ -94,7 +94,7 @@ pub fn check_currency(code: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "spec.currency: Invalid value: {:?}: must be an ISO 4217 code of three capital letters, such as USD or EUR",
-            crate::api::excerpt::excerpt(code)
+            crate::excerpt::excerpt(code)
         ))
     }
 }

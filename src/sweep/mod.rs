@@ -496,7 +496,7 @@ impl Plan {
     pub fn meta(&self, part: Part, complete: bool) -> Meta {
         Meta {
             kind: table::META_KIND.to_string(),
-            jobsim_version: crate::VERSION.to_string(),
+            jobsim_version: crate::version::VERSION.to_string(),
             hash: self.hash.clone(),
             inputs: self
                 .spec
