@@ -276,6 +276,25 @@ fn hundred_thousand_pods_keep_every_svg_under_two_megabytes() {
 }
 
 #[test]
+fn a_few_pods_with_hundreds_of_thousands_of_events_get_the_note_not_the_moment_view() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic::write_run(dir.path(), 10).unwrap();
+    // A pod restarting all run long: its kubelet events, far more than the view reads.
+    let mut events = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
+    for i in 0..200_001u64 {
+        events.push_str(&format!(
+            "{}.000,pod/p-0,BackOff,Back-off restarting failed container,Warning,1,{}.000,{}.000\n",
+            i, i, i
+        ));
+    }
+    std::fs::write(dir.path().join("events.csv"), events).unwrap();
+    render_all(dir.path()).unwrap();
+    let html = read(dir.path(), "report.html");
+    assert!(html.contains("events are too many for the moment tables"));
+    assert!(!html.contains("id=\"moments-data\""));
+}
+
+#[test]
 fn a_year_of_an_hourly_cronjob_stays_small_and_reads_in_days() {
     let dir = tempfile::tempdir().unwrap();
     synthetic::write_cron_year(dir.path()).unwrap();

@@ -23,6 +23,9 @@ const MAX_COUNTER_JOBS: usize = 12;
 /// the whole `get` view (every pod and event with its text), which for a year of a minutely
 /// CronJob took gigabytes, where the rest of the report reads compact records.
 const MAX_VIEW_PODS: usize = 20_000;
+/// The same bound on `events.csv` rows, which the view reads too (a few pods that restart
+/// all year long write hundreds of thousands).
+const MAX_VIEW_EVENTS: usize = 200_000;
 
 const SCRIPT: &str = "\
 (function(){var d=document.getElementById('moments-data');if(!d){return;}
@@ -36,15 +39,21 @@ s.addEventListener('input',show);show();})();
 /// Appends the slider and the counters charts (nothing when the folder cannot be read as
 /// a view).
 pub fn section(page: &mut String, records: &RunRecords) {
-    if records.pods.len() > MAX_VIEW_PODS {
+    let too_many = if records.pods.len() > MAX_VIEW_PODS {
+        Some(format!("{} pods", records.pods.len()))
+    } else if records.events.total > MAX_VIEW_EVENTS {
+        Some(format!("{} events", records.events.total))
+    } else {
+        None
+    };
+    if let Some(what) = too_many {
         let _ = writeln!(
             page,
             "<h3 id=\"moments\">At any moment: kubectl get</h3>\n\
-             <p class=\"note\">{} pods are too many for the moment tables and the Job \
+             <p class=\"note\">{what} are too many for the moment tables and the Job \
              counters charts here; <code>jobsim get OUTDIR jobs --at 90s</code> (or \
              <code>pods</code>) prints the tables at any moment, and <code>--watch</code> \
-             replays the changes.</p>",
-            records.pods.len()
+             replays the changes.</p>"
         );
         return;
     }
