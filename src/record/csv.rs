@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::write::Row;
+use super::write::{QuoteCache, Row};
 use super::{
     EVENT_COLUMNS, EventRecord, EventsMode, JOB_COLUMNS, JobRecord, ObjectRef, POD_COLUMNS,
     PodRecord, Sink, SinkError,
@@ -23,6 +23,8 @@ pub struct CsvSink {
     jobs: CsvFile,
     /// Which events become rows of `events.csv`.
     events_mode: EventsMode,
+    /// Quoted event messages, written again as they are.
+    quoted: QuoteCache,
 }
 
 /// How many bytes of rows a file gathers before they are written out in one piece.
@@ -149,6 +151,7 @@ impl CsvSink {
             pods,
             jobs,
             events_mode: EventsMode::AsKept,
+            quoted: QuoteCache::default(),
         })
     }
 
@@ -219,17 +222,24 @@ fn restart_times<'r>(row: Row<'r>, restarts: &[crate::world::store::why::Restart
 
 impl Sink for CsvSink {
     fn event(&mut self, r: &EventRecord<'_>) -> Result<(), SinkError> {
-        self.events
+        // `lastTime` is the row's `time`, and `firstTime` is too for an event seen once:
+        // their bytes are copied rather than formatted again.
+        let mut time_at = 0..0;
+        let row = self
+            .events
             .row()
-            .time(r.time)
+            .time_kept(r.time, &mut time_at)
             .texts(&object_parts(&r.object))
             .text(r.reason.as_str())
-            .text(r.message)
+            .text_cached(r.message, &mut self.quoted)
             .text(r.event_type.as_str())
-            .uint(r.count)
-            .time(r.first)
-            .time(r.time)
-            .end();
+            .uint(r.count);
+        let row = if r.first == r.time {
+            row.again(time_at.clone())
+        } else {
+            row.time(r.first)
+        };
+        row.again(time_at).end();
         let result = self.events.flush_if_full();
         self.check(0, result)
     }

@@ -240,6 +240,46 @@ impl<'a> Row<'a> {
         self
     }
 
+    /// A time, and where its bytes went (`at`), for writing them again with
+    /// [`Row::again`] instead of formatting the same time twice.
+    #[inline]
+    pub(crate) fn time_kept(self, t: SimTime, at: &mut std::ops::Range<usize>) -> Self {
+        let start = self.buf.len();
+        push_seconds(self.buf, t);
+        *at = start..self.buf.len();
+        self.buf.push(b',');
+        self
+    }
+
+    /// A field whose bytes were written earlier in this row (`at`, from
+    /// [`Row::time_kept`]): they are copied as they are, so they must have needed no quotes.
+    #[inline]
+    pub(crate) fn again(self, at: std::ops::Range<usize>) -> Self {
+        debug_assert!(at.start >= self.start && at.end <= self.buf.len());
+        self.buf.extend_from_within(at);
+        self.buf.push(b',');
+        self
+    }
+
+    /// A text field through `cache`: a text that must be quoted is escaped once and its
+    /// quoted bytes reused whenever the same text comes again (the kubelet's `Pulled`
+    /// message quotes the image name, on every pod).
+    #[inline]
+    pub(crate) fn text_cached(self, value: &str, cache: &mut QuoteCache) -> Self {
+        let bytes = value.as_bytes();
+        if !needs_quotes(bytes) {
+            self.buf.extend_from_slice(bytes);
+        } else if let Some(quoted) = cache.get(bytes) {
+            self.buf.extend_from_slice(quoted);
+        } else {
+            let at = self.buf.len();
+            push_quoted(self.buf, bytes);
+            cache.put(bytes, &self.buf[at..]);
+        }
+        self.buf.push(b',');
+        self
+    }
+
     /// A time, or an empty field.
     #[inline]
     pub(crate) fn opt_time(self, t: Option<SimTime>) -> Self {
@@ -267,6 +307,42 @@ impl<'a> Row<'a> {
             let last = self.buf.len() - 1;
             self.buf[last] = b'\n';
         }
+    }
+}
+
+/// A text and its bytes as a quoted field.
+type QuotedText = (Box<[u8]>, Box<[u8]>);
+
+/// The quoted forms of the last few texts that needed quotes, for [`Row::text_cached`].
+/// It holds at most [`QuoteCache::ENTRIES`] texts of at most [`QuoteCache::LONGEST`] bytes;
+/// others are quoted each time, so its memory is bounded whatever the run writes.
+#[derive(Debug, Default)]
+pub(crate) struct QuoteCache {
+    /// (the text, its quoted bytes), oldest first.
+    entries: Vec<QuotedText>,
+}
+
+impl QuoteCache {
+    const ENTRIES: usize = 8;
+    const LONGEST: usize = 512;
+
+    #[inline]
+    fn get(&self, text: &[u8]) -> Option<&[u8]> {
+        self.entries
+            .iter()
+            .find(|(t, _)| **t == *text)
+            .map(|(_, q)| &**q)
+    }
+
+    #[cold]
+    fn put(&mut self, text: &[u8], quoted: &[u8]) {
+        if text.len() > Self::LONGEST {
+            return;
+        }
+        if self.entries.len() == Self::ENTRIES {
+            self.entries.remove(0);
+        }
+        self.entries.push((text.into(), quoted.into()));
     }
 }
 
@@ -451,6 +527,54 @@ mod tests {
             buf,
             csv_crate(&[&[b"Created pod: x3", b"a \"b\", -7 at 1.234", b""]])
         );
+    }
+
+    #[test]
+    fn cached_texts_are_written_as_plain_texts_are_however_often_they_repeat() {
+        // More distinct quoted texts than the cache holds, each several times, plus a
+        // text longer than it keeps and texts that need no quotes.
+        let long = format!("\"{}\"", "x".repeat(QuoteCache::LONGEST + 1));
+        let mut texts: Vec<String> = (0..QuoteCache::ENTRIES + 3)
+            .map(|i| format!("image \"busybox:{i}\", present"))
+            .collect();
+        texts.extend([long, "plain".to_string(), String::new(), "a,b".to_string()]);
+        let mut cache = QuoteCache::default();
+        let (mut cached, mut plain) = (Vec::new(), Vec::new());
+        for round in 0..4 {
+            for t in &texts {
+                Row::new(&mut cached).text_cached(t, &mut cache).end();
+                Row::new(&mut plain).text(t).end();
+                if round > 1 {
+                    // Twice in a row: the second one comes from the cache.
+                    Row::new(&mut cached).text_cached(t, &mut cache).end();
+                    Row::new(&mut plain).text(t).end();
+                }
+            }
+            // A different order each round, so entries are evicted and met again.
+            texts.rotate_left(3);
+        }
+        assert_eq!(cached, plain);
+        assert!(cache.entries.len() <= QuoteCache::ENTRIES);
+        assert!(
+            cache
+                .entries
+                .iter()
+                .all(|(t, _)| t.len() <= QuoteCache::LONGEST)
+        );
+    }
+
+    #[test]
+    fn a_kept_time_written_again_reads_as_the_same_time() {
+        let mut buf = Vec::new();
+        let mut at = 0..0;
+        Row::new(&mut buf)
+            .text("first")
+            .time_kept(86_400_123, &mut at)
+            .text("x")
+            .again(at.clone())
+            .again(at)
+            .end();
+        assert_eq!(buf, b"first,86400.123,x,86400.123,86400.123\n");
     }
 
     fn old_seconds(t: SimTime) -> String {
