@@ -11,14 +11,21 @@ use std::collections::BinaryHeap;
 use crate::time::SimTime;
 
 struct Entry<E> {
-    time: SimTime,
-    seq: u64,
+    /// The time in the high 64 bits and the insertion sequence in the low ones: one
+    /// integer comparison orders entries by `(time, seq)`.
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn time(&self) -> SimTime {
+        (self.key >> 64) as SimTime
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -26,11 +33,18 @@ impl<E> PartialOrd for Entry<E> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+    // Spelled out so that the heap's sifts compare the keys directly.
+    fn le(&self, other: &Self) -> bool {
+        other.key <= self.key
+    }
+    fn lt(&self, other: &Self) -> bool {
+        other.key < self.key
+    }
 }
 impl<E> Ord for Entry<E> {
     /// Reversed, so that the max-heap pops the earliest `(time, seq)` first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -85,24 +99,25 @@ impl<E> EventQueue<E> {
     pub fn schedule(&mut self, time: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
+        let time = time.max(self.now);
         self.heap.push(Entry {
-            time: time.max(self.now),
-            seq,
+            key: (u128::from(time) << 64) | u128::from(seq),
             event,
         });
     }
 
     /// The time of the next event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(Entry::time)
     }
 
     /// Pops the earliest event and advances the clock to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         let entry = self.heap.pop()?;
-        self.now = entry.time;
+        let time = entry.time();
+        self.now = time;
         self.popped += 1;
-        Some((entry.time, entry.event))
+        Some((time, entry.event))
     }
 }
 
