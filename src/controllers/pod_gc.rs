@@ -93,11 +93,7 @@ pub fn collect(w: &mut World<'_>, node: NodeId) {
 /// Where a terminated pod sorts in PodGC's deletion order (`byEvictionAndCreationTimestamp`).
 fn terminated_key(pod: &Pod, clock: &Clock) -> TerminatedKey {
     let evicted = pod.phase == PodPhase::Failed && pod.reason == "Evicted";
-    (
-        !evicted,
-        clock.truncate(pod.created),
-        pod.name.as_str().into(),
-    )
+    TerminatedKey::new(evicted, clock.truncate(pod.created), &pod.name)
 }
 
 /// The first PodGC pass strictly after `now`, on its 20-second rhythm.
@@ -145,10 +141,12 @@ pub fn collect_terminated(w: &mut World<'_>) {
         .terminated
         .len()
         .saturating_sub(TERMINATED_POD_GC_THRESHOLD);
+    let mut buf = Vec::new();
     for _ in 0..excess {
-        let Some(((_, _, name), id)) = w.store.terminated.pop_first() else {
+        let Some((key, id)) = w.store.terminated.pop_first() else {
             break;
         };
+        let name = key.name(&mut buf);
         match w.store.pods.get_mut(id.0) {
             Some(pod) => {
                 pod.gc_listed = false;
@@ -156,10 +154,67 @@ pub fn collect_terminated(w: &mut World<'_>) {
                     // The finalizer holds the object until the Job controller counts it.
                     pod.gc_deleted = true;
                 } else {
-                    w.store.free_pod_name(&name, id);
+                    w.store.free_pod_name(name, id);
                 }
             }
-            None => w.store.free_pod_name(&name, id),
+            None => w.store.free_pod_name(name, id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names that meet at every interesting length: around the 16 bytes kept in the
+    /// key's integer, prefixes of one another, and shared prefixes with a different tail.
+    fn names() -> Vec<String> {
+        let mut names = Vec::new();
+        for base in [
+            "a",
+            "big-x",
+            "every-minute-2912",
+            "every-minute-29123456-abcde",
+        ] {
+            for len in 1..=base.len() {
+                names.push(base[..len].to_string());
+            }
+        }
+        for fill in ["", "0", "z", "-", "az9"] {
+            names.push(format!("0123456789abcdef{fill}"));
+            names.push(format!("0123456789abcde{fill}"));
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn terminated_keys_sort_as_eviction_then_creation_second_then_name() {
+        let names = names();
+        let mut keys = Vec::new();
+        for evicted in [false, true] {
+            for second in [0, 1_000, 86_400_000] {
+                for name in &names {
+                    keys.push(((!evicted, second, name.clone()), evicted));
+                }
+            }
+        }
+        for (a, a_evicted) in &keys {
+            for (b, b_evicted) in &keys {
+                let ka = TerminatedKey::new(*a_evicted, a.1, &a.2);
+                let kb = TerminatedKey::new(*b_evicted, b.1, &b.2);
+                assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} against {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_terminated_key_gives_back_its_pod_name() {
+        let mut buf = Vec::new();
+        for name in names() {
+            let key = TerminatedKey::new(false, 5_000, &name);
+            assert_eq!(key.name(&mut buf), name);
         }
     }
 }

@@ -322,9 +322,51 @@ pub struct Store {
     pub node_fit: Vec<NodeFit>,
 }
 
-/// The order of PodGC's terminated-pod collection (`byEvictionAndCreationTimestamp`):
-/// not evicted sorts after evicted, then the creation second, then the name.
-pub type TerminatedKey = (bool, SimTime, Box<str>);
+/// Where a terminated pod sorts in PodGC's collection order (`byEvictionAndCreationTimestamp`):
+/// evicted before not evicted, then by creation second, then by name, bytewise. The name is
+/// held as its first 16 bytes in an integer (big-endian, zero-padded) and the rest, if
+/// any, apart: keys compare as integers, and names of up to 16 bytes (most pod names) need
+/// no allocation. Zero padding keeps byte order because names hold no NUL byte (they are
+/// DNS labels, checked when the Job is loaded).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TerminatedKey {
+    /// Not evicted in the top bit, then the creation second (in milliseconds).
+    rank: u64,
+    /// The name's first 16 bytes.
+    head: u128,
+    /// The name past its first 16 bytes; `None` when there is nothing past them.
+    tail: Option<Box<[u8]>>,
+}
+
+impl TerminatedKey {
+    /// The key of a pod (evicted or not) created in the second `created_second` (whole
+    /// seconds, in milliseconds) with this name.
+    pub fn new(evicted: bool, created_second: SimTime, name: &str) -> TerminatedKey {
+        debug_assert!(!name.as_bytes().contains(&0), "pod names hold no NUL byte");
+        let bytes = name.as_bytes();
+        let split = bytes.len().min(16);
+        let mut head = [0u8; 16];
+        head[..split].copy_from_slice(&bytes[..split]);
+        TerminatedKey {
+            rank: (u64::from(!evicted) << 63) | created_second.min(u64::MAX >> 1),
+            head: u128::from_be_bytes(head),
+            tail: (bytes.len() > 16).then(|| bytes[16..].into()),
+        }
+    }
+
+    /// The pod's name, written into `buf` (cleared first): its two parts joined again.
+    pub fn name<'b>(&self, buf: &'b mut Vec<u8>) -> &'b str {
+        buf.clear();
+        let head = self.head.to_be_bytes();
+        let len = head.iter().position(|&b| b == 0).unwrap_or(16);
+        buf.extend_from_slice(&head[..len]);
+        if let Some(tail) = &self.tail {
+            buf.extend_from_slice(tail);
+        }
+        // The bytes of a `str` split and joined again: always UTF-8.
+        std::str::from_utf8(buf).unwrap_or_default()
+    }
+}
 
 impl Store {
     /// A pod that exists. Events about removed pods are dropped before they reach a
