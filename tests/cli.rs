@@ -186,6 +186,19 @@ fn help_names_the_modelled_kubernetes_version() {
 }
 
 #[test]
+fn sweep_help_states_the_variant_limit() {
+    let o = run(&["sweep", "--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let limit = ::jobsim::sweep::MAX_VARIANTS;
+    let spelled = format!("{},{:03}", limit / 1000, limit % 1000);
+    assert!(
+        stdout(&o).contains(&format!("at most {spelled} variants")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn scenario_errors_name_the_file_line_column_and_field() {
     let o = run(&["validate", "tests/data/bad-duration-scenario.yaml"]);
     assert_eq!(o.status.code(), Some(2));

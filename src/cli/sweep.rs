@@ -31,7 +31,8 @@ pub struct SweepArgs {
     /// A field and the values to run it with (repeatable; the variants are every
     /// combination): `job/etl.spec.parallelism=1,2,4,8`, `cluster.nodePools.batch.count=2..10`,
     /// `job/etl.behavior.failure.probability=0..0.1:0.025`,
-    /// `cronjob/report.spec.schedule='0 2 * * *','30 2 * * *'`.
+    /// `cronjob/report.spec.schedule='0 2 * * *','30 2 * * *'`. A sweep holds at most
+    /// 100,000 variants (inputs × combinations).
     #[arg(long = "vary", value_name = "PATH=VALUES")]
     pub vary: Vec<Vary>,
     /// Change a field of every run, as `jobsim run --set` (repeatable).
