@@ -113,6 +113,12 @@ pub struct World<'s> {
     /// Pods that may have become counted and terminal in the event being handled; after
     /// it, those that are leave the store ([`World::retire_pods`]).
     pub retiring: Vec<PodId>,
+    /// The Job controller's buffers for the pods a sync counts, kept between syncs so that
+    /// counting allocates nothing once they have grown.
+    pub counted_scratch: (
+        Vec<PodId>,
+        Vec<crate::controllers::job::backoff::FinishedPod>,
+    ),
 }
 
 /// How a run ended.
@@ -178,6 +184,7 @@ impl<'s> World<'s> {
             pod_gc_phase: 0,
             pod_gc_terminated_queued: false,
             retiring: Vec::new(),
+            counted_scratch: (Vec::new(), Vec::new()),
         };
         // Rows of pods that leave the store early can be written at once only when no
         // Job of the run can be deleted (its rows would come first).

@@ -228,8 +228,9 @@ enum Fate {
 
 /// What step 5 found among the pods that finished since the last sync.
 struct NewlyFinished {
-    /// Pods whose finalizer comes off in this sync, with their fate.
-    pods: Vec<(PodId, Fate)>,
+    /// Pods whose finalizer comes off in this sync (a buffer of
+    /// [`World::counted_scratch`], handed back by [`sync`]).
+    pods: Vec<PodId>,
     /// Successes that count (distinct indexes for Indexed Jobs).
     succeeded: i32,
     /// Counted failures whose finalizer comes off now.
@@ -337,10 +338,13 @@ pub fn sync(w: &mut World<'_>, id: JobId) {
     //    terminating and nothing is left to count (§6.3, §16.2).
     let failing = finish.as_ref().is_some_and(|f| f.failed);
     let mut failed_gain = newly.failed;
-    for (pod, _) in &newly.pods {
-        w.store.pod_mut(*pod).tracked = false;
-        w.retiring.push(*pod);
+    for &pod in &newly.pods {
+        w.store.pod_mut(pod).tracked = false;
+        w.retiring.push(pod);
     }
+    let mut pods = newly.pods;
+    pods.clear();
+    w.counted_scratch.0 = pods;
     if failing {
         failed_gain += count_remaining_as_failed(w, id);
     } else if finish.is_some() && !has_finish {
@@ -404,14 +408,16 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
             )
         }
     };
+    let (mut pods, mut backoff_input) = std::mem::take(&mut w.counted_scratch);
+    pods.clear();
+    backoff_input.clear();
     let mut out = NewlyFinished {
-        pods: Vec::with_capacity(queued.len()),
+        pods,
         succeeded: 0,
         failed: 0,
         failed_pending: 0,
         fail_job: None,
     };
-    let mut backoff_input: Vec<FinishedPod> = Vec::new();
     let mut delayed: Vec<PodId> = Vec::new();
     for &pod_id in &queued {
         let pod = w.store.pod_mut(pod_id);
@@ -553,11 +559,12 @@ fn count_newly_finished(w: &mut World<'_>, id: JobId, has_finish: bool) -> Newly
                 };
             }
         }
-        out.pods.push((pod_id, fate));
+        out.pods.push(pod_id);
     }
     if per_index_limit.is_none() {
         w.store.job_mut(id).backoff.update(&backoff_input);
     }
+    w.counted_scratch.1 = backoff_input;
     for pod_id in delayed {
         w.store.pod_mut(pod_id).queued_for_count = true;
         w.store.job_mut(id).uncounted.push(pod_id);
