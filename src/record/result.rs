@@ -255,7 +255,7 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
         completions: job.spec.completions,
         outcome,
         reason: cond.map(|c| c.reason.to_string()).unwrap_or_default(),
-        message: cond.map(|c| c.message.clone()).unwrap_or_default(),
+        message: cond.map(|c| c.message.to_string()).unwrap_or_default(),
         succeeded: job.status.succeeded,
         failed: job.status.failed,
         pods: job.created_pods,
@@ -470,7 +470,7 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> JobObject 
                 last_probe_time: clock.rfc3339(c.time),
                 last_transition_time: clock.rfc3339(c.time),
                 reason: c.reason.to_string(),
-                message: c.message.clone(),
+                message: c.message.to_string(),
             })
             .collect(),
         start_time: s.start_time.map(|t| clock.rfc3339(t)),

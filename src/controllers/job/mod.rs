@@ -15,6 +15,7 @@ pub mod pod_failure_policy;
 mod status;
 pub mod success_policy;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::api::job::PodFailurePolicyAction;
@@ -191,18 +192,19 @@ fn enqueue_batched(w: &mut World<'_>, id: JobId) {
 pub(crate) struct Finish {
     pub(crate) failed: bool,
     pub(crate) reason: &'static str,
-    pub(crate) message: String,
+    /// Borrowed when it is one of the fixed messages, so most Jobs finish without a copy.
+    pub(crate) message: Cow<'static, str>,
 }
 
 impl Finish {
-    fn failure(reason: &'static str, message: impl Into<String>) -> Finish {
+    fn failure(reason: &'static str, message: impl Into<Cow<'static, str>>) -> Finish {
         Finish {
             failed: true,
             reason,
             message: message.into(),
         }
     }
-    fn success(reason: &'static str, message: impl Into<String>) -> Finish {
+    fn success(reason: &'static str, message: impl Into<Cow<'static, str>>) -> Finish {
         Finish {
             failed: false,
             reason,

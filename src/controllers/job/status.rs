@@ -33,7 +33,7 @@ pub(super) fn update_suspended_condition(w: &mut World<'_>, id: JobId, ktime: Si
         kind: ConditionType::Suspended,
         status: suspended,
         reason,
-        message: message.to_string(),
+        message: message.into(),
         time: ktime,
     };
     match existing {

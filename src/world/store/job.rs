@@ -18,7 +18,7 @@ pub struct Condition {
     pub kind: ConditionType,
     pub status: bool,
     pub reason: &'static str,
-    pub message: String,
+    pub message: std::borrow::Cow<'static, str>,
     pub time: SimTime,
 }
 
