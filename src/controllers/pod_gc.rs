@@ -166,8 +166,8 @@ pub fn collect_terminated(w: &mut World<'_>) {
 mod tests {
     use super::*;
 
-    /// Names that meet at every interesting length: around the 16 bytes kept in the
-    /// key's integer, prefixes of one another, and shared prefixes with a different tail.
+    /// Names that meet at every interesting length: around the 16-byte words kept in the
+    /// key's integers, prefixes of one another, and shared prefixes with a different tail.
     fn names() -> Vec<String> {
         let mut names = Vec::new();
         for base in [
@@ -181,8 +181,11 @@ mod tests {
             }
         }
         for fill in ["", "0", "z", "-", "az9"] {
-            names.push(format!("0123456789abcdef{fill}"));
-            names.push(format!("0123456789abcde{fill}"));
+            // Around each 16-byte word of the key, and past both.
+            for cut in [15, 16, 31, 32] {
+                let stem = &"0123456789abcdef0123456789abcdef"[..cut];
+                names.push(format!("{stem}{fill}"));
+            }
         }
         names.sort();
         names.dedup();

@@ -324,42 +324,49 @@ pub struct Store {
 
 /// Where a terminated pod sorts in PodGC's collection order (`byEvictionAndCreationTimestamp`):
 /// evicted before not evicted, then by creation second, then by name, bytewise. The name is
-/// held as its first 16 bytes in an integer (big-endian, zero-padded) and the rest, if
-/// any, apart: keys compare as integers, and names of up to 16 bytes (most pod names) need
-/// no allocation. Zero padding keeps byte order because names hold no NUL byte (they are
-/// DNS labels, checked when the Job is loaded).
+/// held as its first 32 bytes in two integers (big-endian, zero-padded) and the rest, if
+/// any, apart: keys compare as integers, and names of up to 32 bytes (Job pod names up to
+/// a 26-character Job name, CronJob pod names up to a 13-character CronJob name) need no
+/// allocation. Zero padding keeps byte order because names hold no NUL byte (they are DNS
+/// labels, checked when the Job is loaded).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TerminatedKey {
     /// Not evicted in the top bit, then the creation second (in milliseconds).
     rank: u64,
-    /// The name's first 16 bytes.
-    head: u128,
-    /// The name past its first 16 bytes; `None` when there is nothing past them.
+    /// The name's first 32 bytes.
+    head: [u128; 2],
+    /// The name past its first 32 bytes; `None` when there is nothing past them.
     tail: Option<Box<[u8]>>,
 }
 
 impl TerminatedKey {
+    /// Name bytes held in [`TerminatedKey::head`].
+    const HEAD: usize = 32;
+
     /// The key of a pod (evicted or not) created in the second `created_second` (whole
     /// seconds, in milliseconds) with this name.
     pub fn new(evicted: bool, created_second: SimTime, name: &str) -> TerminatedKey {
         debug_assert!(!name.as_bytes().contains(&0), "pod names hold no NUL byte");
         let bytes = name.as_bytes();
-        let split = bytes.len().min(16);
-        let mut head = [0u8; 16];
+        let split = bytes.len().min(Self::HEAD);
+        let mut head = [0u8; Self::HEAD];
         head[..split].copy_from_slice(&bytes[..split]);
+        let (high, low) = head.split_at(16);
+        let word = |half: &[u8]| u128::from_be_bytes(half.try_into().unwrap_or_default());
         TerminatedKey {
             rank: (u64::from(!evicted) << 63) | created_second.min(u64::MAX >> 1),
-            head: u128::from_be_bytes(head),
-            tail: (bytes.len() > 16).then(|| bytes[16..].into()),
+            head: [word(high), word(low)],
+            tail: (bytes.len() > Self::HEAD).then(|| bytes[Self::HEAD..].into()),
         }
     }
 
-    /// The pod's name, written into `buf` (cleared first): its two parts joined again.
+    /// The pod's name, written into `buf` (cleared first): its parts joined again.
     pub fn name<'b>(&self, buf: &'b mut Vec<u8>) -> &'b str {
         buf.clear();
-        let head = self.head.to_be_bytes();
-        let len = head.iter().position(|&b| b == 0).unwrap_or(16);
-        buf.extend_from_slice(&head[..len]);
+        buf.extend_from_slice(&self.head[0].to_be_bytes());
+        buf.extend_from_slice(&self.head[1].to_be_bytes());
+        let len = buf.iter().position(|&b| b == 0).unwrap_or(Self::HEAD);
+        buf.truncate(len);
         if let Some(tail) = &self.tail {
             buf.extend_from_slice(tail);
         }
