@@ -93,7 +93,21 @@ struct RankTable {
     nz: Resources,
     last_used: u64,
     rank: Vec<u8>,
-    fresh: Vec<bool>,
+    /// Per block of [`BLOCK`] positions.
+    blocks: Vec<Block>,
+}
+
+/// What a search needs to know of a whole block of a [`RankTable`] to pass over it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Block {
+    /// The block's ranks are current (and so are the two counts below).
+    fresh: bool,
+    /// How many of its nodes are feasible (rank not 0).
+    feasible: u8,
+    /// Its best rank (0: none feasible).
+    best: u8,
+    /// How many of its nodes have that rank.
+    at_best: u8,
 }
 
 /// What a search reads of the cluster.
@@ -123,9 +137,25 @@ impl Ranks {
             return;
         }
         let pos = pos as usize;
+        let b = pos / BLOCK;
         for t in &mut self.tables {
-            if t.fresh[pos / BLOCK] {
-                t.rank[pos] = rank_of(view, id, t.need, t.nz);
+            let block = &mut t.blocks[b];
+            if !block.fresh {
+                continue;
+            }
+            let (old, new) = (t.rank[pos], rank_of(view, id, t.need, t.nz));
+            t.rank[pos] = new;
+            block.feasible = block.feasible - u8::from(old != 0) + u8::from(new != 0);
+            if new > block.best {
+                (block.best, block.at_best) = (new, 1);
+            } else if new == block.best {
+                block.at_best += u8::from(old != new);
+            } else if old == block.best {
+                block.at_best -= 1;
+                if block.at_best == 0 {
+                    let end = ((b + 1) * BLOCK).min(t.rank.len());
+                    *block = Block::of(&t.rank[b * BLOCK..end]);
+                }
             }
         }
     }
@@ -144,7 +174,7 @@ impl Ranks {
                     nz: nonzero(request),
                     last_used: 0,
                     rank: vec![0; n],
-                    fresh: vec![false; n.div_ceil(BLOCK)],
+                    blocks: vec![Block::default(); n.div_ceil(BLOCK)],
                 };
                 if self.tables.len() < RANK_TABLES {
                     self.tables.push(table);
@@ -180,101 +210,142 @@ fn rank_of(view: &View<'_>, id: NodeId, need: Need, nz: Resources) -> u8 {
     score.clamp(0, MAX_NODE_SCORE) as u8 + 1
 }
 
-/// How far a search went: positions visited, and the best rank among the feasible nodes
-/// it found (0: none).
+impl Block {
+    /// The summary of a block's current ranks.
+    fn of(ranks: &[u8]) -> Block {
+        let (feasible, best) = count_and_max(ranks);
+        Block {
+            fresh: true,
+            feasible: feasible as u8,
+            best,
+            at_best: count_equal(ranks, best) as u8,
+        }
+    }
+}
+
+/// How far a search went: positions visited, the best rank among the feasible nodes it
+/// found (0: none), and how many of them have it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Reach {
     processed: usize,
     top: u8,
+    ties: usize,
+}
+
+/// The circular stretch of `len` positions from `start` among `n`, as `(from, to)`
+/// ranges in visiting order, cut at the end of the list and at block bounds.
+fn segments(start: usize, len: usize, n: usize) -> impl Iterator<Item = (usize, usize)> {
+    let (mut pos, mut left) = (start, len);
+    std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let end = ((pos / BLOCK + 1) * BLOCK).min(n).min(pos + left);
+        let segment = (pos, end);
+        left -= end - pos;
+        pos = if end == n { 0 } else { end };
+        Some(segment)
+    })
 }
 
 impl RankTable {
     /// Makes the ranks of the block holding `pos` current.
     #[inline(always)]
     fn fill(&mut self, pos: usize, view: &View<'_>) {
-        if !self.fresh[pos / BLOCK] {
+        if !self.blocks[pos / BLOCK].fresh {
             self.fill_block(pos / BLOCK, view);
         }
     }
 
     #[inline(never)]
     fn fill_block(&mut self, b: usize, view: &View<'_>) {
-        self.fresh[b] = true;
         let end = ((b + 1) * BLOCK).min(self.rank.len());
         for p in b * BLOCK..end {
             self.rank[p] = rank_of(view, view.live[p], self.need, self.nz);
         }
+        self.blocks[b] = Block::of(&self.rank[b * BLOCK..end]);
+    }
+
+    /// The block summary of the range `from..to` when it is a whole block.
+    #[inline(always)]
+    fn whole_block(&self, from: usize, to: usize) -> Option<Block> {
+        (from.is_multiple_of(BLOCK) && (to - from == BLOCK || to == self.rank.len()))
+            .then(|| self.blocks[from / BLOCK])
     }
 
     /// The first pass of a search without a `nodeSelector`: visits the positions from
-    /// `start` on, wrapping around, until `to_find` feasible nodes were seen, a block at
-    /// a time while the block cannot hold the stopping point.
+    /// `start` on, wrapping around, until `to_find` feasible nodes were seen (0: no
+    /// limit), a block at a time while the block cannot hold the stopping point.
     fn reach(&mut self, start: usize, to_find: usize, view: &View<'_>) -> Reach {
         let n = self.rank.len();
-        let (mut processed, mut found, mut top, mut pos) = (0, 0, 0u8, start);
-        while processed < n {
-            self.fill(pos, view);
-            let end = ((pos / BLOCK + 1) * BLOCK)
-                .min(n)
-                .min(pos + (n - processed));
-            let slice = &self.rank[pos..end];
-            let (count, max) = count_and_max(slice);
-            if found + count < to_find {
+        let to_find = if to_find == 0 { usize::MAX } else { to_find };
+        let (mut processed, mut found, mut top, mut ties) = (0, 0, 0u8, 0);
+        for (from, to) in segments(start, n, n) {
+            self.fill(from, view);
+            let whole = self.whole_block(from, to);
+            let (count, best) = match whole {
+                Some(block) => (usize::from(block.feasible), block.best),
+                None => count_and_max(&self.rank[from..to]),
+            };
+            let (to, best) = if found + count < to_find {
                 found += count;
-                top = top.max(max);
-                processed += end - pos;
-                pos = if end == n { 0 } else { end };
-                continue;
-            }
-            // The search stops in this stretch.
-            for &r in slice {
-                processed += 1;
-                if r != 0 {
-                    top = top.max(r);
-                    found += 1;
-                    if found == to_find {
-                        break;
+                if let Some(block) = whole.filter(|b| b.best >= top && b.best != 0) {
+                    // A whole block passed: its summary says all.
+                    if block.best > top {
+                        (top, ties) = (block.best, 0);
                     }
+                    ties += usize::from(block.at_best);
+                    processed += to - from;
+                    continue;
                 }
+                (to, best)
+            } else {
+                // The search stops in this stretch, at its (to_find − found)-th feasible
+                // node.
+                let at = nth_nonzero(&self.rank[from..to], to_find - found - 1)
+                    .expect("the stretch holds that many");
+                found = to_find;
+                (
+                    from + at + 1,
+                    count_and_max(&self.rank[from..from + at + 1]).1,
+                )
+            };
+            if best > top {
+                top = best;
+                ties = count_equal(&self.rank[from..to], top);
+            } else if best == top && top != 0 {
+                ties += count_equal(&self.rank[from..to], top);
             }
-            break;
+            processed += to - from;
+            if found == to_find {
+                break;
+            }
         }
-        Reach { processed, top }
-    }
-
-    /// The visited positions, `processed` from `start` on, as at most two slices of the
-    /// table in visiting order, with the position each begins at.
-    fn visited(&self, start: usize, processed: usize) -> [(usize, &[u8]); 2] {
-        let n = self.rank.len();
-        if start + processed <= n {
-            [(start, &self.rank[start..start + processed]), (0, &[])]
-        } else {
-            [
-                (start, &self.rank[start..]),
-                (0, &self.rank[..start + processed - n]),
-            ]
+        Reach {
+            processed,
+            top,
+            ties,
         }
-    }
-
-    /// How many visited positions hold rank `top`.
-    fn ties(&self, start: usize, processed: usize, top: u8) -> usize {
-        self.visited(start, processed)
-            .iter()
-            .map(|(_, s)| count_equal(s, top))
-            .sum()
     }
 
     /// The position of the `k`-th (from 0) visited node of rank `top`, in visiting order.
     fn nth_tie(&self, start: usize, processed: usize, top: u8, mut k: usize) -> Option<usize> {
-        for (at, s) in self.visited(start, processed) {
-            for (c, chunk) in s.chunks(BLOCK).enumerate() {
-                let here = count_equal(chunk, top);
-                if k >= here {
-                    k -= here;
+        for (from, to) in segments(start, processed, self.rank.len()) {
+            match self.whole_block(from, to) {
+                Some(b) if b.best < top => continue,
+                Some(b) if b.best == top && usize::from(b.at_best) <= k => {
+                    k -= usize::from(b.at_best);
                     continue;
                 }
-                return Some(at + c * BLOCK + nth_equal(chunk, top, k)?);
+                _ => {}
             }
+            let s = &self.rank[from..to];
+            let here = count_equal(s, top);
+            if k >= here {
+                k -= here;
+                continue;
+            }
+            return Some(from + nth_equal(s, top, k)?);
         }
         None
     }
@@ -289,11 +360,18 @@ fn equal_bytes(word: u64, v: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x) & !LOW7
 }
 
-/// The index of the `k`-th (from 0) byte of `s` equal to `v`, eight bytes at a time.
-fn nth_equal(s: &[u8], v: u8, mut k: usize) -> Option<usize> {
+/// The index of the `k`-th (from 0) byte of `s` that `is` accepts, eight bytes at a time
+/// (`marks` gives `0x80` in each byte of a word that `is` accepts, 0 in the others).
+#[inline(always)]
+fn nth_marked(
+    s: &[u8],
+    mut k: usize,
+    marks: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut words = s.chunks_exact(8);
     for (w, bytes) in words.by_ref().enumerate() {
-        let mut m = equal_bytes(u64::from_le_bytes(bytes.try_into().ok()?), v);
+        let mut m = marks(u64::from_le_bytes(bytes.try_into().ok()?));
         let here = m.count_ones() as usize;
         if k >= here {
             k -= here;
@@ -305,8 +383,23 @@ fn nth_equal(s: &[u8], v: u8, mut k: usize) -> Option<usize> {
         return Some(w * 8 + m.trailing_zeros() as usize / 8);
     }
     let rest = words.remainder();
-    let i = rest.iter().enumerate().filter(|&(_, &r)| r == v).nth(k)?.0;
+    let i = rest.iter().enumerate().filter(|&(_, &r)| is(r)).nth(k)?.0;
     Some(s.len() - rest.len() + i)
+}
+
+/// The index of the `k`-th (from 0) byte of `s` equal to `v`.
+fn nth_equal(s: &[u8], v: u8, k: usize) -> Option<usize> {
+    nth_marked(s, k, |w| equal_bytes(w, v), |r| r == v)
+}
+
+/// The index of the `k`-th (from 0) byte of `s` that is not 0.
+fn nth_nonzero(s: &[u8], k: usize) -> Option<usize> {
+    nth_marked(
+        s,
+        k,
+        |w| equal_bytes(w, 0) ^ 0x8080_8080_8080_8080,
+        |r| r != 0,
+    )
 }
 
 /// The feasible nodes (rank not 0) among `s` and their best rank; `s` holds at most
@@ -602,11 +695,15 @@ fn search(
     view: &View<'_>,
     tie_break: impl FnOnce(usize) -> usize,
 ) -> (usize, Option<usize>) {
-    let Reach { processed, top } = table.reach(start, to_find, view);
+    let Reach {
+        processed,
+        top,
+        ties,
+    } = table.reach(start, to_find, view);
     if top == 0 {
         return (processed, None);
     }
-    let k = match table.ties(start, processed, top) {
+    let k = match ties {
         0 | 1 => 0,
         ties => tie_break(ties),
     };
@@ -1103,8 +1200,34 @@ mod tests {
         let mut checked = 0;
         for t in &q.ranks.tables {
             assert_eq!(t.rank.len(), live.len());
+            // A fresh block's summary counts its ranks (when none of its nodes awaits the
+            // next sync).
+            for (b, block) in t.blocks.iter().enumerate() {
+                let positions = b * BLOCK..((b + 1) * BLOCK).min(live.len());
+                if !block.fresh
+                    || positions
+                        .clone()
+                        .any(|p| store.node_fit[live[p].0 as usize].changed)
+                {
+                    continue;
+                }
+                let ranks: Vec<u8> = positions
+                    .map(|p| naive_rank(&store.nodes[live[p].0 as usize], t.request))
+                    .collect();
+                let feasible = ranks.iter().filter(|&&r| r != 0).count();
+                let best = ranks.iter().copied().max().unwrap_or(0);
+                let at_best = ranks.iter().filter(|&&r| r == best).count();
+                assert_eq!(
+                    (
+                        usize::from(block.feasible),
+                        block.best,
+                        usize::from(block.at_best)
+                    ),
+                    (feasible, best, at_best)
+                );
+            }
             for (pos, &id) in live.iter().enumerate() {
-                if !t.fresh[pos / BLOCK] || store.node_fit[id.0 as usize].changed {
+                if !t.blocks[pos / BLOCK].fresh || store.node_fit[id.0 as usize].changed {
                     continue;
                 }
                 let node = &store.nodes[id.0 as usize];
@@ -1405,6 +1528,11 @@ spec:
                 assert_eq!(nth_equal(&s, v, k), Some(i));
             }
             assert_eq!(nth_equal(&s, v, at.len()), None);
+            let set: Vec<usize> = (0..len).filter(|&i| s[i] != 0).collect();
+            for (k, &i) in set.iter().enumerate() {
+                assert_eq!(nth_nonzero(&s, k), Some(i));
+            }
+            assert_eq!(nth_nonzero(&s, set.len()), None);
             let (count, max) = count_and_max(&s);
             assert_eq!(count, s.iter().filter(|&&r| r != 0).count());
             assert_eq!(max, s.iter().copied().max().unwrap_or(0));
