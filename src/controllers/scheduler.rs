@@ -605,9 +605,10 @@ fn feasible(
     fits
 }
 
-/// [`feasible`] without the reasons, as the search applies it ([`Search::scan`]): the
-/// same checks, on the node's [`NodeFit`] (a tainted or deleted node has no room for
-/// pods there), with the request in the form [`Need::of`] gives it.
+/// [`feasible`] without the reasons, as the search applies it (the resource checks in
+/// [`rank_of`], the selector in [`search_selecting`]): the same checks, on the node's
+/// [`NodeFit`] (a tainted or deleted node has no room for pods there), with the request
+/// in the form [`Need::of`] gives it.
 #[cfg(test)]
 fn fits(fit: &NodeFit, node: &Node, selector: &BTreeMap<String, String>, need: Need) -> bool {
     fit_room(fit, need) && (selector.is_empty() || selector_matches(node, selector))
