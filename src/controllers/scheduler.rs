@@ -13,17 +13,27 @@
 //! one point per 125 nodes, at least 5 % and at least 100 nodes), starting where the last
 //! search stopped (`nextStartNodeIndex`); only those are scored. See
 //! `docs/scheduling.md`.
+//!
+//! The search reads, per request (most pods of a run share a few templates), a table of
+//! one byte per node: 0 when the node cannot take such a pod, else its score plus one
+//! ([`RankTable`]). The table follows the nodes that changed since the last search
+//! ([`crate::world::Store::node_fit_changed`]) and is filled lazily block by block, so a
+//! search is two passes of byte compares over the stretch it visits: one that finds where
+//! the search stops and the best score, one that counts the nodes of that score and picks
+//! the tie-break's. Which nodes are visited, found feasible and scored, and the random
+//! draws, are those of a search that looks at the nodes one by one.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use rand::RngExt;
 
+use crate::engine::RngStreams;
 use crate::record::Reason;
 #[allow(unused_imports)] // the defaults, named where scheduling is read
 pub use crate::world::store::{NONZERO_DEFAULT_CPU_M, NONZERO_DEFAULT_MEMORY};
 use crate::world::store::{NodeFit, nonzero};
 use crate::world::{
-    Event, JobId, Node, NodeId, ObjectId, PodId, PodPhase, Resources, Source, World,
+    Event, JobId, Node, NodeId, ObjectId, PodId, PodPhase, Resources, Source, Store, World,
 };
 
 /// `MaxNodeScore`.
@@ -43,21 +53,383 @@ const ADAPTIVE_NODES_PER_POINT: i64 = 125;
 pub struct SchedulerQueue {
     waiting: BTreeMap<JobId, VecDeque<PodId>>,
     retry_queued: bool,
-    /// Scratch list of the best-scored nodes of the pod being placed.
+    /// Scratch list of the best-scored nodes of a pod with a `nodeSelector`.
     best: Vec<NodeId>,
     /// The nodes of the scheduler's snapshot (those not deleted), in creation order;
     /// rebuilt after a node is deleted (with the store's filter view of them).
     live: Option<Vec<NodeId>>,
     /// `nextStartNodeIndex`: where the next search starts in [`SchedulerQueue::live`].
     next_start: usize,
-    /// The request (with the scoring defaults) that the score memos of generation
-    /// [`SchedulerQueue::memo_gen`] in [`NodeFit`] were computed for: a node whose
-    /// requests did not change since is not scored again for a pod of the same requests
-    /// (most pods of a run share a few templates).
-    memo_pod: Resources,
-    /// Generation of the memos valid for [`SchedulerQueue::memo_pod`]; never 0 once a
-    /// search ran (0 marks a node whose memo is gone).
-    memo_gen: u32,
+    /// The rank tables of the requests searched for most recently, over
+    /// [`SchedulerQueue::live`]; rebuilt with it.
+    ranks: Ranks,
+}
+
+/// How many requests keep a [`RankTable`] at once; a search for another one takes the
+/// table of the least recently searched (and fills it again as it goes).
+const RANK_TABLES: usize = 4;
+/// Positions per block of a [`RankTable`]: the unit it is filled in.
+const BLOCK: usize = 64;
+
+/// The rank tables and what they need to follow the nodes.
+#[derive(Debug, Default)]
+struct Ranks {
+    tables: Vec<RankTable>,
+    /// A node's position in the live list, by node id (`u32::MAX`: not live).
+    position: Vec<u32>,
+    /// Searches so far, to find the least recently used table.
+    clock: u64,
+}
+
+/// For one pod request, each live node's rank, by position in the live list: 0 if the
+/// resource and pod-count filters reject the node (a tainted or deleted node has no room
+/// in its [`NodeFit`]), else its `LeastAllocated` score for the request, plus one. A rank
+/// is current in each block marked fresh; a block is filled when a search first reaches
+/// it, and a node's rank is computed again when its [`NodeFit`] changes.
+#[derive(Debug)]
+struct RankTable {
+    request: Resources,
+    need: Need,
+    nz: Resources,
+    last_used: u64,
+    rank: Vec<u8>,
+    /// Per block of [`BLOCK`] positions.
+    blocks: Vec<Block>,
+}
+
+/// What a search needs to know of a whole block of a [`RankTable`] to pass over it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Block {
+    /// The block's ranks are current (and so are the two counts below).
+    fresh: bool,
+    /// How many of its nodes are feasible (rank not 0).
+    feasible: u8,
+    /// Its best rank (0: none feasible).
+    best: u8,
+    /// How many of its nodes have that rank.
+    at_best: u8,
+}
+
+/// What a search reads of the cluster.
+struct View<'a> {
+    live: &'a [NodeId],
+    fit: &'a [NodeFit],
+    nodes: &'a [Node],
+}
+
+impl Ranks {
+    /// The live list was built anew: no table is valid, positions follow the list.
+    fn reset(&mut self, live: &[NodeId], nodes: usize) {
+        self.tables.clear();
+        self.position.clear();
+        self.position.resize(nodes, u32::MAX);
+        for (pos, id) in live.iter().enumerate() {
+            self.position[id.0 as usize] = pos as u32;
+        }
+    }
+
+    /// A node's [`NodeFit`] changed: its rank follows in every table that holds it.
+    fn node_changed(&mut self, id: NodeId, view: &View<'_>) {
+        let Some(&pos) = self.position.get(id.0 as usize) else {
+            return;
+        };
+        if pos == u32::MAX {
+            return;
+        }
+        let pos = pos as usize;
+        let b = pos / BLOCK;
+        for t in &mut self.tables {
+            let block = &mut t.blocks[b];
+            if !block.fresh {
+                continue;
+            }
+            let (old, new) = (t.rank[pos], rank_of(view, id, t.need, t.nz));
+            t.rank[pos] = new;
+            block.feasible = block.feasible - u8::from(old != 0) + u8::from(new != 0);
+            if new > block.best {
+                (block.best, block.at_best) = (new, 1);
+            } else if new == block.best {
+                block.at_best += u8::from(old != new);
+            } else if old == block.best {
+                block.at_best -= 1;
+                if block.at_best == 0 {
+                    let end = ((b + 1) * BLOCK).min(t.rank.len());
+                    *block = Block::of(&t.rank[b * BLOCK..end]);
+                }
+            }
+        }
+    }
+
+    /// The table of `request`, made (or taken from the least recently used request) when
+    /// there is none.
+    fn table(&mut self, request: Resources, n: usize) -> &mut RankTable {
+        self.clock += 1;
+        let clock = self.clock;
+        let i = match self.tables.iter().position(|t| t.request == request) {
+            Some(i) => i,
+            None => {
+                let table = RankTable {
+                    request,
+                    need: Need::of(request),
+                    nz: nonzero(request),
+                    last_used: 0,
+                    rank: vec![0; n],
+                    blocks: vec![Block::default(); n.div_ceil(BLOCK)],
+                };
+                if self.tables.len() < RANK_TABLES {
+                    self.tables.push(table);
+                    self.tables.len() - 1
+                } else {
+                    let (i, _) = self
+                        .tables
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, t)| t.last_used)
+                        .expect("RANK_TABLES > 0");
+                    self.tables[i] = table;
+                    i
+                }
+            }
+        };
+        let t = &mut self.tables[i];
+        t.last_used = clock;
+        t
+    }
+}
+
+/// A node's rank for a request (see [`RankTable`]).
+#[inline(always)]
+fn rank_of(view: &View<'_>, id: NodeId, need: Need, nz: Resources) -> u8 {
+    if !fit_room(&view.fit[id.0 as usize], need) {
+        return 0;
+    }
+    // `LeastAllocated` scores lie in 0..=MAX_NODE_SCORE: requests are never negative
+    // (validation rejects them), so `used` is at least 0 and `alloc − used` at most
+    // `alloc`. The clamp only keeps the byte in range.
+    let score = least_allocated_score(&view.nodes[id.0 as usize], nz);
+    score.clamp(0, MAX_NODE_SCORE) as u8 + 1
+}
+
+impl Block {
+    /// The summary of a block's current ranks.
+    fn of(ranks: &[u8]) -> Block {
+        let (feasible, best) = count_and_max(ranks);
+        Block {
+            fresh: true,
+            feasible: feasible as u8,
+            best,
+            at_best: count_equal(ranks, best) as u8,
+        }
+    }
+}
+
+/// How far a search went: positions visited, the best rank among the feasible nodes it
+/// found (0: none), and how many of them have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Reach {
+    processed: usize,
+    top: u8,
+    ties: usize,
+}
+
+/// The circular stretch of `len` positions from `start` among `n`, as `(from, to)`
+/// ranges in visiting order, cut at the end of the list and at block bounds.
+fn segments(start: usize, len: usize, n: usize) -> impl Iterator<Item = (usize, usize)> {
+    let (mut pos, mut left) = (start, len);
+    std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let end = ((pos / BLOCK + 1) * BLOCK).min(n).min(pos + left);
+        let segment = (pos, end);
+        left -= end - pos;
+        pos = if end == n { 0 } else { end };
+        Some(segment)
+    })
+}
+
+impl RankTable {
+    /// Makes the ranks of the block holding `pos` current.
+    #[inline(always)]
+    fn fill(&mut self, pos: usize, view: &View<'_>) {
+        if !self.blocks[pos / BLOCK].fresh {
+            self.fill_block(pos / BLOCK, view);
+        }
+    }
+
+    #[inline(never)]
+    fn fill_block(&mut self, b: usize, view: &View<'_>) {
+        let end = ((b + 1) * BLOCK).min(self.rank.len());
+        for p in b * BLOCK..end {
+            self.rank[p] = rank_of(view, view.live[p], self.need, self.nz);
+        }
+        self.blocks[b] = Block::of(&self.rank[b * BLOCK..end]);
+    }
+
+    /// The block summary of the range `from..to` when it is a whole block.
+    #[inline(always)]
+    fn whole_block(&self, from: usize, to: usize) -> Option<Block> {
+        (from.is_multiple_of(BLOCK) && (to - from == BLOCK || to == self.rank.len()))
+            .then(|| self.blocks[from / BLOCK])
+    }
+
+    /// The first pass of a search without a `nodeSelector`: visits the positions from
+    /// `start` on, wrapping around, until `to_find` feasible nodes were seen (0: no
+    /// limit), a block at a time while the block cannot hold the stopping point.
+    fn reach(&mut self, start: usize, to_find: usize, view: &View<'_>) -> Reach {
+        let n = self.rank.len();
+        let to_find = if to_find == 0 { usize::MAX } else { to_find };
+        let (mut processed, mut found, mut top, mut ties) = (0, 0, 0u8, 0);
+        for (from, to) in segments(start, n, n) {
+            self.fill(from, view);
+            let whole = self.whole_block(from, to);
+            let (count, best) = match whole {
+                Some(block) => (usize::from(block.feasible), block.best),
+                None => count_and_max(&self.rank[from..to]),
+            };
+            let (to, best) = if found + count < to_find {
+                found += count;
+                if let Some(block) = whole.filter(|b| b.best >= top && b.best != 0) {
+                    // A whole block passed: its summary says all.
+                    if block.best > top {
+                        (top, ties) = (block.best, 0);
+                    }
+                    ties += usize::from(block.at_best);
+                    processed += to - from;
+                    continue;
+                }
+                (to, best)
+            } else {
+                // The search stops in this stretch, at its (to_find − found)-th feasible
+                // node.
+                let at = nth_nonzero(&self.rank[from..to], to_find - found - 1)
+                    .expect("the stretch holds that many");
+                found = to_find;
+                (
+                    from + at + 1,
+                    count_and_max(&self.rank[from..from + at + 1]).1,
+                )
+            };
+            if best > top {
+                top = best;
+                ties = count_equal(&self.rank[from..to], top);
+            } else if best == top && top != 0 {
+                ties += count_equal(&self.rank[from..to], top);
+            }
+            processed += to - from;
+            if found == to_find {
+                break;
+            }
+        }
+        Reach {
+            processed,
+            top,
+            ties,
+        }
+    }
+
+    /// The position of the `k`-th (from 0) visited node of rank `top`, in visiting order.
+    fn nth_tie(&self, start: usize, processed: usize, top: u8, mut k: usize) -> Option<usize> {
+        for (from, to) in segments(start, processed, self.rank.len()) {
+            match self.whole_block(from, to) {
+                Some(b) if b.best < top => continue,
+                Some(b) if b.best == top && usize::from(b.at_best) <= k => {
+                    k -= usize::from(b.at_best);
+                    continue;
+                }
+                _ => {}
+            }
+            let s = &self.rank[from..to];
+            let here = count_equal(s, top);
+            if k >= here {
+                k -= here;
+                continue;
+            }
+            return Some(from + nth_equal(s, top, k)?);
+        }
+        None
+    }
+}
+
+/// `0x80` in each byte of `word` that equals `v`, 0 in the others (exact: the sum that
+/// finds the zero bytes of `word ^ v·0x01…01` cannot carry from one byte into the next).
+#[inline(always)]
+fn equal_bytes(word: u64, v: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (u64::from(v) * 0x0101_0101_0101_0101);
+    !(((x & LOW7) + LOW7) | x) & !LOW7
+}
+
+/// The index of the `k`-th (from 0) byte of `s` that `is` accepts, eight bytes at a time
+/// (`marks` gives `0x80` in each byte of a word that `is` accepts, 0 in the others).
+#[inline(always)]
+fn nth_marked(
+    s: &[u8],
+    mut k: usize,
+    marks: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut words = s.chunks_exact(8);
+    for (w, bytes) in words.by_ref().enumerate() {
+        let mut m = marks(u64::from_le_bytes(bytes.try_into().ok()?));
+        // The marks are one bit per byte: their count is the sum of the bytes of
+        // `m >> 7`, which one multiplication gathers in the top byte (no `popcnt` in the
+        // x86-64 baseline).
+        let here = (((m >> 7).wrapping_mul(0x0101_0101_0101_0101)) >> 56) as usize;
+        if k >= here {
+            k -= here;
+            continue;
+        }
+        for _ in 0..k {
+            m &= m - 1;
+        }
+        return Some(w * 8 + m.trailing_zeros() as usize / 8);
+    }
+    let rest = words.remainder();
+    let i = rest.iter().enumerate().filter(|&(_, &r)| is(r)).nth(k)?.0;
+    Some(s.len() - rest.len() + i)
+}
+
+/// The index of the `k`-th (from 0) byte of `s` equal to `v`.
+fn nth_equal(s: &[u8], v: u8, k: usize) -> Option<usize> {
+    nth_marked(s, k, |w| equal_bytes(w, v), |r| r == v)
+}
+
+/// The index of the `k`-th (from 0) byte of `s` that is not 0.
+fn nth_nonzero(s: &[u8], k: usize) -> Option<usize> {
+    nth_marked(
+        s,
+        k,
+        |w| equal_bytes(w, 0) ^ 0x8080_8080_8080_8080,
+        |r| r != 0,
+    )
+}
+
+/// The feasible nodes (rank not 0) among `s` and their best rank; `s` holds at most
+/// [`BLOCK`] ranks, so the byte counters cannot overflow, and the loop compiles to
+/// vector compares.
+#[inline(always)]
+fn count_and_max(s: &[u8]) -> (usize, u8) {
+    let (mut count, mut max) = (0u8, 0u8);
+    for &r in s {
+        count += u8::from(r != 0);
+        max = max.max(r);
+    }
+    (usize::from(count), max)
+}
+
+/// How many of `s` equal `v`, counted a block at a time in byte counters.
+#[inline]
+fn count_equal(s: &[u8], v: u8) -> usize {
+    s.chunks(BLOCK)
+        .map(|chunk| {
+            let mut c = 0u8;
+            for &r in chunk {
+                c += u8::from(r == v);
+            }
+            usize::from(c)
+        })
+        .sum()
 }
 
 /// `numFeasibleNodesToFind` with the default (adaptive) `percentageOfNodesToScore`: how
@@ -233,9 +605,10 @@ fn feasible(
     fits
 }
 
-/// [`feasible`] without the reasons, as the search applies it ([`Search::scan`]): the
-/// same checks, on the node's [`NodeFit`] (a tainted or deleted node has no room for
-/// pods there), with the request in the form [`Need::of`] gives it.
+/// [`feasible`] without the reasons, as the search applies it (the resource checks in
+/// [`rank_of`], the selector in [`search_selecting`]): the same checks, on the node's
+/// [`NodeFit`] (a tainted or deleted node has no room for pods there), with the request
+/// in the form [`Need::of`] gives it.
 #[cfg(test)]
 fn fits(fit: &NodeFit, node: &Node, selector: &BTreeMap<String, String>, need: Need) -> bool {
     fit_room(fit, need) && (selector.is_empty() || selector_matches(node, selector))
@@ -265,31 +638,18 @@ fn fit_room(fit: &NodeFit, need: Need) -> bool {
     (fit.free_pods > 0) & (need.cpu_m <= fit.free_cpu_m) & (need.memory <= fit.free_memory)
 }
 
-/// Filter then score, with `best` as scratch space for the best-scored nodes; the error
-/// is the `FailedScheduling` message. The search keeps no per-node reasons: they are
-/// counted in a second pass only when no node fits, so a pod that fits costs one scan of
-/// the dense [`NodeFit`] array and no allocation.
+/// Filter then score; the error is the `FailedScheduling` message. The search keeps no
+/// per-node reasons: they are counted in a second pass only when no node fits, so a pod
+/// that fits costs two passes over the [`RankTable`] stretch it visits and no allocation.
 fn find_node(
-    w: &World<'_>,
+    store: &Store,
+    rng: &RngStreams,
     pod_id: PodId,
     q: &mut SchedulerQueue,
-    fit: &mut [NodeFit],
 ) -> Result<NodeId, String> {
-    let pod = w.store.pod(pod_id);
-    let selector = &w.store.job(pod.job).template.spec.node_selector;
+    let pod = store.pod(pod_id);
+    let selector = &store.job(pod.job).template.spec.node_selector;
     let req = pod.request;
-    let need = Need::of(req);
-    let nz = nonzero(req);
-    if nz != q.memo_pod || q.memo_gen == 0 {
-        q.memo_pod = nz;
-        q.memo_gen = q.memo_gen.wrapping_add(1);
-        if q.memo_gen == 0 {
-            // Generations wrapped: no memo of an earlier round may pass for current.
-            fit.iter_mut().for_each(|f| f.score_gen = 0);
-            q.memo_gen = 1;
-        }
-    }
-    let generation = q.memo_gen;
     // The nodes are searched from `nextStartNodeIndex` on, until enough are feasible; a
     // search that looks at every node (small clusters, or too few feasible) starts at the
     // first, which visits them in the same order and leaves the index where it was.
@@ -297,101 +657,119 @@ fn find_node(
     let n = live.len();
     let to_find = num_feasible_nodes_to_find(n);
     let start = if to_find >= n { 0 } else { q.next_start % n };
-    let search = Search {
+    let view = View {
         live,
-        start,
-        to_find,
-        need,
-        nz,
-        generation,
-        nodes: &w.store.nodes,
-        selector,
+        fit: &store.node_fit,
+        nodes: &store.nodes,
     };
-    let best = &mut q.best;
-    // Most pods select no labels: that search never reads a node struct unless it scores.
-    let processed = if selector.is_empty() {
-        search.scan::<false>(fit, best)
+    let table = q.ranks.table(req, n);
+    let tie_break = |ties: usize| {
+        let mut rng = rng.stream("scheduler-tie", u64::from(pod_id.0));
+        rng.random_range(0..ties)
+    };
+    let (processed, chosen) = if selector.is_empty() {
+        search(table, start, to_find, &view, tie_break)
     } else {
-        search.scan::<true>(fit, best)
+        search_selecting(
+            table,
+            start,
+            to_find,
+            &view,
+            selector,
+            &mut q.best,
+            tie_break,
+        )
     };
     if to_find < n {
         q.next_start = (start + processed) % n;
     }
-    match best.len() {
-        0 => Err(nowhere(w, selector, req)),
-        1 => Ok(best[0]),
-        n => {
-            let mut rng = w.rng.stream("scheduler-tie", u64::from(pod_id.0));
-            Ok(best[rng.random_range(0..n)])
-        }
+    match chosen {
+        Some(pos) => Ok(live[pos]),
+        None => Err(nowhere(store, selector, req)),
     }
 }
 
-/// One search of [`find_node`]: what it looks for and where.
-struct Search<'a> {
-    live: &'a [NodeId],
+/// A search for a pod without a `nodeSelector`: how many positions it visited and the
+/// position it chose. `tie_break(ties)` draws which of `ties ≥ 2` equally scored nodes
+/// (in visiting order) gets the pod.
+fn search(
+    table: &mut RankTable,
     start: usize,
     to_find: usize,
-    need: Need,
-    nz: Resources,
-    generation: u32,
-    nodes: &'a [Node],
-    selector: &'a BTreeMap<String, String>,
+    view: &View<'_>,
+    tie_break: impl FnOnce(usize) -> usize,
+) -> (usize, Option<usize>) {
+    let Reach {
+        processed,
+        top,
+        ties,
+    } = table.reach(start, to_find, view);
+    if top == 0 {
+        return (processed, None);
+    }
+    let k = match ties {
+        0 | 1 => 0,
+        ties => tie_break(ties),
+    };
+    (processed, table.nth_tie(start, processed, top, k))
 }
 
-impl Search<'_> {
-    /// Visits the live nodes from `start` on, wrapping around, until `to_find` feasible
-    /// ones were seen; leaves the best-scored of them in `best`, in visiting order, and
-    /// returns how many nodes it looked at. `SELECT`: the pod has a `nodeSelector`.
-    #[inline(always)]
-    fn scan<const SELECT: bool>(&self, fit: &mut [NodeFit], best: &mut Vec<NodeId>) -> usize {
-        let (live, n) = (self.live, self.live.len());
-        best.clear();
-        let mut best_score = -1;
-        let (mut found, mut processed, mut i) = (0, 0, self.start);
-        while processed < n {
-            let id = live[i];
-            i += 1;
-            if i == n {
-                i = 0;
-            }
-            processed += 1;
-            let slot = &mut fit[id.0 as usize];
-            if !fit_room(slot, self.need) {
-                continue;
-            }
-            if SELECT && !selector_matches(&self.nodes[id.0 as usize], self.selector) {
-                continue;
-            }
-            if slot.score_gen != self.generation {
-                slot.score = least_allocated_score(&self.nodes[id.0 as usize], self.nz) as i32;
-                slot.score_gen = self.generation;
-            }
-            let score = slot.score;
-            if score > best_score {
-                best_score = score;
-                best.clear();
-            }
-            if score == best_score {
-                best.push(id);
-            }
-            found += 1;
-            if found == self.to_find {
-                break;
-            }
+/// [`search`] for a pod with a `nodeSelector`: node by node, the selector checked on the
+/// nodes the resource filters let through, the best-scored collected in `best`.
+fn search_selecting(
+    table: &mut RankTable,
+    start: usize,
+    to_find: usize,
+    view: &View<'_>,
+    selector: &BTreeMap<String, String>,
+    best: &mut Vec<NodeId>,
+    tie_break: impl FnOnce(usize) -> usize,
+) -> (usize, Option<usize>) {
+    let n = table.rank.len();
+    best.clear();
+    let (mut found, mut processed, mut pos, mut top) = (0, 0, start, 0u8);
+    let mut best_pos = Vec::new();
+    while processed < n {
+        table.fill(pos, view);
+        let r = table.rank[pos];
+        let here = pos;
+        pos += 1;
+        if pos == n {
+            pos = 0;
         }
-        processed
+        processed += 1;
+        if r == 0 || !selector_matches(&view.nodes[view.live[here].0 as usize], selector) {
+            continue;
+        }
+        if r > top {
+            top = r;
+            best_pos.clear();
+        }
+        if r == top {
+            best_pos.push(here);
+        }
+        found += 1;
+        if found == to_find {
+            break;
+        }
     }
+    best.extend(best_pos.iter().map(|&p| view.live[p]));
+    let chosen = match best_pos.len() {
+        0 => None,
+        1 => Some(best_pos[0]),
+        ties => Some(best_pos[tie_break(ties)]),
+    };
+    (processed, chosen)
 }
 
 /// The `FailedScheduling` message of a pod no live node takes: every node's reasons,
 /// counted only now.
 #[cold]
 #[inline(never)]
-fn nowhere(w: &World<'_>, selector: &BTreeMap<String, String>, req: Resources) -> String {
+fn nowhere(store: &Store, selector: &BTreeMap<String, String>, req: Resources) -> String {
     let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut live = 0;
-    for node in w.store.nodes.iter().filter(|n| !n.deleted) {
+    for node in store.nodes.iter().filter(|n| !n.deleted) {
         live += 1;
         feasible(node, selector, req, |r| *reasons.entry(r).or_default() += 1);
     }
@@ -401,22 +779,37 @@ fn nowhere(w: &World<'_>, selector: &BTreeMap<String, String>, req: Resources) -
 /// [`find_node`] with the queue's scratch state and the store's filter view, reused from
 /// pod to pod.
 fn find_node_reusing(w: &mut World<'_>, pod_id: PodId) -> Result<NodeId, String> {
-    if w.scheduler.live.is_none() {
-        let nodes = &w.store.nodes;
-        w.scheduler.live = Some(
-            (0..nodes.len() as u32)
-                .map(NodeId)
-                .filter(|id| !nodes[id.0 as usize].deleted)
-                .collect(),
-        );
-        w.store.rebuild_node_fit();
+    sync(&mut w.store, &mut w.scheduler);
+    find_node(&w.store, &w.rng, pod_id, &mut w.scheduler)
+}
+
+/// Brings the scheduler's view up to date before a search: the live list and the filter
+/// view built anew after a node was deleted, else the rank tables following the nodes
+/// whose [`NodeFit`] changed since the last search.
+fn sync(store: &mut Store, q: &mut SchedulerQueue) {
+    if q.live.is_none() {
+        let nodes = &store.nodes;
+        let live: Vec<NodeId> = (0..nodes.len() as u32)
+            .map(NodeId)
+            .filter(|id| !nodes[id.0 as usize].deleted)
+            .collect();
+        q.ranks.reset(&live, nodes.len());
+        q.live = Some(live);
+        store.rebuild_node_fit();
     }
-    let mut q = std::mem::take(&mut w.scheduler);
-    let mut fit = std::mem::take(&mut w.store.node_fit);
-    let found = find_node(w, pod_id, &mut q, &mut fit);
-    w.store.node_fit = fit;
-    w.scheduler = q;
-    found
+    if !store.node_fit_changed.is_empty() {
+        let view = View {
+            live: q.live.as_deref().unwrap_or(&[]),
+            fit: &store.node_fit,
+            nodes: &store.nodes,
+        };
+        for &id in &store.node_fit_changed {
+            q.ranks.node_changed(id, &view);
+        }
+        for id in store.node_fit_changed.drain(..) {
+            store.node_fit[id.0 as usize].changed = false;
+        }
+    }
 }
 
 /// `LeastAllocated`: per resource `(allocatable − requested) · 100 / allocatable`,
@@ -704,5 +1097,449 @@ mod tests {
         };
         let pod = nonzero(Resources::default());
         assert!(least_allocated_score(&node(0), pod) > least_allocated_score(&node(1000), pod));
+    }
+
+    /// A node of `cpu_m` millicores, `memory` bytes and room for `pods` pods, empty.
+    fn test_node(i: usize, cpu_m: i64, memory: i64, pods: i64) -> Node {
+        let mut labels = BTreeMap::new();
+        labels.insert("disk".to_string(), ["ssd", "hdd"][i % 2].to_string());
+        Node {
+            name: format!("n-{i}"),
+            pool: 0,
+            labels,
+            alloc: Resources { cpu_m, memory },
+            max_pods: pods,
+            requested: Resources::default(),
+            requested_nonzero: Resources::default(),
+            pod_count: 0,
+            down: false,
+            tainted: false,
+            epoch: 0,
+            heartbeat_phase: 0,
+            faults_seen: 0,
+            deleted: false,
+            deleted_at: None,
+        }
+    }
+
+    /// Requests the tests place, more of them than [`RANK_TABLES`], with empty ones (which
+    /// fit on any node with pod room and score with the non-zero defaults).
+    const REQUESTS: [Resources; 6] = [
+        Resources {
+            cpu_m: 1000,
+            memory: 1 << 30,
+        },
+        Resources {
+            cpu_m: 500,
+            memory: 0,
+        },
+        Resources {
+            cpu_m: 0,
+            memory: 0,
+        },
+        Resources {
+            cpu_m: 2000,
+            memory: 3 << 30,
+        },
+        Resources {
+            cpu_m: 0,
+            memory: 512 << 20,
+        },
+        Resources {
+            cpu_m: 250,
+            memory: 256 << 20,
+        },
+    ];
+
+    /// A cluster of `n` nodes in random states: varied sizes, some partly or wholly
+    /// used, some tainted, some deleted.
+    fn random_cluster(rng: &mut rand_chacha::ChaCha8Rng, n: usize) -> Store {
+        let mut store = Store::default();
+        for i in 0..n {
+            let cpu = [1000, 2000, 4000][rng.random_range(0..3)];
+            let mut node = test_node(i, cpu, i64::from(rng.random_range(1..9u32)) << 30, 4);
+            let used = rng.random_range(0..=4);
+            for _ in 0..used {
+                let r = REQUESTS[rng.random_range(0..REQUESTS.len())];
+                place(&mut node, r, 1);
+            }
+            node.tainted = rng.random_bool(0.05);
+            node.deleted = rng.random_bool(0.03);
+            store.nodes.push(node);
+        }
+        store
+    }
+
+    /// The API server's accounting of a bind (`sign` 1) or release (`sign` -1).
+    fn place(node: &mut Node, r: Resources, sign: i64) {
+        let nz = nonzero(r);
+        node.requested.cpu_m += sign * r.cpu_m;
+        node.requested.memory += sign * r.memory;
+        node.requested_nonzero.cpu_m += sign * nz.cpu_m;
+        node.requested_nonzero.memory += sign * nz.memory;
+        node.pod_count += sign;
+    }
+
+    /// The rank a node should have, from the node itself: the filter that counts reasons,
+    /// then the score.
+    fn naive_rank(node: &Node, request: Resources) -> u8 {
+        if node.deleted || !feasible(node, &BTreeMap::new(), request, |_| {}) {
+            return 0;
+        }
+        least_allocated_score(node, nonzero(request)) as u8 + 1
+    }
+
+    /// Every rank a table holds as current equals the naive rank, except for nodes changed
+    /// since the last [`sync`] (the tables follow them at the next one); the live list is
+    /// the nodes not deleted.
+    fn check_rank_tables(store: &Store, q: &SchedulerQueue) -> usize {
+        let Some(live) = q.live.as_deref() else {
+            return 0;
+        };
+        let expected: Vec<NodeId> = (0..store.nodes.len() as u32)
+            .map(NodeId)
+            .filter(|id| !store.nodes[id.0 as usize].deleted)
+            .collect();
+        assert_eq!(live, &expected[..], "the live list");
+        let mut checked = 0;
+        for t in &q.ranks.tables {
+            assert_eq!(t.rank.len(), live.len());
+            // A fresh block's summary counts its ranks (when none of its nodes awaits the
+            // next sync).
+            for (b, block) in t.blocks.iter().enumerate() {
+                let positions = b * BLOCK..((b + 1) * BLOCK).min(live.len());
+                if !block.fresh
+                    || positions
+                        .clone()
+                        .any(|p| store.node_fit[live[p].0 as usize].changed)
+                {
+                    continue;
+                }
+                let ranks: Vec<u8> = positions
+                    .map(|p| naive_rank(&store.nodes[live[p].0 as usize], t.request))
+                    .collect();
+                let feasible = ranks.iter().filter(|&&r| r != 0).count();
+                let best = ranks.iter().copied().max().unwrap_or(0);
+                let at_best = ranks.iter().filter(|&&r| r == best).count();
+                assert_eq!(
+                    (
+                        usize::from(block.feasible),
+                        block.best,
+                        usize::from(block.at_best)
+                    ),
+                    (feasible, best, at_best)
+                );
+            }
+            for (pos, &id) in live.iter().enumerate() {
+                if !t.blocks[pos / BLOCK].fresh || store.node_fit[id.0 as usize].changed {
+                    continue;
+                }
+                let node = &store.nodes[id.0 as usize];
+                assert_eq!(
+                    t.rank[pos],
+                    naive_rank(node, t.request),
+                    "node {} for {:?}",
+                    node.name,
+                    t.request
+                );
+                checked += 1;
+            }
+        }
+        checked
+    }
+
+    #[test]
+    fn rank_tables_agree_with_the_naive_filter_and_score_over_random_binds_releases_and_taints() {
+        let streams = crate::engine::RngStreams::new(7);
+        let mut checked = 0;
+        for round in 0..6u64 {
+            let mut rng = streams.stream("rank-tables", round);
+            let n = [1, 63, 64, 130, 300, 1000][round as usize];
+            let mut store = random_cluster(&mut rng, n);
+            for node in &mut store.nodes {
+                node.deleted = false;
+            }
+            let mut q = SchedulerQueue::default();
+            let mut bound: Vec<(NodeId, Resources)> = Vec::new();
+            for step in 0..3000 {
+                let id = NodeId(rng.random_range(0..n as u32));
+                let node = &mut store.nodes[id.0 as usize];
+                match rng.random_range(0..100) {
+                    0..45 if !node.deleted && !node.tainted => {
+                        let r = REQUESTS[rng.random_range(0..REQUESTS.len())];
+                        if feasible(node, &BTreeMap::new(), r, |_| {}) {
+                            place(node, r, 1);
+                            bound.push((id, r));
+                            store.refresh_node_fit(id);
+                        }
+                    }
+                    45..90 if !bound.is_empty() => {
+                        let (id, r) = bound.swap_remove(rng.random_range(0..bound.len()));
+                        place(&mut store.nodes[id.0 as usize], r, -1);
+                        store.refresh_node_fit(id);
+                    }
+                    90..99 if !node.deleted => {
+                        node.tainted = !node.tainted;
+                        store.refresh_node_fit(id);
+                    }
+                    99 if !node.deleted && step % 7 == 0 => {
+                        // A Node object deleted: `nodes_changed`.
+                        node.deleted = true;
+                        node.tainted = true;
+                        q.live = None;
+                        store.rebuild_node_fit();
+                    }
+                    _ => {}
+                }
+                checked += check_rank_tables(&store, &q);
+                if rng.random_bool(0.3) {
+                    // A search: the tables follow the changes, then one of them fills
+                    // what the search reaches.
+                    sync(&mut store, &mut q);
+                    let live = q.live.as_deref().unwrap_or(&[]);
+                    let view = View {
+                        live,
+                        fit: &store.node_fit,
+                        nodes: &store.nodes,
+                    };
+                    let r = REQUESTS[rng.random_range(0..REQUESTS.len())];
+                    let len = live.len();
+                    let table = q.ranks.table(r, len);
+                    if len > 0 {
+                        let start = rng.random_range(0..len);
+                        let to_find = rng.random_range(1..=len);
+                        table.reach(start, to_find, &view);
+                    }
+                    assert!(q.ranks.tables.len() <= RANK_TABLES);
+                    checked += check_rank_tables(&store, &q);
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked} ranks checked");
+    }
+
+    #[test]
+    fn rank_tables_follow_a_run_with_an_outage_and_a_deleted_node() {
+        const SCENARIO: &str = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata:
+  name: outage
+spec:
+  cluster:
+    nodePools:
+      - name: n
+        count: 150
+        capacity: {cpu: "2", memory: 8Gi, pods: 3}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: work
+        spec:
+          completions: 2000
+          parallelism: 400
+          backoffLimit: 100000
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: c
+                  image: busybox
+                  resources:
+                    requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [10s, 90s]}
+        failure: {probability: 0.2, exitCode: 1}
+    - object:
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: small
+        spec:
+          completions: 600
+          parallelism: 50
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: c
+                  image: busybox
+      behavior:
+        duration: {uniform: [10s, 60s]}
+  actions:
+    - {at: 30s, nodeDown: n-1, for: 3m}
+    - {at: 5m, delete: node/n-2}
+"#;
+        let (scenario, _) = crate::load_str(
+            SCENARIO,
+            std::path::Path::new("t.yaml"),
+            &Default::default(),
+        )
+        .expect("loads");
+        let mut sink = crate::record::MemorySink::default();
+        let mut w = World::new(&scenario, &mut sink);
+        let (mut second, mut checked) = (0, 0);
+        while w.work_left() {
+            second += 1;
+            w.run(Some(second * 1000));
+            checked += check_rank_tables(&w.store, &w.scheduler);
+        }
+        assert!(w.store.nodes[2].deleted, "the node was deleted");
+        assert!(checked > 100_000, "{checked} ranks checked");
+    }
+
+    /// kube-scheduler's search written out node by node, as jobsim searched before the
+    /// rank tables: the nodes visited from `start` until `to_find` are feasible, the best
+    /// scored of them in visiting order.
+    fn scan_node_by_node(
+        store: &Store,
+        live: &[NodeId],
+        start: usize,
+        to_find: usize,
+        request: Resources,
+        selector: &BTreeMap<String, String>,
+    ) -> (usize, Vec<usize>) {
+        let n = live.len();
+        let (mut processed, mut found, mut best, mut best_score) = (0, 0, Vec::new(), -1);
+        let mut pos = start;
+        while processed < n {
+            let here = pos;
+            pos = (pos + 1) % n;
+            processed += 1;
+            let node = &store.nodes[live[here].0 as usize];
+            if !feasible(node, selector, request, |_| {}) {
+                continue;
+            }
+            let score = least_allocated_score(node, nonzero(request));
+            if score > best_score {
+                best_score = score;
+                best.clear();
+            }
+            if score == best_score {
+                best.push(here);
+            }
+            found += 1;
+            if found == to_find {
+                break;
+            }
+        }
+        (processed, best)
+    }
+
+    #[test]
+    fn the_fast_search_picks_the_node_and_next_start_of_a_node_by_node_scan() {
+        let streams = crate::engine::RngStreams::new(11);
+        let mut searched = 0;
+        for cluster in 0..400u64 {
+            let mut rng = streams.stream("fast-search", cluster);
+            let n = [0, 1, 5, 64, 99, 100, 101, 127, 128, 129, 700][(cluster % 11) as usize]
+                + rng.random_range(0..3);
+            let mut store = random_cluster(&mut rng, n);
+            let mut q = SchedulerQueue::default();
+            sync(&mut store, &mut q);
+            let live = q.live.clone().unwrap_or_default();
+            let len = live.len();
+            for _ in 0..20 {
+                let request = REQUESTS[rng.random_range(0..REQUESTS.len())];
+                let mut selector = BTreeMap::new();
+                if rng.random_bool(0.3) {
+                    selector.insert("disk".to_string(), "ssd".to_string());
+                }
+                // The adaptive number, or any other, from any start.
+                let (start, to_find) = if len == 0 {
+                    (0, 0)
+                } else if rng.random_bool(0.5) {
+                    let to_find = num_feasible_nodes_to_find(len);
+                    let start = if to_find >= len {
+                        0
+                    } else {
+                        rng.random_range(0..len)
+                    };
+                    (start, to_find)
+                } else {
+                    (rng.random_range(0..len), rng.random_range(1..=len))
+                };
+                let (want_processed, best) =
+                    scan_node_by_node(&store, &live, start, to_find, request, &selector);
+                let view = View {
+                    live: &live,
+                    fit: &store.node_fit,
+                    nodes: &store.nodes,
+                };
+                let table = q.ranks.table(request, len);
+                let draw = rng.random_range(0..1000usize);
+                let mut drawn_from = None;
+                let tie_break = |ties: usize| {
+                    drawn_from = Some(ties);
+                    draw % ties
+                };
+                let (processed, chosen) = if selector.is_empty() {
+                    search(table, start, to_find, &view, tie_break)
+                } else {
+                    search_selecting(
+                        table,
+                        start,
+                        to_find,
+                        &view,
+                        &selector,
+                        &mut q.best,
+                        tie_break,
+                    )
+                };
+                assert_eq!(processed, want_processed, "{n} nodes from {start}");
+                // A draw exactly when the scan has a tie, among as many nodes.
+                let want_drawn = (best.len() > 1).then_some(best.len());
+                assert_eq!(drawn_from, want_drawn, "{n} nodes from {start}");
+                let want = match best.len() {
+                    0 => None,
+                    1 => Some(best[0]),
+                    ties => Some(best[draw % ties]),
+                };
+                assert_eq!(chosen, want, "{n} nodes from {start}");
+                searched += 1;
+                // Some nodes change between searches, as binds and releases change them.
+                for _ in 0..rng.random_range(0..4) {
+                    if len == 0 {
+                        break;
+                    }
+                    let id = live[rng.random_range(0..len)];
+                    let node = &mut store.nodes[id.0 as usize];
+                    if node.pod_count > 0 && rng.random_bool(0.5) {
+                        place(node, nonzero(Resources::default()), -1);
+                    } else {
+                        place(node, REQUESTS[rng.random_range(0..REQUESTS.len())], 1);
+                    }
+                    store.refresh_node_fit(id);
+                }
+                sync(&mut store, &mut q);
+            }
+        }
+        assert_eq!(searched, 8000);
+    }
+
+    #[test]
+    fn byte_masks_find_exactly_the_equal_bytes() {
+        let streams = crate::engine::RngStreams::new(3);
+        let mut rng = streams.stream("bytes", 0);
+        for _ in 0..2000 {
+            let len = rng.random_range(0..=BLOCK);
+            let s: Vec<u8> = (0..len).map(|_| rng.random_range(0..4u8) * 85).collect();
+            let v = [0, 85, 170, 255, 1][rng.random_range(0..5)];
+            let at: Vec<usize> = (0..len).filter(|&i| s[i] == v).collect();
+            assert_eq!(count_equal(&s, v), at.len());
+            for (k, &i) in at.iter().enumerate() {
+                assert_eq!(nth_equal(&s, v, k), Some(i));
+            }
+            assert_eq!(nth_equal(&s, v, at.len()), None);
+            let set: Vec<usize> = (0..len).filter(|&i| s[i] != 0).collect();
+            for (k, &i) in set.iter().enumerate() {
+                assert_eq!(nth_nonzero(&s, k), Some(i));
+            }
+            assert_eq!(nth_nonzero(&s, set.len()), None);
+            let (count, max) = count_and_max(&s);
+            assert_eq!(count, s.iter().filter(|&&r| r != 0).count());
+            assert_eq!(max, s.iter().copied().max().unwrap_or(0));
+        }
     }
 }

@@ -65,10 +65,10 @@ pub struct Node {
 }
 
 /// What the scheduler's filter reads of one node, as plain integers in one small record,
-/// so that a search scans a dense array instead of the [`Node`] structs: the room left for
-/// CPU, memory and pods, and the score last computed for the node (see
-/// `controllers::scheduler`). Kept in step with its node by [`Store::refresh_node_fit`] at
-/// every bind, release and node condition change.
+/// so that the scheduler can judge a node without its [`Node`] struct: the room left for
+/// CPU, memory and pods (see `controllers::scheduler`, which keeps per-request rank tables
+/// derived from these). Kept in step with its node by [`Store::refresh_node_fit`] at every
+/// bind, release and node condition change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeFit {
     /// `alloc − requested` CPU (millicores), clamped into `i64`: a request `r > 0` fits
@@ -79,14 +79,12 @@ pub struct NodeFit {
     /// Pods the node can still take (`max_pods − pod_count`, clamped); 0 for a node the
     /// scheduler must skip whatever the pod (tainted, or deleted).
     pub free_pods: i64,
-    /// The scheduler's memo: the node's score for the request of generation
-    /// [`NodeFit::score_gen`]; generation 0 means none (the node changed since).
-    pub score: i32,
-    pub score_gen: u32,
+    /// Listed in [`Store::node_fit_changed`] since the scheduler last read that list.
+    pub changed: bool,
 }
 
 impl NodeFit {
-    /// The filter's view of `node`, with no score memo.
+    /// The filter's view of `node`, not listed as changed.
     pub fn of(node: &Node) -> NodeFit {
         let room = |alloc: i64, used: i64| saturating_i64(i128::from(alloc) - i128::from(used));
         NodeFit {
@@ -97,8 +95,7 @@ impl NodeFit {
             } else {
                 room(node.max_pods, node.pod_count)
             },
-            score: 0,
-            score_gen: 0,
+            changed: false,
         }
     }
 }
@@ -320,6 +317,10 @@ pub struct Store {
     /// The scheduler's filter view of [`Store::nodes`], by node id; empty until the
     /// scheduler first builds it (then [`Store::refresh_node_fit`] keeps it current).
     pub node_fit: Vec<NodeFit>,
+    /// The nodes whose [`NodeFit`] was refreshed since the scheduler last read this list,
+    /// each once (its [`NodeFit::changed`]), so that the scheduler's derived tables follow
+    /// the nodes that changed and only those; at most one entry per node.
+    pub node_fit_changed: Vec<NodeId>,
 }
 
 /// Where a terminated pod sorts in PodGC's collection order (`byEvictionAndCreationTimestamp`):
@@ -391,16 +392,23 @@ impl Store {
         self.jobs.get_mut(id.0).expect("job exists")
     }
     /// A node's requests, pod count, taint or deletion changed: its [`NodeFit`] follows
-    /// (and its score memo is dropped).
+    /// (and the node is listed in [`Store::node_fit_changed`]).
     pub fn refresh_node_fit(&mut self, id: NodeId) {
         if let Some(fit) = self.node_fit.get_mut(id.0 as usize) {
+            let listed = fit.changed;
             *fit = NodeFit::of(&self.nodes[id.0 as usize]);
+            fit.changed = true;
+            if !listed {
+                self.node_fit_changed.push(id);
+            }
         }
     }
-    /// Builds [`Store::node_fit`] from the nodes, whole.
+    /// Builds [`Store::node_fit`] from the nodes, whole, with no node listed as changed
+    /// (whoever rebuilds it rebuilds what derives from it).
     pub fn rebuild_node_fit(&mut self) {
         self.node_fit.clear();
         self.node_fit.extend(self.nodes.iter().map(NodeFit::of));
+        self.node_fit_changed.clear();
     }
     /// The API forgets a deleted pod's name (unless a newer pod already took it).
     pub fn free_pod_name(&mut self, name: &str, id: PodId) {
