@@ -14,7 +14,7 @@
 //!
 //! Read-only over the store; it must not change the run.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use super::cost::{self, CostMeter};
 use super::cronjob::{add_owner_reference, cronjob_object, cronjob_result};
@@ -39,7 +39,7 @@ pub struct Collector<'s> {
     /// The sink's first error: the run stops at it and nothing more is sent.
     error: Option<SinkError>,
     /// Rows of pods that left the store, by pod id, waiting for the rows before them.
-    done: BTreeMap<u32, DoneRow>,
+    done: Reorder<DoneRow>,
     /// Rows may be written as soon as every older pod is written: no Job can be deleted
     /// in this run, so no row can come before them later.
     stream_done: bool,
@@ -60,6 +60,63 @@ impl DoneRow {
     }
 }
 
+/// The reorder buffer: rows by pod id, from the oldest waiting one on. Pod ids are handed
+/// out in order and never reused, so the rows waiting sit in a ring indexed by id (a hole
+/// for each pod still in the store or written otherwise): a row goes in and comes out in
+/// constant time, where a sorted map searched a tree that grows with the pods in flight.
+#[derive(Debug)]
+struct Reorder<T> {
+    /// The id of `slots[0]`.
+    base: u32,
+    slots: VecDeque<Option<T>>,
+    /// Rows waiting (the `Some` slots).
+    waiting: usize,
+}
+
+impl<T> Default for Reorder<T> {
+    fn default() -> Self {
+        Reorder {
+            base: 0,
+            slots: VecDeque::new(),
+            waiting: 0,
+        }
+    }
+}
+
+impl<T> Reorder<T> {
+    fn insert(&mut self, id: u32, row: T) {
+        if self.slots.is_empty() {
+            self.base = id;
+        }
+        while id < self.base {
+            self.slots.push_front(None);
+            self.base -= 1;
+        }
+        let at = (id - self.base) as usize;
+        if at >= self.slots.len() {
+            self.slots.resize_with(at + 1, || None);
+        }
+        if self.slots[at].replace(row).is_none() {
+            self.waiting += 1;
+        }
+    }
+
+    /// The waiting row of the lowest id below `limit`, taken out; the ids passed on the
+    /// way (holes) are let go.
+    fn pop_below(&mut self, limit: u32) -> Option<(u32, T)> {
+        while self.base < limit {
+            let slot = self.slots.pop_front()?;
+            let id = self.base;
+            self.base += 1;
+            if let Some(row) = slot {
+                self.waiting -= 1;
+                return Some((id, row));
+            }
+        }
+        None
+    }
+}
+
 impl<'s> Collector<'s> {
     pub fn new(sink: &'s mut dyn Sink, scenario: &Scenario) -> Collector<'s> {
         Collector {
@@ -68,7 +125,7 @@ impl<'s> Collector<'s> {
             cost: CostMeter::new(scenario),
             job_results: Vec::new(),
             error: None,
-            done: BTreeMap::new(),
+            done: Reorder::default(),
             stream_done: false,
         }
     }
@@ -82,7 +139,7 @@ impl<'s> Collector<'s> {
     /// Rows waiting in the reorder buffer (for `--stats` and tests).
     #[allow(dead_code)] // read by tests
     pub fn waiting_rows(&self) -> usize {
-        self.done.len()
+        self.done.waiting
     }
 
     /// A pod left the store: its row waits until every pod below `oldest_in_store` is
@@ -90,11 +147,7 @@ impl<'s> Collector<'s> {
     pub fn pod_done(&mut self, store: &Store, id: PodId, row: DoneRow, oldest_in_store: u32) {
         self.done.insert(id.0, row);
         if self.stream_done {
-            while let Some(entry) = self.done.first_entry() {
-                if *entry.key() >= oldest_in_store {
-                    break;
-                }
-                let row = entry.remove();
+            while let Some((_, row)) = self.done.pop_below(oldest_in_store) {
                 self.write_done(store, &row, 0);
             }
         }
@@ -196,14 +249,14 @@ impl<'s> Collector<'s> {
     /// Reports every pod still in the store or waiting in the reorder buffer, in creation
     /// order, then every Job still in the store.
     pub fn flush(&mut self, store: &Store, end: SimTime) {
-        let mut done = std::mem::take(&mut self.done).into_iter().peekable();
+        let mut done = std::mem::take(&mut self.done);
         for (i, _) in store.pods.iter() {
-            while let Some((_, row)) = done.next_if(|(d, _)| *d < i) {
+            while let Some((_, row)) = done.pop_below(i) {
                 self.write_done(store, &row, end);
             }
             self.record_pod(store, PodId(i), end);
         }
-        for (_, row) in done {
+        while let Some((_, row)) = done.pop_below(u32::MAX) {
             self.write_done(store, &row, end);
         }
         for (i, _) in store.jobs.iter() {
@@ -290,6 +343,64 @@ impl<'s> Collector<'s> {
                 metadata: ListMeta::default(),
                 items,
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::Reorder;
+
+    #[test]
+    fn the_reorder_ring_gives_rows_back_as_a_sorted_map_would() {
+        // Random ids inserted once each, out of order, and drained below a rising limit,
+        // against a BTreeMap doing the same.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..200u64 {
+            let mut ring = Reorder::default();
+            let mut map = BTreeMap::new();
+            // Ids in a window that moves up, in shuffled order.
+            let mut ids: Vec<u32> = (0..400).map(|i| i + (round as u32) * 7).collect();
+            for i in (1..ids.len()).rev() {
+                ids.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            let mut limit = round as u32 * 7;
+            for (n, id) in ids.into_iter().enumerate() {
+                if next() % 5 == 0 {
+                    continue; // a pod that never comes through the buffer
+                }
+                if id < limit {
+                    continue; // already let go by the limit, as in a run
+                }
+                ring.insert(id, id * 10);
+                map.insert(id, id * 10);
+                assert_eq!(ring.waiting, map.len());
+                if n % (1 + round as usize % 9) == 0 {
+                    limit += (next() % 8) as u32;
+                    loop {
+                        let want = map.first_key_value().filter(|(k, _)| **k < limit);
+                        let want = want.map(|(k, v)| (*k, *v));
+                        if let Some((k, _)) = want {
+                            map.remove(&k);
+                        }
+                        assert_eq!(ring.pop_below(limit), want);
+                        if want.is_none() {
+                            break;
+                        }
+                    }
+                }
+            }
+            let rest: Vec<_> = std::iter::from_fn(|| ring.pop_below(u32::MAX)).collect();
+            assert_eq!(rest, map.into_iter().collect::<Vec<_>>());
+            assert_eq!(ring.waiting, 0);
         }
     }
 }
