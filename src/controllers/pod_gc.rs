@@ -123,12 +123,9 @@ pub fn pod_terminated(w: &mut World<'_>, pod: PodId) {
 }
 
 /// A pod leaves the API with its Job: PodGC forgets it, the API its name.
-pub fn pod_deleted(store: &mut Store, id: PodId, pod: &Pod, clock: &Clock) {
+pub fn pod_deleted(store: &mut Store, id: PodId, pod: &Pod) {
     if pod.gc_listed {
-        let key = terminated_key(pod, clock);
-        if store.terminated.get(&key) == Some(&id) {
-            store.terminated.remove(&key);
-        }
+        store.terminated.remove(id);
     }
     store.free_pod_name(&pod.name, id);
 }
@@ -143,7 +140,7 @@ pub fn collect_terminated(w: &mut World<'_>) {
         .saturating_sub(TERMINATED_POD_GC_THRESHOLD);
     let mut buf = Vec::new();
     for _ in 0..excess {
-        let Some((key, id)) = w.store.terminated.pop_first() else {
+        let Some((key, id)) = w.store.terminated.pop_oldest() else {
             break;
         };
         let name = key.name(&mut buf);
@@ -218,6 +215,57 @@ mod tests {
         for name in names() {
             let key = TerminatedKey::new(false, 5_000, &name);
             assert_eq!(key.name(&mut buf), name);
+        }
+    }
+
+    #[test]
+    fn the_terminated_list_gives_the_oldest_first_and_forgets_deleted_pods() {
+        use crate::world::store::TerminatedPods;
+        use std::collections::BTreeMap;
+        // Random listings, deletions and collections against a sorted map of the same.
+        let mut state = 0x853c_49e6_748f_ea9b_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut list = TerminatedPods::default();
+        let mut model: BTreeMap<TerminatedKey, PodId> = BTreeMap::new();
+        let mut ids: BTreeMap<PodId, TerminatedKey> = BTreeMap::new();
+        for n in 0..20_000u32 {
+            match next() % 10 {
+                0..=5 => {
+                    let key = TerminatedKey::new(
+                        next() % 50 == 0,
+                        (next() % 300) * 1_000,
+                        &format!("job-{:05}", next() % 100_000),
+                    );
+                    if model.contains_key(&key) {
+                        continue; // names are unique among listed pods
+                    }
+                    list.insert(key.clone(), PodId(n));
+                    model.insert(key.clone(), PodId(n));
+                    ids.insert(PodId(n), key);
+                }
+                6..=7 => {
+                    // A listed pod leaves with its Job.
+                    let Some(&id) = ids.keys().nth((next() % 7) as usize) else {
+                        continue;
+                    };
+                    let key = ids.remove(&id).unwrap();
+                    model.remove(&key);
+                    list.remove(id);
+                }
+                _ => {
+                    let want = model.pop_first();
+                    if let Some((_, id)) = want {
+                        ids.remove(&id);
+                    }
+                    assert_eq!(list.pop_oldest(), want);
+                }
+            }
+            assert_eq!(list.len(), model.len());
         }
     }
 }

@@ -327,7 +327,7 @@ impl World<'_> {
             self.close_pod_events(p);
             self.records.record_pod(&self.store, p, now);
             if let Some(pod) = self.store.pods.remove(p.0) {
-                pod_gc::pod_deleted(&mut self.store, p, &pod, &self.clock);
+                pod_gc::pod_deleted(&mut self.store, p, &pod);
             }
         }
         let records = &mut self.records;

@@ -313,7 +313,7 @@ pub struct Store {
     /// order PodGC deletes them when there are too many: evicted ones first, then by
     /// whole-second creation time, then by name. A pod that left [`Store::pods`] (counted
     /// and recorded) stays listed here, by name, until PodGC or its Job's deletion takes it.
-    pub terminated: BTreeMap<TerminatedKey, PodId>,
+    pub terminated: TerminatedPods,
     /// The scheduler's filter view of [`Store::nodes`], by node id; empty until the
     /// scheduler first builds it (then [`Store::refresh_node_fit`] keeps it current).
     pub node_fit: Vec<NodeFit>,
@@ -321,6 +321,57 @@ pub struct Store {
     /// each once (its [`NodeFit::changed`]), so that the scheduler's derived tables follow
     /// the nodes that changed and only those; at most one entry per node.
     pub node_fit_changed: Vec<NodeId>,
+}
+
+/// PodGC's list of terminated pods, oldest (in its order, [`TerminatedKey`]) out first: a
+/// binary min-heap. A new entry is almost always younger than most (pods finish minutes
+/// after they are created, the list spans PodGC's 12,500), so it settles near the leaves;
+/// taking the oldest costs one pass down. A pod deleted while listed (its Job went) is
+/// only noted and skipped when it reaches the top; when the noted ones outnumber the rest,
+/// the heap is rebuilt without them, so its size stays within twice the pods listed.
+#[derive(Debug, Default)]
+pub struct TerminatedPods {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(TerminatedKey, PodId)>>,
+    /// Entries of pods deleted while listed, still in the heap.
+    gone: std::collections::HashSet<PodId, foldhash::fast::FixedState>,
+}
+
+impl TerminatedPods {
+    /// Pods listed (deleted ones not counted).
+    pub fn len(&self) -> usize {
+        self.heap.len().saturating_sub(self.gone.len())
+    }
+
+    /// True when no pod is listed.
+    #[allow(dead_code)] // the pair of len
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Lists a pod that reached a terminal phase.
+    pub fn insert(&mut self, key: TerminatedKey, pod: PodId) {
+        self.heap.push(std::cmp::Reverse((key, pod)));
+    }
+
+    /// A listed pod left the API another way: it will not be collected.
+    pub fn remove(&mut self, pod: PodId) {
+        self.gone.insert(pod);
+        if self.gone.len() > self.heap.len() / 2 {
+            let gone = std::mem::take(&mut self.gone);
+            self.heap
+                .retain(|std::cmp::Reverse((_, p))| !gone.contains(p));
+        }
+    }
+
+    /// Takes the oldest listed pod out.
+    pub fn pop_oldest(&mut self) -> Option<(TerminatedKey, PodId)> {
+        while let Some(std::cmp::Reverse((key, pod))) = self.heap.pop() {
+            if self.gone.is_empty() || !self.gone.remove(&pod) {
+                return Some((key, pod));
+            }
+        }
+        None
+    }
 }
 
 /// Where a terminated pod sorts in PodGC's collection order (`byEvictionAndCreationTimestamp`):
