@@ -227,7 +227,7 @@ pub(crate) fn job_record(job: &JobState) -> JobRecord<'_> {
     let (outcome, cond) = outcome(job);
     JobRecord {
         job: &job.metadata.name,
-        owner: job.owner.as_ref().map(|o| o.reference.as_str()),
+        owner: job.owner.as_ref().map(|o| &*o.reference),
         created: job.created,
         started: job.first_started,
         finished: job.finished_at,
@@ -245,7 +245,7 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
     JobResult {
         name: job.metadata.name.clone(),
         namespace: job.metadata.namespace().to_string(),
-        owner: job.owner.as_ref().map(|o| o.reference.clone()),
+        owner: job.owner.as_ref().map(|o| o.reference.to_string()),
         completion_mode: if job.spec.is_indexed() {
             "Indexed"
         } else {

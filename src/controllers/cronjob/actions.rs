@@ -55,6 +55,7 @@ pub fn create(w: &mut World<'_>, cj: &CronJob, behavior: &Behavior) -> CronJobId
             template: Arc::new(template_info(&job.spec.template.spec, behavior)),
             job,
             behavior: behavior.clone(),
+            owner_reference: format!("cronjob/{}", cj.metadata.name).into(),
         }),
         unstarted: Vec::new(),
         stats: CronJobStats {

@@ -40,6 +40,14 @@ impl CronJobStatus {
         self.active.iter().any(|a| a.uid == uid)
     }
 
+    /// Removes the entry of `uid` and hands it back.
+    pub fn take_active(&mut self, uid: u64) -> Option<ActiveJob> {
+        let i = self.active.iter().position(|a| a.uid == uid)?;
+        let entry = self.active.remove(i);
+        self.remove_active(uid);
+        Some(entry)
+    }
+
     /// Removes the entry of `uid`; true if there was one.
     pub fn remove_active(&mut self, uid: u64) -> bool {
         let before = self.active.len();
@@ -129,6 +137,8 @@ pub struct JobRequest {
     /// shared by every Job this CronJob creates.
     pub spec: Arc<JobSpec>,
     pub template: Arc<PodTemplateInfo>,
+    /// `cronjob/NAME`, the owner every created Job names.
+    pub owner_reference: Arc<str>,
 }
 
 /// One CronJob in the store.

@@ -73,8 +73,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerRef {
     pub cronjob: CronJobId,
-    /// `cronjob/NAME`, as the records print the owner.
-    pub reference: String,
+    /// `cronjob/NAME`, as the records print the owner (one copy per CronJob).
+    pub reference: Arc<str>,
 }
 
 /// One Job in the store.
