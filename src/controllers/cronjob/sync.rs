@@ -80,13 +80,13 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     // The lister's answer, in a list reused from sync to sync (a sync never runs another).
     let mut jobs = OWNED.take();
     jobs.clear();
-    jobs.extend(
-        w.store
-            .cronjob(id)
-            .owned
-            .iter()
-            .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job))),
-    );
+    let owned = &w.store.cronjob(id).owned;
+    jobs.reserve(owned.len());
+    for &j in owned {
+        if let Some(job) = w.store.jobs.get(j.0) {
+            jobs.push(owned_view(j, job));
+        }
+    }
     let mut status_changed = cleanup_finished_jobs(w, id, &jobs);
     let (requeue, changed) = sync_cronjob(w, id, &jobs);
     OWNED.set(jobs);
@@ -176,9 +176,9 @@ fn emit(w: &mut World<'_>, id: CronJobId, reason: Reason, message: &str) {
     );
 }
 
-pub(super) fn schedule_state(clock: &crate::time::Clock, cj: &CronJobState) -> ScheduleState {
+pub(super) fn schedule_state(cj: &CronJobState) -> ScheduleState {
     ScheduleState {
-        creation_timestamp: clock.instant(cj.created),
+        creation_timestamp: cj.created_at,
         last_schedule_time: cj.status.last_schedule_time,
         starting_deadline_seconds: cj.spec.starting_deadline_seconds,
     }
@@ -223,7 +223,7 @@ fn sync_cronjob(
     if let Some(delay) = nothing_due_yet(w, id, now, true) {
         return (Some(delay), changed);
     }
-    let state = schedule_state(&w.clock, w.store.cronjob(id));
+    let state = schedule_state(w.store.cronjob(id));
     if let Some(sds) = state.starting_deadline_seconds {
         note_deadline(w, id, now, sds);
     }
@@ -405,9 +405,8 @@ fn with_schedule<R>(
     id: CronJobId,
     f: impl FnOnce(&Schedule, &ScheduleState, &mut NextMemo) -> R,
 ) -> Option<R> {
-    let clock = w.clock;
     let cj = w.store.cronjob_mut(id);
-    let state = schedule_state(&clock, cj);
+    let state = schedule_state(cj);
     let parsed = &mut cj.parsed;
     let Ok(schedule) = &parsed.schedule else {
         return None;

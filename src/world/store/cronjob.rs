@@ -150,6 +150,8 @@ pub struct CronJobState {
     pub spec: CronJobSpec,
     /// `metadata.creationTimestamp` (simulated, whole-second).
     pub created: SimTime,
+    /// The same as a wall-clock instant, which every sync reads.
+    pub created_at: Timestamp,
     pub status: CronJobStatus,
 
     // ---- controller bookkeeping (informer index, workqueue, caches) ----
