@@ -30,10 +30,6 @@ use crate::world::store::cronjob::{ActiveJob, CronJobState};
 use crate::world::store::why::EndedBy;
 use crate::world::{CronJobId, JobId, JobState, ObjectId, OwnerRef, Source, World};
 
-/// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
-/// GA in 1.32): the scheduled instant in RFC 3339 in the CronJob's zone (UTC without one).
-pub const SCHEDULED_TIMESTAMP_ANNOTATION: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
-
 /// The message of `JobAlreadyActive` (Normal).
 pub const MSG_JOB_ALREADY_ACTIVE: &str =
     "Not starting job because prior execution is running and concurrency policy is Forbid";
@@ -526,8 +522,10 @@ fn push_two(out: &mut String, value: i64) {
     out.push(char::from(b'0' + (value % 10) as u8));
 }
 
-/// The annotation value: RFC 3339 with second precision in the CronJob's `timeZone`, UTC
-/// (with `Z`) when it has none — Go prints a zero offset as `Z` whatever the zone.
+/// The value of the scheduled-timestamp annotation
+/// ([`SCHEDULED_TIMESTAMP_ANNOTATION`](crate::world::store::job::SCHEDULED_TIMESTAMP_ANNOTATION)):
+/// RFC 3339 with second precision in the CronJob's `timeZone`, UTC (with `Z`) when it has
+/// none — Go prints a zero offset as `Z` whatever the zone.
 pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> String {
     if time_zone.is_none()
         && let Some(text) = utc_seconds_rfc3339(scheduled)
@@ -610,12 +608,11 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
     let owner = OwnerRef {
         cronjob: id,
         reference: Arc::clone(&request.owner_reference),
+        // The Job's scheduled-timestamp annotation (its object adds it to the template's).
+        scheduled: annotation,
     };
     let mut metadata = request.job.metadata.clone();
     metadata.name = name.clone();
-    metadata
-        .annotations
-        .insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), annotation);
     let (spec, template) = (Arc::clone(&request.spec), Arc::clone(&request.template));
     let job_id = w.create_job_shared(metadata, spec, template, Some(owner));
     let uid = w.store.job(job_id).uid;

@@ -163,8 +163,9 @@ pub struct CronJobState {
     /// The delaying queue's ready time for this key (`AddAfter` keeps the earliest).
     pub waiting: Option<SimTime>,
     pub parsed: ParsedSchedule,
-    /// The Job the next creation submits (its name and annotation are set per creation)
-    /// and the behaviour of its pods. Taken out while the API server creates the Job.
+    /// The Job the next creation submits (its name is set per creation; the
+    /// scheduled-timestamp annotation goes with the owner reference) and the behaviour of
+    /// its pods.
     pub job_request: Option<JobRequest>,
     /// The scheduled time of each owned Job that has not started yet (for the lag).
     pub unstarted: Vec<(JobId, Timestamp)>,
