@@ -368,3 +368,114 @@ fn push_job_key(key: &mut String, namespace: &str, name: &str) {
     key.push('/');
     key.push_str(name);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::controllers::cronjob::sync::owned_view;
+    use crate::record::MemorySink;
+    use crate::world::store::cronjob::OwnedJob;
+    use crate::world::{JobId, World};
+
+    const CRONJOBS: &str = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata:
+  name: lister
+spec:
+  horizon: 3h
+  cluster:
+    nodePools:
+      - name: n
+        count: 2
+        capacity: {cpu: "2", memory: 8Gi, pods: 110}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: replaced}
+        spec:
+          schedule: "* * * * *"
+          concurrencyPolicy: Replace
+          successfulJobsHistoryLimit: 2
+          jobTemplate:
+            spec:
+              backoffLimit: 1
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: c
+                      image: busybox
+                      resources:
+                        requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [30s, 100s]}
+        failure: {probability: 0.3, exitCode: 1}
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: expiring}
+        spec:
+          schedule: "*/2 * * * *"
+          failedJobsHistoryLimit: 2
+          jobTemplate:
+            spec:
+              backoffLimit: 0
+              ttlSecondsAfterFinished: 150
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: c
+                      image: busybox
+                      resources:
+                        requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [10s, 400s]}
+        failure: {probability: 0.4, exitCode: 1}
+  actions:
+    - {at: 40m, suspend: cronjob/expiring}
+    - {at: 70m, resume: cronjob/expiring}
+"#;
+
+    #[test]
+    fn the_cronjob_listers_cache_matches_the_jobs_after_every_event() {
+        let (scenario, _) =
+            crate::load_str(CRONJOBS, Path::new("t.yaml"), &Default::default()).expect("loads");
+        let mut sink = MemorySink::default();
+        let mut w = World::new(&scenario, &mut sink);
+        let (mut events, mut compared) = (0, 0);
+        // CronJobs never run out of work: stop at three hours, as the horizon would.
+        while w.queue.peek_time().is_some_and(|t| t <= 3 * 3_600_000) {
+            let Some((_, event)) = w.queue.pop() else {
+                break;
+            };
+            w.dispatch(event);
+            events += 1;
+            for (cj_id, cj) in w.store.cronjobs.iter() {
+                // The naive answer: the store's Jobs this CronJob controls and nobody
+                // deleted, in creation order, read afresh.
+                let naive: Vec<OwnedJob> = w
+                    .store
+                    .jobs
+                    .iter()
+                    .filter(|(_, job)| {
+                        job.deleted_at.is_none()
+                            && job.owner.as_ref().is_some_and(|o| o.cronjob.0 == cj_id)
+                    })
+                    .map(|(id, job)| owned_view(JobId(id), job))
+                    .collect();
+                let cached: Vec<OwnedJob> = cj
+                    .owned
+                    .iter()
+                    .filter(|o| w.store.jobs.contains(o.id.0))
+                    .copied()
+                    .collect();
+                assert_eq!(cached, naive, "after event {events}");
+                compared += cached.len();
+            }
+        }
+        assert!(events > 1_000 && compared > 5_000, "{events} {compared}");
+    }
+}

@@ -10,12 +10,7 @@
 use crate::time::SimTime;
 use crate::world::JobId;
 
-/// How an owned Job finished, from its first True `Complete`/`Failed` condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Finished {
-    Complete,
-    Failed,
-}
+pub use crate::world::store::cronjob::Finished;
 
 /// What the cleanup needs to know of one owned Job (its name, the last tie-break, is
 /// asked for only when two start times are equal).

@@ -25,8 +25,7 @@ use super::workqueue::{enqueue, enqueue_after};
 use crate::api::ConcurrencyPolicy;
 use crate::cron::schedule::{Schedule, quote};
 use crate::record::Reason;
-use crate::time::SimTime;
-use crate::world::store::cronjob::{ActiveJob, CronJobState};
+use crate::world::store::cronjob::{ActiveJob, CronJobState, OwnedJob};
 use crate::world::store::why::EndedBy;
 use crate::world::{CronJobId, JobId, JobState, ObjectId, OwnerRef, Source, World};
 
@@ -47,23 +46,11 @@ thread_local! {
     static KEY: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// What the lister shows of one owned Job at the start of a sync.
-#[derive(Debug, Clone, Copy)]
-struct OwnedJob {
-    id: JobId,
-    uid: u64,
-    finished: Option<Finished>,
-    start_time: Option<SimTime>,
-    completion_time: Option<SimTime>,
-}
-
-impl OwnedJob {
-    fn history(&self) -> HistoryEntry {
-        HistoryEntry {
-            id: self.id,
-            finished: self.finished,
-            start_time: self.start_time,
-        }
+fn history_entry(j: &OwnedJob) -> HistoryEntry {
+    HistoryEntry {
+        id: j.id,
+        finished: j.finished,
+        start_time: j.start_time,
     }
 }
 
@@ -78,9 +65,9 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     jobs.clear();
     let owned = &w.store.cronjob(id).owned;
     jobs.reserve(owned.len());
-    for &j in owned {
-        if let Some(job) = w.store.jobs.get(j.0) {
-            jobs.push(owned_view(j, job));
+    for j in owned {
+        if w.store.jobs.contains(j.id.0) {
+            jobs.push(*j);
         }
     }
     let mut status_changed = cleanup_finished_jobs(w, id, &jobs);
@@ -95,7 +82,8 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     }
 }
 
-fn owned_view(id: JobId, job: &JobState) -> OwnedJob {
+/// The lister's entry of an owned Job, read from the Job.
+pub(crate) fn owned_view(id: JobId, job: &JobState) -> OwnedJob {
     OwnedJob {
         id,
         uid: job.uid,
@@ -126,7 +114,7 @@ fn cleanup_finished_jobs(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) ->
     let store = &w.store;
     history::jobs_to_delete(
         jobs,
-        OwnedJob::history,
+        history_entry,
         |j| store.job(j).name(),
         limits.0,
         limits.1,
@@ -615,10 +603,12 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
     metadata.name = name.clone();
     let (spec, template) = (Arc::clone(&request.spec), Arc::clone(&request.template));
     let job_id = w.create_job_shared(metadata, spec, template, Some(owner));
-    let uid = w.store.job(job_id).uid;
+    let job = w.store.job(job_id);
+    let uid = job.uid;
+    let view = owned_view(job_id, job);
     let clock = w.clock;
     let cj = w.store.cronjob_mut(id);
-    cj.owned.push(job_id);
+    cj.owned.push(view);
     cj.unstarted.push((job_id, scheduled));
     cj.status.active.push(ActiveJob {
         id: job_id,

@@ -17,6 +17,27 @@ use crate::record::result::ScheduleCounts;
 use crate::scenario::Behavior;
 use crate::time::SimTime;
 
+/// How an owned Job finished, from its first True `Complete`/`Failed` condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    Complete,
+    Failed,
+}
+
+/// What the CronJob controller's Job lister holds of one owned Job: the fields a sync
+/// reads, as its informer last saw them. Only a Job controller sync writes them, and the
+/// informer refreshes the entry after each (`controllers::cronjob::informer::job_synced`),
+/// so a sync reads them here without touching the Job (which the records' buffers have
+/// usually pushed out of the cache since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnedJob {
+    pub id: JobId,
+    pub uid: u64,
+    pub finished: Option<Finished>,
+    pub start_time: Option<SimTime>,
+    pub completion_time: Option<SimTime>,
+}
+
 /// An entry of `status.active`: an `ObjectReference` to a Job this controller created.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveJob {
@@ -157,7 +178,7 @@ pub struct CronJobState {
     // ---- controller bookkeeping (informer index, workqueue, caches) ----
     /// Jobs whose controller owner is this CronJob and that are not deleted, in creation
     /// order (the lister's answer to "Jobs owned by this CronJob").
-    pub owned: Vec<JobId>,
+    pub owned: Vec<OwnedJob>,
     /// An immediate sync is queued and not yet processed (the workqueue's dirty set).
     pub sync_queued: bool,
     /// The delaying queue's ready time for this key (`AddAfter` keeps the earliest).
