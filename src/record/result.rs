@@ -11,6 +11,7 @@ use super::schema::{
 };
 use crate::api::job::JobCondition;
 use crate::time::{Clock, SimTime};
+use crate::world::store::job::SCHEDULED_TIMESTAMP_ANNOTATION;
 use crate::world::store::{Condition, ConditionType, JobState, Node, Pod, PodPhase, Resources};
 
 /// The result of one Job.
@@ -227,7 +228,7 @@ pub(crate) fn job_record(job: &JobState) -> JobRecord<'_> {
     let (outcome, cond) = outcome(job);
     JobRecord {
         job: &job.metadata.name,
-        owner: job.owner.as_ref().map(|o| o.reference.as_str()),
+        owner: job.owner.as_ref().map(|o| &*o.reference),
         created: job.created,
         started: job.first_started,
         finished: job.finished_at,
@@ -245,7 +246,7 @@ pub(crate) fn job_result(job: &JobState) -> JobResult {
     JobResult {
         name: job.metadata.name.clone(),
         namespace: job.metadata.namespace().to_string(),
-        owner: job.owner.as_ref().map(|o| o.reference.clone()),
+        owner: job.owner.as_ref().map(|o| o.reference.to_string()),
         completion_mode: if job.spec.is_indexed() {
             "Indexed"
         } else {
@@ -438,7 +439,15 @@ pub(crate) fn job_object(job: &JobState, clock: &Clock, seed: u64) -> JobObject 
         // server decodes the stored object, after job-semantics §1.2 added them to the template.
         metadata.labels = Some(template_labels.clone());
     }
-    if !job.metadata.annotations.is_empty() {
+    if let Some(owner) = &job.owner {
+        // A CronJob's Job: its scheduled-timestamp annotation is kept with the owner.
+        let mut annotations = job.metadata.annotations.clone();
+        annotations.insert(
+            SCHEDULED_TIMESTAMP_ANNOTATION.to_string(),
+            owner.scheduled.clone(),
+        );
+        metadata.annotations = Some(string_map(&annotations));
+    } else if !job.metadata.annotations.is_empty() {
         metadata.annotations = Some(string_map(&job.metadata.annotations));
     }
     let object = |status| JobObject {

@@ -9,7 +9,7 @@
 //! with propagation (a Job's pods go with it) lives here too. It holds no policy: what a
 //! controller does about a change is the controller's.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -29,6 +29,8 @@ thread_local! {
     /// The buffer [`World::emit_about`] writes event messages into, reused from event to
     /// event (taken out while in use, so a nested call only allocates a buffer of its own).
     static MESSAGE: Cell<String> = const { Cell::new(String::new()) };
+    /// The key a leaving Job's name is looked up by in [`Store::job_names`].
+    static KEY: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 impl World<'_> {
@@ -143,9 +145,9 @@ impl World<'_> {
             || self.scenario.actions.iter().any(|a| {
                 matches!(&a.kind, crate::scenario::ActionKind::DeleteJob(n) if *n == metadata.name)
             });
-        self.store
-            .job_names
-            .insert(job_key(metadata.namespace(), &metadata.name), id);
+        let mut key = String::with_capacity(metadata.namespace().len() + 1 + metadata.name.len());
+        push_job_key(&mut key, metadata.namespace(), &metadata.name);
+        self.store.job_names.insert(key, id);
         self.store.jobs.push(JobState {
             metadata,
             uid,
@@ -311,14 +313,16 @@ impl World<'_> {
         if job.deleted_at.is_none() {
             return;
         }
-        let pods = job.pods.clone();
         let store = &self.store;
-        if pods
+        if job
+            .pods
             .iter()
             .any(|&p| store.pods.get(p.0).is_some_and(|p| !p.phase.is_terminal()))
         {
             return;
         }
+        // The Job leaves the store below; nothing on the way reads its list of pods.
+        let pods = std::mem::take(&mut self.store.job_mut(id).pods);
         let now = self.now();
         for &p in &pods {
             if !self.store.has_pod(p) {
@@ -335,10 +339,17 @@ impl World<'_> {
             .close(ObjectId::Job(id), &mut |r| records.event(r));
         self.records.record_job(&self.store, id);
         if let Some(job) = self.store.jobs.remove(id.0) {
-            let key = job_key(job.metadata.namespace(), &job.metadata.name);
-            if self.store.job_names.get(&key) == Some(&id) {
-                self.store.job_names.remove(&key);
-            }
+            let names = &mut self.store.job_names;
+            KEY.with_borrow_mut(|key| {
+                key.clear();
+                push_job_key(key, job.metadata.namespace(), &job.metadata.name);
+                // One lookup: the name is almost always still this Job's.
+                if let Some((k, other)) = names.remove_entry(key.as_str())
+                    && other != id
+                {
+                    names.insert(k, other);
+                }
+            });
         }
     }
 
@@ -351,11 +362,120 @@ impl World<'_> {
     }
 }
 
-/// `namespace/name`, the key of [`Store::job_names`].
-fn job_key(namespace: &str, name: &str) -> String {
-    let mut key = String::with_capacity(namespace.len() + 1 + name.len());
+/// Appends `namespace/name`, the key of [`Store::job_names`].
+fn push_job_key(key: &mut String, namespace: &str, name: &str) {
     key.push_str(namespace);
     key.push('/');
     key.push_str(name);
-    key
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::controllers::cronjob::sync::owned_view;
+    use crate::record::MemorySink;
+    use crate::world::store::cronjob::OwnedJob;
+    use crate::world::{JobId, World};
+
+    const CRONJOBS: &str = r#"apiVersion: jobsim/v1
+kind: Scenario
+metadata:
+  name: lister
+spec:
+  horizon: 3h
+  cluster:
+    nodePools:
+      - name: n
+        count: 2
+        capacity: {cpu: "2", memory: 8Gi, pods: 110}
+  workloads:
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: replaced}
+        spec:
+          schedule: "* * * * *"
+          concurrencyPolicy: Replace
+          successfulJobsHistoryLimit: 2
+          jobTemplate:
+            spec:
+              backoffLimit: 1
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: c
+                      image: busybox
+                      resources:
+                        requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [30s, 100s]}
+        failure: {probability: 0.3, exitCode: 1}
+    - object:
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: expiring}
+        spec:
+          schedule: "*/2 * * * *"
+          failedJobsHistoryLimit: 2
+          jobTemplate:
+            spec:
+              backoffLimit: 0
+              ttlSecondsAfterFinished: 150
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: c
+                      image: busybox
+                      resources:
+                        requests: {cpu: "1", memory: 1Gi}
+      behavior:
+        duration: {uniform: [10s, 400s]}
+        failure: {probability: 0.4, exitCode: 1}
+  actions:
+    - {at: 40m, suspend: cronjob/expiring}
+    - {at: 70m, resume: cronjob/expiring}
+"#;
+
+    #[test]
+    fn the_cronjob_listers_cache_matches_the_jobs_after_every_event() {
+        let (scenario, _) =
+            crate::load_str(CRONJOBS, Path::new("t.yaml"), &Default::default()).expect("loads");
+        let mut sink = MemorySink::default();
+        let mut w = World::new(&scenario, &mut sink);
+        let (mut events, mut compared) = (0, 0);
+        // CronJobs never run out of work: stop at three hours, as the horizon would.
+        while w.queue.peek_time().is_some_and(|t| t <= 3 * 3_600_000) {
+            let Some((_, event)) = w.queue.pop() else {
+                break;
+            };
+            w.dispatch(event);
+            events += 1;
+            for (cj_id, cj) in w.store.cronjobs.iter() {
+                // The naive answer: the store's Jobs this CronJob controls and nobody
+                // deleted, in creation order, read afresh.
+                let naive: Vec<OwnedJob> = w
+                    .store
+                    .jobs
+                    .iter()
+                    .filter(|(_, job)| {
+                        job.deleted_at.is_none()
+                            && job.owner.as_ref().is_some_and(|o| o.cronjob.0 == cj_id)
+                    })
+                    .map(|(id, job)| owned_view(JobId(id), job))
+                    .collect();
+                let cached: Vec<OwnedJob> = cj
+                    .owned
+                    .iter()
+                    .filter(|o| w.store.jobs.contains(o.id.0))
+                    .copied()
+                    .collect();
+                assert_eq!(cached, naive, "after event {events}");
+                compared += cached.len();
+            }
+        }
+        assert!(events > 1_000 && compared > 5_000, "{events} {compared}");
+    }
 }

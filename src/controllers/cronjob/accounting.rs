@@ -117,8 +117,14 @@ pub fn finish_accounting(w: &mut World<'_>, id: CronJobId, end: SimTime) {
     cj.stats.accounted_until = Some(until);
 }
 
+/// How long after `scheduled` simulated time `at` is, in whole milliseconds (0 if before).
 pub(super) fn lag_ms(clock: &crate::time::Clock, at: SimTime, scheduled: Timestamp) -> u64 {
-    let d = clock.instant(at).duration_since(scheduled);
+    let at = clock.instant(at);
+    // Both on whole milliseconds (the usual case): a difference of integers.
+    if at.subsec_nanosecond() % 1_000_000 == 0 && scheduled.subsec_nanosecond() % 1_000_000 == 0 {
+        return u64::try_from(at.as_millisecond() - scheduled.as_millisecond()).unwrap_or(0);
+    }
+    let d = at.duration_since(scheduled);
     u64::try_from(d.as_millis()).unwrap_or(0)
 }
 

@@ -45,6 +45,7 @@ pub fn create(w: &mut World<'_>, cj: &CronJob, behavior: &Behavior) -> CronJobId
         uid,
         spec: cj.spec.clone(),
         created: w.clock.truncate(now),
+        created_at: w.clock.instant(w.clock.truncate(now)),
         status: CronJobStatus::default(),
         owned: Vec::new(),
         sync_queued: false,
@@ -55,6 +56,7 @@ pub fn create(w: &mut World<'_>, cj: &CronJob, behavior: &Behavior) -> CronJobId
             template: Arc::new(template_info(&job.spec.template.spec, behavior)),
             job,
             behavior: behavior.clone(),
+            owner_reference: format!("cronjob/{}", cj.metadata.name).into(),
         }),
         unstarted: Vec::new(),
         stats: CronJobStats {
@@ -138,7 +140,7 @@ pub fn set_schedule(w: &mut World<'_>, name: &str, schedule: &str) {
     }
     cj.spec.schedule = schedule.to_string();
     cj.parsed = parse(&cj.spec, controller_zone.as_deref());
-    let state = schedule_state(&w.clock, cj);
+    let state = schedule_state(cj);
     match &cj.parsed.schedule {
         Err(_) => {
             // Upstream parses without the time zone's recorder here; the message differs

@@ -63,6 +63,12 @@ pub fn job_synced(w: &mut World<'_>, id: CronJobId, job_id: JobId, before: JobSt
     let Some(cj) = w.store.cronjobs.get_mut(id.0) else {
         return;
     };
+    // The lister's cache takes the Job as the sync left it.
+    if let Some(o) = cj.owned.iter_mut().find(|o| o.id == job_id) {
+        o.finished = after.finished;
+        o.start_time = after.start_time;
+        o.completion_time = after.completion_time;
+    }
     // The start lag is jobsim's own statistic (how late the work really began), noted
     // whether or not the sync changed the status the CronJob controller watches.
     if let Some(started) = first_pod_running
@@ -92,7 +98,7 @@ pub fn job_deleted(w: &mut World<'_>, id: CronJobId, job_id: JobId) {
     let Some(cj) = w.store.cronjobs.get_mut(id.0) else {
         return;
     };
-    cj.owned.retain(|&j| j != job_id);
+    cj.owned.retain(|o| o.id != job_id);
     cj.unstarted.retain(|(j, _)| *j != job_id);
     enqueue(w, id);
 }

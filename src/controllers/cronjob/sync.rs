@@ -12,7 +12,7 @@
 //! (that is [`crate::cron::schedule`] and [`super::missed`]), and it never calls the Job
 //! controller: it creates Jobs through the API server (`World::create_job`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -25,14 +25,9 @@ use super::workqueue::{enqueue, enqueue_after};
 use crate::api::ConcurrencyPolicy;
 use crate::cron::schedule::{Schedule, quote};
 use crate::record::Reason;
-use crate::time::SimTime;
-use crate::world::store::cronjob::{ActiveJob, CronJobState, ParsedSchedule};
+use crate::world::store::cronjob::{ActiveJob, CronJobState, OwnedJob};
 use crate::world::store::why::EndedBy;
 use crate::world::{CronJobId, JobId, JobState, ObjectId, OwnerRef, Source, World};
-
-/// `batch.kubernetes.io/cronjob-scheduled-timestamp` (`CronJobScheduledTimestampAnnotation`,
-/// GA in 1.32): the scheduled instant in RFC 3339 in the CronJob's zone (UTC without one).
-pub const SCHEDULED_TIMESTAMP_ANNOTATION: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
 /// The message of `JobAlreadyActive` (Normal).
 pub const MSG_JOB_ALREADY_ACTIVE: &str =
@@ -43,16 +38,20 @@ pub const MSG_TOO_MANY_MISSED: &str = "too many missed start times. Set or decre
 thread_local! {
     /// The list [`sync`] fills with the owned Jobs, kept between syncs.
     static OWNED: Cell<Vec<OwnedJob>> = const { Cell::new(Vec::new()) };
+    /// The list of Jobs the history limits delete, kept between syncs.
+    static TO_DELETE: Cell<Vec<JobId>> = const { Cell::new(Vec::new()) };
+    /// A name copied out of the store for a message written after the object goes.
+    static NAME: Cell<String> = const { Cell::new(String::new()) };
+    /// The key a created Job's name is looked up by.
+    static KEY: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// What the lister shows of one owned Job at the start of a sync.
-#[derive(Debug, Clone, Copy)]
-struct OwnedJob {
-    id: JobId,
-    uid: u64,
-    finished: Option<Finished>,
-    start_time: Option<SimTime>,
-    completion_time: Option<SimTime>,
+fn history_entry(j: &OwnedJob) -> HistoryEntry {
+    HistoryEntry {
+        id: j.id,
+        finished: j.finished,
+        start_time: j.start_time,
+    }
 }
 
 /// One `sync(key)` (§5): cleanup, then `syncCronJob`, then one status write (whose update
@@ -64,13 +63,13 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     // The lister's answer, in a list reused from sync to sync (a sync never runs another).
     let mut jobs = OWNED.take();
     jobs.clear();
-    jobs.extend(
-        w.store
-            .cronjob(id)
-            .owned
-            .iter()
-            .filter_map(|&j| w.store.jobs.get(j.0).map(|job| owned_view(j, job))),
-    );
+    let owned = &w.store.cronjob(id).owned;
+    jobs.reserve(owned.len());
+    for j in owned {
+        if w.store.jobs.contains(j.id.0) {
+            jobs.push(*j);
+        }
+    }
     let mut status_changed = cleanup_finished_jobs(w, id, &jobs);
     let (requeue, changed) = sync_cronjob(w, id, &jobs);
     OWNED.set(jobs);
@@ -83,7 +82,8 @@ pub fn sync(w: &mut World<'_>, id: CronJobId) {
     }
 }
 
-fn owned_view(id: JobId, job: &JobState) -> OwnedJob {
+/// The lister's entry of an owned Job, read from the Job.
+pub(crate) fn owned_view(id: JobId, job: &JobState) -> OwnedJob {
     OwnedJob {
         id,
         uid: job.uid,
@@ -109,39 +109,46 @@ fn cleanup_finished_jobs(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) ->
     if !over(Finished::Complete, limits.0) && !over(Finished::Failed, limits.1) {
         return false;
     }
-    let to_delete = {
-        let entries: Vec<HistoryEntry<'_>> = jobs
-            .iter()
-            .map(|j| HistoryEntry {
-                id: j.id,
-                name: w.store.job(j.id).name(),
-                finished: j.finished,
-                start_time: j.start_time,
-            })
-            .collect();
-        history::jobs_to_delete(&entries, limits.0, limits.1)
-    };
+    let mut to_delete = TO_DELETE.take();
+    to_delete.clear();
+    let store = &w.store;
+    history::jobs_to_delete(
+        jobs,
+        history_entry,
+        |j| store.job(j).name(),
+        limits.0,
+        limits.1,
+        &mut to_delete,
+    );
     for &job in &to_delete {
         delete_owned_job(w, id, job, EndedBy::Deleted);
     }
-    !to_delete.is_empty()
+    let deleted = !to_delete.is_empty();
+    TO_DELETE.set(to_delete);
+    deleted
 }
 
 /// `deleteJob`: background deletion, the reference leaves `status.active`, then
 /// `SuccessfulDelete`.
 fn delete_owned_job(w: &mut World<'_>, id: CronJobId, job: JobId, cause: EndedBy) {
-    let (name, uid) = {
-        let j = w.store.job(job);
-        (j.metadata.name.clone(), j.uid)
-    };
+    // The Job may leave the store with its deletion: its name is copied first.
+    let mut name = NAME.take();
+    name.clear();
+    let j = w.store.job(job);
+    name.push_str(j.name());
+    let uid = j.uid;
     w.store.cronjob_mut(id).status.remove_active(uid);
     w.delete_job_for(job, cause);
-    w.emit(
+    w.emit_about(
         Source::CronJobController,
         ObjectId::CronJob(id),
         Reason::SuccessfulDelete,
-        &format!("Deleted job {name}"),
+        |_, m| {
+            m.push_str("Deleted job ");
+            m.push_str(&name);
+        },
     );
+    NAME.set(name);
 }
 
 fn emit(w: &mut World<'_>, id: CronJobId, reason: Reason, message: &str) {
@@ -153,9 +160,9 @@ fn emit(w: &mut World<'_>, id: CronJobId, reason: Reason, message: &str) {
     );
 }
 
-pub(super) fn schedule_state(clock: &crate::time::Clock, cj: &CronJobState) -> ScheduleState {
+pub(super) fn schedule_state(cj: &CronJobState) -> ScheduleState {
     ScheduleState {
-        creation_timestamp: clock.instant(cj.created),
+        creation_timestamp: cj.created_at,
         last_schedule_time: cj.status.last_schedule_time,
         starting_deadline_seconds: cj.spec.starting_deadline_seconds,
     }
@@ -190,28 +197,21 @@ fn sync_cronjob(
         emit(w, id, Reason::UnsupportedSchedule, &message);
     }
     let cj = w.store.cronjob(id);
-    let schedule = match &cj.parsed.schedule {
-        Ok(s) => Arc::clone(s),
-        Err(err) => {
-            let message = format!("unparseable schedule: {} : {err}", quote(&cj.spec.schedule));
-            emit(w, id, Reason::UnparseableSchedule, &message);
-            return (None, changed);
-        }
-    };
+    if let Err(err) = &cj.parsed.schedule {
+        let message = format!("unparseable schedule: {} : {err}", quote(&cj.spec.schedule));
+        emit(w, id, Reason::UnparseableSchedule, &message);
+        return (None, changed);
+    }
 
     // §5.4: the scheduled time to act on.
-    if let Some(delay) = nothing_due_yet(w, id, &schedule, now, true) {
+    if let Some(delay) = nothing_due_yet(w, id, now, true) {
         return (Some(delay), changed);
     }
-    let state = schedule_state(&w.clock, w.store.cronjob(id));
+    let state = schedule_state(w.store.cronjob(id));
     if let Some(sds) = state.starting_deadline_seconds {
         note_deadline(w, id, now, sds);
     }
-    let picked = match first_time_due(w, id, &schedule, now) {
-        Some(due) => Ok(Some(due)),
-        None => missed::next_schedule_time(&schedule, &state, now),
-    };
-    let due = match picked {
+    let due = match pick_due_time(w, id, now) {
         Err(NeverFires) => {
             let message = format!(
                 "invalid schedule: {} : {NeverFires}",
@@ -220,7 +220,7 @@ fn sync_cronjob(
             emit(w, id, Reason::InvalidSchedule, &message);
             return (None, changed);
         }
-        Ok(None) => return (Some(requeue_delay(w, id, &schedule, now)), changed),
+        Ok(None) => return (Some(requeue_delay(w, id, now)), changed),
         Ok(Some(due)) => due,
     };
     let DueTime {
@@ -242,7 +242,7 @@ fn sync_cronjob(
             scheduled.strftime("%a, %d %b %Y %H:%M:%S %z")
         );
         emit(w, id, Reason::MissSchedule, &message);
-        return (Some(requeue_delay(w, id, &schedule, now)), changed);
+        return (Some(requeue_delay(w, id, now)), changed);
     }
 
     // §5.6: already handled.
@@ -251,7 +251,7 @@ fn sync_cronjob(
     if cj.status.active.iter().any(|a| a.name == job_name)
         || cj.status.last_schedule_time == Some(scheduled)
     {
-        return (Some(requeue_delay(w, id, &schedule, now)), changed);
+        return (Some(requeue_delay(w, id, now)), changed);
     }
 
     // §5.7: concurrency policy.
@@ -259,7 +259,7 @@ fn sync_cronjob(
         Some(ConcurrencyPolicy::Forbid) if !cj.status.active.is_empty() => {
             note_blocked(&mut w.store.cronjob_mut(id).stats, scheduled);
             emit(w, id, Reason::JobAlreadyActive, MSG_JOB_ALREADY_ACTIVE);
-            return (Some(requeue_delay(w, id, &schedule, now)), changed);
+            return (Some(requeue_delay(w, id, now)), changed);
         }
         Some(ConcurrencyPolicy::Replace) => {
             let active: Vec<JobId> = cj.status.active.iter().map(|a| a.id).collect();
@@ -284,7 +284,7 @@ fn sync_cronjob(
     match create_job(w, id, scheduled, job_name) {
         Created::Yes | Created::Adopted => {
             changed = true;
-            (Some(requeue_delay(w, id, &schedule, now)), changed)
+            (Some(requeue_delay(w, id, now)), changed)
         }
         Created::NotOurs | Created::AlreadyActive => (None, changed),
     }
@@ -300,28 +300,36 @@ fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool
         let found = cj.status.is_active(j.uid);
         match j.finished {
             None if !found => {
-                let name = w.store.job(j.id).name().to_string();
-                let message =
-                    format!("Saw a job that the controller did not create or forgot: {name}");
-                emit(w, id, Reason::UnexpectedJob, &message);
+                let job = j.id;
+                w.emit_about(
+                    Source::CronJobController,
+                    ObjectId::CronJob(id),
+                    Reason::UnexpectedJob,
+                    |store, m| {
+                        m.push_str("Saw a job that the controller did not create or forgot: ");
+                        m.push_str(store.job(job).name());
+                    },
+                );
             }
             None => {}
             Some(finished) => {
                 if found {
-                    let name = cj
-                        .status
-                        .active
-                        .iter()
-                        .find(|a| a.uid == j.uid)
-                        .map(|a| a.name.clone())
-                        .unwrap_or_default();
-                    cj.status.remove_active(j.uid);
+                    let entry = cj.status.take_active(j.uid);
                     let condition = match finished {
                         Finished::Complete => "Complete",
                         Finished::Failed => "Failed",
                     };
-                    let message = format!("Saw completed job: {name}, condition: {condition}");
-                    emit(w, id, Reason::SawCompletedJob, &message);
+                    w.emit_about(
+                        Source::CronJobController,
+                        ObjectId::CronJob(id),
+                        Reason::SawCompletedJob,
+                        |_, m| {
+                            m.push_str("Saw completed job: ");
+                            m.push_str(entry.as_ref().map_or("", |a| &a.name));
+                            m.push_str(", condition: ");
+                            m.push_str(condition);
+                        },
+                    );
                     changed = true;
                 }
                 let cj = w.store.cronjob_mut(id);
@@ -358,11 +366,14 @@ fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool
         .cloned()
         .collect();
     for a in missing {
-        emit(
-            w,
-            id,
+        w.emit_about(
+            Source::CronJobController,
+            ObjectId::CronJob(id),
             Reason::MissingJob,
-            &format!("Active job went missing: {}", a.name),
+            |_, m| {
+                m.push_str("Active job went missing: ");
+                m.push_str(&a.name);
+            },
         );
         w.store.cronjob_mut(id).status.remove_active(a.uid);
         changed = true;
@@ -370,61 +381,79 @@ fn reconcile_active(w: &mut World<'_>, id: CronJobId, jobs: &[OwnedJob]) -> bool
     changed
 }
 
+/// Runs `f` over the CronJob's parsed schedule, the fields the estimate reads and the
+/// `Next` memo, borrowed from the store (no reference count is touched: syncs are hot).
+/// `None` when the schedule does not parse (a sync stops before asking, §5.3).
+fn with_schedule<R>(
+    w: &mut World<'_>,
+    id: CronJobId,
+    f: impl FnOnce(&Schedule, &ScheduleState, &mut NextMemo) -> R,
+) -> Option<R> {
+    let cj = w.store.cronjob_mut(id);
+    let state = schedule_state(cj);
+    let parsed = &mut cj.parsed;
+    let Ok(schedule) = &parsed.schedule else {
+        return None;
+    };
+    Some(f(schedule, &state, &mut parsed.next_after))
+}
+
+/// The memo of [`next_after`].
+type NextMemo = [Option<(Timestamp, Option<Timestamp>)>; 2];
+
 /// [`missed::nothing_due_yet`] over the CronJob's status, with `Next` remembered.
 fn nothing_due_yet(
     w: &mut World<'_>,
     id: CronJobId,
-    schedule: &Schedule,
     now: Timestamp,
     include_deadline: bool,
 ) -> Option<SignedDuration> {
-    let state = schedule_state(&w.clock, w.store.cronjob(id));
-    let parsed = &mut w.store.cronjob_mut(id).parsed;
-    missed::nothing_due_yet(&state, now, include_deadline, |t| {
-        next_after(parsed, schedule, t)
+    with_schedule(w, id, |schedule, state, memo| {
+        missed::nothing_due_yet(state, now, include_deadline, |t| {
+            next_after(memo, schedule, t)
+        })
     })
+    .flatten()
 }
 
 /// `Next(from)`, remembered for the last two `from` asked (a sync between two runs asks
 /// for the next time after the last run and the one after that).
-fn next_after(
-    parsed: &mut ParsedSchedule,
-    schedule: &Schedule,
-    from: Timestamp,
-) -> Option<Timestamp> {
-    if let Some((_, next)) = parsed.next_after.iter().flatten().find(|(f, _)| *f == from) {
+fn next_after(memo: &mut NextMemo, schedule: &Schedule, from: Timestamp) -> Option<Timestamp> {
+    if let Some((_, next)) = memo.iter().flatten().find(|(f, _)| *f == from) {
         return *next;
     }
     let next = schedule.next(from);
-    parsed.next_after.rotate_left(1);
-    parsed.next_after[1] = Some((from, next));
+    memo.rotate_left(1);
+    memo[1] = Some((from, next));
     next
 }
 
-/// [`missed::first_time_due`] over the CronJob's status, with `Next` remembered.
-fn first_time_due(
+/// §5.4: the fast answer of [`missed::first_time_due`], else `nextScheduleTime`.
+fn pick_due_time(
     w: &mut World<'_>,
     id: CronJobId,
-    schedule: &Schedule,
     now: Timestamp,
-) -> Option<DueTime> {
-    let state = schedule_state(&w.clock, w.store.cronjob(id));
-    let parsed = &mut w.store.cronjob_mut(id).parsed;
-    missed::first_time_due(&state, now, |t| next_after(parsed, schedule, t))
+) -> Result<Option<DueTime>, NeverFires> {
+    with_schedule(
+        w,
+        id,
+        |schedule, state, memo| match missed::first_time_due(state, now, |t| {
+            next_after(memo, schedule, t)
+        }) {
+            Some(due) => Ok(Some(due)),
+            None => missed::next_schedule_time(schedule, state, now),
+        },
+    )
+    .unwrap_or(Ok(None))
 }
 
 /// §5.11: `nextScheduleTimeDuration` with the current status.
-fn requeue_delay(
-    w: &mut World<'_>,
-    id: CronJobId,
-    schedule: &Schedule,
-    now: Timestamp,
-) -> SignedDuration {
-    if let Some(delay) = nothing_due_yet(w, id, schedule, now, false) {
-        return delay;
-    }
-    let state = schedule_state(&w.clock, w.store.cronjob(id));
-    missed::next_schedule_time_duration(schedule, &state, now)
+fn requeue_delay(w: &mut World<'_>, id: CronJobId, now: Timestamp) -> SignedDuration {
+    with_schedule(w, id, |schedule, state, memo| {
+        missed::nothing_due_yet(state, now, false, |t| next_after(memo, schedule, t))
+            .unwrap_or_else(|| missed::next_schedule_time_duration(schedule, state, now))
+    })
+    .unwrap_or(SignedDuration::ZERO)
 }
 
 /// The outcome of `CreateJob`.
@@ -451,13 +480,11 @@ pub fn job_name(cronjob: &str, scheduled: Timestamp) -> String {
     name
 }
 
-/// `namespace/name`, the key of the store's name index.
-fn name_key(namespace: &str, name: &str) -> String {
-    let mut key = String::with_capacity(namespace.len() + 1 + name.len());
+/// Appends `namespace/name`, the key of the store's name index.
+fn push_name_key(key: &mut String, namespace: &str, name: &str) {
     key.push_str(namespace);
     key.push('/');
     key.push_str(name);
-    key
 }
 
 /// Appends `value` in decimal.
@@ -483,8 +510,10 @@ fn push_two(out: &mut String, value: i64) {
     out.push(char::from(b'0' + (value % 10) as u8));
 }
 
-/// The annotation value: RFC 3339 with second precision in the CronJob's `timeZone`, UTC
-/// (with `Z`) when it has none — Go prints a zero offset as `Z` whatever the zone.
+/// The value of the scheduled-timestamp annotation
+/// ([`SCHEDULED_TIMESTAMP_ANNOTATION`](crate::world::store::job::SCHEDULED_TIMESTAMP_ANNOTATION)):
+/// RFC 3339 with second precision in the CronJob's `timeZone`, UTC (with `Z`) when it has
+/// none — Go prints a zero offset as `Z` whatever the zone.
 pub fn scheduled_timestamp(scheduled: Timestamp, time_zone: Option<&str>) -> String {
     if time_zone.is_none()
         && let Some(text) = utc_seconds_rfc3339(scheduled)
@@ -532,8 +561,12 @@ fn utc_seconds_rfc3339(t: Timestamp) -> Option<String> {
 fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: String) -> Created {
     let now = w.now();
     let cj = w.store.cronjob(id);
-    let key = name_key(cj.metadata.namespace(), &name);
-    if let Some(&existing) = w.store.job_names.get(&key)
+    let existing = KEY.with_borrow_mut(|key| {
+        key.clear();
+        push_name_key(key, cj.metadata.namespace(), &name);
+        w.store.job_names.get(key.as_str()).copied()
+    });
+    if let Some(existing) = existing
         && let Some(job) = w.store.jobs.get(existing.0)
         && job.deleted_at.is_none()
     {
@@ -556,47 +589,51 @@ fn create_job(w: &mut World<'_>, id: CronJobId, scheduled: Timestamp, name: Stri
 
     let cj = w.store.cronjob(id);
     let annotation = scheduled_timestamp(scheduled, cj.spec.time_zone.as_deref());
-    let owner = OwnerRef {
-        cronjob: id,
-        reference: name_key("cronjob", &cj.metadata.name),
-    };
     let request = cj
         .job_request
         .as_ref()
         .expect("a CronJob has its job request");
+    let owner = OwnerRef {
+        cronjob: id,
+        reference: Arc::clone(&request.owner_reference),
+        // The Job's scheduled-timestamp annotation (its object adds it to the template's).
+        scheduled: annotation,
+    };
     let mut metadata = request.job.metadata.clone();
-    metadata.name.clone_from(&name);
-    metadata
-        .annotations
-        .insert(SCHEDULED_TIMESTAMP_ANNOTATION.to_string(), annotation);
+    metadata.name = name.clone();
     let (spec, template) = (Arc::clone(&request.spec), Arc::clone(&request.template));
     let job_id = w.create_job_shared(metadata, spec, template, Some(owner));
-    let uid = w.store.job(job_id).uid;
+    let job = w.store.job(job_id);
+    let uid = job.uid;
+    let view = owned_view(job_id, job);
     let clock = w.clock;
     let cj = w.store.cronjob_mut(id);
-    cj.owned.push(job_id);
+    cj.owned.push(view);
     cj.unstarted.push((job_id, scheduled));
     cj.status.active.push(ActiveJob {
         id: job_id,
         uid,
-        name: name.clone(),
+        name,
     });
     cj.status.last_schedule_time = Some(scheduled);
     let stats = &mut cj.stats;
     stats.counts.jobs_created += 1;
     stats.create_lag_ms.push(lag_ms(&clock, now, scheduled));
-    if let Ok(schedule) = &cj.parsed.schedule {
-        let schedule = Arc::clone(schedule);
+    let parsed = &mut cj.parsed;
+    if let Ok(schedule) = &parsed.schedule {
         // Usually nothing was lost: the first time after the previous run is this one.
         let previous = cj.stats.accounted_until;
-        let first = previous.and_then(|p| next_after(&mut cj.parsed, &schedule, p));
-        account_run(&mut cj.stats, &schedule, scheduled, first);
+        let first = previous.and_then(|p| next_after(&mut parsed.next_after, schedule, p));
+        account_run(&mut cj.stats, schedule, scheduled, first);
     }
-    emit(
-        w,
-        id,
+    w.emit_about(
+        Source::CronJobController,
+        ObjectId::CronJob(id),
         Reason::SuccessfulCreate,
-        &format!("Created job {name}"),
+        |store, m| {
+            m.push_str("Created job ");
+            m.push_str(store.job(job_id).name());
+        },
     );
     // The Job add event.
     enqueue(w, id);

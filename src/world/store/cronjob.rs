@@ -17,6 +17,27 @@ use crate::record::result::ScheduleCounts;
 use crate::scenario::Behavior;
 use crate::time::SimTime;
 
+/// How an owned Job finished, from its first True `Complete`/`Failed` condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    Complete,
+    Failed,
+}
+
+/// What the CronJob controller's Job lister holds of one owned Job: the fields a sync
+/// reads, as its informer last saw them. Only a Job controller sync writes them, and the
+/// informer refreshes the entry after each (`controllers::cronjob::informer::job_synced`),
+/// so a sync reads them here without touching the Job (which the records' buffers have
+/// usually pushed out of the cache since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnedJob {
+    pub id: JobId,
+    pub uid: u64,
+    pub finished: Option<Finished>,
+    pub start_time: Option<SimTime>,
+    pub completion_time: Option<SimTime>,
+}
+
 /// An entry of `status.active`: an `ObjectReference` to a Job this controller created.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveJob {
@@ -38,6 +59,14 @@ pub struct CronJobStatus {
 impl CronJobStatus {
     pub fn is_active(&self, uid: u64) -> bool {
         self.active.iter().any(|a| a.uid == uid)
+    }
+
+    /// Removes the entry of `uid` and hands it back.
+    pub fn take_active(&mut self, uid: u64) -> Option<ActiveJob> {
+        let i = self.active.iter().position(|a| a.uid == uid)?;
+        let entry = self.active.remove(i);
+        self.remove_active(uid);
+        Some(entry)
     }
 
     /// Removes the entry of `uid`; true if there was one.
@@ -129,6 +158,8 @@ pub struct JobRequest {
     /// shared by every Job this CronJob creates.
     pub spec: Arc<JobSpec>,
     pub template: Arc<PodTemplateInfo>,
+    /// `cronjob/NAME`, the owner every created Job names.
+    pub owner_reference: Arc<str>,
 }
 
 /// One CronJob in the store.
@@ -140,19 +171,22 @@ pub struct CronJobState {
     pub spec: CronJobSpec,
     /// `metadata.creationTimestamp` (simulated, whole-second).
     pub created: SimTime,
+    /// The same as a wall-clock instant, which every sync reads.
+    pub created_at: Timestamp,
     pub status: CronJobStatus,
 
     // ---- controller bookkeeping (informer index, workqueue, caches) ----
     /// Jobs whose controller owner is this CronJob and that are not deleted, in creation
     /// order (the lister's answer to "Jobs owned by this CronJob").
-    pub owned: Vec<JobId>,
+    pub owned: Vec<OwnedJob>,
     /// An immediate sync is queued and not yet processed (the workqueue's dirty set).
     pub sync_queued: bool,
     /// The delaying queue's ready time for this key (`AddAfter` keeps the earliest).
     pub waiting: Option<SimTime>,
     pub parsed: ParsedSchedule,
-    /// The Job the next creation submits (its name and annotation are set per creation)
-    /// and the behaviour of its pods. Taken out while the API server creates the Job.
+    /// The Job the next creation submits (its name is set per creation; the
+    /// scheduled-timestamp annotation goes with the owner reference) and the behaviour of
+    /// its pods.
     pub job_request: Option<JobRequest>,
     /// The scheduled time of each owned Job that has not started yet (for the lag).
     pub unstarted: Vec<(JobId, Timestamp)>,
