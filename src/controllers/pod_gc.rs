@@ -223,13 +223,7 @@ mod tests {
         use crate::world::store::TerminatedPods;
         use std::collections::BTreeMap;
         // Random listings, deletions and collections against a sorted map of the same.
-        let mut state = 0x853c_49e6_748f_ea9b_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::engine::rng::xorshift(0x853c_49e6_748f_ea9b_u64);
         let mut list = TerminatedPods::default();
         let mut model: BTreeMap<TerminatedKey, PodId> = BTreeMap::new();
         let mut ids: BTreeMap<PodId, TerminatedKey> = BTreeMap::new();
@@ -237,7 +231,7 @@ mod tests {
             match next() % 10 {
                 0..=5 => {
                     let key = TerminatedKey::new(
-                        next() % 50 == 0,
+                        next().is_multiple_of(50),
                         (next() % 300) * 1_000,
                         &format!("job-{:05}", next() % 100_000),
                     );

@@ -152,19 +152,13 @@ mod tests {
     #[test]
     fn events_pop_in_time_then_scheduling_order_whatever_the_interleaving() {
         // Random schedules and pops against a sorted list of (time, seq).
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::engine::rng::xorshift(0x9e37_79b9_7f4a_7c15_u64);
         for round in 0..50 {
             let mut q = EventQueue::new();
             let mut model: Vec<(SimTime, u64)> = Vec::new();
             let mut seq = 0;
             for _ in 0..2_000 {
-                if next() % 3 != 0 || model.is_empty() {
+                if !next().is_multiple_of(3) || model.is_empty() {
                     // Few distinct times, so ties are common.
                     let time = q.now() + next() % (5 + round);
                     q.schedule(time, seq);

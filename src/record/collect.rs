@@ -357,13 +357,7 @@ mod tests {
     fn the_reorder_ring_gives_rows_back_as_a_sorted_map_would() {
         // Random ids inserted once each, out of order, and drained below a rising limit,
         // against a BTreeMap doing the same.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::engine::rng::xorshift(0x2545_f491_4f6c_dd1d_u64);
         for round in 0..200u64 {
             let mut ring = Reorder::default();
             let mut map = BTreeMap::new();
@@ -374,7 +368,7 @@ mod tests {
             }
             let mut limit = round as u32 * 7;
             for (n, id) in ids.into_iter().enumerate() {
-                if next() % 5 == 0 {
+                if next().is_multiple_of(5) {
                     continue; // a pod that never comes through the buffer
                 }
                 if id < limit {
