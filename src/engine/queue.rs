@@ -150,6 +150,61 @@ mod tests {
         assert_eq!(q.now(), 100);
     }
     #[test]
+    fn events_pop_in_order_whether_due_now_in_an_hour_or_in_the_past() {
+        // Times from the same millisecond to over an hour ahead, some in the past,
+        // against a sorted list of (time, seq); peek_time always names the next pop.
+        let mut next = crate::engine::rng::xorshift(0x2545_f491_4f6c_dd1d_u64);
+        for round in 0..40u64 {
+            let mut q = EventQueue::new();
+            let mut model: Vec<(SimTime, u64)> = Vec::new();
+            let mut seq = 0;
+            for _ in 0..3_000 {
+                if !next().is_multiple_of(3) || model.is_empty() {
+                    let ahead = match next() % 4 {
+                        0 => next() % 3,
+                        1 => next() % 5_000,
+                        2 => next() % 1_100_000,
+                        _ => next() % (4_000_000 + round * 100_000),
+                    };
+                    // Now and then a time in the past: clamped to now.
+                    let time = if next().is_multiple_of(17) {
+                        q.now().saturating_sub(ahead)
+                    } else {
+                        q.now() + ahead
+                    };
+                    q.schedule(time, seq);
+                    model.push((time.max(q.now()), seq));
+                    seq += 1;
+                } else {
+                    let at = (0..model.len()).min_by_key(|&i| model[i]).unwrap();
+                    let (time, s) = model.remove(at);
+                    assert_eq!(q.peek_time(), Some(time));
+                    assert_eq!(q.pop(), Some((time, s)));
+                    assert_eq!(q.now(), time);
+                }
+                assert_eq!(q.len(), model.len());
+                assert_eq!(q.peek_time(), model.iter().min().map(|&(t, _)| t));
+            }
+            while let Some((time, s)) = q.pop() {
+                let at = (0..model.len()).min_by_key(|&i| model[i]).unwrap();
+                assert_eq!(model.remove(at), (time, s));
+            }
+            assert!(model.is_empty() && q.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_time_near_the_end_of_time_still_pops_in_order() {
+        let mut q = EventQueue::new();
+        q.schedule(SimTime::MAX, 3);
+        q.schedule(SimTime::MAX - 5_000, 2);
+        q.schedule(7, 1);
+        q.schedule(SimTime::MAX, 4);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+        assert_eq!(order, vec![1, 2, 3, 4]);
+    }
+
+    #[test]
     fn events_pop_in_time_then_scheduling_order_whatever_the_interleaving() {
         // Random schedules and pops against a sorted list of (time, seq).
         let mut next = crate::engine::rng::xorshift(0x9e37_79b9_7f4a_7c15_u64);
