@@ -142,10 +142,21 @@ fn a_run_killed_or_interrupted_at_any_moment_leaves_one_whole_run() {
 #[test]
 fn sigint_removes_the_temporary_folder_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = bench_scenario(dir.path(), 20_000);
+    // A million pods: seconds even in a release build, so the signal lands mid-run.
+    let scenario = bench_scenario(dir.path(), 1_000_000);
     let out = dir.path().join("out");
     let mut child = spawn(&scenario, &out, 2);
-    std::thread::sleep(Duration::from_millis(300));
+    // The run is under way once its temporary folder exists (the handler is installed
+    // before it is created); a fixed sleep let a fast build finish first.
+    let started = std::time::Instant::now();
+    while temporaries(dir.path()).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the run never created its temporary folder"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = child.wait().unwrap();
