@@ -14,6 +14,7 @@ pub mod cron;
 pub mod explain;
 pub mod get;
 pub mod inputs;
+pub mod memory;
 pub mod merge;
 pub mod out_dir;
 pub mod output;

@@ -250,6 +250,7 @@ pub fn run(args: RunArgs, out: &mut Stdout) -> Result<(), RunError> {
         // result only the summary text and counters are kept, so the report phase below
         // starts from the records on disk alone.
         let stats = run_one(s, staging.path(), &dir, &args)?;
+        super::memory::release_freed_memory();
         interrupted()?;
         let chart_start = Instant::now();
         let records = if args.no_charts && args.quiet {
