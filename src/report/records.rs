@@ -1138,6 +1138,7 @@ fn read_objects(path: &Path) -> Result<Vec<ObjectStatus>, ReportError> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn room_for_rows_covers_every_row_of_the_shortest_length_and_nothing_for_a_missing_file() {
@@ -1150,8 +1151,6 @@ mod tests {
         let none: Vec<u64> = room_for_rows(&dir.path().join("missing.csv"), MIN_POD_ROW_BYTES);
         assert_eq!(none.capacity(), 0);
     }
-
-    use super::*;
 
     fn fixture(case: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
