@@ -84,10 +84,11 @@ Expectations (each entry of `spec.expect` names one subject and one thing it mus
   {event: BackoffLimitExceeded, object: job/etl, times: 1}   or never: true; pod/etl-*
   {job: etl, condition: Complete, within: 2h, probability: {seeds: 200, atLeast: 0.95}}
 
-Golden outputs: --golden DIR also runs each scenario into a temporary folder and compares
-summary.json, objects.json, pods.csv, jobs.csv and events.csv with DIR/<scenario name>/,
-printing the first differences by pod, Job or field (old → new); only the jobsim version in
-summary.json is volatile and not compared. --bless writes them as the new golden copies.
+Golden outputs: --golden DIR also writes each scenario's run (the one its expectations are
+judged on) into a temporary folder and compares summary.json, objects.json, pods.csv,
+jobs.csv and events.csv with DIR/<scenario name>/, printing the first differences by pod,
+Job or field (old → new); only the jobsim version in summary.json is volatile and not
+compared. --bless writes them as the new golden copies.
 
 Metrics: makespan, waitP50, waitP90, waitP99, waitMax, cpuUtilisation, nodeHours,
 throughputPerHour, podsCreated, podsSucceeded, podsFailed, wastedCpuSeconds, maxRunningPods,
@@ -158,25 +159,36 @@ struct Outcome {
     end: u64,
 }
 
-/// Runs `s` into a temporary folder and compares its outputs with (or, with `bless`,
-/// writes them as) the golden copies in `golden/<scenario name>/`: one verdict.
-fn golden_verdict(
+/// Judges `s`'s expectations on one run; with `golden`, that same run's outputs go to a
+/// temporary folder and are compared with (or, with `bless`, written as) the golden copies
+/// in `golden/<scenario name>/`, one more verdict. The expectations are judged on the run
+/// whose records are compared, so the scenario is simulated once either way (only when the
+/// records cannot be written does a second run with no records judge the expectations).
+fn judge(
     s: &Scenario,
-    golden: &Path,
-    bless: bool,
-    events: jobsim::record::EventsMode,
-) -> Verdict {
+    seeds: Option<u64>,
+    golden: Option<(&Path, bool, jobsim::record::EventsMode)>,
+) -> (
+    Result<jobsim::RunResult, jobsim::SimulateError>,
+    Vec<Verdict>,
+) {
+    let mut go_on = |_: &jobsim::Progress| std::ops::ControlFlow::Continue(());
+    let Some((golden, bless, events)) = golden else {
+        return simulate_and_judge(s, &mut NullSink, None, seeds, &mut go_on);
+    };
     let dir = golden.join(&s.name);
+    let mut judged = None;
     let outcome = (|| -> std::io::Result<Vec<String>> {
         // A private folder with a random name, created exclusively (a path planted in the
         // shared temporary folder is never followed); removed when `fresh` drops.
         let fresh = tempfile::Builder::new().prefix("jobsim-check-").tempdir()?;
         let mut sink = CsvSink::create(fresh.path())?.with_events_mode(events);
-        let result = jobsim::simulate(s, &mut sink, None)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let (result, verdicts) = simulate_and_judge(s, &mut sink, None, seeds, &mut go_on);
+        let result = judged.insert((result, verdicts)).0.as_ref();
+        let result = result.map_err(|e| std::io::Error::other(e.to_string()))?;
         sink.finish()
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_run_files(fresh.path(), &result)?;
+        write_run_files(fresh.path(), result)?;
         if bless {
             golden::bless(&dir, fresh.path())?;
             Ok(Vec::new())
@@ -184,12 +196,17 @@ fn golden_verdict(
             golden::compare(&dir, fresh.path())
         }
     })();
+    let (result, mut verdicts) = match judged {
+        Some((Ok(result), verdicts)) => (Ok(result), verdicts),
+        // The records could not be written (no run, or one cut short by its sink).
+        _ => simulate_and_judge(s, &mut NullSink, None, seeds, &mut go_on),
+    };
     let expected = if bless {
         format!("golden outputs written to {}", dir.display())
     } else {
         format!("outputs match the golden copies in {}", dir.display())
     };
-    match outcome {
+    verdicts.push(match outcome {
         Ok(diffs) if diffs.is_empty() => Verdict {
             pass: true,
             expected,
@@ -209,7 +226,8 @@ fn golden_verdict(
             expected,
             measured: format!("could not be compared: {e}"),
         },
-    }
+    });
+    (result, verdicts)
 }
 
 /// Loads one file as one scenario, with a bare manifest's expectations from beside it.
@@ -260,14 +278,11 @@ pub fn check(args: CheckArgs, out: &mut Stdout) -> Result<(), CheckError> {
             .par_iter()
             .map(|u| {
                 u.scenario.as_ref().ok().map(|s| {
-                    let mut null = NullSink;
-                    let (result, mut verdicts) =
-                        simulate_and_judge(s, &mut null, None, seeds, &mut |_| {
-                            std::ops::ControlFlow::Continue(())
-                        });
-                    if let Some(dir) = &args.golden {
-                        verdicts.push(golden_verdict(s, dir, args.bless, args.events.mode()));
-                    }
+                    let golden = args
+                        .golden
+                        .as_deref()
+                        .map(|dir| (dir, args.bless, args.events.mode()));
+                    let (result, verdicts) = judge(s, seeds, golden);
                     Outcome {
                         verdicts,
                         // A null sink never fails and nothing breaks the run off.
