@@ -237,6 +237,37 @@ fn report_command_on_a_directory_without_outputs_exits_two() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("summary.json"));
 }
 
+#[test]
+fn a_pods_file_without_line_breaks_is_refused_at_the_row_limit_not_read_whole() {
+    let dir = fixture_copy("parallel");
+    let pods = dir.path().join("pods.csv");
+    let header = read(dir.path(), "pods.csv")
+        .lines()
+        .next()
+        .unwrap()
+        .to_string()
+        + "\n";
+    std::fs::write(&pods, header).unwrap();
+    // Zeros past the header, twice the limit (a sparse file: nothing is written).
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&pods)
+        .unwrap();
+    file.set_len(2 * jobsim::record::schema::MAX_ROW_BYTES)
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jobsim"))
+        .arg("report")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("pods.csv, line 2: more than 67108864 bytes without a line break"),
+        "{stderr}"
+    );
+}
+
 /// 2 MB: the most any one SVG may weigh, whatever the run's size.
 const SVG_LIMIT: u64 = 2 * 1024 * 1024;
 

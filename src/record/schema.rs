@@ -396,11 +396,81 @@ pub fn parse_seconds_bytes(text: &[u8]) -> Option<Option<SimTime>> {
 }
 
 /// Reads every row of a CSV file written in one of the formats above (columns found by their
-/// header names, so reordered and extra columns are fine).
+/// header names, so reordered and extra columns are fine). A row longer than
+/// [`MAX_ROW_BYTES`] is an error.
 pub fn read_csv_rows<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
 ) -> csv::Result<Vec<T>> {
-    csv::Reader::from_path(path)?.deserialize().collect()
+    csv::Reader::from_reader(RowLimit::open(path)?)
+        .deserialize()
+        .collect()
+}
+
+/// The longest row the CSV readers accept, in bytes. jobsim's longest rows are `pods.csv`
+/// rows of pods restarted in place for years (about 30 bytes a restart in `restart_times`:
+/// a restart every 5 minutes for a year is 3 MB); a file with a longer stretch without a
+/// line break (a binary file, a file of zeros) is not one jobsim wrote, and reading it as
+/// one row would take memory in proportion to it.
+pub const MAX_ROW_BYTES: u64 = 64 << 20;
+
+/// A reader that fails once more than its limit of bytes pass without a line break (runs
+/// that start and end within one read are not measured: they are shorter than the read).
+#[derive(Debug)]
+pub(crate) struct RowLimit<R> {
+    inner: R,
+    /// Bytes since the last line break.
+    run: u64,
+    /// Bytes read in all, for the error.
+    read: u64,
+    limit: u64,
+}
+
+impl RowLimit<std::fs::File> {
+    /// Opens `path` for reading with the limit [`MAX_ROW_BYTES`].
+    pub(crate) fn open(path: &std::path::Path) -> std::io::Result<Self> {
+        Ok(RowLimit::new(std::fs::File::open(path)?, MAX_ROW_BYTES))
+    }
+}
+
+impl<R> RowLimit<R> {
+    pub(crate) fn new(inner: R, limit: u64) -> Self {
+        RowLimit {
+            inner,
+            run: 0,
+            read: 0,
+            limit,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for RowLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        // The run that this read continues (up to its first line break) and the one it
+        // leaves open (after its last). Runs between two breaks of one read are shorter
+        // than the read, which is far below any limit in use.
+        let (longest, open) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(first) => {
+                let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
+                (self.run + first as u64, (n - last - 1) as u64)
+            }
+            None => (self.run + n as u64, self.run + n as u64),
+        };
+        self.run = open;
+        self.read += n as u64;
+        if longest.max(open) > self.limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "more than {} bytes without a line break (by byte {}): not a CSV file \
+                     jobsim wrote",
+                    self.limit, self.read
+                ),
+            ));
+        }
+        Ok(n)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1097,6 +1167,36 @@ pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_limit_passes_rows_up_to_the_limit_and_refuses_a_longer_run() {
+        use std::io::Read;
+        // Rows of 9 bytes and a line break, read 4 bytes at a time: never more than 9 bytes
+        // without a break, so a limit of 9 passes and a limit of 8 refuses.
+        struct Dribble<'a>(&'a [u8]);
+        impl Read for Dribble<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(buf.len()).min(4);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text = b"123456789\nabcdefghi\nxyz".to_vec();
+        let mut all = Vec::new();
+        RowLimit::new(Dribble(&text), 9)
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, text);
+        let e = RowLimit::new(Dribble(&text), 8)
+            .read_to_end(&mut Vec::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        assert!(
+            e.to_string()
+                .contains("more than 8 bytes without a line break")
+        );
+    }
 
     /// The header serde derives from a row's fields (its renames included).
     fn serde_header<T: Serialize>(row: &T) -> String {

@@ -70,6 +70,11 @@ pub fn load(out_dir: &Path) -> Result<ExplainRecords, ReportError> {
                     path: path.to_path_buf(),
                 }
             }
+            csv::ErrorKind::Io(source) => ReportError::Csv {
+                path: path.to_path_buf(),
+                line,
+                message: source.to_string(),
+            },
             kind => ReportError::Csv {
                 path: path.to_path_buf(),
                 line,
@@ -79,8 +84,9 @@ pub fn load(out_dir: &Path) -> Result<ExplainRecords, ReportError> {
     };
     let pods_path = out_dir.join("pods.csv");
     let pods: Vec<PodRow> = read_csv_rows(&pods_path).map_err(|e| csv_error(&pods_path, e))?;
-    let has_why = csv::Reader::from_path(&pods_path)
+    let has_why = crate::record::schema::RowLimit::open(&pods_path)
         .ok()
+        .map(csv::Reader::from_reader)
         .and_then(|mut r| r.headers().ok().map(|h| h.iter().any(|c| c == "ended_by")))
         .unwrap_or(false);
     let optional_rows = |name: &str| -> Result<Option<std::path::PathBuf>, ReportError> {
@@ -93,7 +99,9 @@ pub fn load(out_dir: &Path) -> Result<ExplainRecords, ReportError> {
     };
     let mut events = Vec::new();
     if let Some(path) = optional_rows("events.csv")? {
-        let mut reader = csv::Reader::from_path(&path).map_err(|e| csv_error(&path, e))?;
+        let rows =
+            crate::record::schema::RowLimit::open(&path).map_err(|e| csv_error(&path, e.into()))?;
+        let mut reader = csv::Reader::from_reader(rows);
         for row in reader.deserialize::<EventRow>() {
             let row = row.map_err(|e| csv_error(&path, e))?;
             if matches!(row.kind(), "job" | "cronjob") {

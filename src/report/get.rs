@@ -455,7 +455,9 @@ impl Csv {
                 });
             }
         };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
+            crate::record::schema::RowLimit::new(file, crate::record::schema::MAX_ROW_BYTES),
+        );
         let csv_error = |e: csv::Error| ReportError::Csv {
             path: path.to_path_buf(),
             line: e.position().map_or(0, |p| p.line()),

@@ -20,8 +20,8 @@ use super::names::{Name, Names};
 use crate::api::job::JobCondition;
 use crate::record::EventType;
 use crate::record::schema::{
-    EventColumns, EventRow, JobColumns, JobRow, MetricsAsWritten, NodeColumns, NodeRow, Object,
-    ObjectList, PodColumns, PodRow, Summary, parse_seconds_bytes,
+    EventColumns, EventRow, JobColumns, JobRow, MAX_ROW_BYTES, MetricsAsWritten, NodeColumns,
+    NodeRow, Object, ObjectList, PodColumns, PodRow, RowLimit, Summary, parse_seconds_bytes,
 };
 use crate::time::SimTime;
 use std::path::{Path, PathBuf};
@@ -767,17 +767,19 @@ fn read_csv<C>(
         .has_headers(true)
         .flexible(true)
         .buffer_capacity(1 << 18)
-        .from_reader(file);
-    let csv_error = |e: csv::Error| ReportError::Csv {
+        .from_reader(RowLimit::new(file, MAX_ROW_BYTES));
+    // An error of the file itself (a row past the limit) has no position of its own: it is
+    // in the row that starts where the reader stands.
+    let csv_error = |e: csv::Error, at: u64| ReportError::Csv {
         path: path.to_path_buf(),
-        line: e.position().map_or(0, |p| p.line()),
+        line: e.position().map_or(at, |p| p.line()),
         message: e.to_string(),
     };
     let header = Header {
         path,
         names: reader
             .byte_headers()
-            .map_err(csv_error)?
+            .map_err(|e| csv_error(e, 1))?
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect(),
@@ -788,7 +790,10 @@ fn read_csv<C>(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_error(e)),
+            Err(e) => {
+                let at = reader.position().line();
+                return Err(csv_error(e, at));
+            }
         }
         if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
             continue;
