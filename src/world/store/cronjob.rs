@@ -61,10 +61,13 @@ impl CronJobStatus {
         self.active.iter().any(|a| a.uid == uid)
     }
 
-    /// Removes the entry of `uid` and hands it back.
+    /// Removes every entry of `uid`, as [`remove_active`](Self::remove_active) does, and
+    /// hands back the first.
     pub fn take_active(&mut self, uid: u64) -> Option<ActiveJob> {
         let i = self.active.iter().position(|a| a.uid == uid)?;
         let entry = self.active.remove(i);
+        // Any later entry of the same Job goes too (there is none unless a status was
+        // written twice; `remove_active` would drop them all).
         self.remove_active(uid);
         Some(entry)
     }
