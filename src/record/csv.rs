@@ -190,12 +190,12 @@ impl CsvSink {
 
 /// An event's object as its two pieces: `kind/` and the name (`pod/` `big-x7k2q`).
 #[inline]
-fn object_parts<'a>(object: &ObjectRef<'a>) -> [&'a str; 2] {
+fn object_parts<'a>(object: &ObjectRef<'a>) -> (&'static str, &'a str) {
     match *object {
-        ObjectRef::Job(n) => ["job/", n],
-        ObjectRef::Pod(n) => ["pod/", n],
-        ObjectRef::CronJob(n) => ["cronjob/", n],
-        ObjectRef::Node(n) => ["node/", n],
+        ObjectRef::Job(n) => ("job/", n),
+        ObjectRef::Pod(n) => ("pod/", n),
+        ObjectRef::CronJob(n) => ("cronjob/", n),
+        ObjectRef::Node(n) => ("node/", n),
     }
 }
 
@@ -225,14 +225,15 @@ impl Sink for CsvSink {
         // `lastTime` is the row's `time`, and `firstTime` is too for an event seen once:
         // their bytes are copied rather than formatted again.
         let mut time_at = 0..0;
+        let (kind, name) = object_parts(&r.object);
         let row = self
             .events
             .row()
             .time_kept(r.time, &mut time_at)
-            .texts(&object_parts(&r.object))
-            .text(r.reason.as_str())
+            .prefixed(kind, name)
+            .plain(r.reason.as_str())
             .text_cached(r.message, &mut self.quoted)
-            .text(r.event_type.as_str())
+            .plain(r.event_type.as_str())
             .uint(r.count);
         let row = if r.first == r.time {
             row.again(time_at.clone())
@@ -296,7 +297,7 @@ impl Sink for CsvSink {
 mod tests {
     use super::*;
     use crate::record::schema::{EventRow, JobRow, PodRow};
-    use crate::record::{MemorySink, ObjectRef};
+    use crate::record::{EventType, MemorySink, ObjectRef};
 
     /// The bytes serde writes for `rows` under the schema's header, with the same CSV
     /// settings as the sink.
@@ -460,6 +461,27 @@ mod tests {
         );
     }
 
+    /// The sink copies reasons, event types and object kinds without the quoting check
+    /// ([`Row::plain`], [`Row::prefixed`]): none of them may hold a byte that needs quotes.
+    #[test]
+    fn reasons_types_and_kinds_are_written_bare() {
+        use crate::record::write::needs_quotes;
+        for reason in crate::record::Reason::ALL {
+            assert!(!needs_quotes(reason.as_str().as_bytes()), "{reason}");
+        }
+        for t in [EventType::Normal, EventType::Warning] {
+            assert!(!needs_quotes(t.as_str().as_bytes()), "{t}");
+        }
+        for object in [
+            ObjectRef::Job(""),
+            ObjectRef::Pod(""),
+            ObjectRef::CronJob(""),
+            ObjectRef::Node(""),
+        ] {
+            assert!(!needs_quotes(object_parts(&object).0.as_bytes()));
+        }
+    }
+
     /// The object field is the object's `kind/name` as it displays, quoted as a whole.
     #[test]
     fn event_object_field_is_the_objects_display_text() {
@@ -471,7 +493,8 @@ mod tests {
             ObjectRef::Pod("odd,\"name\""),
         ] {
             let mut buf = Vec::new();
-            Row::new(&mut buf).texts(&object_parts(&object)).end();
+            let (kind, name) = object_parts(&object);
+            Row::new(&mut buf).prefixed(kind, name).end();
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([object.to_string()]).unwrap();
             assert_eq!(buf, w.into_inner().unwrap(), "{object}");

@@ -165,20 +165,29 @@ impl<'a> Row<'a> {
         self
     }
 
-    /// A field of several pieces written one after the other (`pod/` and a name), quoted
-    /// as a whole if any piece must be.
+    /// A text the program spells (an enum's name), which never needs quotes: it is copied
+    /// without looking at its bytes.
     #[inline]
-    pub(crate) fn texts(self, parts: &[&str]) -> Self {
-        if parts.iter().any(|p| needs_quotes(p.as_bytes())) {
+    pub(crate) fn plain(self, value: &'static str) -> Self {
+        debug_assert!(!needs_quotes(value.as_bytes()), "{value:?} needs quotes");
+        self.buf.extend_from_slice(value.as_bytes());
+        self.buf.push(b',');
+        self
+    }
+
+    /// A field of a prefix the program spells (`pod/`, which never needs quotes) and a
+    /// text, quoted as a whole if the text must be.
+    #[inline]
+    pub(crate) fn prefixed(self, prefix: &'static str, value: &str) -> Self {
+        debug_assert!(!needs_quotes(prefix.as_bytes()), "{prefix:?} needs quotes");
+        if needs_quotes(value.as_bytes()) {
             self.buf.push(b'"');
-            for p in parts {
-                push_escaped(self.buf, p.as_bytes());
-            }
+            self.buf.extend_from_slice(prefix.as_bytes());
+            push_escaped(self.buf, value.as_bytes());
             self.buf.push(b'"');
         } else {
-            for p in parts {
-                self.buf.extend_from_slice(p.as_bytes());
-            }
+            self.buf.extend_from_slice(prefix.as_bytes());
+            self.buf.extend_from_slice(value.as_bytes());
         }
         self.buf.push(b',');
         self
@@ -496,16 +505,17 @@ mod tests {
     }
 
     #[test]
-    fn pieces_are_quoted_as_one_field() {
+    fn a_prefixed_text_is_quoted_as_one_field() {
         let mut buf = Vec::new();
         Row::new(&mut buf)
-            .texts(&["pod/", "a,b"])
-            .texts(&["pod/", "ab"])
-            .texts(&["say \"", "x\""])
+            .prefixed("pod/", "a,b")
+            .prefixed("pod/", "ab")
+            .prefixed("say ", "\"x\"")
+            .plain("Normal")
             .end();
         assert_eq!(
             buf,
-            csv_crate(&[&[b"pod/a,b", b"pod/ab", b"say \"x\""]]),
+            csv_crate(&[&[b"pod/a,b", b"pod/ab", b"say \"x\"", b"Normal"]]),
             "{}",
             String::from_utf8_lossy(&buf)
         );
