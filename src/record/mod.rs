@@ -127,21 +127,21 @@ pub struct PodRecord<'a> {
     /// When it reached a terminal phase.
     pub finished: Option<SimTime>,
     /// `Pending`, `Running`, `Succeeded` or `Failed`.
-    pub phase: &'a str,
+    pub phase: &'static str,
     /// Why it ended; empty while it runs.
-    pub reason: &'a str,
+    pub reason: &'static str,
     /// The first non-zero container exit code, else 0; `None` before it ended.
     pub exit_code: Option<i32>,
     /// Container restarts in place.
     pub restarts: u32,
     /// Why the Job controller created it (`initial`, `replaces-failed`, …).
-    pub created_for: &'a str,
+    pub created_for: &'static str,
     /// The pod it replaces.
     pub replaces: Option<&'a str>,
     /// What ended it (`succeeded`, `deleted-suspend`, …); empty while it runs.
-    pub ended_by: &'a str,
+    pub ended_by: &'static str,
     /// How its Job counted it (`succeeded`, `failed`, `no`, or empty).
-    pub counted: &'a str,
+    pub counted: &'static str,
     /// The matching `podFailurePolicy` rule's index.
     pub rule: Option<u16>,
     /// Its in-place restarts.
@@ -163,9 +163,9 @@ pub struct JobRecord<'a> {
     /// When `Complete` or `Failed` was set.
     pub finished: Option<SimTime>,
     /// `Complete`, `Failed`, `Suspended` or `Running`.
-    pub outcome: &'a str,
+    pub outcome: &'static str,
     /// The reason of the condition behind the outcome.
-    pub reason: &'a str,
+    pub reason: &'static str,
     /// `status.succeeded`.
     pub succeeded: i32,
     /// `status.failed`.
