@@ -49,11 +49,12 @@ pub fn compare(golden: &Path, fresh: &Path) -> std::io::Result<Vec<String>> {
     Ok(out)
 }
 
-/// Copies the outputs of `fresh` into `golden` (created when missing).
+/// Copies the outputs of `fresh` into `golden` (created when missing), each whole or not at
+/// all and a piece at a time.
 pub fn bless(golden: &Path, fresh: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(golden)?;
     for name in GOLDEN_FILES {
-        crate::record::files::write_atomic(golden, name, &std::fs::read(fresh.join(name))?)?;
+        crate::record::files::copy_atomic(&fresh.join(name), &golden.join(name))?;
     }
     Ok(())
 }
@@ -236,5 +237,36 @@ mod tests {
             vec!["jobs[etl].failed: 0 → 1"]
         );
         assert!(json_differences(old, &old.replace("0.1.0", "9.9.9"), true).is_empty());
+    }
+
+    #[test]
+    fn bless_writes_byte_identical_copies_and_leaves_no_temporary_file() {
+        let (fresh, golden) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let golden = golden.path().join("run");
+        // Larger than any one read, and bytes that are not UTF-8: copied as they are.
+        let big: Vec<u8> = (0..3_000_000_u32).map(|i| (i * 7 % 251) as u8).collect();
+        for (i, name) in GOLDEN_FILES.iter().enumerate() {
+            let bytes = if i == 2 {
+                big.clone()
+            } else {
+                name.as_bytes().to_vec()
+            };
+            std::fs::write(fresh.path().join(name), bytes).unwrap();
+        }
+        for _ in 0..2 {
+            // The second time over the copies of the first.
+            bless(&golden, fresh.path()).unwrap();
+            for name in GOLDEN_FILES {
+                assert_eq!(
+                    std::fs::read(golden.join(name)).unwrap(),
+                    std::fs::read(fresh.path().join(name)).unwrap(),
+                    "{name}"
+                );
+            }
+            assert_eq!(
+                std::fs::read_dir(&golden).unwrap().count(),
+                GOLDEN_FILES.len()
+            );
+        }
     }
 }
