@@ -3,8 +3,12 @@
 //! reads them — which pod or Job, which field, old → new — not as a line diff. The only
 //! volatile value, ignored, is the jobsim version in `summary.json` (key
 //! [`VOLATILE_SUMMARY_KEY`]).
+//!
+//! A golden copy is an input like any other, and may be any size: a JSON file is parsed
+//! only up to [`MAX_JSON_BYTES`], and blessing copies a file a piece at a time.
 
 use std::fmt::Write;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use serde_json::Value;
@@ -24,9 +28,61 @@ pub const VOLATILE_SUMMARY_KEY: &str = "jobsim";
 /// How many differences are reported per file.
 pub const MAX_DIFFERENCES: usize = 5;
 
+/// The largest JSON file compared value by value, in bytes (256 MiB): the file is parsed
+/// whole, and its values take a few times its size in memory. `objects.json` holds the
+/// Jobs and CronJobs left when the run ends, about 3 KB each (a CronJob every minute for 30
+/// days that keeps its whole history leaves 43,200 Jobs: 131 MB), so this is about 85,000
+/// Jobs; `summary.json` is far smaller. A file past the limit is compared byte for byte
+/// with the other, a piece at a time: the same bytes are no difference, and other bytes are
+/// one difference saying the file was not compared.
+pub const MAX_JSON_BYTES: u64 = 256 << 20;
+
+/// Which file of a comparison something was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Golden,
+    Fresh,
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Golden => "golden copy",
+            Side::Fresh => "this run",
+        })
+    }
+}
+
+/// A compared file, opened when it is read (tests count what is read).
+struct Input<'a> {
+    side: Side,
+    /// Its size in bytes when the comparison began.
+    len: u64,
+    open: Box<dyn Fn() -> io::Result<Box<dyn Read + 'a>> + 'a>,
+}
+
+impl<'a> Input<'a> {
+    fn file(side: Side, path: &'a Path) -> io::Result<Self> {
+        Ok(Input {
+            side,
+            len: std::fs::metadata(path)?.len(),
+            open: Box::new(move || Ok(Box::new(std::fs::File::open(path)?))),
+        })
+    }
+}
+
+/// `read_to_string`'s error for a file that is not UTF-8, word for word: the comparison
+/// read every file whole with it, and a file that is not UTF-8 is still this error.
+fn not_utf8() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "stream did not contain valid UTF-8",
+    )
+}
+
 /// Compares the outputs in `fresh` with the golden copies in `golden`: one line per
 /// difference found (at most [`MAX_DIFFERENCES`] per file), empty when they agree.
-pub fn compare(golden: &Path, fresh: &Path) -> std::io::Result<Vec<String>> {
+pub fn compare(golden: &Path, fresh: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     for name in GOLDEN_FILES {
         let old_path = golden.join(name);
@@ -37,11 +93,14 @@ pub fn compare(golden: &Path, fresh: &Path) -> std::io::Result<Vec<String>> {
             ));
             continue;
         }
-        let old = std::fs::read_to_string(&old_path)?;
-        let new = std::fs::read_to_string(fresh.join(name))?;
+        let new_path = fresh.join(name);
         let diffs = if name.ends_with(".json") {
-            json_differences(&old, &new, name == "summary.json")
+            let old = Input::file(Side::Golden, &old_path)?;
+            let new = Input::file(Side::Fresh, &new_path)?;
+            json_file_differences(&old, &new, name == "summary.json", MAX_JSON_BYTES)?
         } else {
+            let old = std::fs::read_to_string(&old_path)?;
+            let new = std::fs::read_to_string(&new_path)?;
             csv_differences(&old, &new, name == "events.csv")
         };
         out.extend(diffs.into_iter().map(|d| format!("{name}: {d}")));
@@ -51,12 +110,69 @@ pub fn compare(golden: &Path, fresh: &Path) -> std::io::Result<Vec<String>> {
 
 /// Copies the outputs of `fresh` into `golden` (created when missing), each whole or not at
 /// all and a piece at a time.
-pub fn bless(golden: &Path, fresh: &Path) -> std::io::Result<()> {
+pub fn bless(golden: &Path, fresh: &Path) -> io::Result<()> {
     std::fs::create_dir_all(golden)?;
     for name in GOLDEN_FILES {
         crate::record::files::copy_atomic(&fresh.join(name), &golden.join(name))?;
     }
     Ok(())
+}
+
+/// The differences of two JSON files, each parsed whole if it is at most `limit` bytes;
+/// past it, see [`MAX_JSON_BYTES`].
+fn json_file_differences(
+    old: &Input<'_>,
+    new: &Input<'_>,
+    summary: bool,
+    limit: u64,
+) -> io::Result<Vec<String>> {
+    if old.len <= limit
+        && new.len <= limit
+        && let Some(a) = read_text(old, limit)?
+        && let Some(b) = read_text(new, limit)?
+    {
+        return Ok(json_differences(&a, &b, summary));
+    }
+    // jobsim wrote this run's file, so a golden copy of the same bytes has no differences.
+    if old.len == new.len && same_bytes(old, new)? {
+        return Ok(Vec::new());
+    }
+    Ok(vec![format!(
+        "larger than {limit} bytes ({} {} bytes, {} {} bytes) and not the same byte for \
+         byte: not compared",
+        old.side, old.len, new.side, new.len
+    )])
+}
+
+/// The file as text, or `None` when it has grown past `limit` bytes since it was measured
+/// (only `limit` and one more byte are read).
+fn read_text(input: &Input<'_>, limit: u64) -> io::Result<Option<String>> {
+    let mut bytes = Vec::with_capacity(input.len.min(limit) as usize);
+    (input.open)()?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(None);
+    }
+    String::from_utf8(bytes).map(Some).map_err(|_| not_utf8())
+}
+
+/// Whether two files hold the same bytes, read a piece at a time.
+fn same_bytes(old: &Input<'_>, new: &Input<'_>) -> io::Result<bool> {
+    let mut a = io::BufReader::with_capacity(1 << 16, (old.open)()?);
+    let mut b = io::BufReader::with_capacity(1 << 16, (new.open)()?);
+    loop {
+        let (x, y) = (a.fill_buf()?, b.fill_buf()?);
+        let n = x.len().min(y.len());
+        if n == 0 {
+            return Ok(x.len() == y.len());
+        }
+        if x[..n] != y[..n] {
+            return Ok(false);
+        }
+        a.consume(n);
+        b.consume(n);
+    }
 }
 
 fn json_differences(old: &str, new: &str, summary: bool) -> Vec<String> {
@@ -215,6 +331,18 @@ fn csv_differences(old: &str, new: &str, by_position: bool) -> Vec<String> {
 }
 
 #[cfg(test)]
+impl<'a> Input<'a> {
+    /// `text` as a compared file.
+    fn bytes(side: Side, text: &'a [u8]) -> Self {
+        Input {
+            side,
+            len: text.len() as u64,
+            open: Box::new(move || Ok(Box::new(text))),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -237,6 +365,66 @@ mod tests {
             vec!["jobs[etl].failed: 0 → 1"]
         );
         assert!(json_differences(old, &old.replace("0.1.0", "9.9.9"), true).is_empty());
+    }
+
+    #[test]
+    fn an_oversize_json_golden_copy_is_refused_without_being_read() {
+        let opened = std::cell::Cell::new(0);
+        let golden = Input {
+            side: Side::Golden,
+            len: MAX_JSON_BYTES + 1,
+            open: Box::new(|| {
+                opened.set(opened.get() + 1);
+                Ok(Box::new(io::repeat(b' ')))
+            }),
+        };
+        let fresh = Input::bytes(Side::Fresh, b"{}");
+        assert_eq!(
+            json_file_differences(&golden, &fresh, false, MAX_JSON_BYTES).unwrap(),
+            [
+                "larger than 268435456 bytes (golden copy 268435457 bytes, this run 2 bytes) and \
+              not the same byte for byte: not compared"
+            ]
+        );
+        assert_eq!(opened.get(), 0);
+    }
+
+    #[test]
+    fn json_files_past_the_limit_are_compared_byte_for_byte() {
+        let text = br#"{"kind": "List", "items": [{"metadata": {"name": "etl"}}]}"#;
+        let other = br#"{"kind": "List", "items": [{"metadata": {"name": "etL"}}]}"#;
+        let input = |side, text| Input::bytes(side, text);
+        let limit = 16;
+        let same = json_file_differences(
+            &input(Side::Golden, text),
+            &input(Side::Fresh, text),
+            false,
+            limit,
+        );
+        assert!(same.unwrap().is_empty());
+        // Within the limit, the same two files are compared value by value.
+        let (old, new) = (input(Side::Golden, text), input(Side::Fresh, other));
+        assert_eq!(
+            json_file_differences(&old, &new, false, MAX_JSON_BYTES).unwrap(),
+            ["items[0].metadata.name: \"etl\" → \"etL\""]
+        );
+        assert_eq!(
+            json_file_differences(&old, &new, false, limit).unwrap(),
+            [
+                "larger than 16 bytes (golden copy 58 bytes, this run 58 bytes) and not the same \
+              byte for byte: not compared"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_json_file_that_is_not_utf8_is_the_error_read_to_string_gave() {
+        let (old, new) = (
+            Input::bytes(Side::Golden, b"{\"a\": \"\xFF\"}"),
+            Input::bytes(Side::Fresh, b"{}"),
+        );
+        let e = json_file_differences(&old, &new, false, MAX_JSON_BYTES).unwrap_err();
+        assert_eq!(e.to_string(), "stream did not contain valid UTF-8");
     }
 
     #[test]
