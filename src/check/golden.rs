@@ -4,14 +4,21 @@
 //! volatile value, ignored, is the jobsim version in `summary.json` (key
 //! [`VOLATILE_SUMMARY_KEY`]).
 //!
-//! A golden copy is an input like any other, and may be any size: a JSON file is parsed
-//! only up to [`MAX_JSON_BYTES`], and blessing copies a file a piece at a time.
+//! A golden copy is an input like any other, and may be any size: the CSV files are
+//! compared row by row as they are read (module `tables`; a row past 64 MiB is refused),
+//! a JSON file is parsed only up to [`MAX_JSON_BYTES`], and blessing copies a file a piece
+//! at a time. No file is read whole.
+
+mod rows;
+mod tables;
 
 use std::fmt::Write;
 use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use serde_json::Value;
+
+use tables::Limits;
 
 /// The files a golden comparison covers.
 pub const GOLDEN_FILES: [&str; 5] = [
@@ -53,7 +60,8 @@ impl std::fmt::Display for Side {
     }
 }
 
-/// A compared file, opened when it is read (tests count what is read).
+/// A compared file, opened afresh for each pass over it (a keyed CSV comparison may read a
+/// file more than once; tests count what is read).
 struct Input<'a> {
     side: Side,
     /// Its size in bytes when the comparison began.
@@ -94,14 +102,12 @@ pub fn compare(golden: &Path, fresh: &Path) -> io::Result<Vec<String>> {
             continue;
         }
         let new_path = fresh.join(name);
+        let old = Input::file(Side::Golden, &old_path)?;
+        let new = Input::file(Side::Fresh, &new_path)?;
         let diffs = if name.ends_with(".json") {
-            let old = Input::file(Side::Golden, &old_path)?;
-            let new = Input::file(Side::Fresh, &new_path)?;
             json_file_differences(&old, &new, name == "summary.json", MAX_JSON_BYTES)?
         } else {
-            let old = std::fs::read_to_string(&old_path)?;
-            let new = std::fs::read_to_string(&new_path)?;
-            csv_differences(&old, &new, name == "events.csv")
+            tables::csv_differences(&old, &new, name == "events.csv", Limits::GOLDEN)?
         };
         out.extend(diffs.into_iter().map(|d| format!("{name}: {d}")));
     }
@@ -262,74 +268,6 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// Differences of two CSV files with a header: rows are matched by their first column (the
-/// pod or Job name), or by position for `events.csv`; a changed row is reported field by
-/// field.
-fn csv_differences(old: &str, new: &str, by_position: bool) -> Vec<String> {
-    let rows = |t: &str| -> Vec<Vec<String>> {
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(t.as_bytes())
-            .records()
-            .filter_map(Result::ok)
-            .map(|r| r.iter().map(str::to_string).collect())
-            .collect()
-    };
-    let (a, b) = (rows(old), rows(new));
-    let mut out = Vec::new();
-    let (Some(ha), Some(hb)) = (a.first(), b.first()) else {
-        return if a.len() == b.len() {
-            out
-        } else {
-            vec!["empty".to_string()]
-        };
-    };
-    if ha != hb {
-        return vec![format!("columns {} → {}", ha.join(","), hb.join(","))];
-    }
-    let header = ha.clone();
-    let describe = |old: &[String], new: &[String], key: String, out: &mut Vec<String>| {
-        for ((col, x), y) in header.iter().zip(old).zip(new) {
-            if x != y && out.len() < MAX_DIFFERENCES {
-                out.push(format!("{key}: {col} {x:?} → {y:?}"));
-            }
-        }
-    };
-    if by_position {
-        for (i, (x, y)) in a[1..].iter().zip(&b[1..]).enumerate() {
-            if x != y {
-                describe(x, y, format!("row {}", i + 2), &mut out);
-            }
-        }
-    } else {
-        let kind = header.first().cloned().unwrap_or_default();
-        let index = |rows: &[Vec<String>]| -> std::collections::BTreeMap<String, Vec<String>> {
-            rows[1..]
-                .iter()
-                .map(|r| (r.first().cloned().unwrap_or_default(), r.clone()))
-                .collect()
-        };
-        let (ia, ib) = (index(&a), index(&b));
-        for (k, ra) in &ia {
-            match ib.get(k) {
-                Some(rb) if rb != ra => describe(ra, rb, format!("{kind} {k}"), &mut out),
-                None if out.len() < MAX_DIFFERENCES => out.push(format!("{kind} {k}: removed")),
-                _ => {}
-            }
-        }
-        for k in ib.keys() {
-            if !ia.contains_key(k) && out.len() < MAX_DIFFERENCES {
-                out.push(format!("{kind} {k}: added"));
-            }
-        }
-    }
-    if a.len() != b.len() && out.len() < MAX_DIFFERENCES {
-        out.push(format!("{} → {} rows", a.len() - 1, b.len() - 1));
-    }
-    out.truncate(MAX_DIFFERENCES);
-    out
-}
-
 #[cfg(test)]
 impl<'a> Input<'a> {
     /// `text` as a compared file.
@@ -350,8 +288,12 @@ mod tests {
     fn a_changed_pod_is_named_with_its_field_old_and_new() {
         let old = "pod,job,finished\na-1,a,5.000\na-2,a,6.000\n";
         let new = "pod,job,finished\na-1,a,5.000\na-2,a,7.500\n";
+        let (old, new) = (
+            Input::bytes(Side::Golden, old.as_bytes()),
+            Input::bytes(Side::Fresh, new.as_bytes()),
+        );
         assert_eq!(
-            csv_differences(old, new, false),
+            tables::csv_differences(&old, &new, false, Limits::GOLDEN).unwrap(),
             vec!["pod a-2: finished \"6.000\" → \"7.500\""]
         );
     }
