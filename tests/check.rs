@@ -294,6 +294,48 @@ fn golden_outputs_blessed_then_compared_pass_and_a_moved_value_names_the_pod_and
 }
 
 #[test]
+fn golden_copies_too_large_to_read_whole_are_refused_each_as_one_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("golden");
+    let golden_arg = golden.to_str().unwrap();
+    let file = "scenarios/teaching/backoff-limit-exceeded.yaml";
+    let blessed = run(&["check", file, "--golden", golden_arg, "--bless"]);
+    assert_eq!(blessed.status.code(), Some(0), "{}", stderr(&blessed));
+    let copies = golden.join("backoff-limit-exceeded");
+    // pods.csv: the header, then zeros to twice the row limit (sparse files: nothing is
+    // written). objects.json: one byte past the JSON limit.
+    let pods = copies.join("pods.csv");
+    let header = std::fs::read_to_string(&pods).unwrap();
+    let header = header.lines().next().unwrap().to_string() + "\n";
+    std::fs::write(&pods, &header).unwrap();
+    let file_of = |path: &Path| std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file_of(&pods)
+        .set_len(2 * jobsim::record::schema::MAX_ROW_BYTES)
+        .unwrap();
+    file_of(&copies.join("objects.json"))
+        .set_len(jobsim::check::golden::MAX_JSON_BYTES + 1)
+        .unwrap();
+    let refused = run(&["check", file, "--golden", golden_arg]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let out = stdout(&refused);
+    assert!(
+        out.contains(
+            "pods.csv: golden copy, line 2: more than 67108864 bytes in one row: not a CSV \
+             file jobsim wrote, not compared"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("objects.json: larger than 268435456 bytes (golden copy 268435457 bytes"),
+        "{out}"
+    );
+    // The other files are compared as before: they still match.
+    for name in ["summary.json", "jobs.csv", "events.csv"] {
+        assert!(!out.contains(&format!("{name}:")), "{out}");
+    }
+}
+
+#[test]
 fn manifests_come_from_standard_input_folders_and_kubectls_dash_f() {
     use std::io::Write;
     use std::process::Stdio;

@@ -20,6 +20,21 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()>
 /// less the umask).
 pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    replace_file_with(path, |file| file.write_all(bytes))
+}
+
+/// Copies the file `from` to `to` whole or not at all, as [`replace_file`] writes, a piece
+/// at a time: a golden copy being blessed may be gigabytes, and is never held in memory.
+pub fn copy_atomic(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = std::fs::File::open(from)?;
+    replace_file_with(to, |file| std::io::copy(&mut source, file).map(drop))
+}
+
+/// [`replace_file`] with the new file's content written by `fill`.
+fn replace_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -37,7 +52,7 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    fill(tmp.as_file_mut())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
