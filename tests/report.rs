@@ -263,7 +263,7 @@ fn a_pods_file_without_line_breaks_is_refused_at_the_row_limit_not_read_whole() 
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("pods.csv, line 2: more than 67108864 bytes without a line break"),
+        stderr.contains("pods.csv, line 2: more than 67108864 bytes in one row"),
         "{stderr}"
     );
 }

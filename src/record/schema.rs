@@ -413,16 +413,25 @@ pub fn read_csv_rows<T: serde::de::DeserializeOwned>(
 /// one row would take memory in proportion to it.
 pub const MAX_ROW_BYTES: u64 = 64 << 20;
 
-/// A reader that fails once more than its limit of bytes pass without a line break (runs
-/// that start and end within one read are not measured: they are shorter than the read).
+/// A reader that fails once a CSV row grows past its limit of bytes. Rows end at a line
+/// break outside quotes, as the `csv` crate's reader parses them: a quote opens a quoted
+/// field at the start of a field (or again right after the quote that closed one, a
+/// doubled quote), and a line break inside it does not end the row — a file of one quote
+/// and then endless short lines is one row, and is refused like a file of zeros.
 #[derive(Debug)]
 pub(crate) struct RowLimit<R> {
     inner: R,
-    /// Bytes since the last line break.
+    /// Bytes of the row being read, up to the end of the last read.
     run: u64,
     /// Bytes read in all, for the error.
     read: u64,
     limit: u64,
+    /// Inside a quoted field at the end of the last read.
+    quoted: bool,
+    /// The last byte of the last read (a line break before the first read).
+    last: u8,
+    /// The last byte of the last read was the quote that closed a quoted field.
+    last_closed: bool,
 }
 
 impl RowLimit<std::fs::File> {
@@ -439,32 +448,73 @@ impl<R> RowLimit<R> {
             run: 0,
             read: 0,
             limit,
+            quoted: false,
+            last: b'\n',
+            last_closed: false,
         }
+    }
+
+    /// Follows the quoting through `chunk` and returns the longest row it ends and the
+    /// length of the row it leaves open (both counting the bytes of earlier reads).
+    fn measure(&mut self, chunk: &[u8]) -> (u64, u64) {
+        let mut longest = 0;
+        // Where the open row starts in `chunk` (0 when it began in an earlier read), and
+        // its bytes before `chunk`.
+        let (mut start, mut before) = (0, self.run);
+        // The position of the quote that closed a field last, if it is in `chunk`.
+        let mut closed_at: Option<usize> = None;
+        let mut at = 0;
+        while at < chunk.len() {
+            if self.quoted {
+                match memchr::memchr(b'"', &chunk[at..]) {
+                    Some(i) => {
+                        self.quoted = false;
+                        closed_at = Some(at + i);
+                        at += i + 1;
+                    }
+                    None => break,
+                }
+                continue;
+            }
+            let Some(i) = memchr::memchr2(b'"', b'\n', &chunk[at..]) else {
+                break;
+            };
+            let i = at + i;
+            if chunk[i] == b'\n' {
+                longest = longest.max(before + (i - start) as u64);
+                start = i + 1;
+                before = 0;
+            } else {
+                let (prev, prev_closed) = match i.checked_sub(1) {
+                    Some(p) => (chunk[p], closed_at == Some(p)),
+                    None => (self.last, self.last_closed),
+                };
+                // A quote opens a quoted field at a field's start, or continues one after
+                // a doubled quote; elsewhere it is a byte of an unquoted field.
+                self.quoted = matches!(prev, b',' | b'\n' | b'\r') || prev_closed;
+            }
+            at = i + 1;
+        }
+        if let Some(&b) = chunk.last() {
+            self.last = b;
+            self.last_closed = closed_at == Some(chunk.len() - 1);
+        }
+        let open = before + (chunk.len() - start) as u64;
+        (longest, open)
     }
 }
 
 impl<R: std::io::Read> std::io::Read for RowLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let chunk = &buf[..n];
-        // The run that this read continues (up to its first line break) and the one it
-        // leaves open (after its last). Runs between two breaks of one read are shorter
-        // than the read, which is far below any limit in use.
-        let (longest, open) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(first) => {
-                let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
-                (self.run + first as u64, (n - last - 1) as u64)
-            }
-            None => (self.run + n as u64, self.run + n as u64),
-        };
+        let (longest, open) = self.measure(&buf[..n]);
         self.run = open;
         self.read += n as u64;
         if longest.max(open) > self.limit {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!(
-                    "more than {} bytes without a line break (by byte {}): not a CSV file \
-                     jobsim wrote",
+                    "more than {} bytes in one row (by byte {}): not a CSV file jobsim wrote",
                     self.limit, self.read
                 ),
             ));
@@ -1192,10 +1242,123 @@ mod tests {
             .read_to_end(&mut Vec::new())
             .unwrap_err();
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
-        assert!(
-            e.to_string()
-                .contains("more than 8 bytes without a line break")
-        );
+        assert!(e.to_string().contains("more than 8 bytes in one row"));
+    }
+
+    /// Reads `text` through a [`RowLimit`] of `limit`, `chunk` bytes per read: whether it
+    /// passes.
+    fn row_limit_passes(text: &[u8], limit: u64, chunk: usize) -> bool {
+        use std::io::Read;
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(buf.len()).min(self.1);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        RowLimit::new(Chunks(text, chunk), limit)
+            .read_to_end(&mut Vec::new())
+            .is_ok()
+    }
+
+    /// The last record of `text` as the `csv` crate reads it.
+    fn last_record(text: &[u8]) -> Option<csv::ByteRecord> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        reader.byte_records().map(Result::unwrap).last()
+    }
+
+    /// The longest row of `text` as the `csv` crate reads it: from a record's start to its
+    /// line break (blank lines, which it skips, are rows of nothing).
+    fn longest_csv_row(text: &[u8]) -> u64 {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        let mut record = csv::ByteRecord::new();
+        let mut longest = 0;
+        while reader.read_byte_record(&mut record).unwrap() {
+            // A record's position counts the blank lines skipped before it.
+            let mut start = record.position().expect("a record's position").byte();
+            while text.get(start as usize) == Some(&b'\n') {
+                start += 1;
+            }
+            let end = reader.position().byte();
+            // Ended by a line break: before the end of the file, a record always is; at the
+            // end, the break may be the last byte of a quoted field the file leaves open,
+            // and then the record read without it is another one.
+            let ended_by_break = if (end as usize) < text.len() {
+                end > 0 && text[end as usize - 1] == b'\n'
+            } else {
+                text.last() == Some(&b'\n')
+                    && last_record(&text[..text.len() - 1]).as_ref() == Some(&record)
+            };
+            longest = longest.max(end - start - u64::from(ended_by_break));
+        }
+        longest
+    }
+
+    /// A row's length is measured as the `csv` crate parses rows, whatever the reads:
+    /// passes at exactly its longest row, refused one byte below.
+    fn row_limit_measures_like_the_csv_reader(text: &[u8]) {
+        let longest = longest_csv_row(text);
+        for chunk in 1..=text.len().max(1) {
+            assert!(
+                row_limit_passes(text, longest, chunk),
+                "{:?} refused at {longest} in reads of {chunk}",
+                String::from_utf8_lossy(text)
+            );
+            if longest > 0 {
+                assert!(
+                    !row_limit_passes(text, longest - 1, chunk),
+                    "{:?} passed at {} in reads of {chunk}",
+                    String::from_utf8_lossy(text),
+                    longest - 1
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_quoted_field_spanning_lines_is_one_row_for_the_row_limit() {
+        // `a,"x⏎y⏎z"` is one row of 9 bytes, not three short lines.
+        assert_eq!(longest_csv_row(b"a,\"x\ny\nz\"\nb\n"), 9);
+        row_limit_measures_like_the_csv_reader(b"a,\"x\ny\nz\"\nb\n");
+        // One quote, then short lines for ever: refused once past the limit.
+        let mut endless = b"\"".to_vec();
+        endless.extend(b"ab\n".repeat(1000));
+        assert!(!row_limit_passes(&endless, 100, 64));
+        assert!(row_limit_passes(&b"ab\n".repeat(1000), 100, 64));
+    }
+
+    #[test]
+    fn doubled_quotes_keep_a_field_quoted_for_the_row_limit() {
+        row_limit_measures_like_the_csv_reader(b"\"a\"\"\n\"\"b\"\nc\n");
+        row_limit_measures_like_the_csv_reader(b"x,\"\"\n\"y\"\"\"\n");
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_a_plain_byte_for_the_row_limit() {
+        assert_eq!(longest_csv_row(b"ab\"c\nd\n"), 4);
+        row_limit_measures_like_the_csv_reader(b"ab\"c\nd\n");
+        row_limit_measures_like_the_csv_reader(b"\"a\"b\"\nc\n");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Texts of quotes, commas, line breaks and letters: the row limit finds the rows
+        /// the `csv` crate finds.
+        #[test]
+        fn row_limit_finds_the_rows_the_csv_reader_finds(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'"', b',', b'\n', b'a']), 0..40)
+        ) {
+            row_limit_measures_like_the_csv_reader(&text);
+        }
     }
 
     /// The header serde derives from a row's fields (its renames included).
