@@ -1459,6 +1459,104 @@ mod tests {
         );
     }
 
+    use crate::report::explain::tests::run_scenario;
+
+    /// Rewrites cell `column` (0-based) of line `line` (1-based) of `file` in `dir`.
+    fn set_cell(dir: &Path, file: &str, line: usize, column: usize, value: &[u8]) {
+        let path = dir.join(file);
+        let text = std::fs::read(&path).unwrap();
+        let mut lines: Vec<Vec<u8>> = text.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+        let mut cells: Vec<Vec<u8>> = lines[line - 1]
+            .split(|&b| b == b',')
+            .map(<[u8]>::to_vec)
+            .collect();
+        cells[column] = value.to_vec();
+        lines[line - 1] = cells.join(&b',');
+        std::fs::write(&path, lines.join(&b'\n')).unwrap();
+    }
+
+    /// The error of reading `dir`, with the folder's path taken out.
+    fn read_error(dir: &Path) -> String {
+        let error = View::read(dir).unwrap_err().to_string();
+        error.replace(&format!("{}/", dir.display()), "")
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_with_its_file_line_and_column() {
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let dir = run.path();
+        set_cell(dir, "pods.csv", 3, 11, b"boom");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv, line 3, column \"exit_code\": \"boom\" is not a whole number (write e.g. 0, 3, 250)"
+        );
+        // The first bad cell of a row, in the order the row is read.
+        set_cell(dir, "pods.csv", 2, 5, b"");
+        set_cell(dir, "pods.csv", 2, 2, b"x");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv, line 2, column \"index\": \"x\" is not a whole number (write e.g. 0, 3, 250)"
+        );
+        // events.csv is read before jobs.csv, and jobs.csv before pods.csv.
+        set_cell(dir, "jobs.csv", 2, 7, b"many");
+        assert_eq!(
+            read_error(dir),
+            "jobs.csv, line 2, column \"succeeded\": \"many\" is not a whole number (write e.g. 0, 3, 250)"
+        );
+        set_cell(dir, "events.csv", 6, 0, b"");
+        assert_eq!(
+            read_error(dir),
+            "events.csv, line 6, column \"time\": a time is required"
+        );
+    }
+
+    #[test]
+    fn a_malformed_row_later_in_a_file_is_reported_before_an_earlier_bad_value_or_missing_column() {
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let dir = run.path();
+        set_cell(dir, "pods.csv", 2, 5, b"q");
+        set_cell(dir, "pods.csv", 4, 0, b"\xc3\x28");
+        let error = read_error(dir);
+        assert!(
+            error.starts_with("pods.csv, line 4: CSV parse error: record 3 (line 4, field: 0,")
+                && error.ends_with("invalid UTF-8 in field 0 near byte index 0"),
+            "{error}"
+        );
+        set_cell(dir, "pods.csv", 4, 0, b"p");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv, line 2, column \"created\": \"q\" is not a time in seconds since start (write e.g. 12.345)"
+        );
+        set_cell(dir, "pods.csv", 1, 5, b"made");
+        set_cell(dir, "pods.csv", 5, 0, b"\xff");
+        assert!(
+            read_error(dir).starts_with("pods.csv, line 5: CSV parse error"),
+            "{}",
+            read_error(dir)
+        );
+        set_cell(dir, "pods.csv", 5, 0, b"p");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv: the header has no column \"created\" (the header must name it)"
+        );
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_do_not_shift_line_numbers() {
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let dir = run.path();
+        let path = dir.join("events.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (header, rest) = text.split_once('\n').unwrap();
+        std::fs::write(&path, format!("{header}\n\n , ,\n{rest}")).unwrap();
+        assert!(View::read(dir).is_ok());
+        set_cell(dir, "events.csv", 5, 0, b"-1");
+        assert_eq!(
+            read_error(dir),
+            "events.csv, line 5, column \"time\": \"-1\" is not a time in seconds since start (write e.g. 12.345)"
+        );
+    }
+
     #[test]
     fn resource_names_are_read_as_kubectl_reads_them() {
         assert_eq!(Resource::parse("po"), Some(Resource::Pods));
