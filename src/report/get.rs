@@ -431,62 +431,15 @@ pub fn event_type_of(reason: &str) -> &'static str {
     }
 }
 
-/// A CSV file read whole, its columns by header name.
-struct Csv {
+/// A CSV file's header: its columns by name.
+struct Header {
     path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<(u64, csv::StringRecord)>,
+    names: Vec<String>,
 }
 
-impl Csv {
-    fn read(path: &Path, required: bool) -> Result<Option<Csv>, ReportError> {
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(ReportError::Missing {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(source) => {
-                return Err(ReportError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
-            crate::record::schema::RowLimit::new(file, crate::record::schema::MAX_ROW_BYTES),
-        );
-        let csv_error = |e: csv::Error| ReportError::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        };
-        let header = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line());
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            rows.push((line, record));
-        }
-        Ok(Some(Csv {
-            path: path.to_path_buf(),
-            header,
-            rows,
-        }))
-    }
-
+impl Header {
     fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        self.names.iter().position(|h| h == name)
     }
 
     fn require(&self, name: &str) -> Result<usize, ReportError> {
@@ -506,25 +459,131 @@ impl Csv {
     }
 }
 
+/// A CSV file read row by row (a run of a million pods writes half a gigabyte of events:
+/// no row is kept once it is interpreted), its columns by header name.
+struct Csv {
+    header: Header,
+    reader: csv::Reader<crate::record::schema::RowLimit<std::fs::File>>,
+}
+
+impl Csv {
+    /// Opens `path` and reads its header; `None` when it is absent and not `required`.
+    fn open(path: &Path, required: bool) -> Result<Option<Csv>, ReportError> {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ReportError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(ReportError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
+            crate::record::schema::RowLimit::new(file, crate::record::schema::MAX_ROW_BYTES),
+        );
+        let header = reader
+            .headers()
+            .map_err(|e| csv_error(path, e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        Ok(Some(Csv {
+            header: Header {
+                path: path.to_path_buf(),
+                names: header,
+            },
+            reader,
+        }))
+    }
+
+    /// Hands every row that is not blank to `each`, in file order, once the header has
+    /// every `required` column. The file is judged as CSV before its values are: a
+    /// malformed row anywhere in it is the error, ahead of a missing column or an earlier
+    /// bad value (as when the whole file was read before any value was looked at).
+    fn rows(
+        mut self,
+        required: &[&str],
+        mut each: impl FnMut(&Cells) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        if let Some(missing) = required.iter().find_map(|c| self.header.require(c).err()) {
+            return Err(self.malformed_or(missing));
+        }
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => return Err(csv_error(&self.header.path, e)),
+            }
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let cells = Cells {
+                header: &self.header,
+                line: record.position().map_or(0, |p| p.line()),
+                record: &record,
+            };
+            if let Err(error) = each(&cells) {
+                return Err(self.malformed_or(error));
+            }
+        }
+    }
+
+    /// The first malformed row after the reader's position, or else `error`.
+    fn malformed_or(mut self, error: ReportError) -> ReportError {
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return error,
+                Err(e) => return csv_error(&self.header.path, e),
+            }
+        }
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> ReportError {
+    ReportError::Csv {
+        path: path.to_path_buf(),
+        line: e.position().map_or(0, |p| p.line()),
+        message: e.to_string(),
+    }
+}
+
 /// Reads cells of one row by column name.
 struct Cells<'a> {
-    csv: &'a Csv,
+    header: &'a Header,
     line: u64,
     record: &'a csv::StringRecord,
 }
 
 impl Cells<'_> {
     fn text(&self, column: &str) -> &str {
-        self.csv
+        self.header
             .column(column)
             .and_then(|i| self.record.get(i))
             .unwrap_or("")
             .trim()
     }
 
+    fn value_error(&self, column: &str, message: String) -> ReportError {
+        self.header.value_error(self.line, column, message)
+    }
+
     fn time(&self, column: &str) -> Result<Option<SimTime>, ReportError> {
-        parse_seconds(self.text(column))
-            .map_err(|message| self.csv.value_error(self.line, column, message))
+        parse_seconds(self.text(column)).map_err(|message| self.value_error(column, message))
+    }
+
+    /// A time that must be there.
+    fn required_time(&self, column: &str) -> Result<SimTime, ReportError> {
+        self.time(column)?
+            .ok_or_else(|| self.value_error(column, "a time is required".into()))
     }
 
     fn number<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, ReportError> {
@@ -533,8 +592,7 @@ impl Cells<'_> {
             return Ok(None);
         }
         text.parse().map(Some).map_err(|_| {
-            self.csv.value_error(
-                self.line,
+            self.value_error(
                 column,
                 format!("{text:?} is not a whole number (write e.g. 0, 3, 250)"),
             )
@@ -653,21 +711,11 @@ impl View {
     }
 
     fn read_events(&mut self, path: &Path) -> Result<(), ReportError> {
-        let Some(csv) = Csv::read(path, false)? else {
+        let Some(csv) = Csv::open(path, false)? else {
             return Ok(());
         };
-        for column in ["time", "object", "reason", "message"] {
-            csv.require(column)?;
-        }
-        for (line, record) in &csv.rows {
-            let cells = Cells {
-                csv: &csv,
-                line: *line,
-                record,
-            };
-            let time = cells
-                .time("time")?
-                .ok_or_else(|| csv.value_error(*line, "time", "a time is required".into()))?;
+        csv.rows(&["time", "object", "reason", "message"], |cells| {
+            let time = cells.required_time("time")?;
             let reason = cells.text("reason").to_string();
             let event_type = match cells.text("type") {
                 "" => event_type_of(&reason).to_string(),
@@ -680,8 +728,8 @@ impl View {
                 object: cells.text("object").to_string(),
                 message: cells.text("message").to_string(),
             });
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn read_jobs(
@@ -690,12 +738,9 @@ impl View {
         summary: &Summary<MetricsAsWritten>,
         objects: &ObjectList,
     ) -> Result<(), ReportError> {
-        let Some(csv) = Csv::read(path, false)? else {
+        let Some(csv) = Csv::open(path, false)? else {
             return Ok(());
         };
-        for column in ["job", "created"] {
-            csv.require(column)?;
-        }
         let specs: HashMap<&str, &crate::record::schema::JobSummary> =
             summary.jobs.iter().map(|j| (j.name.as_str(), j)).collect();
         let mut templates: HashMap<String, Template> = HashMap::new();
@@ -738,13 +783,8 @@ impl View {
                 _ => {}
             }
         }
-        let mut jobs = Vec::with_capacity(csv.rows.len());
-        for (line, record) in &csv.rows {
-            let cells = Cells {
-                csv: &csv,
-                line: *line,
-                record,
-            };
+        let mut jobs = Vec::new();
+        csv.rows(&["job", "created"], |cells| {
             let name = cells.text("job").to_string();
             let owner = Some(cells.text("owner").to_string()).filter(|o| !o.is_empty());
             let spec = specs.get(name.as_str());
@@ -754,9 +794,7 @@ impl View {
                 .cloned()
                 .unwrap_or_default();
             jobs.push(JobView {
-                created: cells.time("created")?.ok_or_else(|| {
-                    csv.value_error(*line, "created", "a time is required".into())
-                })?,
+                created: cells.required_time("created")?,
                 started: cells.time("started")?,
                 finished: cells.time("finished")?,
                 outcome: cells.text("outcome").to_string(),
@@ -772,7 +810,8 @@ impl View {
                 owner,
                 name,
             });
-        }
+            Ok(())
+        })?;
         self.jobs = jobs;
         Ok(())
     }
@@ -807,10 +846,7 @@ impl View {
     }
 
     fn read_pods(&mut self, path: &Path) -> Result<(), ReportError> {
-        let csv = Csv::read(path, true)?.expect("a required file is read or refused");
-        for column in ["pod", "job", "created", "finished", "phase"] {
-            csv.require(column)?;
-        }
+        let csv = Csv::open(path, true)?.expect("a required file is opened or refused");
         // What the events say of each pod: deletion asked, kubelet starts and back-offs.
         #[derive(Default)]
         struct PodEvents {
@@ -846,13 +882,9 @@ impl View {
             .map(|(i, j)| (j.name.as_str(), i))
             .collect();
         let mut successes: Vec<Vec<(SimTime, Option<u32>)>> = vec![Vec::new(); self.jobs.len()];
-        let mut pods = Vec::with_capacity(csv.rows.len());
-        for (line, record) in &csv.rows {
-            let cells = Cells {
-                csv: &csv,
-                line: *line,
-                record,
-            };
+        let mut pods = Vec::new();
+        let required = ["pod", "job", "created", "finished", "phase"];
+        csv.rows(&required, |cells| {
             let name = cells.text("pod").to_string();
             let job = cells.text("job").to_string();
             let finished = cells.time("finished")?;
@@ -901,9 +933,7 @@ impl View {
                 .unwrap_or(1);
             pods.push(PodView {
                 node: Some(cells.text("node").to_string()).filter(|n| !n.is_empty()),
-                created: cells.time("created")?.ok_or_else(|| {
-                    csv.value_error(*line, "created", "a time is required".into())
-                })?,
+                created: cells.required_time("created")?,
                 scheduled: cells.time("scheduled")?,
                 started: cells.time("started")?,
                 finished,
@@ -914,12 +944,13 @@ impl View {
                 restart_times,
                 crash_waits,
                 containers,
-                extra: csv
+                extra: cells
                     .header
+                    .names
                     .iter()
                     .enumerate()
                     .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
-                    .map(|(i, h)| (h.clone(), record.get(i).unwrap_or("").to_string()))
+                    .map(|(i, h)| (h.clone(), cells.record.get(i).unwrap_or("").to_string()))
                     .collect(),
                 index,
                 phase,
@@ -927,7 +958,8 @@ impl View {
                 job,
                 name,
             });
-        }
+            Ok(())
+        })?;
         for (job, mut list) in self.jobs.iter_mut().zip(successes) {
             list.sort_unstable();
             if job.indexed {
