@@ -415,6 +415,9 @@ pub struct ReadOptions {
     pub pods: bool,
     /// Keep the events recorded up to this moment ([`View::events`]); `None`: none.
     pub events_until: Option<SimTime>,
+    /// Keep the `pods.csv` columns this reader does not interpret ([`PodView::extra`]):
+    /// no row of `jobsim get` shows them, and they are most of a pod's memory.
+    pub pod_extra_columns: bool,
 }
 
 impl ReadOptions {
@@ -422,6 +425,7 @@ impl ReadOptions {
     pub const ALL: ReadOptions = ReadOptions {
         pods: true,
         events_until: Some(SimTime::MAX),
+        pod_extra_columns: true,
     };
 
     /// What the table (or the watch) of `resource` needs when the last moment it shows is
@@ -430,6 +434,7 @@ impl ReadOptions {
         ReadOptions {
             pods: resource == Resource::Pods,
             events_until: (resource == Resource::Events).then_some(until.unwrap_or(SimTime::MAX)),
+            pod_extra_columns: false,
         }
     }
 }
@@ -439,11 +444,13 @@ impl ReadOptions {
 #[derive(Debug, Default)]
 struct PodEvents {
     deletion: Option<SimTime>,
-    /// A `Started` event was seen: those after it are restarts.
-    started: bool,
     restarts: Vec<SimTime>,
     back_off: Vec<SimTime>,
 }
+
+/// Names of pods, hashed with foldhash (fixed seed), which mixes the shared `<job>-`
+/// prefix of pod names well. Only looked up, never iterated.
+type PodNames<V> = HashMap<Box<str>, V, foldhash::fast::FixedState>;
 
 /// What `events.csv` says of the other objects, gathered as it is read.
 #[derive(Debug, Default)]
@@ -452,8 +459,12 @@ struct EventFacts {
     latest: Option<SimTime>,
     /// Each Job's suspensions, from its `Suspended` / `Resumed` events.
     suspensions: HashMap<String, Vec<(SimTime, Option<SimTime>)>>,
-    /// What the events say of each pod (gathered only when the pods are kept).
-    pods: HashMap<Box<str>, PodEvents, foldhash::fast::FixedState>,
+    /// What the events say of each pod that has anything said of it beyond its first
+    /// start (gathered only when the pods are kept).
+    pods: PodNames<PodEvents>,
+    /// The pods whose first `Started` event was seen: nearly every pod, so a set of
+    /// names rather than an entry of `pods` each. Needed only while the events are read.
+    started: std::collections::HashSet<Box<str>, foldhash::fast::FixedState>,
 }
 
 impl EventFacts {
@@ -506,10 +517,15 @@ impl EventFacts {
             _ => None,
         };
         let Some(name) = name else { return };
+        if let Fact::Started = fact
+            && !self.started.contains(name)
+        {
+            self.started.insert(name.into());
+            return;
+        }
         let add = |pod: &mut PodEvents| match fact {
             Fact::Deletion => pod.deletion = pod.deletion.or(Some(time)),
-            Fact::Started if pod.started => pod.restarts.push(time),
-            Fact::Started => pod.started = true,
+            Fact::Started => pod.restarts.push(time),
             Fact::BackOff => pod.back_off.push(time),
         };
         match self.pods.get_mut(name) {
@@ -874,6 +890,7 @@ impl View {
             }
             Ok(())
         })?;
+        facts.started = Default::default();
         Ok(facts)
     }
 
@@ -910,7 +927,7 @@ impl View {
                 Object::Other(_) => {}
             }
         }
-        let mut jobs = Vec::new();
+        let mut jobs = super::records::room_for_rows(path, super::records::MIN_JOB_ROW_BYTES);
         csv.rows(&["job", "created"], |cells| {
             let name = cells.text("job").to_string();
             let owner = Some(cells.text("owner").to_string()).filter(|o| !o.is_empty());
@@ -979,7 +996,7 @@ impl View {
         &mut self,
         path: &Path,
         options: ReadOptions,
-        by_pod: &mut HashMap<Box<str>, PodEvents, foldhash::fast::FixedState>,
+        by_pod: &mut PodNames<PodEvents>,
     ) -> Result<Option<SimTime>, ReportError> {
         let csv = Csv::open(path, true)?.expect("a required file is opened or refused");
         let job_index: HashMap<&str, usize> = self
@@ -989,7 +1006,11 @@ impl View {
             .map(|(i, j)| (j.name.as_str(), i))
             .collect();
         let mut successes: Vec<Vec<(SimTime, Option<u32>)>> = vec![Vec::new(); self.jobs.len()];
-        let mut pods = Vec::new();
+        let mut pods = if options.pods {
+            super::records::room_for_rows(path, super::records::MIN_POD_ROW_BYTES)
+        } else {
+            Vec::new()
+        };
         let mut latest = None;
         let required = ["pod", "job", "created", "finished", "phase"];
         csv.rows(&required, |cells| {
@@ -1071,14 +1092,18 @@ impl View {
                 restart_times,
                 crash_waits,
                 containers,
-                extra: cells
-                    .header
-                    .names
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
-                    .map(|(i, h)| (h.clone(), cells.record.get(i).unwrap_or("").to_string()))
-                    .collect(),
+                extra: if options.pod_extra_columns {
+                    cells
+                        .header
+                        .names
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
+                        .map(|(i, h)| (h.clone(), cells.record.get(i).unwrap_or("").to_string()))
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                },
             });
             Ok(())
         })?;
@@ -1790,7 +1815,17 @@ mod tests {
             let full = View::read(dir).unwrap();
             let options = ReadOptions::for_resource(Resource::Pods, None);
             let narrowed = View::read_for(dir, options).unwrap();
-            assert_eq!(narrowed.pods, full.pods, "{scenario}");
+            // The same pods, but for the columns no row shows, which a full read keeps.
+            assert!(full.pods.iter().all(|p| p.extra.contains_key("ended_by")));
+            let without_extra = |v: &View| -> Vec<PodView> {
+                let pods = v.pods.iter().cloned();
+                pods.map(|p| PodView {
+                    extra: BTreeMap::new(),
+                    ..p
+                })
+                .collect()
+            };
+            assert_eq!(narrowed.pods, without_extra(&full), "{scenario}");
             assert_eq!(narrowed.end, full.end, "{scenario}");
             assert!(narrowed.events.is_empty(), "{scenario}");
             for at in every_moment(&full) {
