@@ -6,8 +6,10 @@
 //! It owns reading those files into per-object histories ([`View`]), the one place that
 //! says what a pod's STATUS column is at a moment ([`pod_state`]), the Job, CronJob and
 //! event rows, kubectl's human durations ([`human_duration`]) and its column layout
-//! ([`format_table`]). It reads columns by header name and keeps every column it does not
-//! know (later versions of the records add some), so a status rule can use them. It must
+//! ([`format_table`]). It reads the files row by row, columns by header name, and keeps
+//! only what the caller will list ([`ReadOptions`]: a full [`View::read`] keeps every pod,
+//! every event and every `pods.csv` column it does not know, so a status rule can use
+//! them). It must
 //! not re-simulate: what the records do not say (a CronJob suspended for a while, restart
 //! times without kubelet events) is shown as the records leave it, and the README says so.
 
