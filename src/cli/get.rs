@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use jobsim::report::ReportError;
-use jobsim::report::get::{NO_RESOURCES, Resource, View};
+use jobsim::report::get::{NO_RESOURCES, ReadOptions, Resource, View};
 
 use super::output::{Stdout, StdoutError};
 
@@ -75,15 +75,26 @@ impl GetError {
 
 /// Prints the table (or the watch) of the resource.
 pub fn get(args: GetArgs, out: &mut Stdout) -> Result<(), GetError> {
-    let view = View::read(&args.out_dir).map_err(GetError::Read)?;
+    // `None`: the end of the run, known once the folder is read. A bad `--at` is reported
+    // after a bad folder, as before the read was narrowed.
     let at = match args.at.as_deref().map(str::trim) {
-        None if args.watch => 0,
-        None | Some("end") => view.end,
-        Some(text) => jobsim::report::get::parse_moment(text).map_err(|message| GetError::At {
-            text: text.to_string(),
-            message,
-        })?,
+        None if args.watch => Ok(Some(0)),
+        None | Some("end") => Ok(None),
+        Some(text) => jobsim::report::get::parse_moment(text)
+            .map(Some)
+            .map_err(|message| GetError::At {
+                text: text.to_string(),
+                message,
+            }),
     };
+    // Read only what this resource's rows need, up to the last moment they show.
+    let until = match at {
+        Ok(Some(at)) if !args.watch => Some(at),
+        _ => None,
+    };
+    let options = ReadOptions::for_resource(args.resource, until);
+    let view = View::read_for(&args.out_dir, options).map_err(GetError::Read)?;
+    let at = at?.unwrap_or(view.end);
     let wide = args.output.is_some();
     if args.watch {
         let text = view.watch(args.resource, at, wide, args.output_watch_events);

@@ -6,8 +6,10 @@
 //! It owns reading those files into per-object histories ([`View`]), the one place that
 //! says what a pod's STATUS column is at a moment ([`pod_state`]), the Job, CronJob and
 //! event rows, kubectl's human durations ([`human_duration`]) and its column layout
-//! ([`format_table`]). It reads columns by header name and keeps every column it does not
-//! know (later versions of the records add some), so a status rule can use them. It must
+//! ([`format_table`]). It reads the files row by row, columns by header name, and keeps
+//! only what the caller will list ([`ReadOptions`]: a full [`View::read`] keeps every pod,
+//! every event and every `pods.csv` column it does not know, so a status rule can use
+//! them). It must
 //! not re-simulate: what the records do not say (a CronJob suspended for a while, restart
 //! times without kubelet events) is shown as the records leave it, and the README says so.
 
@@ -389,17 +391,154 @@ pub struct EventView {
 pub struct View {
     /// The end of the run.
     pub end: SimTime,
-    /// Every pod, in `pods.csv` order.
+    /// Every pod, in `pods.csv` order (none when the read did not ask for them:
+    /// [`ReadOptions::pods`]).
     pub pods: Vec<PodView>,
     /// Every Job, in `jobs.csv` order.
     pub jobs: Vec<JobView>,
     /// Every CronJob, in `summary.json` order.
     pub cronjobs: Vec<CronJobView>,
-    /// Every event, in file order.
+    /// The events the read asked for ([`ReadOptions::events_until`]), in file order.
     pub events: Vec<EventView>,
     /// Wall-clock start of the run (to place `objects.json` timestamps and CronJob Job
     /// names on the simulated clock).
     start: Option<jiff::Timestamp>,
+}
+
+/// What a read of an output folder keeps beyond the Jobs and CronJobs, which it always
+/// keeps. However little it keeps, it takes from `events.csv` what the pod and Job rows
+/// need (suspensions, deletions, restarts, crash-loop waits) and the latest moment of the
+/// run, so a narrowed read shows the same rows as a full one: it only holds less (a run of
+/// a million pods writes five million events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Keep every pod ([`View::pods`]). Without them the Jobs still count their pods'
+    /// successes.
+    pub pods: bool,
+    /// Keep the events recorded up to this moment ([`View::events`]); `None`: none.
+    pub events_until: Option<SimTime>,
+    /// Keep the `pods.csv` columns this reader does not interpret ([`PodView::extra`]):
+    /// no row of `jobsim get` shows them, and they are most of a pod's memory.
+    pub pod_extra_columns: bool,
+}
+
+impl ReadOptions {
+    /// Everything the folder says.
+    pub const ALL: ReadOptions = ReadOptions {
+        pods: true,
+        events_until: Some(SimTime::MAX),
+        pod_extra_columns: true,
+    };
+
+    /// What the table (or the watch) of `resource` needs when the last moment it shows is
+    /// `until` (`None`: the end of the run).
+    pub fn for_resource(resource: Resource, until: Option<SimTime>) -> ReadOptions {
+        ReadOptions {
+            pods: resource == Resource::Pods,
+            events_until: (resource == Resource::Events).then_some(until.unwrap_or(SimTime::MAX)),
+            pod_extra_columns: false,
+        }
+    }
+}
+
+/// What the events say of one pod: when its deletion was asked, its kubelet restarts and
+/// back-offs (in file order).
+#[derive(Debug, Default)]
+struct PodEvents {
+    deletion: Option<SimTime>,
+    restarts: Vec<SimTime>,
+    back_off: Vec<SimTime>,
+}
+
+/// Names of pods, hashed with foldhash (fixed seed), which mixes the shared `<job>-`
+/// prefix of pod names well. Only looked up, never iterated.
+type PodNames<V> = HashMap<Box<str>, V, foldhash::fast::FixedState>;
+
+/// What `events.csv` says of the other objects, gathered as it is read.
+#[derive(Debug, Default)]
+struct EventFacts {
+    /// The latest event's time.
+    latest: Option<SimTime>,
+    /// Each Job's suspensions, from its `Suspended` / `Resumed` events.
+    suspensions: HashMap<String, Vec<(SimTime, Option<SimTime>)>>,
+    /// What the events say of each pod that has anything said of it beyond its first
+    /// start (gathered only when the pods are kept).
+    pods: PodNames<PodEvents>,
+    /// The pods whose first `Started` event was seen: nearly every pod, so a set of
+    /// names rather than an entry of `pods` each. Needed only while the events are read.
+    started: std::collections::HashSet<Box<str>, foldhash::fast::FixedState>,
+}
+
+impl EventFacts {
+    /// An event of Job `job`: `Suspended` opens a suspension, `Resumed` closes it.
+    fn add_job_event(&mut self, job: &str, reason: &str, time: SimTime) {
+        match reason {
+            "Suspended" => {
+                let spans = self.suspensions.entry(job.to_string()).or_default();
+                if spans.last().is_none_or(|s| s.1.is_some()) {
+                    spans.push((time, None));
+                }
+            }
+            "Resumed" => {
+                let open = self
+                    .suspensions
+                    .get_mut(job)
+                    .and_then(|spans| spans.last_mut())
+                    .filter(|s| s.1.is_none());
+                if let Some(last) = open {
+                    last.1 = Some(time);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An event that tells of a pod: a controller's `Deleted pod: NAME` (on the Job), a
+    /// taint eviction or the kubelet's `Killing` (deletion asked), `Started`, `BackOff`.
+    fn add_pod_event<'a>(
+        &mut self,
+        object: &'a str,
+        reason: &str,
+        message: impl FnOnce() -> &'a str,
+        time: SimTime,
+    ) {
+        enum Fact {
+            Deletion,
+            Started,
+            BackOff,
+        }
+        let fact = match reason {
+            "SuccessfulDelete" | "TaintManagerEviction" | "Killing" => Fact::Deletion,
+            "Started" => Fact::Started,
+            "BackOff" => Fact::BackOff,
+            _ => return,
+        };
+        let name = match (object.split_once('/'), reason) {
+            (Some(("job", _)), "SuccessfulDelete") => message().strip_prefix("Deleted pod: "),
+            (Some(("pod", name)), _) => Some(name),
+            _ => None,
+        };
+        let Some(name) = name else { return };
+        if let Fact::Started = fact
+            && !self.started.contains(name)
+        {
+            self.started.insert(name.into());
+            return;
+        }
+        let add = |pod: &mut PodEvents| match fact {
+            Fact::Deletion => pod.deletion = pod.deletion.or(Some(time)),
+            Fact::Started => pod.restarts.push(time),
+            Fact::BackOff => pod.back_off.push(time),
+        };
+        match self.pods.get_mut(name) {
+            Some(pod) => add(pod),
+            None => {
+                let mut pod = PodEvents::default();
+                add(&mut pod);
+                self.pods.insert(name.into(), pod);
+            }
+        }
+    }
 }
 
 /// The reasons Kubernetes records as `Warning` events (the rest are `Normal`).
@@ -431,62 +570,15 @@ pub fn event_type_of(reason: &str) -> &'static str {
     }
 }
 
-/// A CSV file read whole, its columns by header name.
-struct Csv {
+/// A CSV file's header: its columns by name.
+struct Header {
     path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<(u64, csv::StringRecord)>,
+    names: Vec<String>,
 }
 
-impl Csv {
-    fn read(path: &Path, required: bool) -> Result<Option<Csv>, ReportError> {
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(ReportError::Missing {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(source) => {
-                return Err(ReportError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
-            crate::record::schema::RowLimit::new(file, crate::record::schema::MAX_ROW_BYTES),
-        );
-        let csv_error = |e: csv::Error| ReportError::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        };
-        let header = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line());
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            rows.push((line, record));
-        }
-        Ok(Some(Csv {
-            path: path.to_path_buf(),
-            header,
-            rows,
-        }))
-    }
-
+impl Header {
     fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        self.names.iter().position(|h| h == name)
     }
 
     fn require(&self, name: &str) -> Result<usize, ReportError> {
@@ -506,25 +598,131 @@ impl Csv {
     }
 }
 
+/// A CSV file read row by row (a run of a million pods writes half a gigabyte of events:
+/// no row is kept once it is interpreted), its columns by header name.
+struct Csv {
+    header: Header,
+    reader: csv::Reader<crate::record::schema::RowLimit<std::fs::File>>,
+}
+
+impl Csv {
+    /// Opens `path` and reads its header; `None` when it is absent and not `required`.
+    fn open(path: &Path, required: bool) -> Result<Option<Csv>, ReportError> {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ReportError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(ReportError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
+            crate::record::schema::RowLimit::new(file, crate::record::schema::MAX_ROW_BYTES),
+        );
+        let header = reader
+            .headers()
+            .map_err(|e| csv_error(path, e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        Ok(Some(Csv {
+            header: Header {
+                path: path.to_path_buf(),
+                names: header,
+            },
+            reader,
+        }))
+    }
+
+    /// Hands every row that is not blank to `each`, in file order, once the header has
+    /// every `required` column. The file is judged as CSV before its values are: a
+    /// malformed row anywhere in it is the error, ahead of a missing column or an earlier
+    /// bad value (as when the whole file was read before any value was looked at).
+    fn rows(
+        mut self,
+        required: &[&str],
+        mut each: impl FnMut(&Cells) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        if let Some(missing) = required.iter().find_map(|c| self.header.require(c).err()) {
+            return Err(self.malformed_or(missing));
+        }
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => return Err(csv_error(&self.header.path, e)),
+            }
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let cells = Cells {
+                header: &self.header,
+                line: record.position().map_or(0, |p| p.line()),
+                record: &record,
+            };
+            if let Err(error) = each(&cells) {
+                return Err(self.malformed_or(error));
+            }
+        }
+    }
+
+    /// The first malformed row after the reader's position, or else `error`.
+    fn malformed_or(mut self, error: ReportError) -> ReportError {
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return error,
+                Err(e) => return csv_error(&self.header.path, e),
+            }
+        }
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> ReportError {
+    ReportError::Csv {
+        path: path.to_path_buf(),
+        line: e.position().map_or(0, |p| p.line()),
+        message: e.to_string(),
+    }
+}
+
 /// Reads cells of one row by column name.
 struct Cells<'a> {
-    csv: &'a Csv,
+    header: &'a Header,
     line: u64,
     record: &'a csv::StringRecord,
 }
 
 impl Cells<'_> {
     fn text(&self, column: &str) -> &str {
-        self.csv
+        self.header
             .column(column)
             .and_then(|i| self.record.get(i))
             .unwrap_or("")
             .trim()
     }
 
+    fn value_error(&self, column: &str, message: String) -> ReportError {
+        self.header.value_error(self.line, column, message)
+    }
+
     fn time(&self, column: &str) -> Result<Option<SimTime>, ReportError> {
-        parse_seconds(self.text(column))
-            .map_err(|message| self.csv.value_error(self.line, column, message))
+        parse_seconds(self.text(column)).map_err(|message| self.value_error(column, message))
+    }
+
+    /// A time that must be there.
+    fn required_time(&self, column: &str) -> Result<SimTime, ReportError> {
+        self.time(column)?
+            .ok_or_else(|| self.value_error(column, "a time is required".into()))
     }
 
     fn number<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, ReportError> {
@@ -533,8 +731,7 @@ impl Cells<'_> {
             return Ok(None);
         }
         text.parse().map(Some).map_err(|_| {
-            self.csv.value_error(
-                self.line,
+            self.value_error(
                 column,
                 format!("{text:?} is not a whole number (write e.g. 0, 3, 250)"),
             )
@@ -586,9 +783,15 @@ fn template_containers(template: Option<&serde_json::Value>) -> Vec<(String, Str
 }
 
 impl View {
-    /// Reads `out_dir`. `summary.json` and `pods.csv` are required; the others are read
-    /// when present.
+    /// Reads all of `out_dir`. `summary.json` and `pods.csv` are required; the others are
+    /// read when present.
     pub fn read(out_dir: &Path) -> Result<View, ReportError> {
+        View::read_for(out_dir, ReadOptions::ALL)
+    }
+
+    /// Reads `out_dir`, keeping what `options` asks for. The files are read, and checked,
+    /// as by [`View::read`]: a narrowed read fails where a full one does.
+    pub fn read_for(out_dir: &Path, options: ReadOptions) -> Result<View, ReportError> {
         let summary_path = out_dir.join("summary.json");
         let summary_text = std::fs::read_to_string(&summary_path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
@@ -609,7 +812,7 @@ impl View {
             start,
             ..View::default()
         };
-        view.read_events(&out_dir.join("events.csv"))?;
+        let mut facts = view.read_events(&out_dir.join("events.csv"), options)?;
         let objects_path = out_dir.join("objects.json");
         let objects: ObjectList = match std::fs::read_to_string(&objects_path) {
             Ok(text) => serde_json::from_str(&text).map_err(json_error(&objects_path))?,
@@ -621,19 +824,19 @@ impl View {
                 });
             }
         };
-        view.read_jobs(&out_dir.join("jobs.csv"), &summary, &objects)?;
+        view.read_jobs(
+            &out_dir.join("jobs.csv"),
+            &summary,
+            &objects,
+            &mut facts.suspensions,
+        )?;
         view.read_cronjobs(&summary, &objects);
-        view.read_pods(&out_dir.join("pods.csv"))?;
+        let pods_latest = view.read_pods(&out_dir.join("pods.csv"), options, &mut facts.pods)?;
         let latest = view
-            .pods
+            .jobs
             .iter()
-            .flat_map(|p| [Some(p.created), p.finished, p.removed])
-            .chain(
-                view.jobs
-                    .iter()
-                    .flat_map(|j| [Some(j.created), j.finished, j.deleted]),
-            )
-            .chain(view.events.iter().map(|e| Some(e.time)))
+            .flat_map(|j| [Some(j.created), j.finished, j.deleted])
+            .chain([pods_latest, facts.latest])
             .flatten()
             .max()
             .unwrap_or(0);
@@ -652,36 +855,45 @@ impl View {
         u64::try_from(ms).ok()
     }
 
-    fn read_events(&mut self, path: &Path) -> Result<(), ReportError> {
-        let Some(csv) = Csv::read(path, false)? else {
-            return Ok(());
+    /// Reads `events.csv` once: what the Jobs and pods need of it, and the events
+    /// themselves as far as `options` asks.
+    fn read_events(
+        &mut self,
+        path: &Path,
+        options: ReadOptions,
+    ) -> Result<EventFacts, ReportError> {
+        let mut facts = EventFacts::default();
+        let Some(csv) = Csv::open(path, false)? else {
+            return Ok(facts);
         };
-        for column in ["time", "object", "reason", "message"] {
-            csv.require(column)?;
-        }
-        for (line, record) in &csv.rows {
-            let cells = Cells {
-                csv: &csv,
-                line: *line,
-                record,
-            };
-            let time = cells
-                .time("time")?
-                .ok_or_else(|| csv.value_error(*line, "time", "a time is required".into()))?;
-            let reason = cells.text("reason").to_string();
-            let event_type = match cells.text("type") {
-                "" => event_type_of(&reason).to_string(),
-                given => given.to_string(),
-            };
-            self.events.push(EventView {
-                time,
-                event_type,
-                reason,
-                object: cells.text("object").to_string(),
-                message: cells.text("message").to_string(),
-            });
-        }
-        Ok(())
+        csv.rows(&["time", "object", "reason", "message"], |cells| {
+            let time = cells.required_time("time")?;
+            facts.latest = facts.latest.max(Some(time));
+            let object = cells.text("object");
+            let reason = cells.text("reason");
+            if let Some(job) = object.strip_prefix("job/") {
+                facts.add_job_event(job, reason, time);
+            }
+            if options.pods {
+                facts.add_pod_event(object, reason, || cells.text("message"), time);
+            }
+            if options.events_until.is_some_and(|until| time <= until) {
+                let event_type = match cells.text("type") {
+                    "" => event_type_of(reason).to_string(),
+                    given => given.to_string(),
+                };
+                self.events.push(EventView {
+                    time,
+                    event_type,
+                    reason: reason.to_string(),
+                    object: object.to_string(),
+                    message: cells.text("message").to_string(),
+                });
+            }
+            Ok(())
+        })?;
+        facts.started = Default::default();
+        Ok(facts)
     }
 
     fn read_jobs(
@@ -689,13 +901,11 @@ impl View {
         path: &Path,
         summary: &Summary<MetricsAsWritten>,
         objects: &ObjectList,
+        suspended: &mut HashMap<String, Vec<(SimTime, Option<SimTime>)>>,
     ) -> Result<(), ReportError> {
-        let Some(csv) = Csv::read(path, false)? else {
+        let Some(csv) = Csv::open(path, false)? else {
             return Ok(());
         };
-        for column in ["job", "created"] {
-            csv.require(column)?;
-        }
         let specs: HashMap<&str, &crate::record::schema::JobSummary> =
             summary.jobs.iter().map(|j| (j.name.as_str(), j)).collect();
         let mut templates: HashMap<String, Template> = HashMap::new();
@@ -719,32 +929,8 @@ impl View {
                 Object::Other(_) => {}
             }
         }
-        // Suspensions from the Job's own events.
-        let mut suspended: HashMap<&str, Vec<(SimTime, Option<SimTime>)>> = HashMap::new();
-        for event in &self.events {
-            let Some(job) = event.object.strip_prefix("job/") else {
-                continue;
-            };
-            let spans = suspended.entry(job).or_default();
-            match event.reason.as_str() {
-                "Suspended" if spans.last().is_none_or(|s| s.1.is_some()) => {
-                    spans.push((event.time, None));
-                }
-                "Resumed" => {
-                    if let Some(last) = spans.last_mut().filter(|s| s.1.is_none()) {
-                        last.1 = Some(event.time);
-                    }
-                }
-                _ => {}
-            }
-        }
-        let mut jobs = Vec::with_capacity(csv.rows.len());
-        for (line, record) in &csv.rows {
-            let cells = Cells {
-                csv: &csv,
-                line: *line,
-                record,
-            };
+        let mut jobs = super::records::room_for_rows(path, super::records::MIN_JOB_ROW_BYTES);
+        csv.rows(&["job", "created"], |cells| {
             let name = cells.text("job").to_string();
             let owner = Some(cells.text("owner").to_string()).filter(|o| !o.is_empty());
             let spec = specs.get(name.as_str());
@@ -754,9 +940,7 @@ impl View {
                 .cloned()
                 .unwrap_or_default();
             jobs.push(JobView {
-                created: cells.time("created")?.ok_or_else(|| {
-                    csv.value_error(*line, "created", "a time is required".into())
-                })?,
+                created: cells.required_time("created")?,
                 started: cells.time("started")?,
                 finished: cells.time("finished")?,
                 outcome: cells.text("outcome").to_string(),
@@ -765,14 +949,15 @@ impl View {
                 completions: spec.and_then(|s| s.completions),
                 parallelism: spec.and_then(|s| s.parallelism),
                 indexed: spec.is_some_and(|s| s.is_indexed()),
-                suspensions: suspended.remove(name.as_str()).unwrap_or_default(),
+                suspensions: suspended.remove(&name).unwrap_or_default(),
                 successes: Vec::new(),
                 containers,
                 uid: if owner.is_none() { uid } else { None },
                 owner,
                 name,
             });
-        }
+            Ok(())
+        })?;
         self.jobs = jobs;
         Ok(())
     }
@@ -806,39 +991,16 @@ impl View {
         }
     }
 
-    fn read_pods(&mut self, path: &Path) -> Result<(), ReportError> {
-        let csv = Csv::read(path, true)?.expect("a required file is read or refused");
-        for column in ["pod", "job", "created", "finished", "phase"] {
-            csv.require(column)?;
-        }
-        // What the events say of each pod: deletion asked, kubelet starts and back-offs.
-        #[derive(Default)]
-        struct PodEvents {
-            deletion: Option<SimTime>,
-            started: Vec<SimTime>,
-            back_off: Vec<SimTime>,
-        }
-        let mut by_pod: HashMap<String, PodEvents> = HashMap::new();
-        for event in &self.events {
-            let target = match (event.object.split_once('/'), event.reason.as_str()) {
-                (Some(("job", _)), "SuccessfulDelete") => event
-                    .message
-                    .strip_prefix("Deleted pod: ")
-                    .map(str::to_string),
-                (Some(("pod", name)), _) => Some(name.to_string()),
-                _ => None,
-            };
-            let Some(name) = target else { continue };
-            let entry = by_pod.entry(name).or_default();
-            match event.reason.as_str() {
-                "SuccessfulDelete" | "TaintManagerEviction" | "Killing" => {
-                    entry.deletion = entry.deletion.or(Some(event.time));
-                }
-                "Started" => entry.started.push(event.time),
-                "BackOff" => entry.back_off.push(event.time),
-                _ => {}
-            }
-        }
+    /// Reads `pods.csv` (every row is checked, also when the pods are not kept) and the
+    /// successes of each Job; returns the latest moment a pod was created, finished or
+    /// removed.
+    fn read_pods(
+        &mut self,
+        path: &Path,
+        options: ReadOptions,
+        by_pod: &mut PodNames<PodEvents>,
+    ) -> Result<Option<SimTime>, ReportError> {
+        let csv = Csv::open(path, true)?.expect("a required file is opened or refused");
         let job_index: HashMap<&str, usize> = self
             .jobs
             .iter()
@@ -846,22 +1008,50 @@ impl View {
             .map(|(i, j)| (j.name.as_str(), i))
             .collect();
         let mut successes: Vec<Vec<(SimTime, Option<u32>)>> = vec![Vec::new(); self.jobs.len()];
-        let mut pods = Vec::with_capacity(csv.rows.len());
-        for (line, record) in &csv.rows {
-            let cells = Cells {
-                csv: &csv,
-                line: *line,
-                record,
-            };
-            let name = cells.text("pod").to_string();
-            let job = cells.text("job").to_string();
+        let mut pods = if options.pods {
+            super::records::room_for_rows(path, super::records::MIN_POD_ROW_BYTES)
+        } else {
+            Vec::new()
+        };
+        let mut latest = None;
+        let required = ["pod", "job", "created", "finished", "phase"];
+        csv.rows(&required, |cells| {
+            // Every cell that can be wrong is read in the same order whether the pod is
+            // kept or not, so the first bad one is the one reported.
+            let name = cells.text("pod");
+            let job = cells.text("job");
             let finished = cells.time("finished")?;
-            let reason = cells.text("reason").to_string();
-            let phase = cells.text("phase").to_string();
-            let events = by_pod.remove(&name).unwrap_or_default();
-            let job_at = job_index.get(job.as_str()).copied();
+            let index = cells.number::<u32>("index")?;
+            let created = cells.required_time("created")?;
+            let scheduled = cells.time("scheduled")?;
+            let started = cells.time("started")?;
+            let exit_code = cells.number("exit_code")?;
+            let restarts = cells.number("restarts")?.unwrap_or(0);
+            let reason = cells.text("reason");
+            let phase = cells.text("phase");
+            let job_at = job_index.get(job).copied();
+            let deleted_by_controller = reason == "Deleted";
+            let job_deleted = job_at.and_then(|j| self.jobs[j].deleted);
+            let removed = if deleted_by_controller {
+                finished.or(job_deleted)
+            } else {
+                job_deleted.map(|d| d.max(finished.unwrap_or(d)))
+            };
+            latest = [latest, Some(created), finished, removed]
+                .into_iter()
+                .flatten()
+                .max();
+            if phase == "Succeeded"
+                && let (Some(j), Some(f)) = (job_at, finished)
+            {
+                successes[j].push((f, index));
+            }
+            if !options.pods {
+                return Ok(());
+            }
+            let events = by_pod.remove(name).unwrap_or_default();
             let mut restart_times: Vec<SimTime> = match cells.text("restart_times") {
-                "" => events.started.iter().skip(1).copied().collect(),
+                "" => events.restarts,
                 text => text
                     .split([';', ' ', '|'])
                     .filter(|t| !t.is_empty())
@@ -882,52 +1072,43 @@ impl View {
                     (b, until)
                 })
                 .collect();
-            let deleted_by_controller = reason == "Deleted";
-            let job_deleted = job_at.and_then(|j| self.jobs[j].deleted);
-            let removed = if deleted_by_controller {
-                finished.or(job_deleted)
-            } else {
-                job_deleted.map(|d| d.max(finished.unwrap_or(d)))
-            };
-            let index = cells.number::<u32>("index")?;
-            if phase == "Succeeded"
-                && let (Some(j), Some(f)) = (job_at, finished)
-            {
-                successes[j].push((f, index));
-            }
             let containers = job_at
                 .map(|j| self.jobs[j].containers.len() as u32)
                 .filter(|&n| n > 0)
                 .unwrap_or(1);
             pods.push(PodView {
+                name: name.to_string(),
+                job: job.to_string(),
+                index,
                 node: Some(cells.text("node").to_string()).filter(|n| !n.is_empty()),
-                created: cells.time("created")?.ok_or_else(|| {
-                    csv.value_error(*line, "created", "a time is required".into())
-                })?,
-                scheduled: cells.time("scheduled")?,
-                started: cells.time("started")?,
+                created,
+                scheduled,
+                started,
                 finished,
-                exit_code: cells.number("exit_code")?,
-                restarts: cells.number("restarts")?.unwrap_or(0),
+                phase: phase.to_string(),
+                reason: reason.to_string(),
+                exit_code,
+                restarts,
                 deletion_requested: events.deletion,
                 removed,
                 restart_times,
                 crash_waits,
                 containers,
-                extra: csv
-                    .header
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
-                    .map(|(i, h)| (h.clone(), record.get(i).unwrap_or("").to_string()))
-                    .collect(),
-                index,
-                phase,
-                reason,
-                job,
-                name,
+                extra: if options.pod_extra_columns {
+                    cells
+                        .header
+                        .names
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
+                        .map(|(i, h)| (h.clone(), cells.record.get(i).unwrap_or("").to_string()))
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                },
             });
-        }
+            Ok(())
+        })?;
         for (job, mut list) in self.jobs.iter_mut().zip(successes) {
             list.sort_unstable();
             if job.indexed {
@@ -937,7 +1118,7 @@ impl View {
             job.successes = list.into_iter().map(|(t, _)| t).collect();
         }
         self.pods = pods;
-        Ok(())
+        Ok(latest)
     }
 
     /// The table of `resource` at `at`.
@@ -1457,6 +1638,258 @@ mod tests {
             job_row(&work_queue, 3_000, false).unwrap().cells[2],
             "0/1 of 2"
         );
+    }
+
+    use crate::report::explain::tests::run_scenario;
+
+    /// Rewrites cell `column` (0-based) of line `line` (1-based) of `file` in `dir`.
+    fn set_cell(dir: &Path, file: &str, line: usize, column: usize, value: &[u8]) {
+        let path = dir.join(file);
+        let text = std::fs::read(&path).unwrap();
+        let mut lines: Vec<Vec<u8>> = text.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+        let mut cells: Vec<Vec<u8>> = lines[line - 1]
+            .split(|&b| b == b',')
+            .map(<[u8]>::to_vec)
+            .collect();
+        cells[column] = value.to_vec();
+        lines[line - 1] = cells.join(&b',');
+        std::fs::write(&path, lines.join(&b'\n')).unwrap();
+    }
+
+    /// The error of reading `dir`, with the folder's path taken out.
+    fn read_error(dir: &Path) -> String {
+        let error = View::read(dir).unwrap_err().to_string();
+        error.replace(&format!("{}/", dir.display()), "")
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_with_its_file_line_and_column() {
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let dir = run.path();
+        set_cell(dir, "pods.csv", 3, 11, b"boom");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv, line 3, column \"exit_code\": \"boom\" is not a whole number (write e.g. 0, 3, 250)"
+        );
+        // The first bad cell of a row, in the order the row is read.
+        set_cell(dir, "pods.csv", 2, 5, b"");
+        set_cell(dir, "pods.csv", 2, 2, b"x");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv, line 2, column \"index\": \"x\" is not a whole number (write e.g. 0, 3, 250)"
+        );
+        // events.csv is read before jobs.csv, and jobs.csv before pods.csv.
+        set_cell(dir, "jobs.csv", 2, 7, b"many");
+        assert_eq!(
+            read_error(dir),
+            "jobs.csv, line 2, column \"succeeded\": \"many\" is not a whole number (write e.g. 0, 3, 250)"
+        );
+        set_cell(dir, "events.csv", 6, 0, b"");
+        assert_eq!(
+            read_error(dir),
+            "events.csv, line 6, column \"time\": a time is required"
+        );
+    }
+
+    #[test]
+    fn a_malformed_row_later_in_a_file_is_reported_before_an_earlier_bad_value_or_missing_column() {
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let dir = run.path();
+        set_cell(dir, "pods.csv", 2, 5, b"q");
+        set_cell(dir, "pods.csv", 4, 0, b"\xc3\x28");
+        let error = read_error(dir);
+        assert!(
+            error.starts_with("pods.csv, line 4: CSV parse error: record 3 (line 4, field: 0,")
+                && error.ends_with("invalid UTF-8 in field 0 near byte index 0"),
+            "{error}"
+        );
+        set_cell(dir, "pods.csv", 4, 0, b"p");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv, line 2, column \"created\": \"q\" is not a time in seconds since start (write e.g. 12.345)"
+        );
+        set_cell(dir, "pods.csv", 1, 5, b"made");
+        set_cell(dir, "pods.csv", 5, 0, b"\xff");
+        assert!(
+            read_error(dir).starts_with("pods.csv, line 5: CSV parse error"),
+            "{}",
+            read_error(dir)
+        );
+        set_cell(dir, "pods.csv", 5, 0, b"p");
+        assert_eq!(
+            read_error(dir),
+            "pods.csv: the header has no column \"created\" (the header must name it)"
+        );
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_do_not_shift_line_numbers() {
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let dir = run.path();
+        let path = dir.join("events.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (header, rest) = text.split_once('\n').unwrap();
+        std::fs::write(&path, format!("{header}\n\n , ,\n{rest}")).unwrap();
+        assert!(View::read(dir).is_ok());
+        set_cell(dir, "events.csv", 5, 0, b"-1");
+        assert_eq!(
+            read_error(dir),
+            "events.csv, line 5, column \"time\": \"-1\" is not a time in seconds since start (write e.g. 12.345)"
+        );
+    }
+
+    /// Rewrites `file` in `dir` without its column `column`.
+    fn drop_column(dir: &Path, file: &str, column: &str) {
+        let path = dir.join(file);
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let at = header.iter().position(|h| h == column).unwrap();
+        let keep = |record: &csv::StringRecord| -> Vec<String> {
+            let cells = record.iter().enumerate().filter(|&(i, _)| i != at);
+            cells.map(|(_, c)| c.to_string()).collect()
+        };
+        let rows: Vec<Vec<String>> = reader.records().map(|r| keep(&r.unwrap())).collect();
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.write_record(keep(&header)).unwrap();
+        for row in rows {
+            writer.write_record(row).unwrap();
+        }
+        writer.flush().unwrap();
+    }
+
+    /// Rewrites `events.csv` in `dir` as a run before events were counted wrote it: a
+    /// kubelet `Started` event counted more than once is listed at its first time too.
+    fn list_each_start(dir: &Path) {
+        let path = dir.join("events.csv");
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let (time, reason, count, first) = (
+            column("time"),
+            column("reason"),
+            column("count"),
+            column("firstTime"),
+        );
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            if &record[reason] == "Started" && &record[count] != "1" {
+                let mut earlier: Vec<String> = record.iter().map(str::to_string).collect();
+                earlier[time] = record[first].to_string();
+                rows.push(csv::StringRecord::from(earlier));
+            }
+            rows.push(record);
+        }
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.write_record(&header).unwrap();
+        for row in rows {
+            writer.write_record(&row).unwrap();
+        }
+        writer.flush().unwrap();
+    }
+
+    /// Every moment something changes in `view`, and one past the end.
+    fn every_moment(view: &View) -> Vec<SimTime> {
+        let mut moments: Vec<SimTime> = [Resource::Jobs, Resource::Pods, Resource::CronJobs]
+            .into_iter()
+            .flat_map(|r| (0..view.count(r)).flat_map(move |i| view.moments(r, i)))
+            .chain([0, view.end + 1])
+            .collect();
+        moments.sort_unstable();
+        moments.dedup();
+        moments
+    }
+
+    #[test]
+    fn narrowed_read_gives_the_same_pod_rows_as_a_full_read() {
+        let (mut restarted, mut crash_looped, mut deleted) = (false, false, false);
+        for scenario in [
+            "scenarios/teaching/backoff-limit-onfailure-vs-never.yaml",
+            "scenarios/teaching/suspend-resume.yaml",
+            "scenarios/teaching/node-loss.yaml",
+        ] {
+            let run = run_scenario(scenario);
+            let dir = run.path();
+            // As in a folder written before `restart_times` and event counts: the
+            // restarts come from the kubelet's `Started` events.
+            drop_column(dir, "pods.csv", "restart_times");
+            list_each_start(dir);
+            let full = View::read(dir).unwrap();
+            let options = ReadOptions::for_resource(Resource::Pods, None);
+            let narrowed = View::read_for(dir, options).unwrap();
+            // The same pods, but for the columns no row shows, which a full read keeps.
+            assert!(full.pods.iter().all(|p| p.extra.contains_key("ended_by")));
+            let without_extra = |v: &View| -> Vec<PodView> {
+                let pods = v.pods.iter().cloned();
+                pods.map(|p| PodView {
+                    extra: BTreeMap::new(),
+                    ..p
+                })
+                .collect()
+            };
+            assert_eq!(narrowed.pods, without_extra(&full), "{scenario}");
+            assert_eq!(narrowed.end, full.end, "{scenario}");
+            assert!(narrowed.events.is_empty(), "{scenario}");
+            for at in every_moment(&full) {
+                for wide in [false, true] {
+                    let table = |v: &View| v.table(Resource::Pods, at, wide);
+                    assert_eq!(table(&narrowed), table(&full), "{scenario} at {at}");
+                }
+            }
+            let watch = |v: &View| v.watch(Resource::Pods, 0, true, true);
+            assert_eq!(watch(&narrowed), watch(&full), "{scenario}");
+            restarted |= full.pods.iter().any(|p| !p.restart_times.is_empty());
+            crash_looped |= full.pods.iter().any(|p| !p.crash_waits.is_empty());
+            deleted |= full.pods.iter().any(|p| p.deletion_requested.is_some());
+        }
+        // The events did tell of restarts, crash-loop waits and deletions.
+        assert!(restarted && crash_looped && deleted);
+    }
+
+    #[test]
+    fn narrowed_read_gives_the_same_job_and_cronjob_rows_and_suspensions_as_a_full_read() {
+        for scenario in [
+            "scenarios/teaching/suspend-resume.yaml",
+            "scenarios/teaching/cronjob-too-many-missed.yaml",
+        ] {
+            let run = run_scenario(scenario);
+            let full = View::read(run.path()).unwrap();
+            for resource in [Resource::Jobs, Resource::CronJobs] {
+                let options = ReadOptions::for_resource(resource, None);
+                let narrowed = View::read_for(run.path(), options).unwrap();
+                assert_eq!(narrowed.jobs, full.jobs, "{scenario}");
+                assert_eq!(narrowed.cronjobs, full.cronjobs, "{scenario}");
+                assert_eq!(narrowed.end, full.end, "{scenario}");
+                assert!(narrowed.pods.is_empty() && narrowed.events.is_empty());
+                for at in every_moment(&full) {
+                    let table = |v: &View| v.table(resource, at, true);
+                    assert_eq!(table(&narrowed), table(&full), "{scenario} at {at}");
+                }
+                let watch = |v: &View| v.watch(resource, 0, true, true);
+                assert_eq!(watch(&narrowed), watch(&full), "{scenario}");
+            }
+        }
+        let run = run_scenario("scenarios/teaching/suspend-resume.yaml");
+        let options = ReadOptions::for_resource(Resource::Jobs, None);
+        let jobs = View::read_for(run.path(), options).unwrap().jobs;
+        assert_eq!(jobs[0].suspensions.len(), 1, "{:?}", jobs[0]);
+        assert!(!jobs[0].successes.is_empty(), "{:?}", jobs[0]);
+    }
+
+    #[test]
+    fn events_read_up_to_a_moment_are_the_full_reads_events_up_to_it() {
+        let run = run_scenario("scenarios/teaching/node-loss.yaml");
+        let full = View::read(run.path()).unwrap();
+        for at in [0, full.end / 3, full.end / 2, full.end] {
+            let options = ReadOptions::for_resource(Resource::Events, Some(at));
+            let narrowed = View::read_for(run.path(), options).unwrap();
+            let listed: Vec<&EventView> = full.events.iter().filter(|e| e.time <= at).collect();
+            assert_eq!(narrowed.events.iter().collect::<Vec<_>>(), listed);
+            assert!(listed.len() < full.events.len() || at == full.end);
+            assert_eq!(narrowed.end, full.end);
+            let table = |v: &View| v.table(Resource::Events, at, false);
+            assert_eq!(table(&narrowed), table(&full), "at {at}");
+        }
     }
 
     #[test]

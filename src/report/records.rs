@@ -829,7 +829,7 @@ type PodsRead = (Vec<CompactPod>, Vec<(usize, Vec<RestartMark>)>);
 /// pods the last copy alone is tens of megabytes held twice). Pages never written stay
 /// virtual. When the room cannot be had, or a file has shorter rows, the vector grows as
 /// usual.
-fn room_for_rows<T>(path: &Path, min_row_bytes: u64) -> Vec<T> {
+pub(super) fn room_for_rows<T>(path: &Path, min_row_bytes: u64) -> Vec<T> {
     let mut rows = Vec::new();
     if let Ok(meta) = std::fs::metadata(path) {
         let most = usize::try_from(meta.len() / min_row_bytes).unwrap_or(usize::MAX);
@@ -840,10 +840,10 @@ fn room_for_rows<T>(path: &Path, min_row_bytes: u64) -> Vec<T> {
 
 /// The shortest `pods.csv` row jobsim writes: 19 columns, the pod, Job, attempt, created
 /// time, phase, created_for and counted never empty.
-const MIN_POD_ROW_BYTES: u64 = 40;
+pub(super) const MIN_POD_ROW_BYTES: u64 = 40;
 /// The shortest `jobs.csv` row jobsim writes: 11 columns, the Job, created time, outcome
 /// and three counts never empty.
-const MIN_JOB_ROW_BYTES: u64 = 20;
+pub(super) const MIN_JOB_ROW_BYTES: u64 = 20;
 
 fn read_pods(path: &Path, names: &mut Names) -> Result<PodsRead, ReportError> {
     let mut pods = room_for_rows(path, MIN_POD_ROW_BYTES);
