@@ -222,6 +222,10 @@ pub struct PodView {
     /// When its container was restarted in place, in time order (from the kubelet's events
     /// or a `restart_times` column), when the records say.
     pub restart_times: Vec<SimTime>,
+    /// When each run that was restarted ended (`restart_times`' `EXITED`), in time order;
+    /// empty when the records do not say (older files, events alone). kubectl's RESTARTS
+    /// column says how long ago the last of them was (`lastState.terminated.finishedAt`).
+    pub exit_times: Vec<SimTime>,
     /// The crash-loop waits (`BackOff` until the next start), when the records say.
     pub crash_waits: Vec<(SimTime, SimTime)>,
     /// Containers per pod (from the Job's template in `objects.json`; 1 when unknown).
@@ -264,7 +268,14 @@ pub fn pod_state(pod: &PodView, at: SimTime) -> Option<PodState> {
             .copied()
             .filter(|&t| t <= at)
             .collect();
-        (done.len() as u32, done.last().copied())
+        // The last termination when the records give it, else the last restart.
+        let last_exit = pod.exit_times.iter().copied().filter(|&t| t <= at).max();
+        let last = if done.is_empty() {
+            None
+        } else {
+            last_exit.or(done.last().copied())
+        };
+        (done.len() as u32, last)
     };
     let running = reached(pod.started) && !finished;
     let in_crash_wait = pod.crash_waits.iter().any(|&(a, b)| a <= at && at < b);
@@ -1050,8 +1061,28 @@ impl View {
                 return Ok(());
             }
             let events = by_pod.remove(name).unwrap_or_default();
+            let mut exit_times = Vec::new();
             let mut restart_times: Vec<SimTime> = match cells.text("restart_times") {
                 "" => events.restarts,
+                // `EXIT@EXITED>RESTARTED;…`, as jobsim writes it.
+                text if text.contains('@') => {
+                    let mut restarts = Vec::new();
+                    for item in text.split(';') {
+                        let Some((exited, restarted)) = item
+                            .split_once('@')
+                            .and_then(|(_, times)| times.split_once('>'))
+                        else {
+                            continue;
+                        };
+                        let time = |t: &str| parse_seconds(t.trim()).ok().flatten();
+                        if let (Some(e), Some(r)) = (time(exited), time(restarted)) {
+                            exit_times.push(e);
+                            restarts.push(r);
+                        }
+                    }
+                    restarts
+                }
+                // Older files: the restart times alone.
                 text => text
                     .split([';', ' ', '|'])
                     .filter(|t| !t.is_empty())
@@ -1059,6 +1090,7 @@ impl View {
                     .collect(),
             };
             restart_times.sort_unstable();
+            exit_times.sort_unstable();
             let crash_waits = events
                 .back_off
                 .iter()
@@ -1092,6 +1124,7 @@ impl View {
                 deletion_requested: events.deletion,
                 removed,
                 restart_times,
+                exit_times,
                 crash_waits,
                 containers,
                 extra: if options.pod_extra_columns {
@@ -1720,6 +1753,34 @@ mod tests {
             read_error(dir),
             "pods.csv: the header has no column \"created\" (the header must name it)"
         );
+    }
+
+    /// `restart_times` as jobsim writes it (`EXIT@EXITED>RESTARTED;…`): the pod restarted
+    /// in place shows its restarts as they happen, and how long ago its last run ended
+    /// (kubectl's `lastState.terminated.finishedAt`), not 0 until it finishes.
+    #[test]
+    fn restarts_in_place_count_as_they_happen_from_jobsims_restart_times() {
+        let run = run_scenario("scenarios/teaching/onfailure-vs-never.yaml");
+        let view = View::read(run.path()).unwrap();
+        let pod = view
+            .pods
+            .iter()
+            .find(|p| p.job == "on-failure")
+            .expect("the OnFailure pod");
+        // Its runs ended at 6.02 s and 11.02 s and were restarted at 6.02 s and 21.02 s.
+        assert_eq!(pod.restart_times, vec![6_020, 21_020]);
+        assert_eq!(pod.exit_times, vec![6_020, 11_020]);
+        let state = |at| pod_state(pod, at).unwrap();
+        assert_eq!(
+            (state(5_000).restarts, state(5_000).last_restart),
+            (0, None)
+        );
+        let waiting = state(15_000);
+        assert_eq!(waiting.status, "CrashLoopBackOff");
+        assert_eq!((waiting.restarts, waiting.last_restart), (1, Some(11_020)));
+        let running = state(24_000);
+        assert_eq!(running.status, "Running");
+        assert_eq!((running.restarts, running.last_restart), (2, Some(11_020)));
     }
 
     #[test]
