@@ -1091,19 +1091,32 @@ impl View {
             };
             restart_times.sort_unstable();
             exit_times.sort_unstable();
-            let crash_waits = events
-                .back_off
-                .iter()
-                .map(|&b| {
-                    let until = restart_times
-                        .iter()
-                        .copied()
-                        .find(|&r| r > b)
-                        .or(finished)
-                        .unwrap_or(SimTime::MAX);
-                    (b, until)
-                })
-                .collect();
+            // A back-off after the last restart lasts until the pod ends.
+            let until_next_restart = |b: SimTime| {
+                let next = restart_times.iter().copied().find(|&r| r > b);
+                (b, next.or(finished).unwrap_or(SimTime::MAX))
+            };
+            let crash_waits = if exit_times.is_empty() {
+                // From the kubelet's `BackOff` events alone (older files).
+                events
+                    .back_off
+                    .iter()
+                    .map(|&b| until_next_restart(b))
+                    .collect()
+            } else {
+                // Every wait between a run's end and its restart is a crash-loop back-off
+                // (the kubelet counts its `BackOff` events into one row, so they give the
+                // last wait only); the events add a wait no restart ended.
+                let last_restart = restart_times.last().copied().unwrap_or(0);
+                let waits = exit_times.iter().zip(&restart_times);
+                let mut waits: Vec<(SimTime, SimTime)> = waits
+                    .filter(|(e, r)| r > e)
+                    .map(|(&e, &r)| (e, r))
+                    .collect();
+                let after = events.back_off.iter().filter(|&&b| b >= last_restart);
+                waits.extend(after.map(|&b| until_next_restart(b)));
+                waits
+            };
             let containers = job_at
                 .map(|j| self.jobs[j].containers.len() as u32)
                 .filter(|&n| n > 0)
@@ -1781,6 +1794,31 @@ mod tests {
         let running = state(24_000);
         assert_eq!(running.status, "Running");
         assert_eq!((running.restarts, running.last_restart), (2, Some(11_020)));
+    }
+
+    /// Several crash-loop waits, of which the kubelet's counted `BackOff` row gives only
+    /// the last: each wait between a run's end and its restart shows `CrashLoopBackOff`.
+    #[test]
+    fn every_crash_loop_wait_in_restart_times_shows_as_crash_loop_back_off() {
+        let run = run_scenario("scenarios/teaching/onfailure-vs-never.yaml");
+        let dir = run.path();
+        let line = std::fs::read_to_string(dir.join("pods.csv"))
+            .unwrap()
+            .lines()
+            .position(|l| l.starts_with("on-failure-"))
+            .unwrap()
+            + 1;
+        // Runs end at 6, 20 and 50 s; restarts at 16 and 40 s; the pod ends at 60 s.
+        set_cell(dir, "pods.csv", line, 8, b"60.000");
+        set_cell(dir, "pods.csv", line, 18, b"1@6.000>16.000;1@20.000>40.000");
+        let view = View::read(dir).unwrap();
+        let pod = view.pods.iter().find(|p| p.job == "on-failure").unwrap();
+        let status = |at| pod_state(pod, at).unwrap().status;
+        assert_eq!(status(10_000), "CrashLoopBackOff");
+        assert_eq!(status(17_000), "Running");
+        assert_eq!(status(30_000), "CrashLoopBackOff");
+        assert_eq!(status(45_000), "Running");
+        assert_eq!(pod_state(pod, 45_000).unwrap().restarts, 2);
     }
 
     #[test]
