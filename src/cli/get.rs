@@ -96,17 +96,16 @@ pub fn get(args: GetArgs, out: &mut Stdout) -> Result<(), GetError> {
     let view = View::read_for(&args.out_dir, options).map_err(GetError::Read)?;
     let at = at?.unwrap_or(view.end);
     let wide = args.output.is_some();
-    if args.watch {
-        let text = view.watch(args.resource, at, wide, args.output_watch_events);
-        if text.is_empty() {
-            super::warn_plain(NO_RESOURCES);
-        }
-        out.print(&text)?;
-        return Ok(());
-    }
-    match jobsim::report::get::get_text(&view, args.resource, at, wide) {
-        Some(text) => out.print(&text)?,
-        None => super::warn_plain(NO_RESOURCES),
+    // The text goes out a piece at a time as it is laid out: a table of millions of rows
+    // is never held whole.
+    let print = &mut |piece: &str| out.print(piece);
+    let printed = if args.watch {
+        view.watch_with(args.resource, at, wide, args.output_watch_events, print)?
+    } else {
+        view.write_table(args.resource, at, wide, print)?
+    };
+    if !printed {
+        super::warn_plain(NO_RESOURCES);
     }
     Ok(())
 }

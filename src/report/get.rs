@@ -145,33 +145,49 @@ impl TabWriter {
     /// Lays out one block of lines and flushes it.
     fn write<S: AsRef<str>>(&mut self, lines: &[Vec<S>]) -> String {
         for line in lines {
-            let cells = line.len().saturating_sub(1);
-            if self.widths.len() < cells {
-                self.widths.resize(cells, 0);
-            }
-            // The last cell of a line is not a column: it is not measured or padded.
-            for (i, cell) in line.iter().take(cells).enumerate() {
-                self.widths[i] = self.widths[i].max(cell.as_ref().chars().count());
-            }
+            self.measure(line);
         }
         let mut out = String::new();
         for line in lines {
-            let mut text = String::new();
-            for (i, cell) in line.iter().enumerate() {
-                let cell = cell.as_ref();
-                text.push_str(cell);
-                if i + 1 < line.len() {
-                    let width = (self.widths[i] + 3).max(6);
-                    let pad = width - cell.chars().count();
-                    text.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-            out.push_str(text.trim_end());
-            out.push('\n');
+            self.push_line(line, &mut out);
         }
         out
     }
+
+    /// Widens the columns to `line`'s cells (the last cell of a line is not a column: it
+    /// is not measured or padded).
+    fn measure<S: AsRef<str>>(&mut self, line: &[S]) {
+        let cells = line.len().saturating_sub(1);
+        if self.widths.len() < cells {
+            self.widths.resize(cells, 0);
+        }
+        for (i, cell) in line.iter().take(cells).enumerate() {
+            self.widths[i] = self.widths[i].max(cell.as_ref().chars().count());
+        }
+    }
+
+    /// Appends `line` laid out in the columns measured so far, which must include it.
+    fn push_line<S: AsRef<str>>(&self, line: &[S], out: &mut String) {
+        let start = out.len();
+        for (i, cell) in line.iter().enumerate() {
+            let cell = cell.as_ref();
+            out.push_str(cell);
+            if i + 1 < line.len() {
+                let width = (self.widths[i] + 3).max(6);
+                let pad = width - cell.chars().count();
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        let kept = start + out[start..].trim_end().len();
+        out.truncate(kept);
+        out.push('\n');
+    }
 }
+
+/// Text handed out in pieces of about this many bytes by the streaming writers
+/// ([`View::write_table`], [`View::watch_with`]), so that a table of millions of rows is
+/// never held whole.
+const PIECE: usize = 64 << 10;
 
 impl Table {
     /// The table as kubectl prints it (header first).
@@ -1179,6 +1195,42 @@ impl View {
         }
     }
 
+    /// [`View::table`] as text, handed to `emit` a piece at a time instead of built
+    /// whole: the rows are laid out twice, once to measure the columns and once to write
+    /// them, so memory does not grow with the rows. The same text as
+    /// [`get_text`]; `Ok(false)`, and nothing emitted, when there is no row.
+    pub fn write_table<E>(
+        &self,
+        resource: Resource,
+        at: SimTime,
+        wide: bool,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        let head = header(resource, wide);
+        let rows = || (0..self.count(resource)).filter_map(|i| self.row(resource, i, at, wide));
+        let mut writer = TabWriter::default();
+        writer.measure(&head);
+        let mut any = false;
+        for row in rows() {
+            writer.measure(&row.cells);
+            any = true;
+        }
+        if !any {
+            return Ok(false);
+        }
+        let mut piece = String::new();
+        writer.push_line(&head, &mut piece);
+        for row in rows() {
+            writer.push_line(&row.cells, &mut piece);
+            if piece.len() >= PIECE {
+                emit(&piece)?;
+                piece.clear();
+            }
+        }
+        emit(&piece)?;
+        Ok(true)
+    }
+
     fn count(&self, resource: Resource) -> usize {
         match resource {
             Resource::Jobs => self.jobs.len(),
@@ -1306,31 +1358,59 @@ impl View {
         wide: bool,
         watch_events: bool,
     ) -> String {
+        let mut out = String::new();
+        let collect = &mut |piece: &str| {
+            out.push_str(piece);
+            Ok::<(), std::convert::Infallible>(())
+        };
+        let Ok(_) = self.watch_with(resource, from, wide, watch_events, collect);
+        out
+    }
+
+    /// [`View::watch`] handed to `emit` a piece at a time as it is laid out; `Ok(false)`
+    /// when it printed nothing.
+    pub fn watch_with<E>(
+        &self,
+        resource: Resource,
+        from: SimTime,
+        wide: bool,
+        watch_events: bool,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<bool, E> {
         let n = self.count(resource);
         let mut last: Vec<Option<Row>> =
             (0..n).map(|i| self.row(resource, i, from, wide)).collect();
-        let mut lines: Vec<Vec<String>> = Vec::new();
-        let mut head: Vec<String> = header(resource, wide)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let mut head: Vec<&str> = header(resource, wide);
         if watch_events {
-            head.insert(0, "EVENT".to_string());
+            head.insert(0, "EVENT");
         }
-        lines.push(head);
-        for row in last.iter().flatten() {
-            let mut cells = row.cells.clone();
+        // A row's cells, after `ADDED`, `MODIFIED` or `DELETED` when asked for.
+        let line = |event: &'static str, cells: &[String]| -> Vec<String> {
+            let mut line = Vec::with_capacity(cells.len() + 1);
             if watch_events {
-                cells.insert(0, "ADDED".to_string());
+                line.push(event.to_string());
             }
-            lines.push(cells);
-        }
-        let mut writer = TabWriter::default();
-        let mut out = if lines.len() > 1 || watch_events {
-            writer.write(&lines)
-        } else {
-            String::new()
+            line.extend(cells.iter().cloned());
+            line
         };
+        let mut writer = TabWriter::default();
+        let mut piece = String::new();
+        let mut written = false;
+        if last.iter().any(Option::is_some) || watch_events {
+            writer.measure(&head);
+            for row in last.iter().flatten() {
+                writer.measure(&line("ADDED", &row.cells));
+            }
+            writer.push_line(&head, &mut piece);
+            for row in last.iter().flatten() {
+                writer.push_line(&line("ADDED", &row.cells), &mut piece);
+                if piece.len() >= PIECE {
+                    emit(&piece)?;
+                    piece.clear();
+                }
+            }
+            written = true;
+        }
         let mut moments: Vec<(SimTime, usize)> = (0..n)
             .flat_map(|i| {
                 self.moments(resource, i)
@@ -1362,18 +1442,25 @@ impl View {
                 }
                 _ => continue,
             };
-            let mut cells = cells;
-            if watch_events {
-                cells.insert(0, event.to_string());
-            }
-            if out.is_empty() {
+            if !written {
                 // The first object appears after the start: the header comes with it.
-                out.push_str(&writer.write(&lines[..1]));
+                writer.measure(&head);
+                writer.push_line(&head, &mut piece);
+                written = true;
             }
-            out.push_str(&writer.write(&[cells]));
+            let cells = line(event, &cells);
+            writer.measure(&cells);
+            writer.push_line(&cells, &mut piece);
+            if piece.len() >= PIECE {
+                emit(&piece)?;
+                piece.clear();
+            }
             last[i] = now;
         }
-        out
+        if !piece.is_empty() {
+            emit(&piece)?;
+        }
+        Ok(written)
     }
 
     /// The moments at which object `i`'s row may change.
@@ -1819,6 +1906,61 @@ mod tests {
         assert_eq!(status(30_000), "CrashLoopBackOff");
         assert_eq!(status(45_000), "Running");
         assert_eq!(pod_state(pod, 45_000).unwrap().restarts, 2);
+    }
+
+    /// The streamed table is the text built whole, for every resource at every moment, and
+    /// a table of many rows goes out in pieces of about [`PIECE`] bytes, never whole.
+    #[test]
+    fn a_streamed_table_is_the_whole_text_in_bounded_pieces() {
+        let run = run_scenario("scenarios/teaching/onfailure-vs-never.yaml");
+        let mut view = View::read(run.path()).unwrap();
+        let resources = [
+            Resource::Jobs,
+            Resource::Pods,
+            Resource::CronJobs,
+            Resource::Events,
+        ];
+        for at in every_moment(&view) {
+            for resource in resources {
+                for wide in [false, true] {
+                    let mut text = String::new();
+                    let any = view
+                        .write_table(resource, at, wide, &mut |piece: &str| {
+                            text.push_str(piece);
+                            Ok::<(), ()>(())
+                        })
+                        .unwrap();
+                    let whole = get_text(&view, resource, at, wide);
+                    assert_eq!(any, whole.is_some(), "{resource:?} at {at}");
+                    assert_eq!(text, whole.unwrap_or_default(), "{resource:?} at {at}");
+                }
+            }
+        }
+        let pods = view.pods.clone();
+        for i in 0..2_000 {
+            view.pods.extend(pods.iter().cloned().map(|mut p| {
+                p.name = format!("{}-{i}", p.name);
+                p
+            }));
+        }
+        let mut pieces = Vec::new();
+        view.write_table(Resource::Pods, view.end, true, &mut |piece: &str| {
+            pieces.push(piece.len());
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        let total: usize = pieces.iter().sum();
+        assert!(pieces.len() > 3, "{total} bytes in {} pieces", pieces.len());
+        assert!(pieces.iter().all(|&n| n < PIECE + 1024), "{pieces:?}");
+        let mut text = String::new();
+        view.watch_with(Resource::Pods, 0, false, true, &mut |piece: &str| {
+            pieces.push(piece.len());
+            text.push_str(piece);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert!(pieces.iter().all(|&n| n < PIECE + 1024), "{pieces:?}");
+        assert_eq!(text, view.watch(Resource::Pods, 0, false, true));
     }
 
     #[test]
