@@ -260,14 +260,30 @@ fn a_changed_manifest_field_fails_with_a_line_that_names_its_effect() {
     );
 }
 
-#[test]
-fn golden_outputs_blessed_then_compared_pass_and_a_moved_value_names_the_pod_and_field() {
+/// The scenario of the golden-output tests.
+const FILE: &str = "scenarios/teaching/backoff-limit-exceeded.yaml";
+
+/// A temporary folder holding `golden/`, where `jobsim check --golden --bless` wrote the
+/// golden copies of `file`'s run.
+fn blessed_golden(file: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let golden = dir.path().join("golden");
-    let golden_arg = golden.to_str().unwrap();
-    let file = "scenarios/teaching/backoff-limit-exceeded.yaml";
-    let blessed = run(&["check", file, "--golden", golden_arg, "--bless"]);
+    let blessed = run(&[
+        "check",
+        file,
+        "--golden",
+        golden.to_str().unwrap(),
+        "--bless",
+    ]);
     assert_eq!(blessed.status.code(), Some(0), "{}", stderr(&blessed));
+    (dir, golden)
+}
+
+#[test]
+fn golden_outputs_blessed_then_compared_pass_and_a_moved_value_names_the_pod_and_field() {
+    let (_dir, golden) = blessed_golden(FILE);
+    let golden_arg = golden.to_str().unwrap();
+    let file = FILE;
     let same = run(&["check", file, "--golden", golden_arg]);
     assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
     // Only the jobsim version is volatile: another version still compares equal.
@@ -295,12 +311,9 @@ fn golden_outputs_blessed_then_compared_pass_and_a_moved_value_names_the_pod_and
 
 #[test]
 fn golden_copies_too_large_to_read_whole_are_refused_each_as_one_difference() {
-    let dir = tempfile::tempdir().unwrap();
-    let golden = dir.path().join("golden");
+    let (_dir, golden) = blessed_golden(FILE);
     let golden_arg = golden.to_str().unwrap();
-    let file = "scenarios/teaching/backoff-limit-exceeded.yaml";
-    let blessed = run(&["check", file, "--golden", golden_arg, "--bless"]);
-    assert_eq!(blessed.status.code(), Some(0), "{}", stderr(&blessed));
+    let file = FILE;
     let copies = golden.join("backoff-limit-exceeded");
     // pods.csv: the header, then zeros to twice the row limit (sparse files: nothing is
     // written). objects.json: one byte past the JSON limit.

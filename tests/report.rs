@@ -18,6 +18,16 @@ fn fixture_copy(case: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `jobsim report DIR ARGS…`, run to its end.
+fn report_command(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jobsim"))
+        .arg("report")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap()
 }
@@ -206,13 +216,7 @@ fn same_output_directory_gives_byte_identical_reports() {
 #[test]
 fn report_command_writes_files_and_exits_zero() {
     let dir = fixture_copy("parallel");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jobsim"))
-        .arg("report")
-        .arg(dir.path())
-        .arg("--text")
-        .arg("60")
-        .output()
-        .unwrap();
+    let out = report_command(dir.path(), &["--text", "60"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -228,11 +232,7 @@ fn report_command_writes_files_and_exits_zero() {
 #[test]
 fn report_command_on_a_directory_without_outputs_exits_two() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jobsim"))
-        .arg("report")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = report_command(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("summary.json"));
 }
@@ -255,11 +255,7 @@ fn a_pods_file_without_line_breaks_is_refused_at_the_row_limit_not_read_whole() 
         .unwrap();
     file.set_len(2 * jobsim::record::schema::MAX_ROW_BYTES)
         .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jobsim"))
-        .arg("report")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = report_command(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
