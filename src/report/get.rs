@@ -240,7 +240,10 @@ pub struct PodView {
     pub restart_times: Vec<SimTime>,
     /// When each run that was restarted ended (`restart_times`' `EXITED`), in time order;
     /// empty when the records do not say (older files, events alone). kubectl's RESTARTS
-    /// column says how long ago the last of them was (`lastState.terminated.finishedAt`).
+    /// column says how long ago the last of them was: `printPod` in kubectl's
+    /// `pkg/printers/internalversion/printers.go` takes the latest
+    /// `lastState.terminated.finishedAt` of the containers, and prints `N (X ago)` when
+    /// N > 0.
     pub exit_times: Vec<SimTime>,
     /// The crash-loop waits (`BackOff` until the next start), when the records say.
     pub crash_waits: Vec<(SimTime, SimTime)>,
