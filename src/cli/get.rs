@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use jobsim::report::ReportError;
-use jobsim::report::get::{NO_RESOURCES, ReadOptions, Resource, View};
+use jobsim::report::get::{
+    HOLD_FOR_A_TABLE, NO_RESOURCES, ReadOptions, Resource, TableError, View,
+};
 
 use super::output::{Stdout, StdoutError};
 
@@ -92,7 +94,13 @@ pub fn get(args: GetArgs, out: &mut Stdout) -> Result<(), GetError> {
         Ok(Some(at)) if !args.watch => Some(at),
         _ => None,
     };
-    let options = ReadOptions::for_resource(args.resource, until);
+    let options = ReadOptions {
+        // Many pods or events are read again from their files as they are printed (a
+        // watch over the events, not in time order in the file, holds them all).
+        hold_at_most: (!(args.watch && args.resource == Resource::Events))
+            .then_some(HOLD_FOR_A_TABLE),
+        ..ReadOptions::for_resource(args.resource, until)
+    };
     let view = View::read_for(&args.out_dir, options).map_err(GetError::Read)?;
     let at = at?.unwrap_or(view.end);
     let wide = args.output.is_some();
@@ -100,10 +108,14 @@ pub fn get(args: GetArgs, out: &mut Stdout) -> Result<(), GetError> {
     // is never held whole.
     let print = &mut |piece: &str| out.print(piece);
     let printed = if args.watch {
-        view.watch_with(args.resource, at, wide, args.output_watch_events, print)?
+        view.watch_to(args.resource, at, wide, args.output_watch_events, print)
     } else {
-        view.write_table(args.resource, at, wide, print)?
-    };
+        view.write_table(args.resource, at, wide, print)
+    }
+    .map_err(|e| match e {
+        TableError::Read(e) => GetError::Read(e),
+        TableError::Emit(e) => GetError::Stdout(e),
+    })?;
     if !printed {
         super::warn_plain(NO_RESOURCES);
     }

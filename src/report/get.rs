@@ -17,6 +17,7 @@ use super::ReportError;
 use crate::record::schema::{MetricsAsWritten, Object, ObjectList, Summary, parse_seconds};
 use crate::time::{SECOND, SimTime};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// The kinds of object `jobsim get` lists.
@@ -184,10 +185,150 @@ impl TabWriter {
     }
 }
 
+/// The lines of a watch as `kubectl get -w` writes them: the table at the start, then
+/// one line per change, each laid out in the widest columns seen so far and handed out a
+/// piece at a time.
+struct WatchLines {
+    head: Vec<&'static str>,
+    watch_events: bool,
+    writer: TabWriter,
+    piece: String,
+    written: bool,
+}
+
+impl WatchLines {
+    fn new(resource: Resource, wide: bool, watch_events: bool) -> WatchLines {
+        let mut head = header(resource, wide);
+        if watch_events {
+            head.insert(0, "EVENT");
+        }
+        WatchLines {
+            head,
+            watch_events,
+            writer: TabWriter::default(),
+            piece: String::new(),
+            written: false,
+        }
+    }
+
+    /// A row's cells, after `ADDED`, `MODIFIED` or `DELETED` when asked for.
+    fn line(&self, event: &'static str, cells: &[String]) -> Vec<String> {
+        let mut line = Vec::with_capacity(cells.len() + 1);
+        if self.watch_events {
+            line.push(event.to_string());
+        }
+        line.extend(cells.iter().cloned());
+        line
+    }
+
+    fn flush<E>(&mut self, emit: &mut impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+        if self.piece.len() >= PIECE {
+            emit(&self.piece)?;
+            self.piece.clear();
+        }
+        Ok(())
+    }
+
+    /// The table at the start, from its rows.
+    fn table<'r, E>(
+        &mut self,
+        rows: impl Iterator<Item = &'r Row> + Clone,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for row in rows.clone() {
+            self.measure_added(&row.cells);
+        }
+        self.head();
+        for row in rows {
+            self.added(&row.cells, emit)?;
+        }
+        Ok(())
+    }
+
+    /// Widens the columns to a row of the table at the start.
+    fn measure_added(&mut self, cells: &[String]) {
+        let line = self.line("ADDED", cells);
+        self.writer.measure(&line);
+    }
+
+    /// The header, laid out in the columns measured so far (and its own).
+    fn head(&mut self) {
+        self.writer.measure(&self.head);
+        self.writer.push_line(&self.head, &mut self.piece);
+        self.written = true;
+    }
+
+    /// A row of the table at the start, measured before.
+    fn added<E>(
+        &mut self,
+        cells: &[String],
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let line = self.line("ADDED", cells);
+        self.writer.push_line(&line, &mut self.piece);
+        self.flush(emit)
+    }
+
+    /// An object's row is `now` where it was `last` (`before`: its row just before, for
+    /// one that is gone): a line when it appeared, went or changed beyond its clocks.
+    fn change<E>(
+        &mut self,
+        last: &mut Option<Row>,
+        now: Option<Row>,
+        before: impl FnOnce() -> Option<Row>,
+        deleted_on_request: bool,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (event, cells) = match (&*last, &now) {
+            (None, Some(row)) => ("ADDED", row.cells.clone()),
+            (Some(old), None) => {
+                // Deleted: kubectl prints the object as it was last seen.
+                let mut cells = old.cells.clone();
+                if let Some(then) = before() {
+                    cells = then.cells;
+                }
+                // A pod deleted on request leaves as kubectl last sees it: terminating.
+                if deleted_on_request {
+                    cells[2] = "Terminating".to_string();
+                }
+                ("DELETED", cells)
+            }
+            (Some(old), Some(row)) if old.stable != row.stable => ("MODIFIED", row.cells.clone()),
+            _ => return Ok(()),
+        };
+        if !self.written {
+            // The first object appears after the start: the header comes with it.
+            self.head();
+        }
+        let cells = self.line(event, &cells);
+        self.writer.measure(&cells);
+        self.writer.push_line(&cells, &mut self.piece);
+        self.flush(emit)?;
+        *last = now;
+        Ok(())
+    }
+
+    /// Hands out what is left; whether anything was written.
+    fn finish<E>(self, emit: &mut impl FnMut(&str) -> Result<(), E>) -> Result<bool, E> {
+        if !self.piece.is_empty() {
+            emit(&self.piece)?;
+        }
+        Ok(self.written)
+    }
+}
+
 /// Text handed out in pieces of about this many bytes by the streaming writers
 /// ([`View::write_table`], [`View::watch_with`]), so that a table of millions of rows is
 /// never held whole.
 const PIECE: usize = 64 << 10;
+
+/// How many bytes of pods, and of events, `jobsim get` holds before it leaves the rows of
+/// a table in their files ([`ReadOptions::hold_at_most`]).
+pub const HOLD_FOR_A_TABLE: usize = 32 << 20;
+
+/// How many bytes of cells [`View::write_table`] keeps from measuring the columns to
+/// writing the rows; a larger table is laid out a second time instead.
+const HELD_ROW_BYTES: usize = 16 << 20;
 
 impl Table {
     /// The table as kubectl prints it (header first).
@@ -251,6 +392,23 @@ pub struct PodView {
     pub containers: u32,
     /// Every `pods.csv` column this reader does not interpret, by header name.
     pub extra: BTreeMap<String, String>,
+}
+
+impl PodView {
+    /// About how much memory the pod takes.
+    fn held_bytes(&self) -> usize {
+        let strings = [&self.name, &self.job, &self.phase, &self.reason];
+        let times = self.restart_times.len() + self.exit_times.len() + 2 * self.crash_waits.len();
+        std::mem::size_of::<PodView>()
+            + strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.node.as_ref().map_or(0, |n| n.len())
+            + times * std::mem::size_of::<SimTime>()
+            + self
+                .extra
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 64)
+                .sum::<usize>()
+    }
 }
 
 /// What `kubectl get pods` shows of one pod at one moment.
@@ -416,6 +574,14 @@ pub struct EventView {
     pub message: String,
 }
 
+impl EventView {
+    /// About how much memory the event takes.
+    fn held_bytes(&self) -> usize {
+        let strings = [&self.event_type, &self.reason, &self.object, &self.message];
+        std::mem::size_of::<EventView>() + strings.iter().map(|s| s.len()).sum::<usize>()
+    }
+}
+
 /// A run's output folder, read as object histories.
 #[derive(Debug, Clone, Default)]
 pub struct View {
@@ -433,6 +599,19 @@ pub struct View {
     /// Wall-clock start of the run (to place `objects.json` timestamps and CronJob Job
     /// names on the simulated clock).
     start: Option<jiff::Timestamp>,
+    /// The run's folder, when the read may leave rows in their files
+    /// ([`ReadOptions::hold_at_most`]), for [`View::write_table`] to read them again.
+    rows_in: Option<PathBuf>,
+    /// Whether the read let go of the pods, and of the events, it was asked for.
+    left_in_files: (bool, bool),
+    /// What the events say of the pods, kept for rows left in `pods.csv`.
+    pod_facts: PodNames<PodEvents>,
+    /// What the read kept.
+    options: Option<ReadOptions>,
+    /// Whether the read found `pods.csv` in creation order and `events.csv` in time
+    /// order (as jobsim writes them): a table read again from the file stops at the
+    /// first row past its moment.
+    in_order: (bool, bool),
 }
 
 /// What a read of an output folder keeps beyond the Jobs and CronJobs, which it always
@@ -447,9 +626,19 @@ pub struct ReadOptions {
     pub pods: bool,
     /// Keep the events recorded up to this moment ([`View::events`]); `None`: none.
     pub events_until: Option<SimTime>,
+    /// Keep only the pods created by this moment (`None`: every pod).
+    pub pods_created_by: Option<SimTime>,
     /// Keep the `pods.csv` columns this reader does not interpret ([`PodView::extra`]):
     /// no row of `jobsim get` shows them, and they are most of a pod's memory.
     pub pod_extra_columns: bool,
+    /// Hold at most this many bytes of the pods, and of the events, asked for
+    /// ([`HOLD_FOR_A_TABLE`] for `jobsim get`; `None`: no limit): past that, the read lets
+    /// go of them ([`View::pods`] or [`View::events`] left empty) and
+    /// [`View::write_table`] reads their rows again from the file, twice (once to measure
+    /// the columns, once to write them), so a table of a million pods or five million
+    /// events is printed without being held. The files are still read whole first, so a
+    /// bad row is refused before anything is printed.
+    pub hold_at_most: Option<usize>,
 }
 
 impl ReadOptions {
@@ -457,7 +646,9 @@ impl ReadOptions {
     pub const ALL: ReadOptions = ReadOptions {
         pods: true,
         events_until: Some(SimTime::MAX),
+        pods_created_by: None,
         pod_extra_columns: true,
+        hold_at_most: None,
     };
 
     /// What the table (or the watch) of `resource` needs when the last moment it shows is
@@ -466,16 +657,19 @@ impl ReadOptions {
         ReadOptions {
             pods: resource == Resource::Pods,
             events_until: (resource == Resource::Events).then_some(until.unwrap_or(SimTime::MAX)),
+            pods_created_by: until,
             pod_extra_columns: false,
+            hold_at_most: None,
         }
     }
 }
 
-/// What the events say of one pod: when its deletion was asked, its kubelet restarts and
-/// back-offs (in file order).
-#[derive(Debug, Default)]
+/// What the events say of the pods of one name: when their deletion was asked, their
+/// kubelet restarts and back-offs (in file order). A name PodGC freed can come again; each
+/// pod of the name takes what falls within its life ([`pod_view`]).
+#[derive(Debug, Default, Clone)]
 struct PodEvents {
-    deletion: Option<SimTime>,
+    deletions: Vec<SimTime>,
     restarts: Vec<SimTime>,
     back_off: Vec<SimTime>,
 }
@@ -489,6 +683,8 @@ type PodNames<V> = HashMap<Box<str>, V, foldhash::fast::FixedState>;
 struct EventFacts {
     /// The latest event's time.
     latest: Option<SimTime>,
+    /// Whether no event came before the one above it.
+    in_order: bool,
     /// Each Job's suspensions, from its `Suspended` / `Resumed` events.
     suspensions: HashMap<String, Vec<(SimTime, Option<SimTime>)>>,
     /// What the events say of each pod that has anything said of it beyond its first
@@ -556,7 +752,7 @@ impl EventFacts {
             return;
         }
         let add = |pod: &mut PodEvents| match fact {
-            Fact::Deletion => pod.deletion = pod.deletion.or(Some(time)),
+            Fact::Deletion => pod.deletions.push(time),
             Fact::Started => pod.restarts.push(time),
             Fact::BackOff => pod.back_off.push(time),
         };
@@ -568,6 +764,153 @@ impl EventFacts {
                 self.pods.insert(name.into(), pod);
             }
         }
+    }
+}
+
+/// When a pod left the API: with its own deletion by a controller (`reason` `Deleted`:
+/// when it ended), else with its Job's (once it had ended).
+fn removed_at(
+    reason: &str,
+    finished: Option<SimTime>,
+    job_deleted: Option<SimTime>,
+) -> Option<SimTime> {
+    if reason == "Deleted" {
+        finished.or(job_deleted)
+    } else {
+        job_deleted.map(|d| d.max(finished.unwrap_or(d)))
+    }
+}
+
+/// One `pods.csv` row (its cells already checked by the read) as a pod's history, with
+/// what the events say of it; `job_at` is its Job's place in `jobs`.
+fn pod_view(
+    cells: &Cells,
+    jobs: &[JobView],
+    job_at: Option<usize>,
+    events: Option<&PodEvents>,
+    extra_columns: bool,
+) -> Result<PodView, ReportError> {
+    let finished = cells.time("finished")?;
+    let reason = cells.text("reason");
+    let removed = removed_at(reason, finished, job_at.and_then(|j| jobs[j].deleted));
+    let (name, job, phase) = (cells.text("pod"), cells.text("job"), cells.text("phase"));
+    let index = cells.number::<u32>("index")?;
+    let created = cells.required_time("created")?;
+    let scheduled = cells.time("scheduled")?;
+    let started = cells.time("started")?;
+    let exit_code = cells.number("exit_code")?;
+    let restarts = cells.number("restarts")?.unwrap_or(0);
+    // What the events say of this name within this pod's life: a name PodGC freed comes
+    // again on a later pod, whose first `Started` is not a restart of this one.
+    let lived = |t: &SimTime| *t >= created && finished.is_none_or(|f| *t <= f);
+    let empty = PodEvents::default();
+    let events = events.unwrap_or(&empty);
+    let deletion_requested = events.deletions.iter().copied().find(lived);
+    let back_off: Vec<SimTime> = events.back_off.iter().copied().filter(lived).collect();
+    let restarted = |t: &SimTime| lived(t) && started.is_some_and(|s| *t > s);
+    let mut exit_times = Vec::new();
+    let mut restart_times: Vec<SimTime> = match cells.text("restart_times") {
+        "" => events.restarts.iter().copied().filter(restarted).collect(),
+        // `EXIT@EXITED>RESTARTED;…`, as jobsim writes it.
+        text if text.contains('@') => {
+            let mut restarts = Vec::new();
+            for item in text.split(';') {
+                let Some((exited, restarted)) = item
+                    .split_once('@')
+                    .and_then(|(_, times)| times.split_once('>'))
+                else {
+                    continue;
+                };
+                let time = |t: &str| parse_seconds(t.trim()).ok().flatten();
+                if let (Some(e), Some(r)) = (time(exited), time(restarted)) {
+                    exit_times.push(e);
+                    restarts.push(r);
+                }
+            }
+            restarts
+        }
+        // Older files: the restart times alone.
+        text => text
+            .split([';', ' ', '|'])
+            .filter(|t| !t.is_empty())
+            .filter_map(|t| parse_seconds(t).ok().flatten())
+            .collect(),
+    };
+    restart_times.sort_unstable();
+    exit_times.sort_unstable();
+    // A back-off after the last restart lasts until the pod ends.
+    let until_next_restart = |b: SimTime| {
+        let next = restart_times.iter().copied().find(|&r| r > b);
+        (b, next.or(finished).unwrap_or(SimTime::MAX))
+    };
+    let crash_waits = if exit_times.is_empty() {
+        // From the kubelet's `BackOff` events alone (older files).
+        back_off.iter().map(|&b| until_next_restart(b)).collect()
+    } else {
+        // Every wait between a run's end and its restart is a crash-loop back-off
+        // (the kubelet counts its `BackOff` events into one row, so they give the
+        // last wait only); the events add a wait no restart ended.
+        let last_restart = restart_times.last().copied().unwrap_or(0);
+        let waits = exit_times.iter().zip(&restart_times);
+        let mut waits: Vec<(SimTime, SimTime)> = waits
+            .filter(|(e, r)| r > e)
+            .map(|(&e, &r)| (e, r))
+            .collect();
+        let after = back_off.iter().filter(|&&b| b >= last_restart);
+        waits.extend(after.map(|&b| until_next_restart(b)));
+        waits
+    };
+    let containers = job_at
+        .map(|j| jobs[j].containers.len() as u32)
+        .filter(|&n| n > 0)
+        .unwrap_or(1);
+    Ok(PodView {
+        name: name.to_string(),
+        job: job.to_string(),
+        index,
+        node: Some(cells.text("node").to_string()).filter(|n| !n.is_empty()),
+        created,
+        scheduled,
+        started,
+        finished,
+        phase: phase.to_string(),
+        reason: reason.to_string(),
+        exit_code,
+        restarts,
+        deletion_requested,
+        removed,
+        restart_times,
+        exit_times,
+        crash_waits,
+        containers,
+        extra: if extra_columns {
+            cells
+                .header
+                .names
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
+                .map(|(i, h)| (h.clone(), cells.record.get(i).unwrap_or("").to_string()))
+                .collect()
+        } else {
+            BTreeMap::new()
+        },
+    })
+}
+
+/// One `events.csv` row (its cells already checked by the read), recorded at `time`.
+fn event_view(cells: &Cells, time: SimTime) -> EventView {
+    let reason = cells.text("reason");
+    let event_type = match cells.text("type") {
+        "" => event_type_of(reason).to_string(),
+        given => given.to_string(),
+    };
+    EventView {
+        time,
+        event_type,
+        reason: reason.to_string(),
+        object: cells.text("object").to_string(),
+        message: cells.text("message").to_string(),
     }
 }
 
@@ -702,6 +1045,34 @@ impl Csv {
                 return Err(self.malformed_or(error));
             }
         }
+    }
+
+    /// Hands every row that is not blank to `each`, in file order, for a file a read has
+    /// already judged whole ([`Csv::rows`]): it stops at the first error, its own or
+    /// `each`'s, or when `each` says so.
+    fn each<E: From<ReportError>>(
+        mut self,
+        mut each: impl FnMut(&Cells) -> Result<ControlFlow<()>, E>,
+    ) -> Result<(), E> {
+        let mut record = csv::StringRecord::new();
+        while self
+            .reader
+            .read_record(&mut record)
+            .map_err(|e| csv_error(&self.header.path, e))?
+        {
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let cells = Cells {
+                header: &self.header,
+                line: record.position().map_or(0, |p| p.line()),
+                record: &record,
+            };
+            if each(&cells)?.is_break() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// The first malformed row after the reader's position, or else `error`.
@@ -842,7 +1213,16 @@ impl View {
             start,
             ..View::default()
         };
-        let mut facts = view.read_events(&out_dir.join("events.csv"), options)?;
+        // The kubelet's `Started` events tell restarts only in files whose `pods.csv` has
+        // no `restart_times` column (jobsim's own say them there, and more exactly): only
+        // then are they gathered, a name for nearly every pod.
+        let pods_path = out_dir.join("pods.csv");
+        let restarts_in_pods = match Csv::open(&pods_path, false) {
+            Ok(Some(pods)) => pods.header.column("restart_times").is_some(),
+            _ => false,
+        };
+        let starts = options.pods && !restarts_in_pods;
+        let mut facts = view.read_events(&out_dir.join("events.csv"), options, starts)?;
         let objects_path = out_dir.join("objects.json");
         let objects: ObjectList = match std::fs::read_to_string(&objects_path) {
             Ok(text) => serde_json::from_str(&text).map_err(json_error(&objects_path))?,
@@ -861,7 +1241,15 @@ impl View {
             &mut facts.suspensions,
         )?;
         view.read_cronjobs(&summary, &objects);
-        let pods_latest = view.read_pods(&out_dir.join("pods.csv"), options, &mut facts.pods)?;
+        let pods_latest = view.read_pods(&pods_path, options, &mut facts.pods)?;
+        view.in_order.1 = facts.in_order;
+        if options.hold_at_most.is_some() {
+            view.rows_in = Some(out_dir.to_path_buf());
+        }
+        if view.left_in_files.0 {
+            view.pod_facts = facts.pods;
+        }
+        view.options = Some(options);
         let latest = view
             .jobs
             .iter()
@@ -885,40 +1273,47 @@ impl View {
         u64::try_from(ms).ok()
     }
 
-    /// Reads `events.csv` once: what the Jobs and pods need of it, and the events
-    /// themselves as far as `options` asks.
+    /// Reads `events.csv` once: what the Jobs and pods need of it (the kubelet's
+    /// `Started` events only with `starts`), and the events themselves as far as
+    /// `options` asks.
     fn read_events(
         &mut self,
         path: &Path,
         options: ReadOptions,
+        starts: bool,
     ) -> Result<EventFacts, ReportError> {
-        let mut facts = EventFacts::default();
+        let mut facts = EventFacts {
+            in_order: true,
+            ..EventFacts::default()
+        };
+        let mut held = 0;
         let Some(csv) = Csv::open(path, false)? else {
             return Ok(facts);
         };
         csv.rows(&["time", "object", "reason", "message"], |cells| {
             let time = cells.required_time("time")?;
+            facts.in_order &= facts.latest.is_none_or(|latest| latest <= time);
             facts.latest = facts.latest.max(Some(time));
             let object = cells.text("object");
             let reason = cells.text("reason");
             if let Some(job) = object.strip_prefix("job/") {
                 facts.add_job_event(job, reason, time);
             }
-            if options.pods {
+            if options.pods && (starts || reason != "Started") {
                 facts.add_pod_event(object, reason, || cells.text("message"), time);
             }
-            if options.events_until.is_some_and(|until| time <= until) {
-                let event_type = match cells.text("type") {
-                    "" => event_type_of(reason).to_string(),
-                    given => given.to_string(),
-                };
-                self.events.push(EventView {
-                    time,
-                    event_type,
-                    reason: reason.to_string(),
-                    object: object.to_string(),
-                    message: cells.text("message").to_string(),
-                });
+            if !self.left_in_files.1 && options.events_until.is_some_and(|until| time <= until) {
+                let event = event_view(cells, time);
+                if let Some(hold_at_most) = options.hold_at_most {
+                    held += event.held_bytes();
+                    if held > hold_at_most {
+                        // Let go of them: the table reads the file again.
+                        self.left_in_files.1 = true;
+                        self.events = Vec::new();
+                        return Ok(());
+                    }
+                }
+                self.events.push(event);
             }
             Ok(())
         })?;
@@ -1038,12 +1433,14 @@ impl View {
             .map(|(i, j)| (j.name.as_str(), i))
             .collect();
         let mut successes: Vec<Vec<(SimTime, Option<u32>)>> = vec![Vec::new(); self.jobs.len()];
-        let mut pods = if options.pods {
+        let mut pods = if options.pods && options.hold_at_most.is_none() {
             super::records::room_for_rows(path, super::records::MIN_POD_ROW_BYTES)
         } else {
             Vec::new()
         };
+        let mut held = 0;
         let mut latest = None;
+        let (mut in_order, mut last_created) = (true, 0);
         let required = ["pod", "job", "created", "finished", "phase"];
         csv.rows(&required, |cells| {
             // Every cell that can be wrong is read in the same order whether the pod is
@@ -1053,20 +1450,17 @@ impl View {
             let finished = cells.time("finished")?;
             let index = cells.number::<u32>("index")?;
             let created = cells.required_time("created")?;
-            let scheduled = cells.time("scheduled")?;
-            let started = cells.time("started")?;
-            let exit_code = cells.number("exit_code")?;
-            let restarts = cells.number("restarts")?.unwrap_or(0);
+            cells.time("scheduled")?;
+            cells.time("started")?;
+            cells.number::<i32>("exit_code")?;
+            cells.number::<u32>("restarts")?;
             let reason = cells.text("reason");
             let phase = cells.text("phase");
             let job_at = job_index.get(job).copied();
-            let deleted_by_controller = reason == "Deleted";
             let job_deleted = job_at.and_then(|j| self.jobs[j].deleted);
-            let removed = if deleted_by_controller {
-                finished.or(job_deleted)
-            } else {
-                job_deleted.map(|d| d.max(finished.unwrap_or(d)))
-            };
+            let removed = removed_at(reason, finished, job_deleted);
+            in_order &= created >= last_created;
+            last_created = created;
             latest = [latest, Some(created), finished, removed]
                 .into_iter()
                 .flatten()
@@ -1076,102 +1470,22 @@ impl View {
             {
                 successes[j].push((f, index));
             }
-            if !options.pods {
+            let wanted = options.pods_created_by.is_none_or(|by| created <= by);
+            if !options.pods || !wanted || self.left_in_files.0 {
                 return Ok(());
             }
-            let events = by_pod.remove(name).unwrap_or_default();
-            let mut exit_times = Vec::new();
-            let mut restart_times: Vec<SimTime> = match cells.text("restart_times") {
-                "" => events.restarts,
-                // `EXIT@EXITED>RESTARTED;…`, as jobsim writes it.
-                text if text.contains('@') => {
-                    let mut restarts = Vec::new();
-                    for item in text.split(';') {
-                        let Some((exited, restarted)) = item
-                            .split_once('@')
-                            .and_then(|(_, times)| times.split_once('>'))
-                        else {
-                            continue;
-                        };
-                        let time = |t: &str| parse_seconds(t.trim()).ok().flatten();
-                        if let (Some(e), Some(r)) = (time(exited), time(restarted)) {
-                            exit_times.push(e);
-                            restarts.push(r);
-                        }
-                    }
-                    restarts
+            let events = by_pod.get(name);
+            let pod = pod_view(cells, &self.jobs, job_at, events, options.pod_extra_columns)?;
+            if let Some(hold_at_most) = options.hold_at_most {
+                held += pod.held_bytes();
+                if held > hold_at_most {
+                    // Let go of them: the table reads the file again.
+                    self.left_in_files.0 = true;
+                    pods = Vec::new();
+                    return Ok(());
                 }
-                // Older files: the restart times alone.
-                text => text
-                    .split([';', ' ', '|'])
-                    .filter(|t| !t.is_empty())
-                    .filter_map(|t| parse_seconds(t).ok().flatten())
-                    .collect(),
-            };
-            restart_times.sort_unstable();
-            exit_times.sort_unstable();
-            // A back-off after the last restart lasts until the pod ends.
-            let until_next_restart = |b: SimTime| {
-                let next = restart_times.iter().copied().find(|&r| r > b);
-                (b, next.or(finished).unwrap_or(SimTime::MAX))
-            };
-            let crash_waits = if exit_times.is_empty() {
-                // From the kubelet's `BackOff` events alone (older files).
-                events
-                    .back_off
-                    .iter()
-                    .map(|&b| until_next_restart(b))
-                    .collect()
-            } else {
-                // Every wait between a run's end and its restart is a crash-loop back-off
-                // (the kubelet counts its `BackOff` events into one row, so they give the
-                // last wait only); the events add a wait no restart ended.
-                let last_restart = restart_times.last().copied().unwrap_or(0);
-                let waits = exit_times.iter().zip(&restart_times);
-                let mut waits: Vec<(SimTime, SimTime)> = waits
-                    .filter(|(e, r)| r > e)
-                    .map(|(&e, &r)| (e, r))
-                    .collect();
-                let after = events.back_off.iter().filter(|&&b| b >= last_restart);
-                waits.extend(after.map(|&b| until_next_restart(b)));
-                waits
-            };
-            let containers = job_at
-                .map(|j| self.jobs[j].containers.len() as u32)
-                .filter(|&n| n > 0)
-                .unwrap_or(1);
-            pods.push(PodView {
-                name: name.to_string(),
-                job: job.to_string(),
-                index,
-                node: Some(cells.text("node").to_string()).filter(|n| !n.is_empty()),
-                created,
-                scheduled,
-                started,
-                finished,
-                phase: phase.to_string(),
-                reason: reason.to_string(),
-                exit_code,
-                restarts,
-                deletion_requested: events.deletion,
-                removed,
-                restart_times,
-                exit_times,
-                crash_waits,
-                containers,
-                extra: if options.pod_extra_columns {
-                    cells
-                        .header
-                        .names
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, h)| !POD_COLUMNS.contains(&h.as_str()))
-                        .map(|(i, h)| (h.clone(), cells.record.get(i).unwrap_or("").to_string()))
-                        .collect()
-                } else {
-                    BTreeMap::new()
-                },
-            });
+            }
+            pods.push(pod);
             Ok(())
         })?;
         for (job, mut list) in self.jobs.iter_mut().zip(successes) {
@@ -1183,6 +1497,7 @@ impl View {
             job.successes = list.into_iter().map(|(t, _)| t).collect();
         }
         self.pods = pods;
+        self.in_order.0 = in_order;
         Ok(latest)
     }
 
@@ -1200,38 +1515,152 @@ impl View {
 
     /// [`View::table`] as text, handed to `emit` a piece at a time instead of built
     /// whole: the rows are laid out twice, once to measure the columns and once to write
-    /// them, so memory does not grow with the rows. The same text as
-    /// [`get_text`]; `Ok(false)`, and nothing emitted, when there is no row.
+    /// them (a table of up to 16 MiB of cells is kept between the two), so memory does not
+    /// grow with the rows (nor with what was read, when the read left the rows in their
+    /// files: [`ReadOptions::hold_at_most`]). The same text as [`get_text`] on a read
+    /// that kept them; `Ok(false)`, and nothing emitted, when there is no row.
     pub fn write_table<E>(
         &self,
         resource: Resource,
         at: SimTime,
         wide: bool,
         emit: &mut impl FnMut(&str) -> Result<(), E>,
-    ) -> Result<bool, E> {
+    ) -> Result<bool, TableError<E>> {
+        self.write_table_holding(resource, at, wide, HELD_ROW_BYTES, emit)
+    }
+
+    /// [`View::write_table`], keeping at most `held_max` bytes of cells between the passes.
+    fn write_table_holding<E>(
+        &self,
+        resource: Resource,
+        at: SimTime,
+        wide: bool,
+        held_max: usize,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<bool, TableError<E>> {
         let head = header(resource, wide);
-        let rows = || (0..self.count(resource)).filter_map(|i| self.row(resource, i, at, wide));
         let mut writer = TabWriter::default();
         writer.measure(&head);
         let mut any = false;
-        for row in rows() {
+        // The rows are kept from the measuring pass while they are few, so a short table
+        // of a long run does not read its file a third time.
+        let mut held = Some((Vec::new(), 0));
+        self.each_row(resource, at, wide, &mut |row| {
             writer.measure(&row.cells);
             any = true;
-        }
+            if let Some((rows, bytes)) = &mut held {
+                *bytes += row.cells.iter().map(|c| c.len() + 32).sum::<usize>();
+                if *bytes > held_max {
+                    held = None;
+                } else {
+                    rows.push(row.cells);
+                }
+            }
+            Ok(())
+        })?;
         if !any {
             return Ok(false);
         }
         let mut piece = String::new();
         writer.push_line(&head, &mut piece);
-        for row in rows() {
-            writer.push_line(&row.cells, &mut piece);
+        let mut line = |cells: &[String]| {
+            writer.push_line(cells, &mut piece);
             if piece.len() >= PIECE {
-                emit(&piece)?;
+                emit(&piece).map_err(TableError::Emit)?;
                 piece.clear();
             }
+            Ok(())
+        };
+        match held {
+            Some((rows, _)) => rows.iter().try_for_each(|cells| line(cells))?,
+            None => self.each_row(resource, at, wide, &mut |row| line(&row.cells))?,
         }
-        emit(&piece)?;
+        emit(&piece).map_err(TableError::Emit)?;
         Ok(true)
+    }
+
+    /// Hands each row of `resource`'s table at `at` to `each`, in order: from memory, or
+    /// read again from the file the read left them in.
+    fn each_row<E>(
+        &self,
+        resource: Resource,
+        at: SimTime,
+        wide: bool,
+        each: &mut dyn FnMut(Row) -> Result<(), TableError<E>>,
+    ) -> Result<(), TableError<E>> {
+        let left = match resource {
+            Resource::Pods => self.left_in_files.0,
+            Resource::Events => self.left_in_files.1,
+            Resource::Jobs | Resource::CronJobs => false,
+        };
+        let (Some(dir), Some(options), true) = (&self.rows_in, self.options, left) else {
+            for i in 0..self.count(resource) {
+                if let Some(row) = self.row(resource, i, at, wide) {
+                    each(row)?;
+                }
+            }
+            return Ok(());
+        };
+        let file = match resource {
+            Resource::Pods => "pods.csv",
+            _ => "events.csv",
+        };
+        let Some(csv) = Csv::open(&dir.join(file), resource == Resource::Pods)? else {
+            return Ok(());
+        };
+        match resource {
+            Resource::Pods if options.pods => {
+                let job_index: HashMap<&str, usize> = self
+                    .jobs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, j)| (j.name.as_str(), i))
+                    .collect();
+                csv.each(|cells| {
+                    let created = cells.required_time("created")?;
+                    let by = options.pods_created_by.unwrap_or(SimTime::MAX).min(at);
+                    if created > by {
+                        return Ok(if self.in_order.0 {
+                            ControlFlow::Break(())
+                        } else {
+                            ControlFlow::Continue(())
+                        });
+                    }
+                    let events = self.pod_facts.get(cells.text("pod"));
+                    let job_at = job_index.get(cells.text("job")).copied();
+                    let pod = pod_view(cells, &self.jobs, job_at, events, false)?;
+                    if let Some(row) = self.pod_row(&pod, at, wide) {
+                        each(row)?;
+                    }
+                    Ok(ControlFlow::Continue(()))
+                })
+            }
+            Resource::Events => {
+                let until = options.events_until.unwrap_or(0).min(at);
+                let kept = options.events_until.is_some();
+                csv.each(|cells| {
+                    let time = cells.required_time("time")?;
+                    if !kept || (self.in_order.1 && time > until) {
+                        return Ok(ControlFlow::Break(()));
+                    }
+                    if time <= until {
+                        let e = event_view(cells, time);
+                        each(Row {
+                            stable: String::new(),
+                            cells: vec![
+                                since(e.time, at),
+                                e.event_type,
+                                e.reason,
+                                e.object,
+                                e.message,
+                            ],
+                        })?;
+                    }
+                    Ok(ControlFlow::Continue(()))
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     fn count(&self, resource: Resource) -> usize {
@@ -1383,36 +1812,9 @@ impl View {
         let n = self.count(resource);
         let mut last: Vec<Option<Row>> =
             (0..n).map(|i| self.row(resource, i, from, wide)).collect();
-        let mut head: Vec<&str> = header(resource, wide);
-        if watch_events {
-            head.insert(0, "EVENT");
-        }
-        // A row's cells, after `ADDED`, `MODIFIED` or `DELETED` when asked for.
-        let line = |event: &'static str, cells: &[String]| -> Vec<String> {
-            let mut line = Vec::with_capacity(cells.len() + 1);
-            if watch_events {
-                line.push(event.to_string());
-            }
-            line.extend(cells.iter().cloned());
-            line
-        };
-        let mut writer = TabWriter::default();
-        let mut piece = String::new();
-        let mut written = false;
+        let mut out = WatchLines::new(resource, wide, watch_events);
         if last.iter().any(Option::is_some) || watch_events {
-            writer.measure(&head);
-            for row in last.iter().flatten() {
-                writer.measure(&line("ADDED", &row.cells));
-            }
-            writer.push_line(&head, &mut piece);
-            for row in last.iter().flatten() {
-                writer.push_line(&line("ADDED", &row.cells), &mut piece);
-                if piece.len() >= PIECE {
-                    emit(&piece)?;
-                    piece.clear();
-                }
-            }
-            written = true;
+            out.table(last.iter().flatten(), emit)?;
         }
         let mut moments: Vec<(SimTime, usize)> = (0..n)
             .flat_map(|i| {
@@ -1426,66 +1828,198 @@ impl View {
         moments.dedup();
         for (t, i) in moments {
             let now = self.row(resource, i, t, wide);
-            let (event, cells) = match (&last[i], &now) {
-                (None, Some(row)) => ("ADDED", row.cells.clone()),
-                (Some(old), None) => {
-                    // Deleted: kubectl prints the object as it was last seen.
-                    let mut cells = old.cells.clone();
-                    if let Some(then) = self.row(resource, i, t.saturating_sub(1), wide) {
-                        cells = then.cells;
+            let deleted_on_request =
+                resource == Resource::Pods && self.pods[i].deletion_requested.is_some();
+            let before = || self.row(resource, i, t.saturating_sub(1), wide);
+            out.change(&mut last[i], now, before, deleted_on_request, emit)?;
+        }
+        out.finish(emit)
+    }
+
+    /// [`View::watch_with`] on any read: the pods a read left in `pods.csv`
+    /// ([`ReadOptions::hold_at_most`]) are read again as the watch goes, in creation order,
+    /// each kept from its creation to its last change, so a watch over a million pods
+    /// holds the pods in flight, not every pod. The same text as [`View::watch_with`] on
+    /// a read that kept them. Events left in their file (not in time order there) are
+    /// read back whole: a watch over many events holds them all.
+    pub fn watch_to<E>(
+        &self,
+        resource: Resource,
+        from: SimTime,
+        wide: bool,
+        watch_events: bool,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<bool, TableError<E>> {
+        if let (Some(dir), Some(options), Resource::Events, true) =
+            (&self.rows_in, self.options, resource, self.left_in_files.1)
+        {
+            let mut events = Vec::new();
+            let until = options.events_until.unwrap_or(0);
+            if let Some(csv) = Csv::open(&dir.join("events.csv"), false)? {
+                csv.each(|cells| {
+                    let time = cells.required_time("time")?;
+                    if options.events_until.is_some() && time <= until {
+                        events.push(event_view(cells, time));
                     }
-                    // A pod deleted on request leaves as kubectl last sees it: terminating.
-                    if resource == Resource::Pods && self.pods[i].deletion_requested.is_some() {
-                        cells[2] = "Terminating".to_string();
-                    }
-                    ("DELETED", cells)
-                }
-                (Some(old), Some(row)) if old.stable != row.stable => {
-                    ("MODIFIED", row.cells.clone())
-                }
-                _ => continue,
+                    Ok::<_, TableError<E>>(ControlFlow::Continue(()))
+                })?;
+            }
+            let view = View {
+                events,
+                left_in_files: (self.left_in_files.0, false),
+                ..self.clone()
             };
-            if !written {
-                // The first object appears after the start: the header comes with it.
-                writer.measure(&head);
-                writer.push_line(&head, &mut piece);
-                written = true;
-            }
-            let cells = line(event, &cells);
-            writer.measure(&cells);
-            writer.push_line(&cells, &mut piece);
-            if piece.len() >= PIECE {
-                emit(&piece)?;
-                piece.clear();
-            }
-            last[i] = now;
+            return view.watch_to(resource, from, wide, watch_events, emit);
         }
-        if !piece.is_empty() {
-            emit(&piece)?;
+        let (Some(dir), true) = (
+            &self.rows_in,
+            resource == Resource::Pods && self.left_in_files.0,
+        ) else {
+            return self
+                .watch_with(resource, from, wide, watch_events, emit)
+                .map_err(TableError::Emit);
+        };
+        let csv =
+            Csv::open(&dir.join("pods.csv"), true)?.expect("a required file is opened or refused");
+        if !self.in_order.0 {
+            // Not in creation order (not as jobsim writes it): every pod, held.
+            let mut pods = Vec::new();
+            self.each_pod(csv, &mut |_, pod| {
+                pods.push(pod);
+                Ok(ControlFlow::Continue(()))
+            })?;
+            let view = View {
+                pods,
+                left_in_files: (false, self.left_in_files.1),
+                ..self.clone()
+            };
+            return view
+                .watch_with(resource, from, wide, watch_events, emit)
+                .map_err(TableError::Emit);
         }
-        Ok(written)
+        let mut out = WatchLines::new(resource, wide, watch_events);
+        // The table at `from`: the pods created by then, read twice.
+        let mut any = false;
+        let rows_at_from = |each: &mut dyn FnMut(Row) -> Result<(), TableError<E>>| {
+            let csv = Csv::open(&dir.join("pods.csv"), true)?
+                .expect("a required file is opened or refused");
+            self.each_pod(csv, &mut |_, pod| {
+                if pod.created > from {
+                    return Ok(ControlFlow::Break(()));
+                }
+                if let Some(row) = self.pod_row(&pod, from, wide) {
+                    each(row)?;
+                }
+                Ok(ControlFlow::Continue(()))
+            })
+        };
+        rows_at_from(&mut |row| {
+            out.measure_added(&row.cells);
+            any = true;
+            Ok(())
+        })?;
+        if any || watch_events {
+            out.head();
+            rows_at_from(&mut |row| out.added(&row.cells, emit).map_err(TableError::Emit))?;
+        }
+        // Then the changes, a pod read in as soon as the next change could be its own.
+        let mut live: HashMap<usize, (PodView, Option<Row>, usize)> = HashMap::new();
+        let mut due: std::collections::BinaryHeap<std::cmp::Reverse<(SimTime, usize)>> =
+            Default::default();
+        let mut stop = Ok(());
+        let mut last_done = None;
+        self.each_pod(csv, &mut |i, pod| {
+            // Every change before this pod's creation comes first.
+            while let Some(&std::cmp::Reverse((t, j))) = due.peek() {
+                if t >= pod.created {
+                    break;
+                }
+                due.pop();
+                if let Err(e) =
+                    self.watch_step(&mut out, &mut live, (t, j), &mut last_done, wide, emit)
+                {
+                    stop = Err(e);
+                    return Ok(ControlFlow::Break(()));
+                }
+            }
+            let mut moments: Vec<SimTime> = pod_moments(&pod)
+                .into_iter()
+                .filter(|&t| t > from)
+                .collect();
+            moments.sort_unstable();
+            moments.dedup();
+            if moments.is_empty() {
+                return Ok(ControlFlow::Continue(()));
+            }
+            for &t in &moments {
+                due.push(std::cmp::Reverse((t, i)));
+            }
+            let last = self.pod_row(&pod, from, wide);
+            live.insert(i, (pod, last, moments.len()));
+            Ok(ControlFlow::Continue(()))
+        })?;
+        stop.map_err(TableError::Emit)?;
+        while let Some(std::cmp::Reverse(moment)) = due.pop() {
+            self.watch_step(&mut out, &mut live, moment, &mut last_done, wide, emit)
+                .map_err(TableError::Emit)?;
+        }
+        out.finish(emit).map_err(TableError::Emit)
+    }
+
+    /// One change of a watch over pods read from the file: pod `i`'s row at `t`.
+    fn watch_step<E>(
+        &self,
+        out: &mut WatchLines,
+        live: &mut HashMap<usize, (PodView, Option<Row>, usize)>,
+        (t, i): (SimTime, usize),
+        last_done: &mut Option<(SimTime, usize)>,
+        wide: bool,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if *last_done == Some((t, i)) {
+            return Ok(());
+        }
+        *last_done = Some((t, i));
+        let Some((pod, last, left)) = live.get_mut(&i) else {
+            return Ok(());
+        };
+        let now = self.pod_row(pod, t, wide);
+        let before = || self.pod_row(pod, t.saturating_sub(1), wide);
+        out.change(last, now, before, pod.deletion_requested.is_some(), emit)?;
+        *left -= 1;
+        if *left == 0 {
+            live.remove(&i);
+        }
+        Ok(())
+    }
+
+    /// Hands each pod of `pods.csv` (a file the read judged whole) to `each` with its place
+    /// among the file's rows, as the read builds it.
+    fn each_pod<E>(
+        &self,
+        csv: Csv,
+        each: &mut dyn FnMut(usize, PodView) -> Result<ControlFlow<()>, TableError<E>>,
+    ) -> Result<(), TableError<E>> {
+        let job_index: HashMap<&str, usize> = self
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.name.as_str(), i))
+            .collect();
+        let mut i = 0;
+        csv.each(|cells| {
+            let events = self.pod_facts.get(cells.text("pod"));
+            let job_at = job_index.get(cells.text("job")).copied();
+            let pod = pod_view(cells, &self.jobs, job_at, events, false)?;
+            i += 1;
+            each(i - 1, pod)
+        })
     }
 
     /// The moments at which object `i`'s row may change.
     fn moments(&self, resource: Resource, i: usize) -> Vec<SimTime> {
         match resource {
-            Resource::Pods => {
-                let p = &self.pods[i];
-                let mut m: Vec<SimTime> = [
-                    Some(p.created),
-                    p.scheduled,
-                    p.started,
-                    p.finished,
-                    p.deletion_requested,
-                    p.removed,
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                m.extend(&p.restart_times);
-                m.extend(p.crash_waits.iter().flat_map(|&(a, b)| [a, b]));
-                m
-            }
+            Resource::Pods => pod_moments(&self.pods[i]),
             Resource::Jobs => {
                 let j = &self.jobs[i];
                 let mut m: Vec<SimTime> = [Some(j.created), j.started, j.finished, j.deleted]
@@ -1523,6 +2057,39 @@ impl View {
             Resource::Events => vec![self.events[i].time],
         }
     }
+}
+
+/// Why [`View::write_table`] stopped.
+#[derive(Debug)]
+pub enum TableError<E> {
+    /// The rows left in their files could not be read again.
+    Read(ReportError),
+    /// `emit` failed.
+    Emit(E),
+}
+
+impl<E> From<ReportError> for TableError<E> {
+    fn from(error: ReportError) -> Self {
+        TableError::Read(error)
+    }
+}
+
+/// The moments a pod's row can change.
+fn pod_moments(p: &PodView) -> Vec<SimTime> {
+    let mut m: Vec<SimTime> = [
+        Some(p.created),
+        p.scheduled,
+        p.started,
+        p.finished,
+        p.deletion_requested,
+        p.removed,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    m.extend(&p.restart_times);
+    m.extend(p.crash_waits.iter().flat_map(|&(a, b)| [a, b]));
+    m
 }
 
 /// A row, and the part of it that is not a clock (AGE, DURATION, LAST SEEN): a watch
@@ -1650,6 +2217,163 @@ pub const NO_RESOURCES: &str = "No resources found in default namespace.";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `write_table`'s text, keeping at most `held_max` bytes of rows between its passes.
+    fn written(view: &View, resource: Resource, at: SimTime, held_max: usize) -> Option<String> {
+        let mut text = String::new();
+        let printed = view
+            .write_table_holding(resource, at, false, held_max, &mut |piece: &str| {
+                text.push_str(piece);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        printed.then_some(text)
+    }
+
+    /// A run's folder in which a name comes twice (PodGC freed it), the first pod deleted
+    /// by its Job's controller, the second started and backing off; with `shuffled`, the
+    /// pods are not in creation order nor the events in time order.
+    fn folder_with_a_name_used_twice(shuffled: bool) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        put(
+            "summary.json",
+            r#"{"scenario":"t","seed":1,"start":"2026-01-01T00:00:00Z","jobs":[],"cronjobs":[]}"#,
+        );
+        put(
+            "jobs.csv",
+            "job,created,started,finished,outcome,succeeded\nj,0.000,0.000,,,1\n",
+        );
+        let mut pods = [
+            "j-a,j,,1,n,0.000,0.010,1.000,9.000,Failed,Deleted,137,0",
+            "j-b,j,,2,n,0.000,0.010,1.000,30.000,Succeeded,Completed,0,0",
+            "j-a,j,,3,n,40.000,40.010,41.000,,Running,,,0",
+        ];
+        let mut events = [
+            "1.000,pod/j-a,Started,Started container c",
+            "8.000,job/j,SuccessfulDelete,Deleted pod: j-a",
+            "41.000,pod/j-a,Started,Started container c",
+            "50.000,pod/j-a,BackOff,Back-off restarting failed container c",
+        ];
+        if shuffled {
+            pods.swap(1, 2);
+            events.swap(2, 3);
+        }
+        let header = "pod,job,index,attempt,node,created,scheduled,started,finished,phase,\
+                      reason,exit_code,restarts";
+        put("pods.csv", &format!("{header}\n{}\n", pods.join("\n")));
+        let header = "time,object,reason,message";
+        put("events.csv", &format!("{header}\n{}\n", events.join("\n")));
+        dir
+    }
+
+    #[test]
+    fn tables_read_again_from_the_files_are_the_tables_of_a_full_read() {
+        for shuffled in [false, true] {
+            tables_read_again_are_those_of_a_full_read(shuffled);
+        }
+    }
+
+    fn tables_read_again_are_those_of_a_full_read(shuffled: bool) {
+        let dir = folder_with_a_name_used_twice(shuffled);
+        let full = View::read(dir.path()).unwrap();
+        assert_eq!(full.in_order, (!shuffled, !shuffled));
+        for resource in [Resource::Pods, Resource::Events] {
+            let options = ReadOptions {
+                hold_at_most: Some(0),
+                ..ReadOptions::for_resource(resource, None)
+            };
+            let streamed = View::read_for(dir.path(), options).unwrap();
+            assert!(streamed.pods.is_empty() && streamed.events.is_empty());
+            let held = ReadOptions {
+                hold_at_most: Some(HOLD_FOR_A_TABLE),
+                ..options
+            };
+            let held = View::read_for(dir.path(), held).unwrap();
+            assert!(held.pods.len() + held.events.len() > 0);
+            for at in [0, 5_000, 8_500, 45_000, 55_000, SimTime::MAX / 2] {
+                let want = get_text(&full, resource, at, false);
+                // Rows kept between the passes, and rows laid out twice from the file.
+                for held_max in [HELD_ROW_BYTES, 0] {
+                    let got = written(&streamed, resource, at, held_max);
+                    assert_eq!(got, want, "{resource:?} at {at}, shuffled: {shuffled}");
+                }
+                assert_eq!(written(&held, resource, at, 0), want, "{at}");
+                assert_eq!(written(&full, resource, at, 0), want, "{at}");
+            }
+        }
+    }
+
+    #[test]
+    fn what_the_events_say_of_a_name_used_twice_goes_to_the_pod_whose_life_holds_it() {
+        let dir = folder_with_a_name_used_twice(false);
+        let view = View::read(dir.path()).unwrap();
+        let row = |at: SimTime, nth: usize| {
+            let text = get_text(&view, Resource::Pods, at, false).unwrap();
+            let rows: Vec<String> = text
+                .lines()
+                .filter(|l| l.starts_with("j-a "))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            rows[nth].clone()
+        };
+        // The first `j-a`'s deletion was asked at 8 s.
+        assert_eq!(row(8_500, 0), "j-a 1/1 Terminating 0 8s");
+        // The first has gone at 9 s; the second's first start (41 s) is not a restart of
+        // either, and its back-off at 50 s is its own.
+        assert_eq!(row(45_000, 0), "j-a 1/1 Running 0 5s");
+        assert_eq!(row(55_000, 0), "j-a 0/1 CrashLoopBackOff 0 15s");
+    }
+
+    #[test]
+    fn a_watch_over_pods_read_again_from_the_file_is_the_watch_of_a_full_read() {
+        for shuffled in [false, true] {
+            let dir = folder_with_a_name_used_twice(shuffled);
+            let full = View::read(dir.path()).unwrap();
+            let options = ReadOptions {
+                hold_at_most: Some(0),
+                ..ReadOptions::for_resource(Resource::Pods, None)
+            };
+            let streamed = View::read_for(dir.path(), options).unwrap();
+            assert!(streamed.pods.is_empty());
+            for from in [0, 1_000, 8_500, 45_000, 100_000] {
+                for (wide, events) in [(false, false), (true, true), (false, true)] {
+                    let want = full.watch(Resource::Pods, from, wide, events);
+                    let mut got = String::new();
+                    let collect = &mut |piece: &str| {
+                        got.push_str(piece);
+                        Ok::<(), ()>(())
+                    };
+                    let printed = streamed.watch_to(Resource::Pods, from, wide, events, collect);
+                    assert_eq!(printed.unwrap(), !want.is_empty());
+                    assert_eq!(got, want, "from {from}, shuffled: {shuffled}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_read_again_stops_at_the_first_failed_write() {
+        let dir = folder_with_a_name_used_twice(false);
+        let options = ReadOptions {
+            hold_at_most: Some(0),
+            ..ReadOptions::for_resource(Resource::Events, None)
+        };
+        let view = View::read_for(dir.path(), options).unwrap();
+        let mut calls = 0;
+        let result = view.write_table_holding(
+            Resource::Events,
+            SimTime::MAX / 2,
+            false,
+            0,
+            &mut |_: &str| {
+                calls += 1;
+                Err("closed")
+            },
+        );
+        assert!(matches!(result, Err(TableError::Emit("closed"))));
+        assert_eq!(calls, 1);
+    }
 
     #[test]
     fn human_durations_follow_kubectl() {
