@@ -1026,32 +1026,27 @@ impl Csv {
         if let Some(missing) = required.iter().find_map(|c| self.header.require(c).err()) {
             return Err(self.malformed_or(missing));
         }
-        let mut record = csv::StringRecord::new();
-        loop {
-            match self.reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => return Ok(()),
-                Err(e) => return Err(csv_error(&self.header.path, e)),
-            }
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let cells = Cells {
-                header: &self.header,
-                line: record.position().map_or(0, |p| p.line()),
-                record: &record,
-            };
-            if let Err(error) = each(&cells) {
-                return Err(self.malformed_or(error));
-            }
+        let mut failed = None;
+        self.each(|cells| {
+            Ok::<_, ReportError>(match each(cells) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(error) => {
+                    failed = Some(error);
+                    ControlFlow::Break(())
+                }
+            })
+        })?;
+        match failed {
+            Some(error) => Err(self.malformed_or(error)),
+            None => Ok(()),
         }
     }
 
-    /// Hands every row that is not blank to `each`, in file order, for a file a read has
-    /// already judged whole ([`Csv::rows`]): it stops at the first error, its own or
-    /// `each`'s, or when `each` says so.
+    /// Hands every row that is not blank to `each`, in file order: it stops at the first
+    /// error, its own or `each`'s, or when `each` says so. A file a read has already
+    /// judged whole ([`Csv::rows`]) is read again with it.
     fn each<E: From<ReportError>>(
-        mut self,
+        &mut self,
         mut each: impl FnMut(&Cells) -> Result<ControlFlow<()>, E>,
     ) -> Result<(), E> {
         let mut record = csv::StringRecord::new();
@@ -1605,7 +1600,7 @@ impl View {
             Resource::Pods => "pods.csv",
             _ => "events.csv",
         };
-        let Some(csv) = Csv::open(&dir.join(file), resource == Resource::Pods)? else {
+        let Some(mut csv) = Csv::open(&dir.join(file), resource == Resource::Pods)? else {
             return Ok(());
         };
         match resource {
@@ -1855,7 +1850,7 @@ impl View {
         {
             let mut events = Vec::new();
             let until = options.events_until.unwrap_or(0);
-            if let Some(csv) = Csv::open(&dir.join("events.csv"), false)? {
+            if let Some(mut csv) = Csv::open(&dir.join("events.csv"), false)? {
                 csv.each(|cells| {
                     let time = cells.required_time("time")?;
                     if options.events_until.is_some() && time <= until {
@@ -1997,7 +1992,7 @@ impl View {
     /// among the file's rows, as the read builds it.
     fn each_pod<E>(
         &self,
-        csv: Csv,
+        mut csv: Csv,
         each: &mut dyn FnMut(usize, PodView) -> Result<ControlFlow<()>, TableError<E>>,
     ) -> Result<(), TableError<E>> {
         let job_index: HashMap<&str, usize> = self
