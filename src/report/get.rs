@@ -898,6 +898,26 @@ fn pod_view(
     })
 }
 
+/// Each Job's place in `jobs`, by name.
+fn job_index(jobs: &[JobView]) -> HashMap<&str, usize> {
+    let names = jobs.iter().map(|j| j.name.as_str());
+    names.enumerate().map(|(i, name)| (name, i)).collect()
+}
+
+/// An event's row at `at`.
+fn event_row(e: EventView, at: SimTime) -> Row {
+    Row {
+        stable: String::new(),
+        cells: vec![
+            since(e.time, at),
+            e.event_type,
+            e.reason,
+            e.object,
+            e.message,
+        ],
+    }
+}
+
 /// One `events.csv` row (its cells already checked by the read), recorded at `time`.
 fn event_view(cells: &Cells, time: SimTime) -> EventView {
     let reason = cells.text("reason");
@@ -1421,12 +1441,7 @@ impl View {
         by_pod: &mut PodNames<PodEvents>,
     ) -> Result<Option<SimTime>, ReportError> {
         let csv = Csv::open(path, true)?.expect("a required file is opened or refused");
-        let job_index: HashMap<&str, usize> = self
-            .jobs
-            .iter()
-            .enumerate()
-            .map(|(i, j)| (j.name.as_str(), i))
-            .collect();
+        let job_index = job_index(&self.jobs);
         let mut successes: Vec<Vec<(SimTime, Option<u32>)>> = vec![Vec::new(); self.jobs.len()];
         let mut pods = if options.pods && options.hold_at_most.is_none() {
             super::records::room_for_rows(path, super::records::MIN_POD_ROW_BYTES)
@@ -1605,25 +1620,15 @@ impl View {
         };
         match resource {
             Resource::Pods if options.pods => {
-                let job_index: HashMap<&str, usize> = self
-                    .jobs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, j)| (j.name.as_str(), i))
-                    .collect();
-                csv.each(|cells| {
-                    let created = cells.required_time("created")?;
-                    let by = options.pods_created_by.unwrap_or(SimTime::MAX).min(at);
-                    if created > by {
+                let by = options.pods_created_by.unwrap_or(SimTime::MAX).min(at);
+                self.each_pod(csv, &mut |_, pod| {
+                    if pod.created > by {
                         return Ok(if self.in_order.0 {
                             ControlFlow::Break(())
                         } else {
                             ControlFlow::Continue(())
                         });
                     }
-                    let events = self.pod_facts.get(cells.text("pod"));
-                    let job_at = job_index.get(cells.text("job")).copied();
-                    let pod = pod_view(cells, &self.jobs, job_at, events, false)?;
                     if let Some(row) = self.pod_row(&pod, at, wide) {
                         each(row)?;
                     }
@@ -1639,17 +1644,7 @@ impl View {
                         return Ok(ControlFlow::Break(()));
                     }
                     if time <= until {
-                        let e = event_view(cells, time);
-                        each(Row {
-                            stable: String::new(),
-                            cells: vec![
-                                since(e.time, at),
-                                e.event_type,
-                                e.reason,
-                                e.object,
-                                e.message,
-                            ],
-                        })?;
+                        each(event_row(event_view(cells, time), at))?;
                     }
                     Ok(ControlFlow::Continue(()))
                 })
@@ -1675,16 +1670,7 @@ impl View {
             Resource::CronJobs => self.cronjob_row(&self.cronjobs[i], at, wide),
             Resource::Events => {
                 let e = &self.events[i];
-                (e.time <= at).then(|| Row {
-                    stable: String::new(),
-                    cells: vec![
-                        since(e.time, at),
-                        e.event_type.clone(),
-                        e.reason.clone(),
-                        e.object.clone(),
-                        e.message.clone(),
-                    ],
-                })
+                (e.time <= at).then(|| event_row(e.clone(), at))
             }
         }
     }
@@ -1995,12 +1981,7 @@ impl View {
         mut csv: Csv,
         each: &mut dyn FnMut(usize, PodView) -> Result<ControlFlow<()>, TableError<E>>,
     ) -> Result<(), TableError<E>> {
-        let job_index: HashMap<&str, usize> = self
-            .jobs
-            .iter()
-            .enumerate()
-            .map(|(i, j)| (j.name.as_str(), i))
-            .collect();
+        let job_index = job_index(&self.jobs);
         let mut i = 0;
         csv.each(|cells| {
             let events = self.pod_facts.get(cells.text("pod"));
